@@ -1,0 +1,43 @@
+namespace Switchboard.Config;
+
+/// <summary>
+/// Cross-section checks that need the whole file: every provider a deployment names and every model
+/// a fallback or key names must be defined. Runs after all sections are read, so order in the file
+/// does not matter.
+/// </summary>
+internal static class ConfigValidator
+{
+    // Beyond this many names the "(defined: ...)" hint stops helping and only floods the terminal.
+    private const int MaxListedNames = 20;
+
+    public static void Validate(ConfigReferences references, YamlNodeReader reader)
+    {
+        CheckDefined(references.ProviderReferences, references.DeclaredProviders, "provider", "providers", reader);
+        CheckDefined(references.ModelReferences, references.DeclaredModels, "model", "models", reader);
+    }
+
+    private static void CheckDefined(
+        List<NameReference> references, List<string> declared, string what, string plural, YamlNodeReader reader)
+    {
+        var defined = declared.ToHashSet(StringComparer.Ordinal);
+        foreach (var reference in references)
+        {
+            if (!defined.Contains(reference.Name))
+            {
+                reader.Error(reference.Node, reference.Path,
+                    $"{what} {YamlNodeReader.Quote(reference.Name)} is not defined ({ListNames(declared, plural)})");
+            }
+        }
+    }
+
+    private static string ListNames(List<string> names, string plural)
+    {
+        if (names.Count == 0)
+        {
+            return $"no {plural} are defined";
+        }
+
+        var listed = string.Join(", ", names.Take(MaxListedNames));
+        return names.Count > MaxListedNames ? $"defined: {listed}, ..." : $"defined: {listed}";
+    }
+}

@@ -1,0 +1,125 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+
+namespace Switchboard.Config;
+
+/// <summary>
+/// The whole gateway configuration: immutable, validated at load, swapped atomically on reload.
+/// Built only by <see cref="ConfigLoader"/> (or tests); nothing here is mutated after construction.
+/// </summary>
+public sealed record GatewayConfig
+{
+    /// <summary>File the config came from, or null for the built-in defaults.</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>Bearer for /admin and the dashboard. Null when not configured.</summary>
+    public string? MasterKey { get; init; }
+
+    /// <summary>SQLite path (default <c>data/switchboard.db</c>) or a <c>postgres://</c> URL.</summary>
+    public string Database { get; init; } = "data/switchboard.db";
+
+    /// <summary>Listen address from the file's <c>server:</c> section (command-line flags win).</summary>
+    public ServerSettings Server { get; init; } = new();
+
+    /// <summary>Upstream accounts by name, in file order.</summary>
+    public ImmutableArray<ProviderConfig> Providers { get; init; } = [];
+
+    /// <summary>Public model names with their deployments, in file order.</summary>
+    public ImmutableArray<ModelConfig> Models { get; init; } = [];
+
+    /// <summary>Per-model fallback chains: model name → other model names tried in order.</summary>
+    public FrozenDictionary<string, ImmutableArray<string>> Fallbacks { get; init; } =
+        FrozenDictionary<string, ImmutableArray<string>>.Empty;
+
+    /// <summary>Virtual keys defined in the file.</summary>
+    public ImmutableArray<KeyConfig> Keys { get; init; } = [];
+
+    /// <summary>True when neither keys nor a master key are configured: any bearer is accepted.</summary>
+    public bool IsOpenMode => Keys.IsEmpty && string.IsNullOrEmpty(MasterKey);
+}
+
+/// <summary>Where the gateway listens. Command-line flags override these.</summary>
+public sealed record ServerSettings
+{
+    public string Host { get; init; } = "127.0.0.1";
+    public int Port { get; init; } = 4000;
+}
+
+/// <summary>The wire protocol an upstream speaks.</summary>
+public enum ProviderType
+{
+    /// <summary>OpenAI and every OpenAI-compatible server (Ollama, vLLM, LM Studio, Groq, ...).</summary>
+    OpenAI,
+    /// <summary>Anthropic Messages API.</summary>
+    Anthropic,
+    /// <summary>Google Gemini generateContent.</summary>
+    Gemini,
+    /// <summary>Azure OpenAI (deployment URLs, <c>api-key</c> header, <c>api-version</c>).</summary>
+    AzureOpenAI,
+}
+
+/// <summary>One upstream account.</summary>
+public sealed record ProviderConfig
+{
+    /// <summary>The name chosen in the config (the key under <c>providers:</c>).</summary>
+    public required string Name { get; init; }
+    public required ProviderType Type { get; init; }
+    /// <summary>Absolute http(s) URL. For <c>openai</c> it includes <c>/v1</c>; for the others it is the host root.</summary>
+    public required Uri BaseUrl { get; init; }
+    /// <summary>The provider's own secret; null for keyless local servers. Never logged.</summary>
+    public string? ApiKey { get; init; }
+    /// <summary>Azure's <c>api-version</c> query value (azure-openai only).</summary>
+    public string? ApiVersion { get; init; }
+    /// <summary>Extra headers sent upstream on every request (e.g. OpenAI-Organization).</summary>
+    public ImmutableArray<KeyValuePair<string, string>> Headers { get; init; } = [];
+    /// <summary>Connect timeout for this upstream.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Total time allowed for one non-streaming upstream request (streams are bounded by idle time).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>A public model name and the deployments that can serve it.</summary>
+public sealed record ModelConfig
+{
+    public required string Name { get; init; }
+    /// <summary>At least one.</summary>
+    public required ImmutableArray<DeploymentConfig> Deployments { get; init; }
+}
+
+/// <summary>One way to serve a model: a provider plus the upstream model id and its prices.</summary>
+public sealed record DeploymentConfig
+{
+    /// <summary>Name of a provider defined under <c>providers:</c>.</summary>
+    public required string Provider { get; init; }
+    /// <summary>The upstream model id (for Azure: the deployment name).</summary>
+    public required string Model { get; init; }
+    /// <summary>USD per million input tokens; null = use the built-in price list.</summary>
+    public decimal? InputPerMTok { get; init; }
+    /// <summary>USD per million output tokens; null = use the built-in price list.</summary>
+    public decimal? OutputPerMTok { get; init; }
+    /// <summary>USD per million cached input tokens; null = built-in list, else the input price.</summary>
+    public decimal? CachedInputPerMTok { get; init; }
+    /// <summary>Relative weight for weighted balancing (default 1).</summary>
+    public int Weight { get; init; } = 1;
+    /// <summary>1-based line in the config file, for messages about this deployment.</summary>
+    public int Line { get; init; }
+}
+
+/// <summary>A virtual key defined in the config file.</summary>
+public sealed record KeyConfig
+{
+    /// <summary>The secret clients send. Never logged.</summary>
+    public required string Key { get; init; }
+    public required string Name { get; init; }
+    /// <summary>Models this key may use; null = every model.</summary>
+    public ImmutableArray<string>? Models { get; init; }
+    public int? Rpm { get; init; }
+    public int? Tpm { get; init; }
+    public int? MaxParallel { get; init; }
+    public decimal? BudgetUsd { get; init; }
+    /// <summary>Optional budget reset period: null, "daily" or "monthly".</summary>
+    public string? BudgetPeriod { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+    /// <summary>Team name this key belongs to (teams arrive with the limits issue).</summary>
+    public string? Team { get; init; }
+}

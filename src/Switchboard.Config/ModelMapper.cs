@@ -1,0 +1,170 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using YamlDotNet.RepresentationModel;
+
+namespace Switchboard.Config;
+
+/// <summary>Maps the <c>models:</c> and <c>fallbacks:</c> sections.</summary>
+internal static class ModelMapper
+{
+    private static readonly string[] DeploymentKeys =
+        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "weight"];
+
+    public static ImmutableArray<ModelConfig> ReadModels(YamlNode? node, YamlNodeReader reader, ConfigReferences references)
+    {
+        if (node is null || reader.Entries(node, "models") is not { } entries)
+        {
+            return [];
+        }
+
+        var models = ImmutableArray.CreateBuilder<ModelConfig>();
+        foreach (var entry in entries)
+        {
+            references.DeclaredModels.Add(entry.Key);
+            if (!IsValidModelName(entry.Key))
+            {
+                reader.Error(entry.KeyNode, entry.Path, $"invalid model name '{entry.Key}' (no spaces or control characters)");
+            }
+
+            // A single mapping is accepted as a one-deployment list: the common case reads naturally.
+            var items = reader.Items(entry.Value, entry.Path, singleAllowed: entry.Value is YamlMappingNode);
+            if (items is null)
+            {
+                continue;
+            }
+
+            if (items.Count == 0)
+            {
+                reader.Error(entry.KeyNode, entry.Path, $"model '{entry.Key}' has no deployments (list at least one)");
+                continue;
+            }
+
+            var deployments = ImmutableArray.CreateBuilder<DeploymentConfig>(items.Count);
+            foreach (var (item, path) in items)
+            {
+                if (ReadDeployment(item, path, reader, references) is { } deployment)
+                {
+                    deployments.Add(deployment);
+                }
+            }
+
+            if (deployments.Count == items.Count)
+            {
+                models.Add(new ModelConfig { Name = entry.Key, Deployments = deployments.MoveToImmutable() });
+            }
+        }
+
+        return models.ToImmutable();
+    }
+
+    public static FrozenDictionary<string, ImmutableArray<string>> ReadFallbacks(
+        YamlNode? node, YamlNodeReader reader, ConfigReferences references)
+    {
+        if (node is null || reader.Entries(node, "fallbacks") is not { } entries)
+        {
+            return FrozenDictionary<string, ImmutableArray<string>>.Empty;
+        }
+
+        var fallbacks = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            references.ModelReferences.Add(new NameReference(entry.Key, entry.KeyNode, entry.Path));
+            // "claude: gpt-4o" is accepted as a one-element chain.
+            var items = reader.Items(entry.Value, entry.Path, singleAllowed: entry.Value is YamlScalarNode);
+            if (items is null)
+            {
+                continue;
+            }
+
+            var chain = ImmutableArray.CreateBuilder<string>(items.Count);
+            foreach (var (item, path) in items)
+            {
+                var name = ReadModelName(item, path, reader);
+                if (name is null)
+                {
+                    continue;
+                }
+
+                if (name == entry.Key)
+                {
+                    reader.Error(item, path, $"model '{name}' cannot fall back to itself");
+                }
+                else if (chain.Contains(name))
+                {
+                    reader.Error(item, path, $"model '{name}' is listed twice");
+                }
+                else
+                {
+                    references.ModelReferences.Add(new NameReference(name, item, path));
+                    chain.Add(name);
+                }
+            }
+
+            if (chain.Count > 0)
+            {
+                fallbacks[entry.Key] = chain.ToImmutable();
+            }
+        }
+
+        return fallbacks.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>A model name inside a list (fallbacks, a key's models); records an error when empty.</summary>
+    public static string? ReadModelName(YamlNode item, string path, YamlNodeReader reader)
+    {
+        var errorsBefore = reader.Errors.Count;
+        var name = reader.Text(item, path)?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            if (reader.Errors.Count == errorsBefore)
+            {
+                reader.Error(item, path, "model name must not be empty");
+            }
+
+            return null;
+        }
+
+        return name;
+    }
+
+    private static DeploymentConfig? ReadDeployment(YamlNode node, string path, YamlNodeReader reader, ConfigReferences references)
+    {
+        var fields = reader.Fields(node, path, DeploymentKeys);
+        if (fields is null)
+        {
+            return null;
+        }
+
+        var errorsBefore = reader.Errors.Count;
+        var provider = reader.RequiredText(fields, "provider")?.Trim();
+        if (provider is not null)
+        {
+            references.ProviderReferences.Add(new NameReference(provider, fields.Get("provider")!, fields.PathOf("provider")));
+        }
+
+        var model = reader.RequiredText(fields, "model")?.Trim();
+        var input = reader.NonNegativeDecimal(fields.Get("input_per_mtok"), fields.PathOf("input_per_mtok"));
+        var output = reader.NonNegativeDecimal(fields.Get("output_per_mtok"), fields.PathOf("output_per_mtok"));
+        var cached = reader.NonNegativeDecimal(fields.Get("cached_input_per_mtok"), fields.PathOf("cached_input_per_mtok"));
+        var weight = reader.Int(fields.Get("weight"), fields.PathOf("weight"));
+
+        if (reader.Errors.Count != errorsBefore || provider is null || model is null)
+        {
+            return null;
+        }
+
+        return new DeploymentConfig
+        {
+            Provider = provider,
+            Model = model,
+            InputPerMTok = input,
+            OutputPerMTok = output,
+            CachedInputPerMTok = cached,
+            Weight = weight ?? 1,
+            Line = checked((int)node.Start.Line),
+        };
+    }
+
+    private static bool IsValidModelName(string name) =>
+        name.Length > 0 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+}

@@ -1,0 +1,19 @@
+using System.Collections.Frozen;
+
+namespace Switchboard.Auth;
+
+/// <summary>Who is calling: a virtual key's public facts (never its secret).</summary>
+public sealed record ClientIdentity
+{
+    /// <summary>The key's name, or "anonymous" in open mode.</summary>
+    public required string Name { get; init; }
+    /// <summary>Models this key may use; null = all.</summary>
+    public FrozenSet<string>? AllowedModels { get; init; }
+    public string? Team { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+    public bool IsAnonymous { get; init; }
+
+    public static readonly ClientIdentity Anonymous = new() { Name = "anonymous", IsAnonymous = true };
+
+    public bool MayUse(string model) => AllowedModels is null || AllowedModels.Contains(model);
+}

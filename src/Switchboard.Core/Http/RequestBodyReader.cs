@@ -1,0 +1,61 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Errors;
+
+namespace Switchboard.Http;
+
+/// <summary>Reads a whole JSON request body into a pooled buffer, mapping transport failures to client errors.</summary>
+public static class RequestBodyReader
+{
+    /// <summary>Bodies larger than this are refused with 413 (images as data URLs make chat bodies large).</summary>
+    public const long MaxBodyBytes = 64 * 1024 * 1024;
+
+    /// <summary>Reads the body. Returns the error instead when it is not JSON, too large, or cut off.</summary>
+    public static async ValueTask<(PooledBuffer? Body, GatewayError? Error)> ReadJsonAsync(HttpRequest request, CancellationToken cancel)
+    {
+        if (request.ContentType is { } contentType && !IsJson(contentType))
+        {
+            return (null, GatewayError.UnsupportedMediaType(
+                $"Invalid Content-Type header ({contentType}); the request body must be JSON (application/json)."));
+        }
+        if (request.ContentLength > MaxBodyBytes) return (null, GatewayError.PayloadTooLarge(MaxBodyBytes));
+
+        var buffer = new PooledBuffer(request.ContentLength is > 0 and < MaxBodyBytes ? (int)request.ContentLength.Value : 4096);
+        try
+        {
+            var reader = request.BodyReader;
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancel);
+                buffer.Write(result.Buffer);
+                reader.AdvanceTo(result.Buffer.End);
+                if (buffer.Length > MaxBodyBytes)
+                {
+                    buffer.Dispose();
+                    return (null, GatewayError.PayloadTooLarge(MaxBodyBytes));
+                }
+                if (result.IsCompleted || result.IsCanceled) break;
+            }
+            return (buffer, null);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            buffer.Dispose();
+            return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? GatewayError.PayloadTooLarge(MaxBodyBytes)
+                : GatewayError.InvalidRequest("The request body could not be read: " + ex.Message));
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    private static bool IsJson(string contentType) =>
+        contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+        || contentType.Contains("+json", StringComparison.OrdinalIgnoreCase)
+        // Some clients (curl -d without -H) send form encoding for JSON bodies; OpenAI accepts those too.
+        || contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+        || contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase);
+}

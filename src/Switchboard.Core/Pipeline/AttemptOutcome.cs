@@ -1,0 +1,23 @@
+using Switchboard.Errors;
+using Switchboard.Usage;
+
+namespace Switchboard.Pipeline;
+
+/// <summary>How one upstream attempt ended.</summary>
+public enum AttemptResult
+{
+    /// <summary>The client got a complete answer.</summary>
+    Completed,
+    /// <summary>Failed before anything reached the client: another deployment may still answer invisibly.</summary>
+    FailedBeforeStart,
+    /// <summary>Failed after bytes reached the client: the client got an error event; nothing more can be done.</summary>
+    FailedAfterStart,
+    /// <summary>The client went away; the upstream request was cancelled.</summary>
+    ClientGone,
+}
+
+/// <summary>The result of one attempt, with whatever usage and timing it produced.</summary>
+public readonly record struct AttemptOutcome(AttemptResult Result, GatewayError? Error, TokenUsage Usage, bool UsageReported, long? FirstByteTimestamp)
+{
+    public static AttemptOutcome Failed(GatewayError error) => new(AttemptResult.FailedBeforeStart, error, default, false, null);
+}

@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using Switchboard.Config;
+
+namespace Switchboard.Providers.AzureOpenAI;
+
+/// <summary>
+/// Azure OpenAI: <c>{base_url}/openai/deployments/{deployment}/{operation}?api-version=...</c> with an
+/// <c>api-key</c> header. The deployment's <c>model</c> in the config is the Azure deployment name.
+/// </summary>
+public sealed class AzureOpenAITarget(ProviderConfig config) : IUpstreamTarget
+{
+    private readonly string _root = config.BaseUrl.AbsoluteUri.TrimEnd('/');
+    private readonly string _apiVersion = Uri.EscapeDataString(config.ApiVersion ?? "2024-10-21");
+    // URIs per (deployment, operation) are built once: deployments are few and fixed per config.
+    private readonly ConcurrentDictionary<(string, string), Uri> _uris = new();
+
+    public Uri ChatCompletions(string upstreamModel) => Build(upstreamModel, "chat/completions");
+    public Uri Completions(string upstreamModel) => Build(upstreamModel, "completions");
+    public Uri Embeddings(string upstreamModel) => Build(upstreamModel, "embeddings");
+
+    public void Authorize(HttpRequestHeaders headers)
+    {
+        if (!string.IsNullOrEmpty(config.ApiKey)) headers.TryAddWithoutValidation("api-key", config.ApiKey);
+    }
+
+    private Uri Build(string deployment, string operation) =>
+        _uris.GetOrAdd((deployment, operation), key =>
+            new Uri($"{_root}/openai/deployments/{Uri.EscapeDataString(key.Item1)}/{key.Item2}?api-version={_apiVersion}"));
+}

@@ -1,0 +1,16 @@
+using System.Net.Http.Headers;
+
+namespace Switchboard.Providers;
+
+/// <summary>
+/// How to address one provider type that speaks the OpenAI wire format: its URLs and its auth header.
+/// The body and the responses are the same for every such type, so only this differs.
+/// </summary>
+public interface IUpstreamTarget
+{
+    Uri ChatCompletions(string upstreamModel);
+    Uri Completions(string upstreamModel);
+    Uri Embeddings(string upstreamModel);
+    /// <summary>Adds the provider's own credentials (never the client's).</summary>
+    void Authorize(HttpRequestHeaders headers);
+}

@@ -1,0 +1,29 @@
+using System.Net.Http.Headers;
+using Switchboard.Config;
+
+namespace Switchboard.Providers.OpenAI;
+
+/// <summary>OpenAI and every OpenAI-compatible server: <c>{base_url}/chat/completions</c> with a Bearer key.</summary>
+public sealed class OpenAITarget : IUpstreamTarget
+{
+    private readonly Uri _chat, _completions, _embeddings;
+    private readonly AuthenticationHeaderValue? _authorization;
+
+    public OpenAITarget(ProviderConfig config)
+    {
+        var root = config.BaseUrl.AbsoluteUri.TrimEnd('/');
+        _chat = new Uri(root + "/chat/completions");
+        _completions = new Uri(root + "/completions");
+        _embeddings = new Uri(root + "/embeddings");
+        _authorization = string.IsNullOrEmpty(config.ApiKey) ? null : new AuthenticationHeaderValue("Bearer", config.ApiKey);
+    }
+
+    public Uri ChatCompletions(string upstreamModel) => _chat;
+    public Uri Completions(string upstreamModel) => _completions;
+    public Uri Embeddings(string upstreamModel) => _embeddings;
+
+    public void Authorize(HttpRequestHeaders headers)
+    {
+        if (_authorization is not null) headers.Authorization = _authorization;
+    }
+}

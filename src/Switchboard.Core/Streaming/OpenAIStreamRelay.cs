@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Switchboard.Errors;
+using Switchboard.Pipeline;
+using Switchboard.Providers;
+using Switchboard.Providers.OpenAI;
+using Switchboard.Usage;
+
+namespace Switchboard.Streaming;
+
+/// <summary>
+/// Relays an OpenAI-wire SSE stream to an OpenAI-dialect client event by event: each event's bytes are written
+/// as received and flushed at once. The relay only looks inside events to learn usage, to drop the usage chunk the
+/// gateway asked for on the client's behalf, and to tell a finished stream from a cut one.
+/// </summary>
+public static class OpenAIStreamRelay
+{
+    private static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
+
+    public static async Task<AttemptOutcome> RelayAsync(
+        HttpContext context,
+        HttpResponseMessage upstreamResponse,
+        UpstreamProvider provider,
+        bool clientWantsUsage,
+        CancellationTokenSource idleTimer,
+        TimeSpan idleTimeout)
+    {
+        var clientAborted = context.RequestAborted;
+        var output = context.Response.BodyWriter;
+        var started = false;
+        long? firstByte = null;
+        bool sawDone = false, sawFinish = false;
+        var usage = default(TokenUsage);
+        var usageReported = false;
+        byte[]? scratch = null;
+        GatewayError? failure = null;
+
+        var upstream = await upstreamResponse.Content.ReadAsStreamAsync(idleTimer.Token);
+        var reader = PipeReader.Create(upstream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: false));
+        try
+        {
+            while (!sawDone)
+            {
+                idleTimer.CancelAfter(idleTimeout);
+                var result = await reader.ReadAsync(idleTimer.Token);
+                var buffer = result.Buffer;
+                while (!sawDone && SseFraming.TryReadEvent(ref buffer, out var sseEvent))
+                {
+                    var data = SseFraming.GetData(sseEvent, ref scratch);
+                    var forward = true;
+                    if (data.SequenceEqual("[DONE]"u8))
+                    {
+                        sawDone = true;
+                    }
+                    else if (!data.IsEmpty)
+                    {
+                        if (IsErrorEvent(data))
+                        {
+                            failure = StreamErrorEvent(data, provider);
+                            if (!started) break;
+                        }
+                        if (HasProperty(data, "\"finish_reason\""u8, nullAllowed: false)) sawFinish = true;
+                        if (HasProperty(data, "\"usage\""u8, nullAllowed: false))
+                        {
+                            var read = OpenAIUsageReader.Read(data);
+                            if (read.HasUsage)
+                            {
+                                usage = read.Usage;
+                                usageReported = true;
+                                // We asked for the usage chunk on the client's behalf: it never asked, so it never sees it.
+                                if (!clientWantsUsage && read.ChoicesEmpty) forward = false;
+                            }
+                        }
+                    }
+                    if (!forward) continue;
+                    if (!started)
+                    {
+                        StartEventStream(context);
+                        started = true;
+                        firstByte = Stopwatch.GetTimestamp();
+                    }
+                    Write(output, sseEvent);
+                    var flush = await output.FlushAsync(clientAborted);
+                    if (flush.IsCompleted || flush.IsCanceled) return new AttemptOutcome(AttemptResult.ClientGone, null, usage, usageReported, firstByte);
+                    if (failure is not null) break;
+                }
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (failure is not null || result.IsCompleted) break;
+            }
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return new AttemptOutcome(AttemptResult.ClientGone, null, usage, usageReported, firstByte);
+        }
+        catch (OperationCanceledException)
+        {
+            failure = new GatewayError(504, "upstream_error", "upstream_idle_timeout",
+                $"Provider '{provider.Name}' sent nothing for {idleTimeout.TotalSeconds:0.#} s; the stream was abandoned.",
+                ErrorDisposition.Retryable) { Provider = provider.Name };
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            failure = new GatewayError(502, "upstream_error", "upstream_stream_broken",
+                $"The connection to provider '{provider.Name}' broke during the stream.", ErrorDisposition.Retryable)
+            { Provider = provider.Name };
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+            if (scratch is not null) ArrayPool<byte>.Shared.Return(scratch);
+        }
+
+        if (failure is null && !sawDone)
+        {
+            if (sawFinish)
+            {
+                // Some OpenAI-compatible servers end after the finish chunk without [DONE]: the answer is whole, so say so.
+                if (!started) StartEventStream(context);
+                output.Write(DoneEvent);
+                await output.FlushAsync(clientAborted);
+                return new AttemptOutcome(AttemptResult.Completed, null, usage, usageReported, firstByte ?? Stopwatch.GetTimestamp());
+            }
+            failure = new GatewayError(502, "upstream_error", "upstream_stream_truncated",
+                $"The stream from provider '{provider.Name}' ended before the answer was complete.", ErrorDisposition.Retryable)
+            { Provider = provider.Name };
+        }
+        if (failure is null) return new AttemptOutcome(AttemptResult.Completed, null, usage, usageReported, firstByte);
+        if (!started) return new AttemptOutcome(AttemptResult.FailedBeforeStart, failure, usage, usageReported, null);
+
+        // Bytes already reached the client: end with an explicit error event, never a clean end (and no [DONE]).
+        if (!clientAborted.IsCancellationRequested && !IsErrorAlreadyForwarded(failure))
+        {
+            output.Write("data: "u8);
+            output.Write(OpenAIErrorWriter.ToUtf8(failure));
+            output.Write("\n\n"u8);
+            await output.FlushAsync(clientAborted);
+        }
+        return new AttemptOutcome(AttemptResult.FailedAfterStart, failure, usage, usageReported, firstByte);
+    }
+
+    private static bool IsErrorAlreadyForwarded(GatewayError failure) => failure.Code == StreamErrorCode;
+
+    private const string StreamErrorCode = "upstream_stream_error";
+
+    private static void StartEventStream(HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        // Tell reverse proxies in front of us (nginx) not to buffer the stream either.
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    private static void Write(PipeWriter output, in ReadOnlySequence<byte> sseEvent)
+    {
+        foreach (var segment in sseEvent) output.Write(segment.Span);
+    }
+
+    /// <summary>An OpenAI mid-stream error: <c>{"error": {...}}</c> as the event's top-level object.</summary>
+    private static bool IsErrorEvent(ReadOnlySpan<byte> data)
+    {
+        var trimmed = data.TrimStart(" \t\r\n"u8);
+        if (trimmed.IsEmpty || trimmed[0] != (byte)'{') return false;
+        trimmed = trimmed[1..].TrimStart(" \t\r\n"u8);
+        return trimmed.StartsWith("\"error\""u8);
+    }
+
+    private static GatewayError StreamErrorEvent(ReadOnlySpan<byte> data, UpstreamProvider provider)
+    {
+        var message = System.Text.Encoding.UTF8.GetString(data.Length > 1000 ? data[..1000] : data);
+        return new GatewayError(502, "upstream_error", StreamErrorCode,
+            SecretScrubber.Scrub($"Provider '{provider.Name}' reported an error in the stream: {message}", provider.Config.ApiKey),
+            ErrorDisposition.Retryable) { Provider = provider.Name };
+    }
+
+    /// <summary>
+    /// True when <paramref name="name"/> occurs with a value other than null (whitespace around the colon allowed,
+    /// as Python servers emit it). A cheap scan that decides whether an event needs a real parse.
+    /// </summary>
+    internal static bool HasProperty(ReadOnlySpan<byte> data, ReadOnlySpan<byte> name, bool nullAllowed)
+    {
+        while (true)
+        {
+            var at = data.IndexOf(name);
+            if (at < 0) return false;
+            data = data[(at + name.Length)..];
+            var rest = data.TrimStart(" \t"u8);
+            if (rest.IsEmpty || rest[0] != (byte)':') continue;
+            rest = rest[1..].TrimStart(" \t"u8);
+            if (nullAllowed || !rest.StartsWith("null"u8)) return true;
+        }
+    }
+}

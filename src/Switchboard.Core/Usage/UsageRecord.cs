@@ -1,0 +1,34 @@
+namespace Switchboard.Usage;
+
+/// <summary>One request as the ledger sees it: who, what, where it went, how it ended, what it cost in tokens.</summary>
+public sealed record UsageRecord
+{
+    public required string RequestId { get; init; }
+    public required DateTimeOffset Timestamp { get; init; }
+    /// <summary>The virtual key's name (never its secret); null in open mode.</summary>
+    public string? KeyName { get; init; }
+    /// <summary>The client-facing endpoint, e.g. <c>chat.completions</c>.</summary>
+    public required string Endpoint { get; init; }
+    /// <summary>The model name the client asked for.</summary>
+    public required string Model { get; init; }
+    /// <summary>The provider that produced the final answer (or the last one tried).</summary>
+    public string? Provider { get; init; }
+    public string? UpstreamModel { get; init; }
+    public required int Status { get; init; }
+    public string? ErrorCode { get; init; }
+    public bool Stream { get; init; }
+    public TokenUsage Usage { get; init; }
+    /// <summary>True when the upstream reported no usage (e.g. a stream the client aborted).</summary>
+    public bool UsageMissing { get; init; }
+    public double LatencyMs { get; init; }
+    /// <summary>Time to the first byte sent to the client (streams), in milliseconds.</summary>
+    public double? TimeToFirstTokenMs { get; init; }
+    /// <summary>How many upstream attempts the request took.</summary>
+    public int Attempts { get; init; }
+}
+
+/// <summary>Where finished requests go. Implementations must not block the request path.</summary>
+public interface IUsageSink
+{
+    void Record(UsageRecord record);
+}

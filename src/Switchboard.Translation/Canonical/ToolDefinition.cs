@@ -1,0 +1,31 @@
+using System.Text.Json;
+
+namespace Switchboard.Translation.Canonical;
+
+/// <summary>A tool offered to the model: a <see cref="FunctionTool"/> or a <see cref="ProviderTool"/>.</summary>
+public abstract record ToolDefinition
+{
+    /// <summary>Prompt-cache breakpoint after this tool (Anthropic <c>cache_control</c>); null = none.</summary>
+    public CacheControl? CacheControl { get; init; }
+}
+
+/// <summary>
+/// A function the model may call with JSON arguments. <see cref="Parameters"/> is the JSON Schema of
+/// the arguments (null = no parameters); <see cref="Strict"/> asks for schema-exact arguments.
+/// </summary>
+public sealed record FunctionTool(string Name) : ToolDefinition
+{
+    public string? Description { get; init; }
+
+    public JsonElement? Parameters { get; init; }
+
+    public bool? Strict { get; init; }
+}
+
+/// <summary>
+/// A tool that is not a plain function (OpenAI <c>custom</c>, Anthropic server tools such as
+/// <c>web_search_20250305</c>, Gemini <c>googleSearch</c>), kept raw in the form of the
+/// <see cref="Dialect"/> it came from. Writers for that dialect write <see cref="Raw"/> back; others
+/// must leave it out or refuse the request.
+/// </summary>
+public sealed record ProviderTool(string Dialect, string Type, JsonElement Raw) : ToolDefinition;

@@ -1,0 +1,16 @@
+namespace Switchboard.Translation.Dialects.OpenAIChat;
+
+/// <summary>Names shared by the OpenAI Chat Completions readers and writers.</summary>
+public static class OpenAIChatDialect
+{
+    /// <summary>Identifies this dialect in <see cref="Canonical.ProviderTool.Dialect"/>.</summary>
+    public const string Name = "openai-chat";
+
+    /// <summary>The spelling of <see cref="Canonical.ChatRequest.MaxOutputTokens"/> that OpenAI deprecated
+    /// but many OpenAI-compatible servers still require; set it in <see cref="Canonical.DialectHints.MaxTokensField"/>
+    /// to make the writer use it.</summary>
+    public const string MaxTokens = "max_tokens";
+
+    /// <summary>The current spelling, written by default.</summary>
+    public const string MaxCompletionTokens = "max_completion_tokens";
+}

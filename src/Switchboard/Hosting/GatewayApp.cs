@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Switchboard.Endpoints;
+using Switchboard.Http;
+using Switchboard.Pipeline;
+using Switchboard.Usage;
+
+namespace Switchboard.Hosting;
+
+/// <summary>Builds the gateway's web host: Kestrel tuned for proxying, the services, the endpoints.</summary>
+public static class GatewayApp
+{
+    public static WebApplication Build(GatewayOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = RequestBodyReader.MaxBodyBytes;
+            // Streams can be idle for a long time while a model thinks; never cut them for "slow" data rates.
+            kestrel.Limits.MinResponseDataRate = null;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(10));
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
+        });
+        builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        configureLogging?.Invoke(builder.Logging);
+
+        var runtime = new GatewayRuntime(options.Config);
+        builder.Services.AddSingleton(new RuntimeHolder(runtime));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RecentRequestLog>();
+        builder.Services.AddSingleton<IUsageSink>(sp => sp.GetRequiredService<RecentRequestLog>());
+        builder.Services.AddSingleton<OpenAIProxy>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(runtime.Dispose);
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.MapGatewayEndpoints();
+        return app;
+    }
+
+    private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+}

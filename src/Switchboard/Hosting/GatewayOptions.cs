@@ -1,0 +1,12 @@
+using Switchboard.Config;
+
+namespace Switchboard.Hosting;
+
+/// <summary>What <c>serve</c> was asked to run: a loaded config and the address to listen on.</summary>
+public sealed record GatewayOptions
+{
+    public required GatewayConfig Config { get; init; }
+    public required string Host { get; init; }
+    /// <summary>0 picks a free port (tests read the bound address back).</summary>
+    public required int Port { get; init; }
+}

@@ -1,0 +1,35 @@
+using Switchboard.Errors;
+using Switchboard.Http;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// Puts <c>x-request-id</c> on every response (success, error, unknown route) and turns anything unexpected into a
+/// 500 in the OpenAI dialect instead of an empty response.
+/// </summary>
+public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var id = RequestIds.Get(context);
+        context.Response.Headers[RequestIds.Header] = id;
+        try
+        {
+            await next(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left; nothing to answer.
+        }
+        catch (Exception ex)
+        {
+            LogUnhandled(logger, id, ex.GetType().Name);
+            await ErrorResponses.WriteOpenAIAsync(context.Response,
+                GatewayError.Internal($"The gateway failed to handle the request (request id {id})."));
+        }
+    }
+
+    // Only the exception type: messages can carry request content, and request content can carry secrets.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed inside the gateway: {ExceptionType}")]
+    private static partial void LogUnhandled(ILogger logger, string requestId, string exceptionType);
+}

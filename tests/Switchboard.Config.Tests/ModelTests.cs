@@ -1,0 +1,151 @@
+using Switchboard.Config;
+
+namespace Switchboard.Config.Tests;
+
+public sealed class ModelTests
+{
+    private const string Providers = """
+        providers:
+          openai: { type: openai, base_url: https://api.openai.com/v1 }
+          local: { type: openai, base_url: http://127.0.0.1:11434/v1 }
+        """;
+
+    private static DeploymentConfig LoadDeployment(string body) =>
+        Assert.Single(Assert.Single(TestConfig.LoadOk($"{Providers}\nmodels:\n  m: {body}\n").Models).Deployments);
+
+    private static ConfigError DeploymentError(string body) =>
+        TestConfig.SingleError($"{Providers}\nmodels:\n  m:\n    - {body}\n");
+
+    [Fact]
+    public void Undefined_provider_lists_the_defined_ones()
+    {
+        var error = TestConfig.SingleError($$"""
+            {{Providers}}
+            models:
+              gpt-4o:
+                - provider: foo
+                  model: gpt-4o
+            """);
+
+        TestConfig.AssertError(error, 6, "models.gpt-4o[0].provider", "provider 'foo' is not defined (defined: openai, local)");
+        Assert.Equal(17, error.Column);
+    }
+
+    [Fact]
+    public void Undefined_provider_when_there_are_none()
+    {
+        var error = TestConfig.SingleError("models:\n  m: { provider: openai, model: x }\n");
+
+        TestConfig.AssertError(error, 2, "models.m.provider", "provider 'openai' is not defined (no providers are defined)");
+    }
+
+    [Fact]
+    public void A_provider_with_errors_still_counts_as_defined()
+    {
+        var error = TestConfig.SingleError("""
+            providers:
+              broken: { type: nope, base_url: http://localhost/v1 }
+            models:
+              m: { provider: broken, model: x }
+            """);
+
+        Assert.Equal("providers.broken.type", error.KeyPath);
+    }
+
+    [Fact]
+    public void Provider_and_model_are_required()
+    {
+        var result = TestConfig.Load($"{Providers}\nmodels:\n  m:\n    - {{ weight: 2 }}\n");
+
+        Assert.Equal(2, result.Errors.Length);
+        TestConfig.HasError(result, 6, "models.m[0]", "missing required key 'provider'");
+        TestConfig.HasError(result, 6, "models.m[0]", "missing required key 'model'");
+    }
+
+    [Fact]
+    public void Empty_model_id_is_an_error() =>
+        TestConfig.AssertError(DeploymentError("{ provider: openai, model: \"\" }"), 6, "models.m[0].model", "must not be empty");
+
+    [Fact]
+    public void A_single_mapping_is_a_one_element_list()
+    {
+        var deployment = LoadDeployment("{ provider: local, model: llama3 }");
+
+        Assert.Equal(("local", "llama3", 1, 5), (deployment.Provider, deployment.Model, deployment.Weight, deployment.Line));
+    }
+
+    [Fact]
+    public void Prices_are_decimals()
+    {
+        var deployment = LoadDeployment("{ provider: openai, model: x, input_per_mtok: 0.15, output_per_mtok: 6e-1, cached_input_per_mtok: 0 }");
+
+        Assert.Equal((0.15m, 0.6m, 0m), (deployment.InputPerMTok, deployment.OutputPerMTok, deployment.CachedInputPerMTok));
+    }
+
+    [Theory]
+    [InlineData("input_per_mtok: -1", "input_per_mtok", "must not be negative, got '-1'")]
+    [InlineData("output_per_mtok: abc", "output_per_mtok", "expected a number, got 'abc'")]
+    [InlineData("cached_input_per_mtok: 1,5", "cached_input_per_mtok", "expected a number, got '1,5'")]
+    [InlineData("input_per_mtok: [1]", "input_per_mtok", "expected a number, got a list")]
+    [InlineData("weight: 0", "weight", "must be a positive whole number, got '0'")]
+    [InlineData("weight: -2", "weight", "must be a positive whole number, got '-2'")]
+    [InlineData("weight: 1.5", "weight", "expected a whole number, got '1.5'")]
+    [InlineData("weight: heavy", "weight", "expected a number, got 'heavy'")]
+    [InlineData("weight: 99999999999", "weight", "must be a positive whole number, got '99999999999'")]
+    public void Bad_deployment_values(string field, string key, string message)
+    {
+        var error = TestConfig.SingleError($"{Providers}\nmodels:\n  m:\n    - provider: openai\n      model: x\n      {field}\n");
+
+        TestConfig.AssertError(error, 8, $"models.m[0].{key}", message);
+    }
+
+    [Fact]
+    public void Empty_list_is_an_error()
+    {
+        var error = TestConfig.SingleError($"{Providers}\nmodels:\n  m: []\n");
+
+        TestConfig.AssertError(error, 5, "models.m", "model 'm' has no deployments (list at least one)");
+    }
+
+    [Fact]
+    public void Missing_list_is_an_error()
+    {
+        var error = TestConfig.SingleError($"{Providers}\nmodels:\n  m:\n  n: {{ provider: openai, model: x }}\n");
+
+        TestConfig.AssertError(error, 5, "models.m", "model 'm' has no deployments (list at least one)");
+    }
+
+    [Fact]
+    public void Deployment_must_be_a_mapping()
+    {
+        var error = TestConfig.SingleError($"{Providers}\nmodels:\n  m: openai/gpt-4o\n");
+
+        TestConfig.AssertError(error, 5, "models.m", "expected a list, got a string");
+    }
+
+    [Fact]
+    public void Every_bad_deployment_is_reported()
+    {
+        var result = TestConfig.Load($$"""
+            {{Providers}}
+            models:
+              a:
+                - { provider: nope, model: x }
+                - { provider: openai, model: y, weight: 0 }
+              b: { provider: gone, model: z }
+            """);
+
+        Assert.Equal(3, result.Errors.Length);
+        TestConfig.HasError(result, 6, "models.a[0].provider", "provider 'nope' is not defined (defined: openai, local)");
+        TestConfig.HasError(result, 7, "models.a[1].weight", "must be a positive whole number, got '0'");
+        TestConfig.HasError(result, 8, "models.b.provider", "provider 'gone' is not defined (defined: openai, local)");
+    }
+
+    [Fact]
+    public void Model_names_may_not_contain_spaces()
+    {
+        var error = TestConfig.SingleError($"{Providers}\nmodels:\n  \"gpt 4o\": {{ provider: openai, model: x }}\n");
+
+        TestConfig.AssertError(error, 5, "models.gpt 4o", "invalid model name 'gpt 4o' (no spaces or control characters)");
+    }
+}

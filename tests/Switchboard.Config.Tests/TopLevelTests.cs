@@ -1,0 +1,101 @@
+using Switchboard.Config;
+
+namespace Switchboard.Config.Tests;
+
+public sealed class TopLevelTests
+{
+    [Fact]
+    public void Database_defaults_and_can_be_set()
+    {
+        Assert.Equal("data/switchboard.db", TestConfig.LoadOk("master_key: m\n").Database);
+        Assert.Equal("/var/lib/sb.db", TestConfig.LoadOk("database: /var/lib/sb.db\n").Database);
+        Assert.Equal("data/switchboard.db", TestConfig.LoadOk("database:\n").Database);
+    }
+
+    [Fact]
+    public void Database_must_not_be_empty()
+    {
+        var error = TestConfig.SingleError("database: \"\"\n");
+
+        TestConfig.AssertError(error, 1, "database", "must not be empty (omit it for the default data/switchboard.db)");
+    }
+
+    [Fact]
+    public void Database_must_be_a_string()
+    {
+        var error = TestConfig.SingleError("database:\n  path: x.db\n");
+
+        TestConfig.AssertError(error, 2, "database", "expected a string, got a mapping");
+    }
+
+    [Fact]
+    public void Master_key_is_read_and_empty_means_none()
+    {
+        Assert.Equal("m-123", TestConfig.LoadOk("master_key: m-123\n").MasterKey);
+        var open = TestConfig.LoadOk("master_key: ${SWITCHBOARD_MASTER_KEY:-}\n");
+        Assert.Null(open.MasterKey);
+        Assert.True(open.IsOpenMode);
+    }
+
+    [Fact]
+    public void Server_host_and_port()
+    {
+        var config = TestConfig.LoadOk("server:\n  host: 0.0.0.0\n  port: 8080\n");
+
+        Assert.Equal(new ServerSettings { Host = "0.0.0.0", Port = 8080 }, config.Server);
+        Assert.Equal(new ServerSettings { Host = "::1", Port = 4000 }, TestConfig.LoadOk("server: { host: \"::1\" }\n").Server);
+    }
+
+    [Theory]
+    [InlineData("0", "must be between 1 and 65535, got '0'")]
+    [InlineData("65536", "must be between 1 and 65535, got '65536'")]
+    [InlineData("-1", "must be between 1 and 65535, got '-1'")]
+    [InlineData("http", "expected a number, got 'http'")]
+    [InlineData("80.5", "expected a whole number, got '80.5'")]
+    public void Server_port_range(string port, string message)
+    {
+        var error = TestConfig.SingleError($"server:\n  host: localhost\n  port: {port}\n");
+
+        TestConfig.AssertError(error, 3, "server.port", message);
+        Assert.Equal(9, error.Column);
+    }
+
+    [Fact]
+    public void Server_port_at_the_bounds_is_fine()
+    {
+        Assert.Equal(1, TestConfig.LoadOk("server: { port: 1 }\n").Server.Port);
+        Assert.Equal(65535, TestConfig.LoadOk("server: { port: 65535 }\n").Server.Port);
+    }
+
+    [Fact]
+    public void Server_must_be_a_mapping()
+    {
+        var error = TestConfig.SingleError("server: localhost:4000\n");
+
+        TestConfig.AssertError(error, 1, "server", "expected a mapping, got a string");
+    }
+
+    [Fact]
+    public void Top_level_must_be_a_mapping()
+    {
+        var error = TestConfig.SingleError("- providers\n- models\n");
+
+        TestConfig.AssertError(error, 1, "", "expected a mapping of settings at the top level, got a list");
+    }
+
+    [Fact]
+    public void Only_one_document_is_allowed()
+    {
+        var error = TestConfig.SingleError("database: a.db\n---\ndatabase: b.db\n");
+
+        TestConfig.AssertError(error, 3, "", "only one YAML document is allowed per config file");
+    }
+
+    [Fact]
+    public void Keys_must_be_plain_strings()
+    {
+        var error = TestConfig.SingleError("? [a, b]\n: x\n");
+
+        TestConfig.AssertError(error, 1, "", "keys must be plain strings");
+    }
+}

@@ -1,0 +1,30 @@
+using System.ClientModel;
+using OpenAI;
+using OpenAI.Chat;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.EndToEnd;
+
+/// <summary>One mock upstream per class; one gateway per class, started from <see cref="TestConfigs.WithKeys"/>.</summary>
+public abstract class GatewayTestBase(MockUpstreamFixture mock) : IClassFixture<MockUpstreamFixture>, IAsyncLifetime
+{
+    protected MockUpstreamFixture Mock { get; } = mock;
+    protected GatewayInstance Gateway { get; private set; } = null!;
+
+    /// <summary>Extra provider lines (indented two spaces) for this class's config.</summary>
+    protected virtual string ExtraProviders => "";
+    /// <summary>Extra model lines (indented two spaces) for this class's config.</summary>
+    protected virtual string ExtraModels => "";
+
+    public virtual async Task InitializeAsync() =>
+        Gateway = await GatewayInstance.StartAsync(TestConfigs.WithKeys(Mock.BaseUrl, ExtraProviders, ExtraModels));
+
+    public virtual async Task DisposeAsync() => await Gateway.DisposeAsync();
+
+    protected OpenAIClientOptions SdkOptions() => new() { Endpoint = new Uri(Gateway.BaseUrl + "/v1"), NetworkTimeout = TimeSpan.FromSeconds(30) };
+
+    protected ChatClient Chat(string model = "chat", string key = TestConfigs.AliceKey) =>
+        new(model, new ApiKeyCredential(key), SdkOptions());
+
+    protected static HttpContent Json(string json) => new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+}

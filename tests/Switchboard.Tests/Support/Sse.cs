@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace Switchboard.Tests.Support;
+
+/// <summary>Reads an SSE response the way a client does: events as they arrive, with their arrival order.</summary>
+public static class Sse
+{
+    /// <summary>The <c>data:</c> payloads of every event in the body, in order.</summary>
+    public static List<string> DataEvents(string body)
+    {
+        var events = new List<string>();
+        foreach (var block in body.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            var data = string.Join("\n", block.Split('\n').Where(l => l.StartsWith("data:", StringComparison.Ordinal))
+                .Select(l => l[5..].TrimStart(' ')));
+            if (data.Length > 0) events.Add(data);
+        }
+        return events;
+    }
+
+    public static List<JsonElement> JsonChunks(string body) =>
+        [.. DataEvents(body).Where(d => d != "[DONE]").Select(d => JsonDocument.Parse(d).RootElement.Clone())];
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Switchboard.MockUpstream;
+
+/// <summary>Writing answers: status, the headers the real API sends on every answer, JSON bodies.</summary>
+internal static class HttpHelpers
+{
+    private const string StartTimestampKey = "mock.start";
+
+    public static void MarkStart(HttpContext ctx) => ctx.Items[StartTimestampKey] = Stopwatch.GetTimestamp();
+
+    /// <summary>
+    /// Headers OpenAI sends on every API answer (success or error). Clients and the gateway read them:
+    /// x-request-id is logged, the x-ratelimit-* family drives client-side throttling.
+    /// </summary>
+    public static void AddOpenAIHeaders(HttpContext ctx, bool rateLimited = false)
+    {
+        var h = ctx.Response.Headers;
+        long start = ctx.Items.TryGetValue(StartTimestampKey, out var s) && s is long l ? l : Stopwatch.GetTimestamp();
+        h["x-request-id"] = "req_" + RandomNumberGenerator.GetHexString(32, lowercase: true);
+        h["openai-processing-ms"] = ((long)Stopwatch.GetElapsedTime(start).TotalMilliseconds).ToString();
+        h["openai-version"] = "2020-10-01";
+        h["openai-organization"] = "org-mock";
+        h["x-ratelimit-limit-requests"] = "10000";
+        h["x-ratelimit-limit-tokens"] = "30000000";
+        h["x-ratelimit-remaining-requests"] = rateLimited ? "0" : "9999";
+        h["x-ratelimit-remaining-tokens"] = rateLimited ? "0" : "29999000";
+        h["x-ratelimit-reset-requests"] = "6ms";
+        h["x-ratelimit-reset-tokens"] = "2ms";
+    }
+
+    public static Task WriteErrorAsync(HttpContext ctx, ApiError error)
+    {
+        AddOpenAIHeaders(ctx, error.Status == 429);
+        if (error.ExtraHeaders is { } extra)
+        {
+            foreach (var (name, value) in extra)
+            {
+                ctx.Response.Headers[name] = value;
+            }
+        }
+        return WriteJsonAsync(ctx, error.Status, error, OpenAIErrors.Write);
+    }
+
+    /// <summary>
+    /// Serialises straight into the response pipe: no intermediate buffer, the pipe holds the bytes until the flush.
+    /// Headers must be final before the call.
+    /// </summary>
+    public static async Task WriteJsonAsync<TState>(HttpContext ctx, int status, TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json";
+        var pipe = ctx.Response.BodyWriter;
+        using (var w = new Utf8JsonWriter(pipe, JsonShape.WriterOptions))
+        {
+            write(w, state);
+        }
+        await pipe.FlushAsync(ctx.RequestAborted);
+    }
+
+    public static string NewId(string prefix, int length) =>
+        prefix + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
+}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace Switchboard.MockUpstream;
+
+/// <summary>
+/// Per-request fault injection. Knobs come from a path prefix <c>/_knobs/k=v;k=v/</c> (so a provider base_url
+/// can carry them without any gateway support) or from <c>x-mock-{knob}</c> headers (header wins).
+/// No global switches: two tests sharing one mock cannot disturb each other.
+/// </summary>
+internal sealed class Knobs
+{
+    public const string PathPrefix = "/_knobs/";
+
+    private static readonly string[] Names =
+    [
+        "status", "retry_after", "fail_first", "latency_ms", "chunk_delay_ms",
+        "truncate_after", "reset_after", "garbage_after", "fixture", "words",
+    ];
+
+    public static readonly Knobs None = new(new SortedDictionary<string, string>(StringComparer.Ordinal));
+
+    private Knobs(SortedDictionary<string, string> values)
+    {
+        Values = values;
+        // Canonical (sorted) form: the fail_first counter key, identical for the same knobs in any order or source.
+        Key = string.Join(';', values.Select(kv => kv.Key + "=" + kv.Value));
+    }
+
+    public SortedDictionary<string, string> Values { get; }
+
+    public string Key { get; }
+
+    public bool IsEmpty => Values.Count == 0;
+
+    public int? Status { get; private set; }
+    public double? RetryAfterSeconds { get; private set; }
+    public int? FailFirst { get; private set; }
+    public int LatencyMs { get; private set; }
+    public int ChunkDelayMs { get; private set; }
+    public int? TruncateAfter { get; private set; }
+    public int? ResetAfter { get; private set; }
+    public int? GarbageAfter { get; private set; }
+    public string? Fixture { get; private set; }
+    public int? Words { get; private set; }
+
+    /// <summary>Splits <c>/_knobs/{spec}/rest</c>; returns false when the path carries no knob prefix.</summary>
+    public static bool TrySplitPath(string path, out string spec, out string rest)
+    {
+        spec = "";
+        rest = path;
+        if (!path.StartsWith(PathPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        int end = path.IndexOf('/', PathPrefix.Length);
+        spec = end < 0 ? path[PathPrefix.Length..] : path[PathPrefix.Length..end];
+        rest = end < 0 ? "/" : path[end..];
+        spec = Uri.UnescapeDataString(spec);
+        return true;
+    }
+
+    /// <summary>Merges the path spec with x-mock-* headers (headers override) and validates every value.</summary>
+    public static Knobs Parse(string? pathSpec, IHeaderDictionary headers, out string? error)
+    {
+        error = null;
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (!string.IsNullOrEmpty(pathSpec))
+        {
+            foreach (var part in pathSpec.Split([';', '&', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                int eq = part.IndexOf('=');
+                if (eq <= 0)
+                {
+                    error = $"Mock upstream: malformed knob '{part}' (expected name=value).";
+                    return None;
+                }
+                values[Normalize(part[..eq])] = part[(eq + 1)..].Trim();
+            }
+        }
+        foreach (var (name, value) in headers)
+        {
+            if (name.StartsWith("x-mock-", StringComparison.OrdinalIgnoreCase))
+            {
+                values[Normalize(name["x-mock-".Length..])] = value.ToString().Trim();
+            }
+        }
+        if (values.Count == 0)
+        {
+            return None;
+        }
+
+        var knobs = new Knobs(values);
+        foreach (var (name, value) in values)
+        {
+            error = knobs.Apply(name, value);
+            if (error is not null)
+            {
+                return None;
+            }
+        }
+        return knobs;
+    }
+
+    private static string Normalize(string name) => name.Trim().Replace('-', '_').ToLowerInvariant();
+
+    private string? Apply(string name, string value)
+    {
+        if (name == "fixture")
+        {
+            // The name becomes a file name: refuse anything that could leave the fixtures folder.
+            if (value.Length == 0 || value.Contains("..", StringComparison.Ordinal) || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                return $"Mock upstream: invalid fixture name '{value}'.";
+            }
+            Fixture = value.EndsWith(".sse", StringComparison.Ordinal) ? value[..^4] : value;
+            return null;
+        }
+        if (name == "retry_after")
+        {
+            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) || s < 0)
+            {
+                return $"Mock upstream: knob retry_after needs a non-negative number of seconds, got '{value}'.";
+            }
+            RetryAfterSeconds = s;
+            return null;
+        }
+        if (Array.IndexOf(Names, name) < 0)
+        {
+            return $"Mock upstream: unknown knob '{name}'. Known knobs: {string.Join(", ", Names)}.";
+        }
+        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < 0)
+        {
+            return $"Mock upstream: knob {name} needs a non-negative integer, got '{value}'.";
+        }
+        switch (name)
+        {
+            case "status": Status = n; break;
+            case "fail_first": FailFirst = n; break;
+            case "latency_ms": LatencyMs = n; break;
+            case "chunk_delay_ms": ChunkDelayMs = n; break;
+            case "truncate_after": TruncateAfter = n; break;
+            case "reset_after": ResetAfter = n; break;
+            case "garbage_after": GarbageAfter = n; break;
+            case "words": Words = n; break;
+        }
+        return null;
+    }
+
+    /// <summary>The injected error for this request, or null when it should succeed (no status knob, or fail_first used up).</summary>
+    public ApiError? InjectedError(MockState state, string? model)
+    {
+        if (Status is null && FailFirst is null)
+        {
+            return null;
+        }
+        int code = Status ?? 500;
+        if (code < 400)
+        {
+            return null;
+        }
+        if (FailFirst is int first && state.NextFailCount(Key) > first)
+        {
+            return null;
+        }
+        var error = OpenAIErrors.ForStatus(code, model);
+        if (RetryAfterSeconds is double s)
+        {
+            error = error with
+            {
+                ExtraHeaders =
+                [
+                    new("retry-after", ((long)Math.Ceiling(s)).ToString(CultureInfo.InvariantCulture)),
+                    new("retry-after-ms", ((long)Math.Round(s * 1000)).ToString(CultureInfo.InvariantCulture)),
+                ],
+            };
+        }
+        return error;
+    }
+}

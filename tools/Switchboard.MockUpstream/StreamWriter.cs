@@ -1,0 +1,163 @@
+using System.IO.Pipelines;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Switchboard.MockUpstream;
+
+/// <summary>
+/// Writes one SSE answer event by event and applies the stream knobs (chunk_delay_ms, truncate_after,
+/// reset_after, garbage_after). It also owns the stream's fate for <c>/_mock/stats</c>: exactly one of
+/// completed / aborted-by-client / cut-by-server, decided by the first to happen.
+/// </summary>
+internal sealed class SseStream : IDisposable
+{
+    private const int Running = 0;
+    private const int Completed = 1;
+    private const int AbortedByClient = 2;
+    private const int ResetByServer = 3;
+
+    private static readonly byte[] DoneFrame = "data: [DONE]\n\n"u8.ToArray();
+
+    private readonly HttpContext _ctx;
+    private readonly Knobs _knobs;
+    private readonly MockState _state;
+    private readonly PipeWriter _pipe;
+    private readonly Utf8JsonWriter _json;
+    private CancellationTokenRegistration _abortRegistration;
+    private int _fate = Running;
+    private int _eventsWritten;
+
+    private SseStream(HttpContext ctx, Knobs knobs, MockState state)
+    {
+        _ctx = ctx;
+        _knobs = knobs;
+        _state = state;
+        _pipe = ctx.Response.BodyWriter;
+        _json = new Utf8JsonWriter(_pipe, JsonShape.WriterOptions);
+    }
+
+    public CancellationToken Aborted => _ctx.RequestAborted;
+
+    /// <summary>Sets status and headers, counts the stream as started and starts watching for the client going away.</summary>
+    public static SseStream Create(HttpContext ctx, Knobs knobs, MockState state)
+    {
+        var stream = new SseStream(ctx, knobs, state);
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "text/event-stream; charset=utf-8";
+        ctx.Response.Headers.CacheControl = "no-cache";
+        state.OnStreamStarted();
+        // The callback fires the moment Kestrel sees the disconnect, even while we sleep between chunks:
+        // tests rely on the counter moving promptly once the gateway cancels its upstream request.
+        stream._abortRegistration = ctx.RequestAborted.UnsafeRegister(static s => ((SseStream)s!).OnClientGone(), stream);
+        return stream;
+    }
+
+    /// <summary>Sends the headers now, so the client sees the stream open before the first (possibly delayed) event.</summary>
+    public Task SendHeadersAsync() => _ctx.Response.StartAsync(_ctx.RequestAborted);
+
+    /// <summary>
+    /// Call before every event. Returns false when the stream must stop here: a knob cut it (the cut is carried
+    /// out) or the client is gone. Waits chunk_delay_ms between events.
+    /// </summary>
+    public async ValueTask<bool> BeforeEventAsync()
+    {
+        if (Volatile.Read(ref _fate) != Running)
+        {
+            return false;
+        }
+        if (_knobs.TruncateAfter == _eventsWritten)
+        {
+            // Clean end of the HTTP response, just no finish chunk and no [DONE]: a stream cut by a proxy.
+            Finish();
+            return false;
+        }
+        if (_knobs.ResetAfter == _eventsWritten)
+        {
+            if (Interlocked.CompareExchange(ref _fate, ResetByServer, Running) == Running)
+            {
+                _ctx.Abort();
+            }
+            return false;
+        }
+        if (_knobs.GarbageAfter == _eventsWritten)
+        {
+            _pipe.Write("data: {not json\n\n"u8);
+            await FlushAsync();
+            Finish();
+            return false;
+        }
+        if (_eventsWritten > 0 && _knobs.ChunkDelayMs > 0)
+        {
+            await Task.Delay(_knobs.ChunkDelayMs, _ctx.RequestAborted);
+        }
+        return Volatile.Read(ref _fate) == Running;
+    }
+
+    /// <summary>Starts a <c>data: {json}</c> event; write the JSON with the returned writer, then call <see cref="EndDataAsync"/>.</summary>
+    public Utf8JsonWriter BeginData()
+    {
+        _pipe.Write("data: "u8);
+        _json.Reset(_pipe);
+        return _json;
+    }
+
+    public ValueTask<bool> EndDataAsync()
+    {
+        _json.Flush();
+        _pipe.Write("\n\n"u8);
+        _eventsWritten++;
+        return FlushAsync();
+    }
+
+    /// <summary>Writes an already framed event (fixture replay) byte for byte.</summary>
+    public ValueTask<bool> WriteRawEventAsync(ReadOnlyMemory<byte> frame)
+    {
+        _pipe.Write(frame.Span);
+        _eventsWritten++;
+        return FlushAsync();
+    }
+
+    public async ValueTask<bool> WriteDoneAsync()
+    {
+        if (!await BeforeEventAsync())
+        {
+            return false;
+        }
+        return await WriteRawEventAsync(DoneFrame);
+    }
+
+    /// <summary>The server wrote everything it meant to (full stream, or a deliberate truncate/garbage end).</summary>
+    public void Finish()
+    {
+        if (Interlocked.CompareExchange(ref _fate, Completed, Running) == Running)
+        {
+            _state.OnStreamCompleted();
+        }
+    }
+
+    /// <summary>The client went away first (RequestAborted fired, or a write/delay failed because of it).</summary>
+    public void OnClientGone()
+    {
+        if (Interlocked.CompareExchange(ref _fate, AbortedByClient, Running) == Running)
+        {
+            _state.OnStreamAbortedByClient();
+        }
+    }
+
+    private async ValueTask<bool> FlushAsync()
+    {
+        var result = await _pipe.FlushAsync(_ctx.RequestAborted);
+        if (result.IsCanceled || result.IsCompleted)
+        {
+            OnClientGone();
+            return false;
+        }
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _abortRegistration.Dispose();
+        _json.Dispose();
+    }
+}
