@@ -55,8 +55,10 @@ internal static partial class ChatRequestValidator
     [GeneratedRegex("^data:image/(png|jpeg|gif|webp);base64,")]
     private static partial Regex DataImagePrefix();
 
-    /// <summary>Validates <paramref name="root"/>; on success <paramref name="request"/> holds the parsed request.</summary>
-    /// <param name="azureDeployment">On Azure paths the deployment names the model and the body's model is ignored.</param>
+    /// <summary>
+    /// Validates a request body; on success the request holds the parsed request. On Azure paths
+    /// (<paramref name="azureDeployment"/> set) the deployment names the model and the body's model is ignored.
+    /// </summary>
     public static ApiError? Validate(JsonElement root, string? azureDeployment, out ChatRequest? request)
     {
         request = null;
@@ -435,19 +437,22 @@ internal static partial class ChatRequestValidator
 
     private static ApiError? CheckScalars(JsonElement root, ChatRequest req)
     {
+        // Pre-assigned because the ?? chain below may stop before the call that sets each of them.
+        long? n = null, maxTokens = null, maxCompletion = null, topLogprobs = null;
+        bool? stream = null, logprobs = null, parallel = null;
         var error = CheckNumber(root, "temperature", 0, 2)
             ?? CheckNumber(root, "top_p", 0, 1)
             ?? CheckNumber(root, "frequency_penalty", -2, 2)
             ?? CheckNumber(root, "presence_penalty", -2, 2)
-            ?? CheckInteger(root, "n", 1, 128, out long? n)
-            ?? CheckInteger(root, "max_tokens", 1, int.MaxValue, out long? maxTokens)
-            ?? CheckInteger(root, "max_completion_tokens", 1, int.MaxValue, out long? maxCompletion)
-            ?? CheckInteger(root, "top_logprobs", 0, 20, out long? topLogprobs)
+            ?? CheckInteger(root, "n", 1, 128, out n)
+            ?? CheckInteger(root, "max_tokens", 1, int.MaxValue, out maxTokens)
+            ?? CheckInteger(root, "max_completion_tokens", 1, int.MaxValue, out maxCompletion)
+            ?? CheckInteger(root, "top_logprobs", 0, 20, out topLogprobs)
             ?? CheckInteger(root, "seed", long.MinValue, long.MaxValue, out _)
-            ?? CheckBool(root, "stream", out bool? stream)
-            ?? CheckBool(root, "logprobs", out bool? logprobs)
+            ?? CheckBool(root, "stream", out stream)
+            ?? CheckBool(root, "logprobs", out logprobs)
             ?? CheckBool(root, "store", out _)
-            ?? CheckBool(root, "parallel_tool_calls", out bool? parallel)
+            ?? CheckBool(root, "parallel_tool_calls", out parallel)
             ?? CheckKind(root, "user", JsonValueKind.String, "a string")
             ?? CheckKind(root, "safety_identifier", JsonValueKind.String, "a string")
             ?? CheckKind(root, "prompt_cache_key", JsonValueKind.String, "a string")

@@ -54,6 +54,10 @@ internal static class FixtureReplayer
                 $"--fixtures or the {FixtureLocator.EnvVar} environment variable, or run from a checkout next to shared/fixtures.",
                 "server_error");
         }
+        if (!Directory.Exists(state.FixturesDir))
+        {
+            return new ApiError(500, $"Mock upstream: fixtures directory does not exist: {state.FixturesDir}", "server_error");
+        }
         string path = Path.Combine(state.FixturesDir, "openai", name + ".sse");
         if (!File.Exists(path))
         {

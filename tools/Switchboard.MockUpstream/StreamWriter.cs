@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,8 @@ internal sealed class SseStream : IDisposable
     private const int Completed = 1;
     private const int AbortedByClient = 2;
     private const int ResetByServer = 3;
+
+    private const int ResetGraceMs = 20;
 
     private static readonly byte[] DoneFrame = "data: [DONE]\n\n"u8.ToArray();
 
@@ -75,6 +78,9 @@ internal sealed class SseStream : IDisposable
         {
             if (Interlocked.CompareExchange(ref _fate, ResetByServer, Running) == Running)
             {
+                // Flushes reach the socket inline (see MockUpstreamServer.Build); the short pause also lets the
+                // kernel put them on the wire before the reset, so the client reliably receives exactly N events.
+                await Task.Delay(ResetGraceMs, CancellationToken.None);
                 _ctx.Abort();
             }
             return false;

@@ -18,11 +18,17 @@ public static class OpenAIErrorWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// Messages quote names with ' and ` as OpenAI's do; the relaxed encoder keeps them readable instead of \u0027
+    /// (it still escapes quotes and control characters, which is all JSON needs outside HTML).
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The error as UTF-8 JSON bytes.</summary>
     public static byte[] ToUtf8(GatewayError error)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             Write(writer, error);
         }

@@ -62,8 +62,11 @@ public sealed record ChatRequest
 
     public long? Seed { get; init; }
 
-    /// <summary>True when the client wants server-sent events.</summary>
-    public bool Stream { get; init; }
+    /// <summary>Whether the client wants server-sent events; null = not said (no stream).</summary>
+    public bool? Stream { get; init; }
+
+    /// <summary>True when the response is to be streamed.</summary>
+    public bool IsStreaming => Stream == true;
 
     /// <summary>Whether the client asked for a final usage report in the stream (OpenAI
     /// <c>stream_options.include_usage</c>); null = not said. The gateway may ask the upstream for usage
@@ -97,4 +100,11 @@ public sealed record ChatRequest
 
     /// <summary>Cosmetic choices of the client's wire form, so a same-dialect round trip is exact.</summary>
     public DialectHints Hints { get; init; } = DialectHints.None;
+
+    /// <summary>
+    /// The dialect this request was read from (e.g. <c>openai-chat</c>); null for requests built in code.
+    /// Raw <see cref="Extensions"/> (here and on messages) and <see cref="Hints"/> are in that dialect's
+    /// terms, so writers honour them only when it is their own dialect, or null.
+    /// </summary>
+    public string? SourceDialect { get; init; }
 }

@@ -24,6 +24,9 @@ public sealed record ChatResponse
 
     /// <summary>Top-level members with no canonical field (e.g. <c>service_tier</c>), raw, for a same-dialect writer.</summary>
     public ImmutableArray<ExtensionField> Extensions { get; init; } = [];
+
+    /// <summary>The dialect this response was read from; see <see cref="ChatRequest.SourceDialect"/>.</summary>
+    public string? SourceDialect { get; init; }
 }
 
 /// <summary>One alternative answer: an assistant <see cref="Message"/>, why it ended, and its raw

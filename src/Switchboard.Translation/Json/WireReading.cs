@@ -15,10 +15,10 @@ internal static class WireReading
         new(new ValidationError(param, message, code));
 
     public static WireFormatException Missing(string param) =>
-        Fail(Join(path, member), "is required", ValidationError.MissingRequiredParameter);
+        Fail(param, "is required", ValidationError.MissingRequiredParameter);
 
     public static WireFormatException WrongType(string param, string expected) =>
-        Fail(Join(path, member), $"must be {expected}", ValidationError.InvalidType);
+        Fail(param, $"must be {expected}", ValidationError.InvalidType);
 
     /// <summary>Joins a path and a member name. Paths are built only when an error is reported, so
     /// reads pass the parent path and the member separately.</summary>

@@ -161,7 +161,7 @@ internal static class OpenAIChatContentReader
         if (reader.TokenType == JsonTokenType.String)
         {
             // A bare string is not OpenAI's shape, but vLLM and others accept it and so do we.
-            return (ReadDataUrlOrString(ref reader, path), null);
+            return (ReadDataUrlOrString(ref reader, path, ""), null);
         }
         ExpectObject(ref reader, path, "");
         DataUrl? url = null;

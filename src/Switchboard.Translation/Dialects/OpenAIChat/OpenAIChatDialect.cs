@@ -13,4 +13,8 @@ public static class OpenAIChatDialect
 
     /// <summary>The current spelling, written by default.</summary>
     public const string MaxCompletionTokens = "max_completion_tokens";
+
+    /// <summary>Whether raw extensions and hints of a document from <paramref name="sourceDialect"/>
+    /// are in this dialect's terms (null = built in code, taken as meant for any writer).</summary>
+    public static bool Owns(string? sourceDialect) => sourceDialect is null or Name;
 }

@@ -14,6 +14,7 @@ namespace Switchboard.Translation.Dialects.OpenAIChat;
 internal static class OpenAIChatMessageReader
 {
     /// <summary>Reads the message object the reader is on.</summary>
+    /// <param name="reader">On the message's <c>{</c>; left on its <c>}</c>.</param>
     /// <param name="path">JSON path of the message, for errors (<c>messages[2]</c>).</param>
     /// <param name="toolNames">Tool call id → function name of the calls seen so far; filled from
     /// assistant messages and used to name tool results (Gemini needs the name).</param>
@@ -37,7 +38,6 @@ internal static class OpenAIChatMessageReader
             else if (reader.ValueTextEquals("content"u8))
             {
                 ReadValue(ref reader);
-                m.HasContent = reader.TokenType != JsonTokenType.Null;
                 m.Content = OpenAIChatContentReader.ReadContent(ref reader, path, out m.Form);
             }
             else if (reader.ValueTextEquals("name"u8))
@@ -244,7 +244,7 @@ internal static class OpenAIChatMessageReader
 
     private static List<ContentPart> RequireContent(RawMessage m, string path)
     {
-        if (!m.HasContent || m.Content is null)
+        if (m.Content is null)
         {
             throw Missing($"{path}.content");
         }
@@ -294,7 +294,6 @@ internal static class OpenAIChatMessageReader
     private sealed class RawMessage
     {
         public string? Role;
-        public bool HasContent;
         public List<ContentPart>? Content;
         public ContentForm Form;
         public string? Name;

@@ -1,0 +1,387 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Switchboard.Translation.Canonical;
+using Switchboard.Translation.Json;
+using static Switchboard.Translation.Json.WireReading;
+
+namespace Switchboard.Translation.Dialects.OpenAIChat;
+
+/// <summary>
+/// Reads an OpenAI Chat Completions request body into a <see cref="ChatRequest"/>, or says precisely
+/// what is wrong with it. Accepts every shape the OpenAI API accepts (string or array content, legacy
+/// <c>functions</c>/<c>function_call</c>, <c>max_tokens</c> or <c>max_completion_tokens</c>, ...) plus
+/// the common extensions of OpenAI-compatible servers (<c>top_k</c>, <c>reasoning_content</c>,
+/// <c>thinking_blocks</c>, <c>cache_control</c> on parts). Top-level members with no canonical field are
+/// kept raw in <see cref="ChatRequest.Extensions"/>.
+/// </summary>
+public static class OpenAIChatRequestReader
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
+
+    /// <summary>Reads a request body (UTF-8 JSON).</summary>
+    public static ReadResult<ChatRequest> Read(ReadOnlySpan<byte> utf8Json)
+    {
+        if (utf8Json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return new ValidationError(null, "request body is empty", ValidationError.InvalidJson);
+        }
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return new ValidationError(null, "request body must be a JSON object", ValidationError.InvalidType);
+            }
+            var request = ReadRequest(ref reader);
+            return reader.Read()
+                ? new ValidationError(null, "request body has data after the JSON object", ValidationError.InvalidJson)
+                : request;
+        }
+        catch (WireFormatException e)
+        {
+            return e.Error;
+        }
+        catch (JsonException e)
+        {
+            return new ValidationError(null, $"request body is not valid JSON: {e.Message}", ValidationError.InvalidJson);
+        }
+    }
+
+    private static ChatRequest ReadRequest(ref Utf8JsonReader reader)
+    {
+        var r = new RawRequest();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!ReadKnownMember(ref reader, r))
+            {
+                var name = reader.GetString()!;
+                ReadValue(ref reader);
+                r.Extensions.Add(new ExtensionField(name, JsonElement.ParseValue(ref reader)));
+            }
+        }
+        return Build(r);
+    }
+
+    /// <summary>Reads the member the reader is on if this dialect knows it; false leaves the reader on
+    /// the property name.</summary>
+    private static bool ReadKnownMember(ref Utf8JsonReader reader, RawRequest r)
+    {
+        if (reader.ValueTextEquals("model"u8))
+        {
+            ReadValue(ref reader);
+            r.Model = ReadOptionalString(ref reader, "", "model");
+        }
+        else if (reader.ValueTextEquals("messages"u8))
+        {
+            ReadValue(ref reader);
+            r.Messages = ReadMessages(ref reader);
+        }
+        else if (reader.ValueTextEquals("tools"u8))
+        {
+            ReadValue(ref reader);
+            r.Tools = OpenAIChatToolsReader.ReadTools(ref reader);
+        }
+        else if (reader.ValueTextEquals("tool_choice"u8))
+        {
+            ReadValue(ref reader);
+            r.ToolChoice = OpenAIChatToolsReader.ReadToolChoice(ref reader);
+        }
+        else if (reader.ValueTextEquals("functions"u8))
+        {
+            ReadValue(ref reader);
+            r.Functions = JsonElement.ParseValue(ref reader);
+        }
+        else if (reader.ValueTextEquals("function_call"u8))
+        {
+            ReadValue(ref reader);
+            r.FunctionCall = JsonElement.ParseValue(ref reader);
+        }
+        else if (reader.ValueTextEquals("parallel_tool_calls"u8))
+        {
+            ReadValue(ref reader);
+            r.ParallelToolCalls = ReadOptionalBool(ref reader, "", "parallel_tool_calls");
+        }
+        else if (reader.ValueTextEquals("response_format"u8))
+        {
+            ReadValue(ref reader);
+            r.ResponseFormat = OpenAIChatToolsReader.ReadResponseFormat(ref reader);
+        }
+        else if (reader.ValueTextEquals("max_tokens"u8))
+        {
+            ReadValue(ref reader);
+            r.MaxTokens = ReadOptionalInt(ref reader, "", "max_tokens", min: 1);
+        }
+        else if (reader.ValueTextEquals("max_completion_tokens"u8))
+        {
+            ReadValue(ref reader);
+            r.MaxCompletionTokens = ReadOptionalInt(ref reader, "", "max_completion_tokens", min: 1);
+        }
+        else if (reader.ValueTextEquals("temperature"u8))
+        {
+            ReadValue(ref reader);
+            r.Temperature = ReadOptionalDouble(ref reader, "", "temperature", 0, 2);
+        }
+        else if (reader.ValueTextEquals("top_p"u8))
+        {
+            ReadValue(ref reader);
+            r.TopP = ReadOptionalDouble(ref reader, "", "top_p", 0, 1);
+        }
+        else if (reader.ValueTextEquals("top_k"u8))
+        {
+            ReadValue(ref reader);
+            r.TopK = ReadOptionalInt(ref reader, "", "top_k");
+        }
+        else if (reader.ValueTextEquals("frequency_penalty"u8))
+        {
+            ReadValue(ref reader);
+            r.FrequencyPenalty = ReadOptionalDouble(ref reader, "", "frequency_penalty", -2, 2);
+        }
+        else if (reader.ValueTextEquals("presence_penalty"u8))
+        {
+            ReadValue(ref reader);
+            r.PresencePenalty = ReadOptionalDouble(ref reader, "", "presence_penalty", -2, 2);
+        }
+        else if (reader.ValueTextEquals("stop"u8))
+        {
+            ReadValue(ref reader);
+            ReadStop(ref reader, r);
+        }
+        else if (reader.ValueTextEquals("n"u8))
+        {
+            ReadValue(ref reader);
+            r.N = ReadOptionalInt(ref reader, "", "n", min: 1, max: 128);
+        }
+        else if (reader.ValueTextEquals("seed"u8))
+        {
+            ReadValue(ref reader);
+            r.Seed = ReadOptionalLong(ref reader, "", "seed");
+        }
+        else if (reader.ValueTextEquals("stream"u8))
+        {
+            ReadValue(ref reader);
+            r.Stream = ReadOptionalBool(ref reader, "", "stream");
+        }
+        else if (reader.ValueTextEquals("stream_options"u8))
+        {
+            ReadValue(ref reader);
+            ReadStreamOptions(ref reader, r);
+        }
+        else if (reader.ValueTextEquals("reasoning_effort"u8))
+        {
+            ReadValue(ref reader);
+            r.ReasoningEffort = ReadOptionalString(ref reader, "", "reasoning_effort");
+        }
+        else if (reader.ValueTextEquals("logprobs"u8))
+        {
+            ReadValue(ref reader);
+            r.Logprobs = ReadOptionalBool(ref reader, "", "logprobs");
+        }
+        else if (reader.ValueTextEquals("top_logprobs"u8))
+        {
+            ReadValue(ref reader);
+            r.TopLogprobs = ReadOptionalInt(ref reader, "", "top_logprobs", 0, 20);
+        }
+        else if (reader.ValueTextEquals("user"u8))
+        {
+            ReadValue(ref reader);
+            r.User = ReadOptionalString(ref reader, "", "user");
+        }
+        else if (reader.ValueTextEquals("metadata"u8))
+        {
+            ReadValue(ref reader);
+            r.Metadata = reader.TokenType == JsonTokenType.Null ? null : ReadStringMap(ref reader, "", "metadata");
+        }
+        else
+        {
+            return false;
+        }
+        return true;
+    }
+
+    private static List<Message> ReadMessages(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw Fail("messages", "must be a non-empty array", ValidationError.InvalidType);
+        }
+        var messages = new List<Message>();
+        Dictionary<string, string>? toolNames = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            toolNames ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            messages.Add(OpenAIChatMessageReader.Read(ref reader, $"messages[{messages.Count}]", toolNames, isResponse: false));
+        }
+        return messages;
+    }
+
+    private static void ReadStop(ref Utf8JsonReader reader, RawRequest r)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                r.Stop = null;
+                break;
+            case JsonTokenType.String:
+                r.Stop = [reader.GetString()!];
+                r.StopAsString = true;
+                break;
+            case JsonTokenType.StartArray:
+                var stop = new List<string>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    stop.Add(ReadString(ref reader, $"stop[{stop.Count}]", ""));
+                }
+                r.Stop = stop;
+                r.StopAsString = false;
+                break;
+            default:
+                throw WrongType("stop", "a string or an array of strings");
+        }
+    }
+
+    private static void ReadStreamOptions(ref Utf8JsonReader reader, RawRequest r)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+        ExpectObject(ref reader, "", "stream_options");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("include_usage"u8))
+            {
+                ReadValue(ref reader);
+                r.IncludeUsage = ReadOptionalBool(ref reader, "stream_options", "include_usage");
+            }
+            else
+            {
+                var name = reader.GetString()!;
+                ReadValue(ref reader);
+                r.StreamOptionsExtensions.Add(new ExtensionField(name, JsonElement.ParseValue(ref reader)));
+            }
+        }
+    }
+
+    private static ChatRequest Build(RawRequest r)
+    {
+        if (string.IsNullOrEmpty(r.Model))
+        {
+            throw r.Model is null ? Missing("model") : Fail("model", "must be a non-empty string");
+        }
+        if (r.Messages is null || r.Messages.Count == 0)
+        {
+            throw r.Messages is null ? Missing("messages") : Fail("messages", "must be a non-empty array");
+        }
+
+        var hints = DialectHints.None;
+        var tools = r.Tools;
+        var toolChoice = r.ToolChoice;
+        if (r.Functions is { } functions)
+        {
+            if (tools is null)
+            {
+                tools = OpenAIChatToolsReader.ReadLegacyFunctions(functions);
+                hints = hints with { LegacyFunctions = true };
+            }
+            else
+            {
+                r.Extensions.Add(new ExtensionField("functions", functions));
+            }
+        }
+        if (r.FunctionCall is { } functionCall)
+        {
+            if (toolChoice is null)
+            {
+                toolChoice = OpenAIChatToolsReader.ReadLegacyFunctionCall(functionCall);
+                hints = hints with { LegacyFunctions = true };
+            }
+            else
+            {
+                r.Extensions.Add(new ExtensionField("function_call", functionCall));
+            }
+        }
+
+        int? maxTokens = r.MaxCompletionTokens;
+        if (r.MaxTokens is { } legacyMax)
+        {
+            if (maxTokens is null)
+            {
+                maxTokens = legacyMax;
+                hints = hints with { MaxTokensField = OpenAIChatDialect.MaxTokens };
+            }
+            else
+            {
+                // Both spellings: max_completion_tokens is the one OpenAI honours; keep the other verbatim.
+                r.Extensions.Add(new ExtensionField(OpenAIChatDialect.MaxTokens, RawJson.Number(legacyMax)));
+            }
+        }
+        if (r.StopAsString)
+        {
+            hints = hints with { StopAsString = true };
+        }
+
+        return new ChatRequest
+        {
+            Model = r.Model,
+            Messages = [.. r.Messages],
+            Tools = tools is null ? [] : [.. tools],
+            ToolChoice = toolChoice,
+            ParallelToolCalls = r.ParallelToolCalls,
+            ResponseFormat = r.ResponseFormat,
+            MaxOutputTokens = maxTokens,
+            Temperature = r.Temperature,
+            TopP = r.TopP,
+            TopK = r.TopK,
+            FrequencyPenalty = r.FrequencyPenalty,
+            PresencePenalty = r.PresencePenalty,
+            StopSequences = r.Stop is null ? [] : [.. r.Stop],
+            N = r.N,
+            Seed = r.Seed,
+            Stream = r.Stream,
+            IncludeUsage = r.IncludeUsage,
+            StreamOptionsExtensions = [.. r.StreamOptionsExtensions],
+            Reasoning = r.ReasoningEffort is null ? null : new ReasoningOptions { Effort = r.ReasoningEffort },
+            Logprobs = r.Logprobs,
+            TopLogprobs = r.TopLogprobs,
+            User = r.User,
+            Metadata = r.Metadata?.ToImmutableDictionary(StringComparer.Ordinal),
+            Extensions = [.. r.Extensions],
+            Hints = hints,
+            SourceDialect = OpenAIChatDialect.Name,
+        };
+    }
+
+    /// <summary>Members as read; the request is assembled once all are known.</summary>
+    private sealed class RawRequest
+    {
+        public string? Model;
+        public List<Message>? Messages;
+        public List<ToolDefinition>? Tools;
+        public ToolChoice? ToolChoice;
+        public JsonElement? Functions;
+        public JsonElement? FunctionCall;
+        public bool? ParallelToolCalls;
+        public ResponseFormat? ResponseFormat;
+        public int? MaxTokens;
+        public int? MaxCompletionTokens;
+        public double? Temperature;
+        public double? TopP;
+        public int? TopK;
+        public double? FrequencyPenalty;
+        public double? PresencePenalty;
+        public List<string>? Stop;
+        public bool StopAsString;
+        public int? N;
+        public long? Seed;
+        public bool? Stream;
+        public bool? IncludeUsage;
+        public readonly List<ExtensionField> StreamOptionsExtensions = [];
+        public string? ReasoningEffort;
+        public bool? Logprobs;
+        public int? TopLogprobs;
+        public string? User;
+        public Dictionary<string, string>? Metadata;
+        public readonly List<ExtensionField> Extensions = [];
+    }
+}

@@ -1,0 +1,177 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.MockUpstream;
+
+/// <summary>
+/// A strict, deterministic stand-in for the OpenAI (and Azure OpenAI) API for end-to-end tests and benchmarks:
+/// chat completions (plain and streamed), embeddings, models, per-request fault injection ("knobs") and a
+/// small control API (<c>/_mock/requests</c>, <c>/_mock/stats</c>, <c>/_mock/reset</c>).
+/// </summary>
+public static class MockUpstreamServer
+{
+    private enum RouteKind
+    {
+        NotFound,
+        Chat,
+        Embeddings,
+        ListModels,
+        RetrieveModel,
+    }
+
+    private readonly record struct Route(RouteKind Kind, bool Azure = false, string? Argument = null);
+
+    /// <summary>Builds (does not start) the mock listening on <paramref name="url"/>, e.g. <c>http://127.0.0.1:0</c>.</summary>
+    /// <remarks>With port 0 the bound address is in <c>app.Urls</c> after <c>StartAsync</c>.</remarks>
+    public static WebApplication Build(MockUpstreamOptions options, string url)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(url);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(MockUpstreamServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        // Inline scheduling: a flush hands the bytes to the socket before it returns. reset_after relies on it
+        // (an abort must not discard events already "sent"), and it trims latency for benchmarks. The mock
+        // never blocks, so running its code on IO threads is safe here.
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        // Tests abort streams on purpose; per-connection noise below warnings would drown real failures.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        var state = new MockState(options, FixtureLocator.Find(options.FixturesDir));
+        var app = builder.Build();
+        app.Run(ctx => DispatchAsync(ctx, state));
+        return app;
+    }
+
+    private static async Task DispatchAsync(HttpContext ctx, MockState state)
+    {
+        string path = ctx.Request.Path.Value ?? "/";
+        if (path.StartsWith("/_mock/", StringComparison.Ordinal))
+        {
+            await ControlAsync(ctx, state, path);
+            return;
+        }
+
+        HttpHelpers.MarkStart(ctx);
+        string? knobSpec = null;
+        if (Knobs.TrySplitPath(path, out string spec, out string rest))
+        {
+            knobSpec = spec;
+            path = rest;
+        }
+        byte[] body = await RequestBody.ReadAllAsync(ctx.Request, ctx.RequestAborted);
+        var knobs = Knobs.Parse(knobSpec, ctx.Request.Headers, out string? knobError);
+        state.OnRequest();
+        state.Log.Add(RequestLog.Capture(ctx.Request, path, knobs.IsEmpty ? knobSpec : knobs.Key, Encoding.UTF8.GetString(body)));
+        if (knobError is not null)
+        {
+            await HttpHelpers.WriteErrorAsync(ctx, OpenAIErrors.Invalid(knobError));
+            return;
+        }
+
+        if (knobs.LatencyMs > 0)
+        {
+            try
+            {
+                await Task.Delay(knobs.LatencyMs, ctx.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client gave up before the headers: nothing to answer
+            }
+        }
+
+        var route = Match(ctx.Request.Method, path);
+        if (route.Kind == RouteKind.NotFound)
+        {
+            await HttpHelpers.WriteErrorAsync(ctx, OpenAIErrors.InvalidUrl(ctx.Request.Method, path));
+            return;
+        }
+
+        var error = route.Azure ? Auth.CheckAzure(ctx.Request, state.Options.ApiKey) : Auth.CheckOpenAI(ctx.Request, state.Options.ApiKey);
+        if (error is null && (knobs.Status is not null || knobs.FailFirst is not null))
+        {
+            string? model = route.Azure ? route.Argument : route.Kind == RouteKind.RetrieveModel ? route.Argument : RequestBody.PeekModel(body);
+            error = knobs.InjectedError(state, model);
+        }
+        if (error is not null)
+        {
+            await HttpHelpers.WriteErrorAsync(ctx, error);
+            return;
+        }
+
+        var api = new ApiRequest(ctx, state, knobs, body, route.Azure ? route.Argument : null);
+        await (route.Kind switch
+        {
+            RouteKind.Chat => ChatCompletionsEndpoint.HandleAsync(api),
+            RouteKind.Embeddings => EmbeddingsEndpoint.HandleAsync(api),
+            RouteKind.ListModels => ModelsEndpoint.ListAsync(ctx),
+            _ => ModelsEndpoint.RetrieveAsync(ctx, route.Argument!),
+        });
+    }
+
+    private static Route Match(string method, string path)
+    {
+        bool post = HttpMethods.IsPost(method);
+        bool get = HttpMethods.IsGet(method);
+        switch (path)
+        {
+            case "/v1/chat/completions" when post:
+                return new(RouteKind.Chat);
+            case "/v1/embeddings" when post:
+                return new(RouteKind.Embeddings);
+            case "/v1/models" when get:
+                return new(RouteKind.ListModels);
+        }
+        const string modelsPrefix = "/v1/models/";
+        if (get && path.StartsWith(modelsPrefix, StringComparison.Ordinal) && path.Length > modelsPrefix.Length)
+        {
+            return new(RouteKind.RetrieveModel, false, Uri.UnescapeDataString(path[modelsPrefix.Length..]));
+        }
+        const string azurePrefix = "/openai/deployments/";
+        if (post && path.StartsWith(azurePrefix, StringComparison.Ordinal))
+        {
+            int slash = path.IndexOf('/', azurePrefix.Length);
+            if (slash > azurePrefix.Length)
+            {
+                string deployment = Uri.UnescapeDataString(path[azurePrefix.Length..slash]);
+                switch (path.AsSpan(slash))
+                {
+                    case "/chat/completions":
+                        return new(RouteKind.Chat, true, deployment);
+                    case "/embeddings":
+                        return new(RouteKind.Embeddings, true, deployment);
+                }
+            }
+        }
+        return new(RouteKind.NotFound);
+    }
+
+    /// <summary>The unauthenticated control API; its own requests are neither logged nor counted.</summary>
+    private static Task ControlAsync(HttpContext ctx, MockState state, string path)
+    {
+        string method = ctx.Request.Method;
+        if (path == "/_mock/requests" && HttpMethods.IsGet(method))
+        {
+            return HttpHelpers.WriteJsonAsync(ctx, 200, state.Log.Snapshot(), RequestLog.WriteJson);
+        }
+        if (path == "/_mock/stats" && HttpMethods.IsGet(method))
+        {
+            return HttpHelpers.WriteJsonAsync(ctx, 200, state, static (w, s) => s.WriteStats(w));
+        }
+        if (path == "/_mock/reset" && HttpMethods.IsPost(method))
+        {
+            state.Reset();
+            return HttpHelpers.WriteJsonAsync(ctx, 200, state, static (w, s) => s.WriteStats(w));
+        }
+        return HttpHelpers.WriteJsonAsync(ctx, 404, OpenAIErrors.InvalidUrl(method, path), OpenAIErrors.Write);
+    }
+}
