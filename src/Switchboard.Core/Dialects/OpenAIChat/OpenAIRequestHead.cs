@@ -111,11 +111,8 @@ public readonly record struct OpenAIRequestHead
                 return (default, GatewayError.InvalidRequest("The request body is not valid JSON."));
             }
             var rootEnd = (int)reader.TokenStartIndex;
-            // A trailing second value (e.g. "{}{}") is malformed: the reader throws on it.
-            if (reader.Read())
-            {
-                return (default, GatewayError.InvalidRequest("The request body has content after the JSON object."));
-            }
+            // Reading past the root validates what follows it: a trailing second value ("{}{}") throws here.
+            reader.Read();
             if (model is null)
             {
                 return (default, GatewayError.InvalidRequest(

@@ -1,4 +1,4 @@
-namespace Switchboard.Tests.Support;
+namespace Switchboard.Testing;
 
 /// <summary>
 /// Locates ../shared/fixtures (real recorded provider traffic, read in place and never copied into the repo).

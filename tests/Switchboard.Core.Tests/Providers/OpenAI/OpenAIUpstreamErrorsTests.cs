@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text;
+using Switchboard.Config;
+using Switchboard.Errors;
+using Switchboard.Providers;
+using Switchboard.Providers.OpenAI;
+
+namespace Switchboard.Core.Tests.Providers.OpenAI;
+
+public sealed class OpenAIUpstreamErrorsTests : IDisposable
+{
+    private const string ProviderKey = "sk-proj-ABCDEFGHIJKLMNOP1234";
+    private readonly UpstreamProvider _provider = new(new ProviderConfig
+    {
+        Name = "openai", Type = ProviderType.OpenAI, BaseUrl = new Uri("http://127.0.0.1:1/v1"), ApiKey = ProviderKey,
+    });
+
+    public void Dispose() => _provider.Dispose();
+
+    private GatewayError Map(HttpStatusCode status, string body, Action<HttpResponseMessage>? headers = null)
+    {
+        using var response = new HttpResponseMessage(status) { ReasonPhrase = status.ToString() };
+        headers?.Invoke(response);
+        return OpenAIUpstreamErrors.FromResponse(response, Encoding.UTF8.GetBytes(body), _provider);
+    }
+
+    [Fact]
+    public void Client_faults_keep_status_type_code_param_and_message()
+    {
+        var error = Map(HttpStatusCode.BadRequest,
+            """{"error":{"message":"Invalid value for 'temperature'.","type":"invalid_request_error","param":"temperature","code":"invalid_value"}}""");
+        Assert.Equal((400, "invalid_request_error", "invalid_value", "temperature"), (error.Status, error.Type, error.Code, error.Param));
+        Assert.Equal("Invalid value for 'temperature'.", error.Message);
+        Assert.Equal(ErrorDisposition.ClientFault, error.Disposition);
+    }
+
+    [Fact]
+    public void Rate_limits_and_server_errors_are_retryable_upstream_errors_with_retry_after()
+    {
+        var limited = Map(HttpStatusCode.TooManyRequests, """{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}""",
+            r => r.Headers.TryAddWithoutValidation("Retry-After", "12"));
+        Assert.Equal((429, "upstream_error", "rate_limit_exceeded"), (limited.Status, limited.Type, limited.Code));
+        Assert.Equal(TimeSpan.FromSeconds(12), limited.RetryAfter);
+        Assert.Equal(ErrorDisposition.Retryable, limited.Disposition);
+
+        var ms = Map(HttpStatusCode.ServiceUnavailable, "upstream connect error", r => r.Headers.TryAddWithoutValidation("retry-after-ms", "1500"));
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), ms.RetryAfter);
+        Assert.Contains("upstream connect error", ms.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Context_window_refusals_only_fall_back()
+    {
+        var error = Map(HttpStatusCode.BadRequest, """{"error":{"message":"This model's maximum context length is 8192 tokens.","type":"invalid_request_error","code":"context_length_exceeded"}}""");
+        Assert.Equal(ErrorDisposition.FallbackOnly, error.Disposition);
+    }
+
+    [Theory]
+    [InlineData("""{"error":"model 'llama9' not found"}""", "model 'llama9' not found")]              // Ollama
+    [InlineData("""{"object":"error","message":"bad lora","type":"BadRequestError","code":400}""", "bad lora")] // vLLM
+    [InlineData("<html>nginx 404</html>", "<html>nginx 404</html>")]
+    [InlineData("", "HTTP 404 NotFound")]
+    public void Other_servers_error_shapes_are_understood(string body, string message) =>
+        Assert.Equal(message, Map(HttpStatusCode.NotFound, body).Message);
+
+    [Fact]
+    public void Upstream_auth_failure_is_a_502_with_the_key_scrubbed()
+    {
+        var error = Map(HttpStatusCode.Unauthorized,
+            $$$"""{"error":{"message":"Incorrect API key provided: {{{ProviderKey}}}. Also sk-proj-ABCD************1234.","type":"invalid_request_error","code":"invalid_api_key"}}""");
+        Assert.Equal(502, error.Status);
+        Assert.Equal("upstream_authentication_failed", error.Code);
+        Assert.DoesNotContain("ABCD", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("1234", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transport_failures_name_the_cause()
+    {
+        Assert.Equal("upstream_unreachable", OpenAIUpstreamErrors.FromException(
+            new HttpRequestException(HttpRequestError.ConnectionError, "refused"), _provider, timedOut: false).Code);
+        var timeout = OpenAIUpstreamErrors.FromException(new TaskCanceledException(), _provider, timedOut: true);
+        Assert.Equal((504, "upstream_timeout"), (timeout.Status, timeout.Code));
+    }
+}
