@@ -22,12 +22,9 @@ dotnet test Switchboard.slnx -c Release --no-build -nologo -v quiet \
 
 # --- one closing line over all test assemblies -------------------------------------------------
 read -r passed failed skipped < <(awk '
-  /(Passed|Failed)!.*Failed:.*Passed:.*Skipped:/ {
-    for (i = 1; i <= NF; i++) {
-      v = $(i+1); gsub(/,/, "", v)
-      if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v
-    }
-  }
+  /^[[:space:]]+Passed: [0-9]+[[:space:]]*$/  { p += $2 }
+  /^[[:space:]]+Failed: [0-9]+[[:space:]]*$/  { f += $2 }
+  /^[[:space:]]+Skipped: [0-9]+[[:space:]]*$/ { s += $2 }
   END { printf "%d %d %d\n", p, f, s }' "$log")
 grep -E '^\s+Skipped ' "$log" | sed 's/^\s*/skipped: /' | sort -u || true
 rm -f "$log"

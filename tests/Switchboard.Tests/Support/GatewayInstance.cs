@@ -29,7 +29,7 @@ public sealed class GatewayInstance : IAsyncDisposable
         if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
         var logs = new CapturedLogs();
         var app = GatewayApp.Build(new GatewayOptions { Config = result.Config!, Host = "127.0.0.1", Port = 0 },
-            logging => logging.AddProvider(logs));
+            logging => logging.ClearProviders().AddProvider(logs)); // captured for secret scans, not printed
         await app.StartAsync();
         return new GatewayInstance(app, app.Urls.First().TrimEnd('/'), logs);
     }
