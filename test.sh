@@ -17,7 +17,7 @@ dotnet build Switchboard.slnx -c Release -nologo -v quiet -clp:ErrorsOnly
 
 log=$(mktemp)
 status=0
-dotnet test Switchboard.slnx -c Release --no-build -nologo -v quiet \
+dotnet test Switchboard.slnx -c Release --no-build -nologo -v quiet --blame-hang-timeout 5m --blame-hang-dump-type none \
   --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
 # --- one closing line over all test assemblies -------------------------------------------------

@@ -27,6 +27,11 @@ public sealed partial class OpenAIProxy(RuntimeHolder runtimes, IUsageSink usage
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
 
+    /// <summary>How many upstream attempts the answer took (fallovers are never invisible).</summary>
+    public const string AttemptsHeader = "x-switchboard-attempts";
+    /// <summary>The provider (config name) that produced the answer.</summary>
+    public const string ProviderHeader = "x-switchboard-provider";
+
     /// <summary>One client-facing operation and where it goes upstream.</summary>
     public sealed record Operation(string Name, OpenAIRequestHead.Kind Kind, Func<IUpstreamTarget, string, Uri> Target);
 
@@ -91,6 +96,9 @@ public sealed partial class OpenAIProxy(RuntimeHolder runtimes, IUsageSink usage
             }
             attempts++;
             lastDeployment = deployment;
+            // Set before every attempt: whichever attempt answers (or fails last) is what the client sees.
+            context.Response.Headers[AttemptsHeader] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers[ProviderHeader] = deployment.Provider.Name;
             upstreamBody.Clear();
             OpenAIBodyRewriter.Rewrite(body.Span, head, deployment.UpstreamModel, upstreamBody);
             var outcome = await AttemptAsync(context, operation, deployment, target, head, upstreamBody);

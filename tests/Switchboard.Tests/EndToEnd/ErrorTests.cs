@@ -179,6 +179,8 @@ public sealed class ErrorTests(MockUpstreamFixture mock) : GatewayTestBase(mock)
         using var http = Gateway.Client(TestConfigs.AliceKey);
         var response = await http.PostAsync("/v1/chat/completions", Json(Hello.Replace("\"chat\"", "\"failover-model\"", StringComparison.Ordinal)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("2", response.Headers.GetValues("x-switchboard-attempts").Single());
+        Assert.Equal("mock", response.Headers.GetValues("x-switchboard-provider").Single());
 
         using var admin = Gateway.Client(TestConfigs.MasterKey);
         var id = response.Headers.GetValues("x-request-id").Single();

@@ -1,0 +1,15 @@
+// What run.sh hands the tests: where the gateway listens and the keys its generated config defines.
+//   chat     a normal model              other    a model bob's key may not use
+//   cut      a stream cut after 3 events  limited  always 429 with Retry-After: 3
+//   embed    an embeddings model
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the client tests through tests/Clients/run.sh`);
+  return value;
+}
+
+export const gatewayUrl = required('GATEWAY_URL');
+export const baseURL = `${gatewayUrl}/v1`;
+export const aliceKey = required('SB_ALICE_KEY');
+export const bobKey = required('SB_BOB_KEY');
+export const masterKey = required('SB_MASTER_KEY');
