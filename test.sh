@@ -11,6 +11,14 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2
   exit 2
 fi
+# Node.js 20+ and npm run the real JavaScript clients (tests/Clients); installed the Debian way when absent.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo -n"
+    echo "test.sh: installing nodejs and npm for the JavaScript client tests" >&2
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm; } >&2 || true
+  fi
+fi
 
 # --- build once, then test ---------------------------------------------------------------------
 dotnet build Switchboard.slnx -c Release -nologo -v quiet -clp:ErrorsOnly
@@ -20,13 +28,41 @@ status=0
 dotnet test Switchboard.slnx -c Release --no-build -nologo -v quiet --blame-hang-timeout 5m --blame-hang-dump-type none \
   --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
-# --- one closing line over all test assemblies -------------------------------------------------
+# --- the real JavaScript clients (openai, Vercel AI SDK, LangChain) against the Release build ------
+# tests/Clients/run.sh starts the mock upstream and the gateway from artifacts/ (built above) and prints node's
+# TAP summary: "# pass N", "# fail N", "# cancelled N" (counted as failed), "# skipped N", "# todo N" (counted
+# as skipped: known gateway bugs), and a "# skipped:" / "# todo:" line per such test.
+clients_log=$(mktemp)
+clients_skip_reason=""
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  clients_skip_reason="node and npm are not available"
+elif ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+  clients_skip_reason="Node.js $(node --version) is older than 20"
+else
+  clients_status=0
+  ARTIFACTS="$PWD/artifacts${SB_BUILD_SLOT:-}" tests/Clients/run.sh 2>&1 | tee "$clients_log" || clients_status=$?
+  if [ "$clients_status" -ne 0 ]; then
+    status=$clients_status
+    # A run that broke before node could report (npm ci, startup) still shows as a failure in the closing line.
+    grep -qE '^# (fail|cancelled) [1-9]' "$clients_log" || echo "# fail 1 (tests/Clients/run.sh exited $clients_status)" >> "$clients_log"
+  fi
+fi
+
+# --- one closing line over all test assemblies and the client tests --------------------------------
 read -r passed failed skipped < <(awk '
   /^[[:space:]]+Passed: [0-9]+[[:space:]]*$/  { p += $2 }
   /^[[:space:]]+Failed: [0-9]+[[:space:]]*$/  { f += $2 }
   /^[[:space:]]+Skipped: [0-9]+[[:space:]]*$/ { s += $2 }
   END { printf "%d %d %d\n", p, f, s }' "$log")
+read -r js_passed js_failed js_skipped < <(awk '
+  /^# pass [0-9]+$/                { p += $3 }
+  /^# (fail|cancelled) [0-9]+/     { f += $3 }
+  /^# (skipped|todo) [0-9]+$/      { s += $3 }
+  END { printf "%d %d %d\n", p, f, s }' "$clients_log")
+passed=$((passed + js_passed)); failed=$((failed + js_failed)); skipped=$((skipped + js_skipped))
 grep -E '^\s+Skipped ' "$log" | sed 's/^\s*/skipped: /' | sort -u || true
-rm -f "$log"
+sed -nE 's/^# (skipped|todo): /skipped: JS client: /p' "$clients_log" || true
+if [ -n "$clients_skip_reason" ]; then echo "skipped: JavaScript client tests (tests/Clients): $clients_skip_reason"; fi
+rm -f "$log" "$clients_log"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi

@@ -1,7 +1,8 @@
 // What run.sh hands the tests: where the gateway listens and the keys its generated config defines.
 //   chat     a normal model              other    a model bob's key may not use
-//   cut      a stream cut after 3 events  limited  always 429 with Retry-After: 3
-//   embed    an embeddings model
+//   cut      a stream the upstream ends (no finish, no [DONE]) after 3 events
+//   broken   a stream whose upstream connection is aborted after 3 events
+//   limited  always 429 with Retry-After: 3     embed    an embeddings model
 function required(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the client tests through tests/Clients/run.sh`);

@@ -28,7 +28,7 @@ command -v npm >/dev/null 2>&1 || { echo "tests/Clients/run.sh: npm is required"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # --- the clients, exactly as locked --------------------------------------------------------------
-(cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+(cd "$here" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
 
 # --- processes, cleaned up however we leave ------------------------------------------------------
 work="$(mktemp -d)"
@@ -70,12 +70,14 @@ bob_key="sb-bob-clients-$RANDOM$RANDOM"
 mock="http://127.0.0.1:$mock_port"
 
 # Models: chat (normal), other (alice only: bob's key may not use it), cut (a stream the upstream ends after
-# 3 events, without finish or [DONE]), limited (always 429 with Retry-After: 3), embed (embeddings).
+# 3 events, without finish or [DONE]), broken (a stream whose connection the upstream aborts after 3 events),
+# limited (always 429 with Retry-After: 3), embed (embeddings).
 cat > "$work/switchboard.yaml" <<EOF
 master_key: $master_key
 providers:
   mock:    { type: openai, base_url: "$mock/v1", api_key: "$provider_key" }
   cut:     { type: openai, base_url: "$mock/_knobs/truncate_after=3/v1", api_key: "$provider_key" }
+  broken:  { type: openai, base_url: "$mock/_knobs/reset_after=3/v1", api_key: "$provider_key" }
   limited: { type: openai, base_url: "$mock/_knobs/status=429;retry_after=3/v1", api_key: "$provider_key" }
 models:
   chat:
@@ -84,13 +86,15 @@ models:
     - { provider: mock, model: gpt-4o }
   cut:
     - { provider: cut, model: gpt-4o-mini }
+  broken:
+    - { provider: broken, model: gpt-4o-mini }
   limited:
     - { provider: limited, model: gpt-4o-mini }
   embed:
     - { provider: mock, model: text-embedding-3-small }
 keys:
   - { key: $alice_key, name: alice }
-  - { key: $bob_key, name: bob, models: [chat, cut, limited, embed] }
+  - { key: $bob_key, name: bob, models: [chat, cut, broken, limited, embed] }
 EOF
 
 dotnet "$mock_dll" serve --host 127.0.0.1 --port "$mock_port" --api-key "$provider_key" > "$work/mock.log" 2>&1 &
@@ -112,8 +116,13 @@ status=0
       --test-reporter=tap --test-reporter-destination="$work/results.tap" \
       ./*.test.mjs
 ) || status=$?
-# node's own summary (the TAP reporter's "# pass N" ... lines), for people and for test.sh to count.
-grep -E '^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' "$work/results.tap" || true
+# node's own summary (the TAP reporter's "# pass N" ... lines), for people and for test.sh to count, then
+# one "# skipped:" / "# todo:" line per test not run as a gate, with its reason.
+if [ -f "$work/results.tap" ]; then
+  grep -E '^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' "$work/results.tap" || true
+  sed -nE 's/^ *(not )?ok [0-9]+ - (.*) # (SKIP|TODO) ?(.*)$/# \L\3\E: \2 (\4)/p' "$work/results.tap" |
+    sed 's/^# skip:/# skipped:/' || true
+fi
 
 if [ "$status" -ne 0 ]; then
   echo "--- gateway log (last 40 lines) ---"; tail -n 40 "$work/gateway.log"

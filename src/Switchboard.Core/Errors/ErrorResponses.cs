@@ -15,6 +15,8 @@ public static class ErrorResponses
         {
             // Whole seconds, rounded up: a client that waits exactly this long must not be refused again.
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            // OpenAI's SDKs prefer the precise form when present.
+            response.Headers["retry-after-ms"] = Math.Max(0, (long)retryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         }
         var bytes = OpenAIErrorWriter.ToUtf8(error);
         response.ContentLength = bytes.Length;

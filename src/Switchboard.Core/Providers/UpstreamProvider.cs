@@ -15,19 +15,23 @@ public sealed class UpstreamProvider : IDisposable
     public UpstreamProvider(ProviderConfig config)
     {
         Config = config;
-        Target = config.Type switch
+        Protocol = config.Type switch
         {
             ProviderType.OpenAI => new OpenAITarget(config),
             ProviderType.AzureOpenAI => new AzureOpenAITarget(config),
             _ => null,
         };
+        Target = Protocol as IUpstreamTarget;
         Http = new HttpMessageInvoker(CreateHandler(config), disposeHandler: true);
     }
 
     public ProviderConfig Config { get; }
     public string Name => Config.Name;
 
-    /// <summary>Addressing for OpenAI-wire upstreams; null for types whose adapter has not landed yet.</summary>
+    /// <summary>The chat wire protocol of this upstream; null for types whose adapter has not landed yet.</summary>
+    public IUpstreamProtocol? Protocol { get; }
+
+    /// <summary>OpenAI-only operations (legacy completions, embeddings); null for other wires.</summary>
     public IUpstreamTarget? Target { get; }
 
     /// <summary>The pooled client for this upstream. No client-level timeout: streams may run long; callers bound time.</summary>

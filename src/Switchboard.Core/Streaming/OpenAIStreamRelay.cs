@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Switchboard.Errors;
 using Switchboard.Pipeline;
 using Switchboard.Providers;
@@ -78,7 +77,7 @@ public static class OpenAIStreamRelay
                     if (!forward) continue;
                     if (!started)
                     {
-                        StartEventStream(context);
+                        EventStreamResponse.Start(context);
                         started = true;
                         firstByte = Stopwatch.GetTimestamp();
                     }
@@ -118,7 +117,7 @@ public static class OpenAIStreamRelay
             if (sawFinish)
             {
                 // Some OpenAI-compatible servers end after the finish chunk without [DONE]: the answer is whole, so say so.
-                if (!started) StartEventStream(context);
+                if (!started) EventStreamResponse.Start(context);
                 output.Write(DoneEvent);
                 await output.FlushAsync(clientAborted);
                 return new AttemptOutcome(AttemptResult.Completed, null, usage, usageReported, firstByte ?? Stopwatch.GetTimestamp());
@@ -144,17 +143,6 @@ public static class OpenAIStreamRelay
     private static bool IsErrorAlreadyForwarded(GatewayError failure) => failure.Code == StreamErrorCode;
 
     private const string StreamErrorCode = "upstream_stream_error";
-
-    private static void StartEventStream(HttpContext context)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
-        // Tell reverse proxies in front of us (nginx) not to buffer the stream either.
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-    }
 
     private static void Write(PipeWriter output, in ReadOnlySequence<byte> sseEvent)
     {

@@ -76,4 +76,29 @@ public static class SseFraming
         }
         return joined is null ? first : joined.ToArray();
     }
+
+    /// <summary>The event's <c>event:</c> field (Anthropic names every event), or empty.</summary>
+    public static ReadOnlySpan<byte> GetEventName(in ReadOnlySequence<byte> sseEvent, ref byte[]? scratch)
+    {
+        ReadOnlySpan<byte> span;
+        if (sseEvent.IsSingleSegment)
+        {
+            span = sseEvent.FirstSpan;
+        }
+        else
+        {
+            var length = (int)sseEvent.Length;
+            if (scratch is null || scratch.Length < length)
+            {
+                if (scratch is not null) ArrayPool<byte>.Shared.Return(scratch);
+                scratch = ArrayPool<byte>.Shared.Rent(length);
+            }
+            sseEvent.CopyTo(scratch);
+            span = scratch.AsSpan(0, length);
+        }
+        if (!span.StartsWith("event:"u8)) return default;
+        var end = span.IndexOfAny((byte)'\r', (byte)'\n');
+        var name = span[6..(end < 0 ? span.Length : end)];
+        return name.TrimStart((byte)' ');
+    }
 }

@@ -15,9 +15,9 @@ public static class GatewayEndpoints
     {
         foreach (var prefix in (ReadOnlySpan<string>)["/v1", ""])
         {
-            app.MapPost(prefix + "/chat/completions", (HttpContext c, OpenAIProxy p) => p.HandleAsync(c, OpenAIProxy.ChatCompletions));
-            app.MapPost(prefix + "/completions", (HttpContext c, OpenAIProxy p) => p.HandleAsync(c, OpenAIProxy.Completions));
-            app.MapPost(prefix + "/embeddings", (HttpContext c, OpenAIProxy p) => p.HandleAsync(c, OpenAIProxy.Embeddings));
+            app.MapPost(prefix + "/chat/completions", (HttpContext c, GatewayProxy p) => p.HandleAsync(c, ProxyOperation.ChatCompletions));
+            app.MapPost(prefix + "/completions", (HttpContext c, GatewayProxy p) => p.HandleAsync(c, ProxyOperation.Completions));
+            app.MapPost(prefix + "/embeddings", (HttpContext c, GatewayProxy p) => p.HandleAsync(c, ProxyOperation.Embeddings));
             app.MapGet(prefix + "/models", ListModels);
             app.MapGet(prefix + "/models/{**id}", GetModel);
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Switchboard.Config;
+using Switchboard.Providers.OpenAI;
 
 namespace Switchboard.Providers.AzureOpenAI;
 
@@ -8,18 +9,18 @@ namespace Switchboard.Providers.AzureOpenAI;
 /// Azure OpenAI: <c>{base_url}/openai/deployments/{deployment}/{operation}?api-version=...</c> with an
 /// <c>api-key</c> header. The deployment's <c>model</c> in the config is the Azure deployment name.
 /// </summary>
-public sealed class AzureOpenAITarget(ProviderConfig config) : IUpstreamTarget
+public sealed class AzureOpenAITarget(ProviderConfig config) : OpenAIWireProtocol
 {
     private readonly string _root = config.BaseUrl.AbsoluteUri.TrimEnd('/');
     private readonly string _apiVersion = Uri.EscapeDataString(config.ApiVersion ?? "2024-10-21");
     // URIs per (deployment, operation) are built once: deployments are few and fixed per config.
     private readonly ConcurrentDictionary<(string, string), Uri> _uris = new();
 
-    public Uri ChatCompletions(string upstreamModel) => Build(upstreamModel, "chat/completions");
-    public Uri Completions(string upstreamModel) => Build(upstreamModel, "completions");
-    public Uri Embeddings(string upstreamModel) => Build(upstreamModel, "embeddings");
+    public override Uri ChatCompletions(string upstreamModel) => Build(upstreamModel, "chat/completions");
+    public override Uri Completions(string upstreamModel) => Build(upstreamModel, "completions");
+    public override Uri Embeddings(string upstreamModel) => Build(upstreamModel, "embeddings");
 
-    public void Authorize(HttpRequestHeaders headers)
+    public override void Authorize(HttpRequestHeaders headers)
     {
         if (!string.IsNullOrEmpty(config.ApiKey)) headers.TryAddWithoutValidation("api-key", config.ApiKey);
     }

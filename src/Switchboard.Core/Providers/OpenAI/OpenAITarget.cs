@@ -4,7 +4,7 @@ using Switchboard.Config;
 namespace Switchboard.Providers.OpenAI;
 
 /// <summary>OpenAI and every OpenAI-compatible server: <c>{base_url}/chat/completions</c> with a Bearer key.</summary>
-public sealed class OpenAITarget : IUpstreamTarget
+public sealed class OpenAITarget : OpenAIWireProtocol
 {
     private readonly Uri _chat, _completions, _embeddings;
     private readonly AuthenticationHeaderValue? _authorization;
@@ -18,11 +18,11 @@ public sealed class OpenAITarget : IUpstreamTarget
         _authorization = string.IsNullOrEmpty(config.ApiKey) ? null : new AuthenticationHeaderValue("Bearer", config.ApiKey);
     }
 
-    public Uri ChatCompletions(string upstreamModel) => _chat;
-    public Uri Completions(string upstreamModel) => _completions;
-    public Uri Embeddings(string upstreamModel) => _embeddings;
+    public override Uri ChatCompletions(string upstreamModel) => _chat;
+    public override Uri Completions(string upstreamModel) => _completions;
+    public override Uri Embeddings(string upstreamModel) => _embeddings;
 
-    public void Authorize(HttpRequestHeaders headers)
+    public override void Authorize(HttpRequestHeaders headers)
     {
         if (_authorization is not null) headers.Authorization = _authorization;
     }

@@ -3,11 +3,10 @@ using System.Text;
 using Switchboard.Config;
 using Switchboard.Errors;
 using Switchboard.Providers;
-using Switchboard.Providers.OpenAI;
 
-namespace Switchboard.Core.Tests.Providers.OpenAI;
+namespace Switchboard.Core.Tests.Providers;
 
-public sealed class OpenAIUpstreamErrorsTests : IDisposable
+public sealed class UpstreamErrorsTests : IDisposable
 {
     private const string ProviderKey = "sk-proj-ABCDEFGHIJKLMNOP1234";
     private readonly UpstreamProvider _provider = new(new ProviderConfig
@@ -21,7 +20,7 @@ public sealed class OpenAIUpstreamErrorsTests : IDisposable
     {
         using var response = new HttpResponseMessage(status) { ReasonPhrase = status.ToString() };
         headers?.Invoke(response);
-        return OpenAIUpstreamErrors.FromResponse(response, Encoding.UTF8.GetBytes(body), _provider);
+        return UpstreamErrors.FromResponse(response, Encoding.UTF8.GetBytes(body), _provider);
     }
 
     [Fact]
@@ -77,9 +76,9 @@ public sealed class OpenAIUpstreamErrorsTests : IDisposable
     [Fact]
     public void Transport_failures_name_the_cause()
     {
-        Assert.Equal("upstream_unreachable", OpenAIUpstreamErrors.FromException(
+        Assert.Equal("upstream_unreachable", UpstreamErrors.FromException(
             new HttpRequestException(HttpRequestError.ConnectionError, "refused"), _provider, timedOut: false).Code);
-        var timeout = OpenAIUpstreamErrors.FromException(new TaskCanceledException(), _provider, timedOut: true);
+        var timeout = UpstreamErrors.FromException(new TaskCanceledException(), _provider, timedOut: true);
         Assert.Equal((504, "upstream_timeout"), (timeout.Status, timeout.Code));
     }
 }

@@ -1,0 +1,37 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Errors;
+using Switchboard.Translation;
+using Switchboard.Translation.Canonical;
+
+namespace Switchboard.Dialects;
+
+/// <summary>
+/// A client-facing API dialect (OpenAI Chat Completions, Anthropic Messages): how its requests are read into the
+/// canonical model and how answers, streams and errors are written back in it. Stateless; one instance per dialect.
+/// </summary>
+public interface IClientDialect
+{
+    /// <summary>The wire format (see <c>Providers.Wires</c>); an upstream with the same wire is relayed untranslated.</summary>
+    string Wire { get; }
+
+    ReadResult<ChatRequest> ReadRequest(ReadOnlySpan<byte> json);
+
+    void WriteResponse(ChatResponse response, IBufferWriter<byte> output);
+
+    IClientStreamWriter CreateStreamWriter(ChatRequest request);
+
+    Task WriteErrorAsync(HttpResponse response, GatewayError error);
+
+    /// <summary>The frame that ends a stream that failed after it started (never a clean end).</summary>
+    void WriteStreamError(GatewayError error, IBufferWriter<byte> output);
+}
+
+/// <summary>Writes canonical stream events as the client's SSE frames; stateful, one per stream.</summary>
+public interface IClientStreamWriter : IDisposable
+{
+    void Write(List<StreamEvent> events, IBufferWriter<byte> output);
+
+    /// <summary>Ends a complete stream (OpenAI: <c>data: [DONE]</c>).</summary>
+    void Finish(IBufferWriter<byte> output);
+}

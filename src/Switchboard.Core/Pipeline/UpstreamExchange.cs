@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Http;
+using Switchboard.Providers;
+
+namespace Switchboard.Pipeline;
+
+/// <summary>Sending one request upstream and reading bounded bodies: shared by every kind of attempt.</summary>
+public static class UpstreamExchange
+{
+    public static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
+
+    /// <summary>A POST of <paramref name="body"/> with the provider's credentials and extra headers.</summary>
+    public static HttpRequestMessage CreateRequest(Uri uri, PooledBuffer body, bool stream, UpstreamProvider provider, Action<HttpRequestHeaders> authorize)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(body.Memory) };
+        request.Content.Headers.ContentType = JsonContentType;
+        request.Headers.Accept.Add(stream ? AcceptEventStream : AcceptJson);
+        authorize(request.Headers);
+        foreach (var (name, value) in provider.Config.Headers) request.Headers.TryAddWithoutValidation(name, value);
+        return request;
+    }
+
+    /// <summary>
+    /// Sends and returns at the response headers (the body is never buffered), or the outcome that ends the attempt:
+    /// client gone, timeout, or transport failure.
+    /// </summary>
+    public static async Task<(HttpResponseMessage? Response, AttemptOutcome Failure)> SendAsync(
+        HttpContext context, UpstreamProvider provider, HttpRequestMessage request, CancellationTokenSource timer)
+    {
+        try
+        {
+            return (await provider.Http.SendAsync(request, timer.Token), default);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return (null, new AttemptOutcome(AttemptResult.ClientGone, null, default, false, null));
+        }
+        catch (OperationCanceledException ex)
+        {
+            return (null, AttemptOutcome.Failed(UpstreamErrors.FromException(ex, provider, timedOut: true)));
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, AttemptOutcome.Failed(UpstreamErrors.FromException(ex, provider, timedOut: false)));
+        }
+    }
+
+    /// <summary>Reads a whole (non-streamed) upstream body into a pooled buffer, refusing more than <paramref name="limit"/> bytes.</summary>
+    public static async Task<PooledBuffer> ReadBoundedAsync(HttpResponseMessage response, int limit, CancellationToken cancel)
+    {
+        var length = response.Content.Headers.ContentLength;
+        var buffer = new PooledBuffer(length is > 0 and < 1024 * 1024 ? (int)length.Value : 16 * 1024);
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancel);
+            while (true)
+            {
+                var read = await stream.ReadAsync(buffer.GetMemory(16 * 1024), cancel);
+                if (read == 0) break;
+                buffer.Advance(read);
+                if (buffer.Length > limit) throw new IOException($"The upstream answer exceeded {limit} bytes.");
+            }
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Maps what can go wrong while reading an upstream answer to the attempt's outcome.</summary>
+    public static AttemptOutcome? Classify(Exception exception, HttpContext context, UpstreamProvider provider) => exception switch
+    {
+        OperationCanceledException when context.RequestAborted.IsCancellationRequested => new AttemptOutcome(AttemptResult.ClientGone, null, default, false, null),
+        OperationCanceledException => AttemptOutcome.Failed(UpstreamErrors.FromException(exception, provider, timedOut: true)),
+        HttpRequestException or IOException => AttemptOutcome.Failed(UpstreamErrors.FromException(exception, provider, timedOut: false)),
+        _ => null,
+    };
+}

@@ -1,0 +1,52 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using Switchboard.Translation;
+using Switchboard.Translation.Canonical;
+
+namespace Switchboard.Providers;
+
+/// <summary>Names of wire formats. A client dialect and an upstream with the same wire can relay bytes untranslated.</summary>
+public static class Wires
+{
+    public const string OpenAIChat = "openai-chat";
+    public const string AnthropicMessages = "anthropic-messages";
+    public const string Gemini = "gemini";
+}
+
+/// <summary>
+/// How to talk to one upstream for chat: its URL and credentials, and its wire format in both directions
+/// (canonical request → its body; its answers, streams and errors → canonical). One instance per configured provider.
+/// </summary>
+public interface IUpstreamProtocol
+{
+    /// <summary>One of <see cref="Wires"/>.</summary>
+    string Wire { get; }
+
+    Uri ChatUri(string upstreamModel, bool stream);
+
+    /// <summary>Adds the provider's own credentials and required protocol headers (never the client's key).</summary>
+    void Authorize(HttpRequestHeaders headers);
+
+    /// <summary>Writes the upstream body; returns an error when the upstream cannot express the request.</summary>
+    ValidationError? WriteChatBody(ChatRequest request, string upstreamModel, IBufferWriter<byte> body);
+
+    ReadResult<ChatResponse> ReadChatResponse(ReadOnlySpan<byte> json, ChatRequest request);
+
+    IUpstreamStreamReader CreateStreamReader(ChatRequest? request);
+
+    /// <summary>What an error body says, in the provider's own shape; null when it cannot be read.</summary>
+    UpstreamErrorInfo? ReadError(ReadOnlySpan<byte> body);
+}
+
+/// <summary>Turns one upstream stream's events into canonical events; stateful, one per stream.</summary>
+public interface IUpstreamStreamReader
+{
+    /// <summary>Reads one SSE event (<paramref name="eventName"/> is its <c>event:</c> field, often empty).</summary>
+    bool TryRead(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, List<StreamEvent> events, out ValidationError? error);
+
+    /// <summary>True once the stream has said it is finished (a cut stream never is).</summary>
+    bool IsComplete { get; }
+
+    /// <summary>At the end of the upstream stream: emits anything held back (e.g. a usage event).</summary>
+    void Complete(List<StreamEvent> events);
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Switchboard.Errors;
+using Switchboard.Providers.OpenAI;
+using Switchboard.Translation;
+
+namespace Switchboard.Providers;
+
+/// <summary>
+/// Turns an upstream failure into a <see cref="GatewayError"/>, classified once: client faults keep the upstream's
+/// status, type, code, param and message (scrubbed of secrets); 429/5xx become retryable <c>upstream_error</c>s that
+/// keep the status and message; context-window and content-policy refusals may only fall back to other models.
+/// The error body is read by the provider's own wire protocol, so this works for every provider type.
+/// </summary>
+public static class UpstreamErrors
+{
+    public static GatewayError FromResponse(HttpResponseMessage response, ReadOnlySpan<byte> body, UpstreamProvider provider)
+    {
+        var status = (int)response.StatusCode;
+        var info = provider.Protocol?.ReadError(body) ?? OpenAIErrorBody.Read(body);
+        var message = SecretScrubber.Scrub(
+            info?.Message is { Length: > 0 } m ? m : PlainText(body) ?? $"HTTP {status} {response.ReasonPhrase}",
+            provider.Config.ApiKey);
+        var retryAfter = RetryAfter(response) ?? info?.RetryAfter;
+        var (type, code, param) = (info?.Type, info?.Code, info?.Param);
+
+        if (status is 401 or 403)
+        {
+            // The upstream refused the gateway's own credentials: not the client's fault, and never its key to see.
+            return new GatewayError(502, "upstream_error", "upstream_authentication_failed",
+                $"Provider '{provider.Name}' rejected the gateway's credentials (HTTP {status}): {message}",
+                ErrorDisposition.Retryable) { Provider = provider.Name };
+        }
+        if (status == 429 || status >= 500 || status == 408)
+        {
+            return new GatewayError(status, "upstream_error", code ?? type ?? $"upstream_http_{status}",
+                $"Provider '{provider.Name}' answered HTTP {status}: {message}", ErrorDisposition.Retryable, param)
+            { RetryAfter = retryAfter, Provider = provider.Name };
+        }
+
+        var disposition = IsFallbackOnly(code, type, message) ? ErrorDisposition.FallbackOnly : ErrorDisposition.ClientFault;
+        return new GatewayError(status, ClientFacingType(type), code, message, disposition, param)
+        { RetryAfter = retryAfter, Provider = provider.Name };
+    }
+
+    /// <summary>OpenAI's own types are kept; other providers' words (Gemini's INVALID_ARGUMENT, …) read as invalid requests.</summary>
+    private static string ClientFacingType(string? type) => type switch
+    {
+        null => "invalid_request_error",
+        _ when type.Contains('_', StringComparison.Ordinal) && !type.Any(char.IsAsciiLetterUpper) => type,
+        _ => "invalid_request_error",
+    };
+
+    private static bool IsFallbackOnly(string? code, string? type, string message) =>
+        code is "context_length_exceeded" or "content_filter" or "content_policy_violation"
+        || type is "context_length_exceeded"
+        || message.Contains("maximum context length", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("prompt is too long", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Wait time from <c>retry-after-ms</c> or <c>Retry-After</c> (seconds or HTTP date).</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues("retry-after-ms", out var ms)
+            && double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
+        {
+            return TimeSpan.FromMilliseconds(millis);
+        }
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return null;
+    }
+
+    private static string? PlainText(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty) return null;
+        var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, 500)]).Trim();
+        return text.Length == 0 ? null : text;
+    }
+
+    /// <summary>The error for a transport failure (no HTTP answer).</summary>
+    public static GatewayError FromException(Exception exception, UpstreamProvider provider, bool timedOut)
+    {
+        if (timedOut)
+        {
+            return new GatewayError(504, "upstream_error", "upstream_timeout",
+                $"Provider '{provider.Name}' did not answer in time.", ErrorDisposition.Retryable) { Provider = provider.Name };
+        }
+        var detail = exception switch
+        {
+            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "could not connect",
+            HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "host name could not be resolved",
+            HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => "connection closed before a response",
+            HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "TLS handshake failed",
+            HttpRequestException or IOException => "connection failed",
+            _ => "request failed",
+        };
+        return new GatewayError((int)HttpStatusCode.BadGateway, "upstream_error", "upstream_unreachable",
+            $"Provider '{provider.Name}' {detail}.", ErrorDisposition.Retryable) { Provider = provider.Name };
+    }
+}
