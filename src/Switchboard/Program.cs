@@ -1,6 +1,15 @@
 using System.CommandLine;
 using Switchboard.Cli;
 
+// The upstream leg gets the same treatment as Kestrel's inline scheduling: socket completions run inline on the
+// event thread. Read once by the socket engine, so it must be set before the first socket exists; an operator's
+// own setting wins.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
+
 var configOption = new Option<string?>("--config", "-c") { Description = "Config file (default: $SWITCHBOARD_CONFIG, else ./switchboard.yaml)" };
 var root = new RootCommand("Switchboard: one OpenAI-compatible endpoint in front of many model providers")
 {

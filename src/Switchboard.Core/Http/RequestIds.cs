@@ -6,20 +6,23 @@ namespace Switchboard.Http;
 public static class RequestIds
 {
     public const string Header = "x-request-id";
-    private const string ItemKey = "switchboard.request_id";
+    private const string Prefix = "req_";
 
     /// <summary>
-    /// The id for this request: the client's own <c>x-request-id</c> when it is short and printable
-    /// (so traces join up), else a fresh one. Cached on the context.
+    /// Assigns the request's id once, first thing in the pipeline: the client's own <c>x-request-id</c> when it is
+    /// short and printable (so traces join up), else a fresh one. It lives in <see cref="HttpContext.TraceIdentifier"/>
+    /// (so framework logs carry it too) rather than in <see cref="HttpContext.Items"/>, which allocates per request.
     /// </summary>
-    public static string Get(HttpContext context)
+    public static string Assign(HttpContext context)
     {
-        if (context.Items.TryGetValue(ItemKey, out var existing) && existing is string id) return id;
         var incoming = context.Request.Headers[Header].ToString();
-        id = IsAcceptable(incoming) ? incoming : "req_" + Guid.NewGuid().ToString("N");
-        context.Items[ItemKey] = id;
+        var id = IsAcceptable(incoming) ? incoming : Prefix + Guid.NewGuid().ToString("N");
+        context.TraceIdentifier = id;
         return id;
     }
+
+    /// <summary>The id <see cref="Assign"/> gave this request.</summary>
+    public static string Get(HttpContext context) => context.TraceIdentifier;
 
     private static bool IsAcceptable(string value)
     {

@@ -19,6 +19,7 @@ public sealed class UpstreamProvider : IDisposable
         {
             ProviderType.OpenAI => new OpenAITarget(config),
             ProviderType.AzureOpenAI => new AzureOpenAITarget(config),
+            ProviderType.Gemini => new Gemini.GeminiProtocol(config),
             _ => null,
         };
         Target = Protocol as IUpstreamTarget;

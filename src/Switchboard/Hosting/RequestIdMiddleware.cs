@@ -11,7 +11,7 @@ public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<Re
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var id = RequestIds.Get(context);
+        var id = RequestIds.Assign(context);
         context.Response.Headers[RequestIds.Header] = id;
         try
         {
