@@ -57,7 +57,7 @@ internal static class ChatCompletionsEndpoint
         }
         HttpHelpers.AddOpenAIHeaders(api.Http);
         using var sse = SseStream.Create(api.Http, api.Knobs, api.State);
-        await RunGuardedAsync(sse, async () =>
+        await StreamGuard.RunAsync(sse, async () =>
         {
             await sse.SendHeadersAsync();
             await FixtureReplayer.StreamAsync(sse, frames);
@@ -67,7 +67,7 @@ internal static class ChatCompletionsEndpoint
     private static async Task StreamAsync(ApiRequest api, ChatResult result)
     {
         using var sse = SseStream.Create(api.Http, api.Knobs, api.State);
-        await RunGuardedAsync(sse, async () =>
+        await StreamGuard.RunAsync(sse, async () =>
         {
             await sse.SendHeadersAsync();
             foreach (var e in ChatJsonWriter.PlanStream(result))
@@ -99,22 +99,5 @@ internal static class ChatCompletionsEndpoint
                 sse.Finish();
             }
         });
-    }
-
-    /// <summary>A cancelled delay or a failed write mid-stream means the client went away: count it, do not throw.</summary>
-    private static async Task RunGuardedAsync(SseStream sse, Func<Task> body)
-    {
-        try
-        {
-            await body();
-        }
-        catch (OperationCanceledException) when (sse.Aborted.IsCancellationRequested)
-        {
-            sse.OnClientGone();
-        }
-        catch (IOException)
-        {
-            sse.OnClientGone();
-        }
     }
 }

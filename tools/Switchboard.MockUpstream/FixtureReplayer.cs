@@ -44,7 +44,11 @@ internal static class FixtureLocator
 internal static class FixtureReplayer
 {
     /// <summary>Loads <c>{dir}/openai/{name}.sse</c> as frames, or returns the 500 that explains why it cannot.</summary>
-    public static ApiError? TryLoad(MockState state, string name, out List<ReadOnlyMemory<byte>> frames)
+    public static ApiError? TryLoad(MockState state, string name, out List<ReadOnlyMemory<byte>> frames) =>
+        TryLoad(state, "openai", name, out frames);
+
+    /// <summary>Loads <c>{dir}/{folder}/{name}.sse</c> (folder: openai, anthropic, gemini) as frames.</summary>
+    public static ApiError? TryLoad(MockState state, string folder, string name, out List<ReadOnlyMemory<byte>> frames)
     {
         frames = [];
         if (state.FixturesDir is null)
@@ -58,7 +62,7 @@ internal static class FixtureReplayer
         {
             return new ApiError(500, $"Mock upstream: fixtures directory does not exist: {state.FixturesDir}", "server_error");
         }
-        string path = Path.Combine(state.FixturesDir, "openai", name + ".sse");
+        string path = Path.Combine(state.FixturesDir, folder, name + ".sse");
         if (!File.Exists(path))
         {
             return new ApiError(500, $"Mock upstream: fixture file not found: {path}", "server_error");

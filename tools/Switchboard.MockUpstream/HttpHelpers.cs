@@ -34,7 +34,18 @@ internal static class HttpHelpers
 
     public static Task WriteErrorAsync(HttpContext ctx, ApiError error)
     {
-        AddOpenAIHeaders(ctx, error.Status == 429);
+        switch (error.Dialect)
+        {
+            case Dialect.Anthropic:
+                Anthropic.AnthropicErrors.AddHeaders(ctx, error.Status == 429);
+                break;
+            case Dialect.Gemini:
+                Gemini.GeminiErrors.AddHeaders(ctx);
+                break;
+            default:
+                AddOpenAIHeaders(ctx, error.Status == 429);
+                break;
+        }
         if (error.ExtraHeaders is { } extra)
         {
             foreach (var (name, value) in extra)
@@ -42,17 +53,24 @@ internal static class HttpHelpers
                 ctx.Response.Headers[name] = value;
             }
         }
-        return WriteJsonAsync(ctx, error.Status, error, OpenAIErrors.Write);
+        return error.Dialect switch
+        {
+            Dialect.Anthropic => WriteJsonAsync(ctx, error.Status, (error, Anthropic.AnthropicErrors.RequestId(ctx)),
+                static (w, e) => Anthropic.AnthropicErrors.Write(w, e.Item1, e.Item2)),
+            Dialect.Gemini => WriteJsonAsync(ctx, error.Status, error, Gemini.GeminiErrors.Write, Gemini.GeminiErrors.JsonContentType),
+            _ => WriteJsonAsync(ctx, error.Status, error, OpenAIErrors.Write),
+        };
     }
 
     /// <summary>
     /// Serialises straight into the response pipe: no intermediate buffer, the pipe holds the bytes until the flush.
     /// Headers must be final before the call.
     /// </summary>
-    public static async Task WriteJsonAsync<TState>(HttpContext ctx, int status, TState state, Action<Utf8JsonWriter, TState> write)
+    public static async Task WriteJsonAsync<TState>(HttpContext ctx, int status, TState state, Action<Utf8JsonWriter, TState> write,
+        string contentType = "application/json")
     {
         ctx.Response.StatusCode = status;
-        ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentType = contentType;
         var pipe = ctx.Response.BodyWriter;
         using (var w = new Utf8JsonWriter(pipe, JsonShape.WriterOptions))
         {

@@ -148,7 +148,7 @@ internal sealed class Knobs
     }
 
     /// <summary>The injected error for this request, or null when it should succeed (no status knob, or fail_first used up).</summary>
-    public ApiError? InjectedError(MockState state, string? model)
+    public ApiError? InjectedError(MockState state, string? model, Dialect dialect = Dialect.OpenAI)
     {
         if (Status is null && FailFirst is null)
         {
@@ -163,8 +163,21 @@ internal sealed class Knobs
         {
             return null;
         }
-        var error = OpenAIErrors.ForStatus(code, model);
-        if (RetryAfterSeconds is double s)
+        var error = dialect switch
+        {
+            Dialect.Anthropic => Anthropic.AnthropicErrors.ForStatus(code, model),
+            // Google carries the delay in the body (RetryInfo), not in a header.
+            Dialect.Gemini => Gemini.GeminiErrors.ForStatus(code, model, RetryAfterSeconds),
+            _ => OpenAIErrors.ForStatus(code, model),
+        };
+        if (dialect == Dialect.Anthropic && RetryAfterSeconds is double wait)
+        {
+            error = error with
+            {
+                ExtraHeaders = [new("retry-after", ((long)Math.Ceiling(wait)).ToString(CultureInfo.InvariantCulture))],
+            };
+        }
+        else if (dialect == Dialect.OpenAI && RetryAfterSeconds is double s)
         {
             error = error with
             {

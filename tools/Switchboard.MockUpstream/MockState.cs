@@ -6,7 +6,10 @@ namespace Switchboard.MockUpstream;
 /// <summary>Everything one mock instance remembers: options, fixture folder, request log, counters.</summary>
 internal sealed class MockState(MockUpstreamOptions options, string? fixturesDir)
 {
+    private const int PromptCacheCapacity = 10_000;
+
     private readonly ConcurrentDictionary<string, int> _failCounters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _promptCache = new(StringComparer.Ordinal);
     private long _requests;
     private long _streamsStarted;
     private long _streamsCompleted;
@@ -27,10 +30,24 @@ internal sealed class MockState(MockUpstreamOptions options, string? fixturesDir
     /// <summary>1 for the first request with these knobs, 2 for the second, ... (fail_first compares against it).</summary>
     public int NextFailCount(string knobKey) => _failCounters.AddOrUpdate(knobKey, 1, static (_, n) => n + 1);
 
+    /// <summary>
+    /// Anthropic prompt caching: records a cached prefix (by hash) and says whether an earlier request already
+    /// wrote it, i.e. whether this request reads it from the cache. Bounded: a long benchmark just starts over.
+    /// </summary>
+    public bool RememberPromptPrefix(string key)
+    {
+        if (_promptCache.Count >= PromptCacheCapacity)
+        {
+            _promptCache.Clear();
+        }
+        return !_promptCache.TryAdd(key, 0);
+    }
+
     public void Reset()
     {
         Log.Clear();
         _failCounters.Clear();
+        _promptCache.Clear();
         Interlocked.Exchange(ref _requests, 0);
         Interlocked.Exchange(ref _streamsStarted, 0);
         Interlocked.Exchange(ref _streamsCompleted, 0);

@@ -20,9 +20,21 @@ public static class MockUpstreamServer
         Embeddings,
         ListModels,
         RetrieveModel,
+        AnthropicMessages,
+        AnthropicCountTokens,
+        GeminiGenerate,
+        GeminiStream,
     }
 
-    private readonly record struct Route(RouteKind Kind, bool Azure = false, string? Argument = null);
+    private readonly record struct Route(RouteKind Kind, bool Azure = false, string? Argument = null)
+    {
+        public Dialect Dialect => Kind switch
+        {
+            RouteKind.AnthropicMessages or RouteKind.AnthropicCountTokens => Dialect.Anthropic,
+            RouteKind.GeminiGenerate or RouteKind.GeminiStream => Dialect.Gemini,
+            _ => Dialect.OpenAI,
+        };
+    }
 
     /// <summary>Builds (does not start) the mock listening on <paramref name="url"/>, e.g. <c>http://127.0.0.1:0</c>.</summary>
     /// <remarks>With port 0 the bound address is in <c>app.Urls</c> after <c>StartAsync</c>.</remarks>
@@ -71,9 +83,15 @@ public static class MockUpstreamServer
         var knobs = Knobs.Parse(knobSpec, ctx.Request.Headers, out string? knobError);
         state.OnRequest();
         state.Log.Add(RequestLog.Capture(ctx.Request, path, knobs.IsEmpty ? knobSpec : knobs.Key, Encoding.UTF8.GetString(body)));
+        var route = Match(ctx.Request.Method, path);
         if (knobError is not null)
         {
-            await HttpHelpers.WriteErrorAsync(ctx, OpenAIErrors.Invalid(knobError));
+            await HttpHelpers.WriteErrorAsync(ctx, route.Dialect switch
+            {
+                Dialect.Anthropic => Anthropic.AnthropicErrors.Invalid(knobError),
+                Dialect.Gemini => Gemini.GeminiErrors.InvalidArgument(knobError),
+                _ => OpenAIErrors.Invalid(knobError),
+            });
             return;
         }
 
@@ -89,18 +107,25 @@ public static class MockUpstreamServer
             }
         }
 
-        var route = Match(ctx.Request.Method, path);
         if (route.Kind == RouteKind.NotFound)
         {
             await HttpHelpers.WriteErrorAsync(ctx, OpenAIErrors.InvalidUrl(ctx.Request.Method, path));
             return;
         }
 
-        var error = route.Azure ? Auth.CheckAzure(ctx.Request, state.Options.ApiKey) : Auth.CheckOpenAI(ctx.Request, state.Options.ApiKey);
+        var error = route.Dialect switch
+        {
+            Dialect.Anthropic => Anthropic.AnthropicErrors.CheckAuth(ctx.Request, state.Options.ApiKey),
+            Dialect.Gemini => Gemini.GeminiErrors.CheckAuth(ctx.Request, state.Options.ApiKey),
+            _ when route.Azure => Auth.CheckAzure(ctx.Request, state.Options.ApiKey),
+            _ => Auth.CheckOpenAI(ctx.Request, state.Options.ApiKey),
+        };
         if (error is null && (knobs.Status is not null || knobs.FailFirst is not null))
         {
-            string? model = route.Azure ? route.Argument : route.Kind == RouteKind.RetrieveModel ? route.Argument : RequestBody.PeekModel(body);
-            error = knobs.InjectedError(state, model);
+            string? model = route.Azure || route.Kind is RouteKind.RetrieveModel or RouteKind.GeminiGenerate or RouteKind.GeminiStream
+                ? route.Argument
+                : RequestBody.PeekModel(body);
+            error = knobs.InjectedError(state, model, route.Dialect);
         }
         if (error is not null)
         {
@@ -114,6 +139,10 @@ public static class MockUpstreamServer
             RouteKind.Chat => ChatCompletionsEndpoint.HandleAsync(api),
             RouteKind.Embeddings => EmbeddingsEndpoint.HandleAsync(api),
             RouteKind.ListModels => ModelsEndpoint.ListAsync(ctx),
+            RouteKind.AnthropicMessages => Anthropic.MessagesEndpoint.HandleAsync(api, countTokens: false),
+            RouteKind.AnthropicCountTokens => Anthropic.MessagesEndpoint.HandleAsync(api, countTokens: true),
+            RouteKind.GeminiGenerate => Gemini.GenerateContentEndpoint.HandleAsync(api, route.Argument!, stream: false),
+            RouteKind.GeminiStream => Gemini.GenerateContentEndpoint.HandleAsync(api, route.Argument!, stream: true),
             _ => ModelsEndpoint.RetrieveAsync(ctx, route.Argument!),
         });
     }
@@ -130,6 +159,27 @@ public static class MockUpstreamServer
                 return new(RouteKind.Embeddings);
             case "/v1/models" when get:
                 return new(RouteKind.ListModels);
+            case "/v1/messages" when post:
+                return new(RouteKind.AnthropicMessages);
+            case "/v1/messages/count_tokens" when post:
+                return new(RouteKind.AnthropicCountTokens);
+        }
+        const string geminiPrefix = "/v1beta/models/";
+        if (post && path.StartsWith(geminiPrefix, StringComparison.Ordinal))
+        {
+            // The method follows a colon, which clients may send escaped (%3A).
+            string rest = Uri.UnescapeDataString(path[geminiPrefix.Length..]);
+            int colon = rest.LastIndexOf(':');
+            if (colon > 0 && rest.IndexOf('/', StringComparison.Ordinal) < 0)
+            {
+                switch (rest.AsSpan(colon + 1))
+                {
+                    case "generateContent":
+                        return new(RouteKind.GeminiGenerate, false, rest[..colon]);
+                    case "streamGenerateContent":
+                        return new(RouteKind.GeminiStream, false, rest[..colon]);
+                }
+            }
         }
         const string modelsPrefix = "/v1/models/";
         if (get && path.StartsWith(modelsPrefix, StringComparison.Ordinal) && path.Length > modelsPrefix.Length)

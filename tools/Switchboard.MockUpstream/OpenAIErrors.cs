@@ -2,11 +2,28 @@ using System.Text.Json;
 
 namespace Switchboard.MockUpstream;
 
-/// <summary>One error answer: HTTP status plus the four fields of OpenAI's <c>{"error":{...}}</c> body.</summary>
+/// <summary>The wire dialect an answer is written in: it decides the error body shape and the standard headers.</summary>
+internal enum Dialect
+{
+    OpenAI,
+    Anthropic,
+    Gemini,
+}
+
+/// <summary>
+/// One error answer: HTTP status plus the fields of the dialect's error body. OpenAI uses all four
+/// (<c>{"error":{message,type,param,code}}</c>); Anthropic uses <see cref="Type"/> as <c>error.type</c>; Google uses
+/// <see cref="Type"/> as <c>error.status</c> (INVALID_ARGUMENT ...) and <see cref="DetailsJson"/> as <c>error.details</c>.
+/// </summary>
 internal sealed record ApiError(int Status, string Message, string Type, string? Param = null, string? Code = null)
 {
-    /// <summary>Headers some errors carry besides the OpenAI defaults (Retry-After on injected 429s, ...).</summary>
+    /// <summary>Headers some errors carry besides the dialect defaults (Retry-After on injected 429s, ...).</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? ExtraHeaders { get; init; }
+
+    public Dialect Dialect { get; init; }
+
+    /// <summary>Google only: the raw JSON array written as <c>error.details</c> (null: no details member).</summary>
+    public string? DetailsJson { get; init; }
 }
 
 /// <summary>

@@ -162,7 +162,7 @@ internal static class ResponseGenerator
         return "";
     }
 
-    private static string EchoObject(string text)
+    public static string EchoObject(string text)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
         using (var w = new Utf8JsonWriter(buffer, JsonShape.WriterOptions))
@@ -174,7 +174,7 @@ internal static class ResponseGenerator
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static List<string> Words(int n)
+    public static List<string> Words(int n)
     {
         var pieces = new List<string>(n);
         for (int i = 0; i < n; i++)

@@ -66,7 +66,7 @@ internal static class SchemaSampler
             {
                 foreach (var option in options.EnumerateArray())
                 {
-                    if (JsonShape.GetString(option, "type") != "null")
+                    if (!string.Equals(JsonShape.GetString(option, "type"), "null", StringComparison.OrdinalIgnoreCase))
                     {
                         Write(w, option, root, depth + 1);
                         return;
@@ -75,7 +75,8 @@ internal static class SchemaSampler
             }
         }
 
-        switch (TypeOf(schema))
+        // Lower-cased: Gemini's Schema spells types in capitals (OBJECT, STRING).
+        switch (TypeOf(schema)?.ToLowerInvariant())
         {
             case "string":
                 w.WriteStringValue("sample");
@@ -142,7 +143,7 @@ internal static class SchemaSampler
         {
             foreach (var t in type.EnumerateArray())
             {
-                if (t.ValueKind == JsonValueKind.String && t.GetString() != "null")
+                if (t.ValueKind == JsonValueKind.String && !string.Equals(t.GetString(), "null", StringComparison.OrdinalIgnoreCase))
                 {
                     return t.GetString();
                 }

@@ -5,6 +5,22 @@ using Microsoft.AspNetCore.Http;
 
 namespace Switchboard.MockUpstream;
 
+/// <summary>How a dialect frames its stream: media type, event terminator and the broken frame garbage_after sends.</summary>
+internal sealed record SseFraming(string ContentType, byte[] Terminator, byte[] GarbageFrame)
+{
+    public static readonly SseFraming OpenAI = new("text/event-stream; charset=utf-8", "\n\n"u8.ToArray(), "data: {not json\n\n"u8.ToArray());
+
+    /// <summary>Anthropic names every event (<c>event: ...</c>); the garbage frame is a delta whose data is not JSON.</summary>
+    public static readonly SseFraming Anthropic = new(
+        "text/event-stream; charset=utf-8", "\n\n"u8.ToArray(), "event: content_block_delta\ndata: {not json\n\n"u8.ToArray());
+
+    /// <summary>Gemini's <c>alt=sse</c> stream ends every event with CRLF CRLF.</summary>
+    public static readonly SseFraming Gemini = new("text/event-stream", "\r\n\r\n"u8.ToArray(), "data: {not json\r\n\r\n"u8.ToArray());
+
+    /// <summary>Gemini without <c>alt=sse</c>: one JSON array written element by element.</summary>
+    public static readonly SseFraming GeminiJsonArray = new("application/json; charset=UTF-8", [], ",\r\n{not json"u8.ToArray());
+}
+
 /// <summary>
 /// Writes one SSE answer event by event and applies the stream knobs (chunk_delay_ms, truncate_after,
 /// reset_after, garbage_after). It also owns the stream's fate for <c>/_mock/stats</c>: exactly one of
@@ -22,6 +38,7 @@ internal sealed class SseStream : IDisposable
     private static readonly byte[] DoneFrame = "data: [DONE]\n\n"u8.ToArray();
 
     private readonly HttpContext _ctx;
+    private readonly SseFraming _framing;
     private readonly Knobs _knobs;
     private readonly MockState _state;
     private readonly PipeWriter _pipe;
@@ -30,9 +47,10 @@ internal sealed class SseStream : IDisposable
     private int _fate = Running;
     private int _eventsWritten;
 
-    private SseStream(HttpContext ctx, Knobs knobs, MockState state)
+    private SseStream(HttpContext ctx, Knobs knobs, MockState state, SseFraming framing)
     {
         _ctx = ctx;
+        _framing = framing;
         _knobs = knobs;
         _state = state;
         _pipe = ctx.Response.BodyWriter;
@@ -42,11 +60,14 @@ internal sealed class SseStream : IDisposable
     public CancellationToken Aborted => _ctx.RequestAborted;
 
     /// <summary>Sets status and headers, counts the stream as started and starts watching for the client going away.</summary>
-    public static SseStream Create(HttpContext ctx, Knobs knobs, MockState state)
+    public static SseStream Create(HttpContext ctx, Knobs knobs, MockState state) => Create(ctx, knobs, state, SseFraming.OpenAI);
+
+    /// <inheritdoc cref="Create(HttpContext, Knobs, MockState)"/>
+    public static SseStream Create(HttpContext ctx, Knobs knobs, MockState state, SseFraming framing)
     {
-        var stream = new SseStream(ctx, knobs, state);
+        var stream = new SseStream(ctx, knobs, state, framing);
         ctx.Response.StatusCode = 200;
-        ctx.Response.ContentType = "text/event-stream; charset=utf-8";
+        ctx.Response.ContentType = framing.ContentType;
         ctx.Response.Headers.CacheControl = "no-cache";
         state.OnStreamStarted();
         // The callback fires the moment Kestrel sees the disconnect, even while we sleep between chunks:
@@ -87,7 +108,7 @@ internal sealed class SseStream : IDisposable
         }
         if (_knobs.GarbageAfter == _eventsWritten)
         {
-            _pipe.Write("data: {not json\n\n"u8);
+            _pipe.Write(_framing.GarbageFrame);
             await FlushAsync();
             Finish();
             return false;
@@ -100,17 +121,32 @@ internal sealed class SseStream : IDisposable
     }
 
     /// <summary>Starts a <c>data: {json}</c> event; write the JSON with the returned writer, then call <see cref="EndDataAsync"/>.</summary>
-    public Utf8JsonWriter BeginData()
+    public Utf8JsonWriter BeginData() => BeginFrame("data: "u8);
+
+    /// <summary>Starts a named event (<c>event: {name}</c> then <c>data: {json}</c>), Anthropic style.</summary>
+    public Utf8JsonWriter BeginEvent(ReadOnlySpan<byte> name)
     {
-        _pipe.Write("data: "u8);
+        _pipe.Write("event: "u8);
+        _pipe.Write(name);
+        _pipe.Write("\n"u8);
+        return BeginData();
+    }
+
+    /// <summary>Starts a frame with arbitrary leading bytes; write the JSON, then <see cref="EndFrameAsync"/>.</summary>
+    public Utf8JsonWriter BeginFrame(ReadOnlySpan<byte> head)
+    {
+        _pipe.Write(head);
         _json.Reset(_pipe);
         return _json;
     }
 
-    public ValueTask<bool> EndDataAsync()
+    public ValueTask<bool> EndDataAsync() => EndFrameAsync(_framing.Terminator);
+
+    /// <summary>Ends the frame with <paramref name="tail"/>, counts it as one event and flushes it to the client.</summary>
+    public ValueTask<bool> EndFrameAsync(ReadOnlySpan<byte> tail)
     {
         _json.Flush();
-        _pipe.Write("\n\n"u8);
+        _pipe.Write(tail);
         _eventsWritten++;
         return FlushAsync();
     }
@@ -165,5 +201,25 @@ internal sealed class SseStream : IDisposable
     {
         _abortRegistration.Dispose();
         _json.Dispose();
+    }
+}
+
+/// <summary>Runs a stream body; a cancelled delay or a failed write mid-stream means the client went away: count it, do not throw.</summary>
+internal static class StreamGuard
+{
+    public static async Task RunAsync(SseStream sse, Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch (OperationCanceledException) when (sse.Aborted.IsCancellationRequested)
+        {
+            sse.OnClientGone();
+        }
+        catch (IOException)
+        {
+            sse.OnClientGone();
+        }
     }
 }
