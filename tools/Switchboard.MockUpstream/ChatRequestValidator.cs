@@ -39,13 +39,15 @@ internal static partial class ChatRequestValidator
     private static readonly string[] ReasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh", "max"];
     private static readonly string[] Verbosities = ["low", "medium", "high"];
 
+    // The schema's fields, plus what the live API tolerates because the official SDKs send it: an assistant message
+    // echoed back as received carries `annotations`, and LangChain's ToolMessage carries `name`.
     private static readonly FrozenDictionary<string, FrozenSet<string>> MessageKeys = new Dictionary<string, FrozenSet<string>>
     {
         ["system"] = FrozenSet.ToFrozenSet(["role", "content", "name"]),
         ["developer"] = FrozenSet.ToFrozenSet(["role", "content", "name"]),
         ["user"] = FrozenSet.ToFrozenSet(["role", "content", "name"]),
-        ["assistant"] = FrozenSet.ToFrozenSet(["role", "content", "refusal", "name", "audio", "tool_calls", "function_call"]),
-        ["tool"] = FrozenSet.ToFrozenSet(["role", "content", "tool_call_id"]),
+        ["assistant"] = FrozenSet.ToFrozenSet(["role", "content", "refusal", "name", "audio", "tool_calls", "function_call", "annotations"]),
+        ["tool"] = FrozenSet.ToFrozenSet(["role", "content", "tool_call_id", "name"]),
         ["function"] = FrozenSet.ToFrozenSet(["role", "content", "name"]),
     }.ToFrozenDictionary();
 

@@ -102,11 +102,13 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IUsageSink usag
             context.Response.Headers[AttemptsHeader] = attempts.ToString(CultureInfo.InvariantCulture);
             context.Response.Headers[ProviderHeader] = provider.Name;
 
-            var outcome = passthrough
-                ? await OpenAIPassthroughAttempt.RunAsync(context,
-                    operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream),
-                    deployment, provider.Target!, head, body, upstreamBody)
-                : await TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody);
+            var outcome = !passthrough
+                ? await TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody)
+                : protocol.Wire == Providers.Wires.OpenAIChat
+                    ? await OpenAIPassthroughAttempt.RunAsync(context,
+                        operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream),
+                        deployment, provider.Target!, head, body, upstreamBody)
+                    : await ObservedPassthroughAttempt.RunAsync(context, operation.Dialect, deployment, protocol, head, body, upstreamBody);
 
             var record = Record(requestId, operation, identity, model.Name, startedAt) with
             {

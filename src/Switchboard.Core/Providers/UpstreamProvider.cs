@@ -20,6 +20,7 @@ public sealed class UpstreamProvider : IDisposable
             ProviderType.OpenAI => new OpenAITarget(config),
             ProviderType.AzureOpenAI => new AzureOpenAITarget(config),
             ProviderType.Gemini => new Gemini.GeminiProtocol(config),
+            ProviderType.Anthropic => new Anthropic.AnthropicProtocol(config),
             _ => null,
         };
         Target = Protocol as IUpstreamTarget;

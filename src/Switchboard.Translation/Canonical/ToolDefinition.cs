@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 
 namespace Switchboard.Translation.Canonical;
@@ -7,6 +8,10 @@ public abstract record ToolDefinition
 {
     /// <summary>Prompt-cache breakpoint after this tool (Anthropic <c>cache_control</c>); null = none.</summary>
     public CacheControl? CacheControl { get; init; }
+
+    /// <summary>Members of the tool's wire definition with no canonical field (e.g. Anthropic
+    /// <c>defer_loading</c>, <c>input_examples</c>), raw, for a writer of the request's source dialect only.</summary>
+    public ImmutableArray<ExtensionField> Extensions { get; init; } = [];
 }
 
 /// <summary>

@@ -18,6 +18,8 @@ public static class GatewayEndpoints
             app.MapPost(prefix + "/chat/completions", (HttpContext c, GatewayProxy p) => p.HandleAsync(c, ProxyOperation.ChatCompletions));
             app.MapPost(prefix + "/completions", (HttpContext c, GatewayProxy p) => p.HandleAsync(c, ProxyOperation.Completions));
             app.MapPost(prefix + "/embeddings", (HttpContext c, GatewayProxy p) => p.HandleAsync(c, ProxyOperation.Embeddings));
+            app.MapPost(prefix + "/messages", (HttpContext c, GatewayProxy p) => p.HandleAsync(c, ProxyOperation.Messages));
+            app.MapPost(prefix + "/messages/count_tokens", (HttpContext c, CountTokensHandler h) => h.HandleAsync(c));
             app.MapGet(prefix + "/models", ListModels);
             app.MapGet(prefix + "/models/{**id}", GetModel);
         }

@@ -36,6 +36,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<RecentRequestLog>();
         builder.Services.AddSingleton<IUsageSink>(sp => sp.GetRequiredService<RecentRequestLog>());
         builder.Services.AddSingleton<GatewayProxy>();
+        builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
 
         var app = builder.Build();

@@ -14,8 +14,12 @@ internal static class AnthropicErrors
     public const string InvalidRequest = "invalid_request_error";
     public const string RequestIdItem = "mock.anthropic.request-id";
 
-    /// <summary>API versions the API accepts in <c>anthropic-version</c>.</summary>
-    private static readonly string[] Versions = ["2023-06-01", "2023-01-01"];
+    /// <summary>
+    /// The oldest <c>anthropic-version</c> the API accepts. Later dated versions are accepted too: the official SDKs send
+    /// the version they were generated against (Anthropic C# SDK 13.12.0 sends 2026-10-21), and the API serves them;
+    /// a version dated in the future does not exist yet.
+    /// </summary>
+    private static readonly DateOnly OldestVersion = new(2023, 1, 1);
 
     public static ApiError Error(int status, string type, string message) => new(status, message, type) { Dialect = Dialect.Anthropic };
 
@@ -40,7 +44,10 @@ internal static class AnthropicErrors
         {
             return Invalid("anthropic-version: header is required");
         }
-        return Array.IndexOf(Versions, version) < 0 ? Invalid($"anthropic-version: \"{version}\" is not a valid version") : null;
+        var valid = version.Length == 10
+            && DateOnly.TryParseExact(version, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+            && date >= OldestVersion && date <= DateOnly.FromDateTime(DateTime.UtcNow);
+        return valid ? null : Invalid($"anthropic-version: \"{version}\" is not a valid version");
     }
 
     /// <summary>The body an injected <c>status=N</c> knob answers with: the API's error of that status.</summary>

@@ -11,14 +11,16 @@ namespace Switchboard.Dialects.OpenAIChat;
 /// </summary>
 public static class OpenAIBodyRewriter
 {
-    public static void Rewrite(ReadOnlySpan<byte> body, in OpenAIRequestHead head, string upstreamModel, PooledBuffer output)
+    // forceUsage: force stream_options.include_usage on streams (OpenAI wire only; other wires report usage unasked
+    // and would reject the field).
+    public static void Rewrite(ReadOnlySpan<byte> body, in OpenAIRequestHead head, string upstreamModel, PooledBuffer output, bool forceUsage = true)
     {
         var modelStart = head.ModelValue.Start.Value;
         var modelEnd = head.ModelValue.End.Value;
         Span<Edit> edits = stackalloc Edit[2];
         var count = 0;
         edits[count++] = new Edit(modelStart, modelEnd, EditKind.Model);
-        if (head.Stream && !head.ClientWantsUsage && head.StreamOptionsValue is { } options)
+        if (forceUsage && head.Stream && !head.ClientWantsUsage && head.StreamOptionsValue is { } options)
         {
             edits[count++] = new Edit(options.Start.Value, options.End.Value, EditKind.StreamOptions);
         }
@@ -33,7 +35,7 @@ public static class OpenAIBodyRewriter
             position = edit.End;
         }
 
-        if (head.Stream && head.StreamOptionsValue is null)
+        if (forceUsage && head.Stream && head.StreamOptionsValue is null)
         {
             output.Write(body[position..head.RootEnd]);
             output.Write(head.HasProperties ? ",\"stream_options\":{\"include_usage\":true}"u8 : "\"stream_options\":{\"include_usage\":true}"u8);

@@ -79,3 +79,11 @@ public sealed record StreamErrorEvent(string Message) : StreamEvent
 
     public string? Param { get; init; }
 }
+
+/// <summary>
+/// A whole content block with no neutral meaning (Anthropic <c>server_tool_use</c>,
+/// <c>web_search_tool_result</c>, <c>compaction</c>, ...), raw in the form of <see cref="Dialect"/>, for the
+/// first choice. Writers of that dialect send it on as one block; writers of other dialects skip it, as
+/// they skip a <see cref="ProviderPart"/>.
+/// </summary>
+public sealed record ProviderBlockEvent(string Dialect, string Type, JsonElement Block) : StreamEvent;

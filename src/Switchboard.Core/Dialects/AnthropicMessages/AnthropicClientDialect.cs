@@ -1,0 +1,58 @@
+using System.Buffers;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Errors;
+using Switchboard.Http;
+using Switchboard.Providers;
+using Switchboard.Translation;
+using Switchboard.Translation.Canonical;
+using Switchboard.Translation.Dialects.AnthropicMessages;
+
+namespace Switchboard.Dialects.AnthropicMessages;
+
+/// <summary>Anthropic Messages as a client dialect (<c>POST /v1/messages</c>: Claude Code, the Anthropic SDKs).</summary>
+public sealed class AnthropicClientDialect : IClientDialect
+{
+    public static readonly AnthropicClientDialect Instance = new();
+
+    public string Wire => Wires.AnthropicMessages;
+
+    public ReadResult<ChatRequest> ReadRequest(ReadOnlySpan<byte> json) => AnthropicMessagesRequestReader.Read(json);
+
+    public void WriteResponse(ChatResponse response, IBufferWriter<byte> output) => AnthropicMessagesResponseWriter.Write(response, output);
+
+    public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new StreamWriter(new AnthropicMessagesStreamWriter());
+
+    public Task WriteErrorAsync(HttpResponse response, GatewayError error)
+    {
+        if (response.HasStarted) return Task.CompletedTask;
+        response.StatusCode = error.Status;
+        response.ContentType = "application/json";
+        if (error.RetryAfter is { } retryAfter)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+        var bytes = AnthropicErrorWriter.ToUtf8Bytes(TypeOf(error), error.Message, RequestIds.Get(response.HttpContext));
+        response.ContentLength = bytes.Length;
+        return response.Body.WriteAsync(bytes).AsTask();
+    }
+
+    public void WriteStreamError(GatewayError error, IBufferWriter<byte> output)
+    {
+        output.Write("event: error\ndata: "u8);
+        AnthropicErrorWriter.Write(output, TypeOf(error), error.Message);
+        output.Write("\n\n"u8);
+    }
+
+    /// <summary>Anthropic's error type for the status (its SDKs pick exception classes by status and type).</summary>
+    private static string TypeOf(GatewayError error) => AnthropicErrorTypes.ForStatus(error.Status);
+
+    private sealed class StreamWriter(AnthropicMessagesStreamWriter writer) : IClientStreamWriter
+    {
+        public void Write(List<StreamEvent> events, IBufferWriter<byte> output) => writer.Write(events, output);
+
+        public void Finish(IBufferWriter<byte> output) => writer.Complete(output);
+
+        public void Dispose() => writer.Dispose();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Auth;
+using Switchboard.Dialects.AnthropicMessages;
+using Switchboard.Dialects.OpenAIChat;
+using Switchboard.Errors;
+using Switchboard.Http;
+using Switchboard.Providers;
+using Switchboard.Providers.Anthropic;
+using Switchboard.Translation.Dialects.AnthropicMessages;
+
+namespace Switchboard.Pipeline;
+
+/// <summary>
+/// <c>POST /v1/messages/count_tokens</c> (Claude Code calls it before long requests): asked of Anthropic itself when
+/// the model's first deployment is Anthropic, estimated locally otherwise (marked <c>x-switchboard-token-count: estimated</c>).
+/// </summary>
+public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time)
+{
+    private static readonly AnthropicClientDialect Dialect = AnthropicClientDialect.Instance;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var runtime = runtimes.Current;
+        var (identity, authError) = ClientAuthenticator.Authenticate(context.Request, runtime, time);
+        if (identity is null)
+        {
+            await Dialect.WriteErrorAsync(context.Response, authError!);
+            return;
+        }
+        var (body, readError) = await RequestBodyReader.ReadJsonAsync(context.Request, context.RequestAborted);
+        if (body is null)
+        {
+            await Dialect.WriteErrorAsync(context.Response, readError!);
+            return;
+        }
+        using (body)
+        {
+            var read = AnthropicMessagesRequestReader.ReadCountTokens(body.Span);
+            if (!read.IsSuccess)
+            {
+                await Dialect.WriteErrorAsync(context.Response, GatewayError.InvalidRequest(read.Error!.ToString(), read.Error.Param));
+                return;
+            }
+            var request = read.Value!;
+            if (!runtime.Models.TryGetValue(request.Model, out var model) || !identity.MayUse(request.Model))
+            {
+                await Dialect.WriteErrorAsync(context.Response, GatewayError.ModelNotFound(request.Model));
+                return;
+            }
+            var first = model.Deployments[0];
+            if (first.Provider.Protocol is AnthropicProtocol anthropic && await TryAskAnthropicAsync(context, first.Provider, anthropic, first.UpstreamModel, body))
+            {
+                return;
+            }
+            context.Response.Headers["x-switchboard-token-count"] = "estimated";
+            context.Response.ContentType = "application/json";
+            await using var json = new Utf8JsonWriter(context.Response.Body);
+            json.WriteStartObject();
+            json.WriteNumber("input_tokens"u8, TokenEstimator.Estimate(request));
+            json.WriteEndObject();
+        }
+    }
+
+    /// <summary>Relays Anthropic's own count; false (estimate instead) when Anthropic cannot be reached.</summary>
+    private static async Task<bool> TryAskAnthropicAsync(HttpContext context, UpstreamProvider provider, AnthropicProtocol protocol,
+        string upstreamModel, PooledBuffer body)
+    {
+        var (head, _) = OpenAIRequestHead.Parse(body.Span, OpenAIRequestHead.Kind.Chat);
+        using var upstreamBody = new PooledBuffer(body.Length + 64);
+        OpenAIBodyRewriter.Rewrite(body.Span, head, upstreamModel, upstreamBody, forceUsage: false);
+        using var request = UpstreamExchange.CreateRequest(protocol.CountTokensUri, upstreamBody, stream: false, provider, protocol.Authorize);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timer.CancelAfter(provider.Config.RequestTimeout);
+        var (response, _) = await UpstreamExchange.SendAsync(context, provider, request, timer);
+        if (response is null) return false;
+        using (response)
+        {
+            using var answer = await UpstreamExchange.ReadBoundedAsync(response, 1024 * 1024, timer.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                if ((int)response.StatusCode >= 500) return false;
+                await Dialect.WriteErrorAsync(context.Response, UpstreamErrors.FromResponse(response, answer.Span, provider));
+                return true;
+            }
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = answer.Length;
+            await context.Response.Body.WriteAsync(answer.Memory, context.RequestAborted);
+            return true;
+        }
+    }
+}

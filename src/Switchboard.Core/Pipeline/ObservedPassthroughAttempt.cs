@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Dialects;
+using Switchboard.Dialects.OpenAIChat;
+using Switchboard.Http;
+using Switchboard.Providers;
+using Switchboard.Routing;
+using Switchboard.Streaming;
+using Switchboard.Translation.Canonical;
+using Switchboard.Usage;
+
+namespace Switchboard.Pipeline;
+
+/// <summary>
+/// A request to an upstream that speaks the client's own non-OpenAI wire (Claude Code → Anthropic): only <c>model</c>
+/// is spliced, protocol headers the client sent (<c>anthropic-beta</c>, <c>anthropic-version</c>) go along, and the
+/// answer comes back byte for byte — no lossy round trip through the canonical model.
+/// </summary>
+public static class ObservedPassthroughAttempt
+{
+    /// <summary>Client headers that are part of the protocol, not of the client's identity, and so travel upstream.</summary>
+    private static readonly string[] ForwardedHeaders = ["anthropic-beta", "anthropic-version"];
+
+    private static readonly ChatRequest NoRequest = new() { Model = "" };
+
+    public static async Task<AttemptOutcome> RunAsync(HttpContext context, IClientDialect dialect, RoutedDeployment deployment,
+        IUpstreamProtocol protocol, OpenAIRequestHead head, PooledBuffer clientBody, PooledBuffer upstreamBody)
+    {
+        var provider = deployment.Provider;
+        upstreamBody.Clear();
+        OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModel, upstreamBody, forceUsage: false);
+        using var request = UpstreamExchange.CreateRequest(protocol.ChatUri(deployment.UpstreamModel, head.Stream), upstreamBody, head.Stream, provider, headers =>
+        {
+            foreach (var name in ForwardedHeaders)
+            {
+                var value = context.Request.Headers[name];
+                if (value.Count > 0) headers.TryAddWithoutValidation(name, (IEnumerable<string?>)value);
+            }
+            protocol.Authorize(headers);
+        });
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timer.CancelAfter(provider.Config.RequestTimeout);
+        var (response, failure) = await UpstreamExchange.SendAsync(context, provider, request, timer);
+        if (response is null) return failure;
+
+        using (response)
+        {
+            try
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    using var errorBody = await UpstreamExchange.ReadBoundedAsync(response, 1024 * 1024, timer.Token);
+                    return AttemptOutcome.Failed(UpstreamErrors.FromResponse(response, errorBody.Span, provider));
+                }
+                if (head.Stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+                {
+                    return await ObservedStreamRelay.RelayAsync(context, response, provider, protocol.CreateStreamReader(null),
+                        dialect, timer, provider.Config.RequestTimeout);
+                }
+                using var json = await UpstreamExchange.ReadBoundedAsync(response, OpenAIPassthroughAttempt.MaxResponseBytes, timer.Token);
+                var usage = protocol.ReadChatResponse(json.Span, NoRequest).Value?.Usage;
+                var firstByte = Stopwatch.GetTimestamp();
+                var client = context.Response;
+                client.StatusCode = (int)response.StatusCode;
+                client.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
+                client.ContentLength = json.Length;
+                await client.Body.WriteAsync(json.Memory, context.RequestAborted);
+                return new AttemptOutcome(AttemptResult.Completed, null, usage is null ? default : UsageConversion.ToTokenUsage(usage), usage is not null, firstByte);
+            }
+            catch (Exception ex) when (UpstreamExchange.Classify(ex, context, provider) is { } outcome)
+            {
+                return outcome;
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Dialects;
+using Switchboard.Errors;
+using Switchboard.Pipeline;
+using Switchboard.Providers;
+using Switchboard.Translation.Canonical;
+using Switchboard.Usage;
+
+namespace Switchboard.Streaming;
+
+/// <summary>
+/// Relays a stream whose wire the client already speaks (e.g. Anthropic → Anthropic): every event's bytes go out
+/// as received and are flushed at once, while the upstream's own stream reader watches them for usage, the end of
+/// the message and in-stream errors. Nothing is re-encoded, so nothing the gateway does not model is lost.
+/// </summary>
+public static class ObservedStreamRelay
+{
+    public static async Task<AttemptOutcome> RelayAsync(HttpContext context, HttpResponseMessage upstreamResponse,
+        UpstreamProvider provider, IUpstreamStreamReader observer, IClientDialect dialect, CancellationTokenSource idleTimer, TimeSpan idleTimeout)
+    {
+        var clientAborted = context.RequestAborted;
+        var output = context.Response.BodyWriter;
+        var events = new List<StreamEvent>(8);
+        var started = false;
+        long? firstByte = null;
+        TokenUsage usage = default;
+        var usageReported = false;
+        var errorForwarded = false;
+        byte[]? scratch = null;
+        GatewayError? failure = null;
+
+        var pipe = PipeReader.Create(await upstreamResponse.Content.ReadAsStreamAsync(idleTimer.Token),
+            new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: false));
+        try
+        {
+            var ended = false;
+            while (!ended && failure is null)
+            {
+                idleTimer.CancelAfter(idleTimeout);
+                var result = await pipe.ReadAsync(idleTimer.Token);
+                var buffer = result.Buffer;
+                while (failure is null && SseFraming.TryReadEvent(ref buffer, out var sseEvent))
+                {
+                    var data = SseFraming.GetData(sseEvent, ref scratch);
+                    if (!data.IsEmpty)
+                    {
+                        var name = SseFraming.GetEventName(sseEvent, ref scratch);
+                        events.Clear();
+                        observer.TryRead(name, data, events, out _);
+                        foreach (var e in events)
+                        {
+                            if (e is UsageEvent u)
+                            {
+                                usage = UsageConversion.ToTokenUsage(u.Usage);
+                                usageReported = true;
+                            }
+                            else if (e is StreamErrorEvent error)
+                            {
+                                failure = new GatewayError(502, "upstream_error", error.Code ?? error.Type ?? "upstream_stream_error",
+                                    SecretScrubber.Scrub($"Provider '{provider.Name}' reported an error in the stream: {error.Message}", provider.Config.ApiKey),
+                                    ErrorDisposition.Retryable) { Provider = provider.Name };
+                            }
+                        }
+                        // An error before anything was sent may still fall over invisibly; after, the client sees it as sent.
+                        if (failure is not null && !started) break;
+                    }
+                    if (!started)
+                    {
+                        EventStreamResponse.Start(context);
+                        started = true;
+                        firstByte = Stopwatch.GetTimestamp();
+                    }
+                    foreach (var segment in sseEvent) output.Write(segment.Span);
+                    var flush = await output.FlushAsync(clientAborted);
+                    if (flush.IsCompleted || flush.IsCanceled) return new AttemptOutcome(AttemptResult.ClientGone, null, usage, usageReported, firstByte);
+                    errorForwarded = failure is not null;
+                }
+                pipe.AdvanceTo(buffer.Start, buffer.End);
+                ended = result.IsCompleted;
+            }
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return new AttemptOutcome(AttemptResult.ClientGone, null, usage, usageReported, firstByte);
+        }
+        catch (OperationCanceledException)
+        {
+            failure = new GatewayError(504, "upstream_error", "upstream_idle_timeout",
+                $"Provider '{provider.Name}' sent nothing for {idleTimeout.TotalSeconds:0.#} s; the stream was abandoned.",
+                ErrorDisposition.Retryable) { Provider = provider.Name };
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            failure = new GatewayError(502, "upstream_error", "upstream_stream_broken",
+                $"The connection to provider '{provider.Name}' broke during the stream.", ErrorDisposition.Retryable)
+            { Provider = provider.Name };
+        }
+        finally
+        {
+            await pipe.CompleteAsync();
+            if (scratch is not null) ArrayPool<byte>.Shared.Return(scratch);
+        }
+
+        if (failure is null && !observer.IsComplete)
+        {
+            failure = new GatewayError(502, "upstream_error", "upstream_stream_truncated",
+                $"The stream from provider '{provider.Name}' ended before the answer was complete.", ErrorDisposition.Retryable)
+            { Provider = provider.Name };
+        }
+        if (failure is null) return new AttemptOutcome(AttemptResult.Completed, null, usage, usageReported, firstByte);
+        if (!started) return new AttemptOutcome(AttemptResult.FailedBeforeStart, failure, usage, usageReported, null);
+        if (!errorForwarded && !clientAborted.IsCancellationRequested)
+        {
+            dialect.WriteStreamError(failure, output);
+            await output.FlushAsync(clientAborted);
+        }
+        return new AttemptOutcome(AttemptResult.FailedAfterStart, failure, usage, usageReported, firstByte);
+    }
+}
