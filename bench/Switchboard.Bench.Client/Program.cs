@@ -1,0 +1,46 @@
+using Switchboard.Bench.Client;
+
+const string Usage = """
+    usage: Switchboard.Bench.Client <command> [--option value]...
+
+      latency --url URL [--key K] [--model bench] [--concurrency 1] [--warmup 2s] [--duration 10s] [--max-requests N] [--out FILE]
+          closed-loop non-streaming requests; every latency (send → last byte, µs) to FILE
+      stream  --url URL [--key K] [--streams 30] [--warmup 3] [--chunks 20] [--interval-ms 10] [--out-dir DIR] [--tag T]
+          one stream at a time: time to first byte, per-chunk relay latency, inter-chunk gaps (DIR/{ttfb,chunk,gap}-T.txt)
+      hold    --url URL [--key K] [--streams 5000] [--ramp-per-sec 1000] [--chunks 30] [--interval-ms 1000] [--ready-file F] [--timeout 5m]
+          hold that many slow streams open at once (memory test)
+      report  --raw DIR [--out FILE]
+          the markdown table from a run.sh raw directory
+      summary FILE...
+          percentiles of sample files (pooled)
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+try
+{
+    return args[0] switch
+    {
+        "latency" => await LatencyCommand.RunAsync(new Args(args[1..])),
+        "stream" => await StreamCommand.RunAsync(new Args(args[1..])),
+        "hold" => await HoldCommand.RunAsync(new Args(args[1..])),
+        "report" => ReportCommand.Run(new Args(args[1..])),
+        "summary" => Summary(args[1..]),
+        _ => throw new ArgumentException($"unknown command '{args[0]}'"),
+    };
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+static int Summary(string[] files)
+{
+    Console.WriteLine(new Percentiles(Percentiles.ReadSamples(files)).Describe("us"));
+    return 0;
+}

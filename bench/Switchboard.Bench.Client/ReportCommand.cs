@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Switchboard.Bench.Client;
+
+/// <summary>
+/// Turns the raw files of one run.sh run into the markdown table: latency samples are pooled over all rounds
+/// per target before the percentiles are taken; wrk figures are the median of the rounds (min–max beside).
+/// </summary>
+public static class ReportCommand
+{
+    private static readonly string[] Targets = ["direct", "nginx", "switchboard"];
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static int Run(Args args)
+    {
+        var raw = args.Required("--raw");
+        var output = args.Text("--out");
+        args.EnsureAllUsed();
+
+        var meta = ReadMeta(Path.Combine(raw, "meta.env"));
+        var md = new StringBuilder();
+        string M(string key) => meta.TryGetValue(key, out var v) ? v : "?";
+
+        md.AppendLine(Inv, $"### {M("date")} — `{M("mode")}` run, {M("rounds")} round(s)");
+        md.AppendLine();
+        md.AppendLine(string.Create(Inv, $"Machine: {M("cpus")} vCPU × {M("cpu_model")} ({M("vm")} VM), {M("memory")}, Linux {M("kernel")}, .NET {M("dotnet")}, nginx {M("nginx")} ")
+            + string.Create(Inv, $"(worker_processes {M("nginx_workers")}), wrk {M("wrk")}. Load average (1 min) {M("load_start")} at the start, {M("load_end")} at the end ")
+            + string.Create(Inv, $"(the benchmark's own threads count in it); other processes used {M("foreign_cpu")} of the machine's CPU time during the run."));
+        md.AppendLine();
+        md.AppendLine("Gateway: Release build, auth ON (virtual key + master key), model `bench` → one `openai` provider (the bench upstream). "
+            + string.Create(Inv, $"Request: {M("body_bytes")} B chat request, {M("response_bytes")} B answer. ")
+            + string.Create(Inv, $"Streams: {M("stream_chunks")} content chunks {M("stream_interval_ms")} ms apart."));
+        if (meta.TryGetValue("gateway_env", out var env)) md.AppendLine(CultureInfo.InvariantCulture, $"Gateway environment: `{env}`.");
+        md.AppendLine();
+        md.AppendLine("| metric | direct | nginx | switchboard | nginx adds | switchboard adds |");
+        md.AppendLine("|---|--:|--:|--:|--:|--:|");
+
+        // Latency at concurrency 1 (pooled samples).
+        var latency = Targets.ToDictionary(t => t, t => Pool(raw, $"lat-{t}-r*.txt"));
+        foreach (var (label, p) in new[] { ("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("p99.9", 99.9) })
+        {
+            AddLatencyRow(md, $"latency c=1 {label}", latency, x => x.At(p));
+        }
+        md.AppendLine(Inv, $"| c=1 samples per target | {latency["direct"].Count} | {latency["nginx"].Count} | {latency["switchboard"].Count} | | |");
+
+        // Throughput with wrk.
+        foreach (var connections in new[] { 32, 256 })
+        {
+            var runs = Targets.ToDictionary(t => t, t => WrkRuns(raw, t, connections));
+            if (runs.Values.All(r => r.Count == 0)) continue;
+            md.Append(Inv, $"| throughput c={connections} (req/s)");
+            foreach (var t in Targets) md.Append(" | ").Append(Spread(runs[t], r => r.Rps, "0"));
+            foreach (var t in Targets.Skip(1))
+            {
+                var d = Median(runs["direct"], r => r.Rps);
+                md.Append(" | ").Append(double.IsNaN(d) ? "" : string.Format(Inv, "{0:+0;-0} %", (Median(runs[t], r => r.Rps) / d - 1) * 100));
+            }
+            md.AppendLine(" |");
+            foreach (var (label, pick) in new (string, Func<WrkRun, double>)[] { ("p50", r => r.P50), ("p99", r => r.P99) })
+            {
+                md.Append(Inv, $"| latency c={connections} {label} (ms)");
+                foreach (var t in Targets) md.Append(" | ").Append(Spread(runs[t], r => pick(r) / 1000, "0.00"));
+                foreach (var t in Targets.Skip(1))
+                {
+                    md.Append(" | ").Append(string.Format(Inv, "{0:+0.00;-0.00} ms", (Median(runs[t], pick) - Median(runs["direct"], pick)) / 1000));
+                }
+                md.AppendLine(" |");
+            }
+            foreach (var (label, pick) in new (string, Func<WrkRun, double>)[] { ("proxy process", r => r.ProxyCpuUs), ("bench upstream", r => r.UpstreamCpuUs) })
+            {
+                if (runs.Values.All(list => list.All(r => double.IsNaN(pick(r))))) continue;
+                md.Append(Inv, $"| CPU per request c={connections}, {label} (µs)");
+                foreach (var t in Targets) md.Append(" | ").Append(runs[t].All(r => double.IsNaN(pick(r))) ? "–" : Spread(runs[t], pick, "0"));
+                md.AppendLine(" | | |");
+            }
+            var errors = Targets.Select(t => runs[t].Sum(r => r.Errors)).ToArray();
+            if (errors.Any(e => e > 0))
+            {
+                md.AppendLine(Inv, $"| errors c={connections} (non-2xx + socket) | {errors[0]} | {errors[1]} | {errors[2]} | | |");
+            }
+        }
+
+        // Streaming.
+        var ttfb = Targets.ToDictionary(t => t, t => Pool(raw, $"ttfb-{t}-r*.txt"));
+        var relay = Targets.ToDictionary(t => t, t => Pool(raw, $"chunk-{t}-r*.txt"));
+        var gaps = Targets.ToDictionary(t => t, t => Pool(raw, $"gap-{t}-r*.txt"));
+        if (ttfb["switchboard"].Count > 0)
+        {
+            AddLatencyRow(md, "stream time to first byte p50", ttfb, x => x.At(50));
+            AddLatencyRow(md, "stream time to first byte p99", ttfb, x => x.At(99));
+            AddLatencyRow(md, "per-chunk relay latency p50", relay, x => x.At(50));
+            AddLatencyRow(md, "per-chunk relay latency p99", relay, x => x.At(99));
+            AddLatencyRow(md, "inter-chunk gap p50", gaps, x => x.At(50), millis: true);
+            AddLatencyRow(md, "inter-chunk gap p99", gaps, x => x.At(99), millis: true);
+        }
+        md.AppendLine();
+        md.AppendLine(string.Create(Inv, $"Gateway memory during this run: RSS {M("rss_start")} after start-up, {M("rss_warm")} after warm-up, ")
+            + string.Create(Inv, $"peak (VmHWM) {M("rss_peak")}, {M("rss_end")} at the end."));
+        if (meta.ContainsKey("errors")) md.AppendLine().AppendLine(Inv, $"Errors: {M("errors")}");
+        md.AppendLine();
+        var addedGateway = Added(latency, 99).ToString("0", Inv);
+        var addedNginx = Added(latency, 99, "nginx").ToString("0", Inv);
+        md.AppendLine($"Added latency at c=1, p99, next to the published figures: Switchboard {addedGateway} µs, nginx {addedNginx} µs; "
+            + "LiteLLM-Rust 107 µs, agentgateway 186 µs, Helicone 444 µs, Bifrost 939 µs, Portkey 3.3 ms, LiteLLM (Python) 8 ms "
+            + "(theirs: their own machines and methods).");
+
+        var text = md.ToString();
+        Console.Write(text);
+        if (output is not null) File.WriteAllText(output, text);
+        return 0;
+    }
+
+    private static double Added(Dictionary<string, Percentiles> samples, double p, string target = "switchboard") =>
+        samples[target].At(p) - samples["direct"].At(p);
+
+    private static void AddLatencyRow(StringBuilder md, string label, Dictionary<string, Percentiles> samples, Func<Percentiles, double> pick, bool millis = false)
+    {
+        string Format(double us) => double.IsNaN(us) ? "–" : millis ? string.Format(Inv, "{0:0.00} ms", us / 1000) : string.Format(Inv, "{0:0} µs", us);
+        string Delta(double us) => double.IsNaN(us) ? "–" : millis ? string.Format(Inv, "{0:+0.00;-0.00} ms", us / 1000) : string.Format(Inv, "{0:+0;-0} µs", us);
+        md.Append(Inv, $"| {label}");
+        foreach (var t in Targets) md.Append(" | ").Append(Format(pick(samples[t])));
+        foreach (var t in Targets.Skip(1)) md.Append(" | ").Append(Delta(pick(samples[t]) - pick(samples["direct"])));
+        md.AppendLine(" |");
+    }
+
+    private static Percentiles Pool(string dir, string pattern) =>
+        new(Percentiles.ReadSamples(Directory.Exists(dir) ? Directory.GetFiles(dir, pattern).Order(StringComparer.Ordinal) : []));
+
+    /// <summary>One wrk run's figures from the WRKJSON line its Lua done() printed (latencies in µs).</summary>
+    public sealed record WrkRun(double Rps, double P50, double P99, long Errors, double ProxyCpuUs, double UpstreamCpuUs);
+
+    private static List<WrkRun> WrkRuns(string dir, string target, int connections)
+    {
+        var runs = new List<WrkRun>();
+        foreach (var file in Directory.GetFiles(dir, $"wrk-{target}-c{connections}-r*.txt").Order(StringComparer.Ordinal))
+        {
+            var line = File.ReadLines(file).FirstOrDefault(l => l.StartsWith("WRKJSON ", StringComparison.Ordinal));
+            if (line is null) continue;
+            using var json = JsonDocument.Parse(line[8..]);
+            var r = json.RootElement;
+            var seconds = r.GetProperty("duration_us").GetDouble() / 1e6;
+            var requests = r.GetProperty("requests").GetDouble();
+            // cpu-*.txt: proxy ticks, upstream ticks, ticks per second (from /proc/PID/stat around the wrk run).
+            double proxyCpu = double.NaN, upstreamCpu = double.NaN;
+            var cpuFile = Path.Combine(dir, Path.GetFileName(file).Replace("wrk-", "cpu-", StringComparison.Ordinal));
+            if (File.Exists(cpuFile) && File.ReadAllText(cpuFile).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var p, var u, var hz])
+            {
+                var tick = 1e6 / double.Parse(hz, Inv);
+                proxyCpu = target == "direct" ? double.NaN : double.Parse(p, Inv) * tick / requests;
+                upstreamCpu = double.Parse(u, Inv) * tick / requests;
+            }
+            runs.Add(new WrkRun(
+                requests / seconds,
+                r.GetProperty("p50").GetDouble(),
+                r.GetProperty("p99").GetDouble(),
+                r.GetProperty("errors_status").GetInt64() + r.GetProperty("errors_connect").GetInt64() + r.GetProperty("errors_read").GetInt64()
+                    + r.GetProperty("errors_write").GetInt64() + r.GetProperty("errors_timeout").GetInt64(),
+                proxyCpu, upstreamCpu));
+        }
+        return runs;
+    }
+
+    private static double Median(List<WrkRun> runs, Func<WrkRun, double> pick)
+    {
+        if (runs.Count == 0) return double.NaN;
+        var values = runs.Select(pick).Order().ToArray();
+        return values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
+    }
+
+    private static string Spread(List<WrkRun> runs, Func<WrkRun, double> pick, string format)
+    {
+        if (runs.Count == 0) return "–";
+        var median = Median(runs, pick).ToString(format, Inv);
+        if (runs.Count == 1) return median;
+        return $"{median} ({runs.Min(pick).ToString(format, Inv)}–{runs.Max(pick).ToString(format, Inv)})";
+    }
+
+    private static Dictionary<string, string> ReadMeta(string path)
+    {
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return meta;
+        foreach (var line in File.ReadLines(path))
+        {
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0) meta[line[..eq]] = line[(eq + 1)..];
+        }
+        return meta;
+    }
+}
