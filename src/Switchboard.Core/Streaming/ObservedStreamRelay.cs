@@ -59,9 +59,7 @@ public static class ObservedStreamRelay
                             }
                             else if (e is StreamErrorEvent error)
                             {
-                                failure = new GatewayError(502, "upstream_error", error.Code ?? error.Type ?? "upstream_stream_error",
-                                    SecretScrubber.Scrub($"Provider '{provider.Name}' reported an error in the stream: {error.Message}", provider.Config.ApiKey),
-                                    ErrorDisposition.Retryable) { Provider = provider.Name };
+                                failure = StreamFailures.Reported(provider, error.Code ?? error.Type, error.Message);
                             }
                         }
                         // An error before anything was sent may still fall over invisibly; after, the client sees it as sent.
@@ -88,15 +86,11 @@ public static class ObservedStreamRelay
         }
         catch (OperationCanceledException)
         {
-            failure = new GatewayError(504, "upstream_error", "upstream_idle_timeout",
-                $"Provider '{provider.Name}' sent nothing for {idleTimeout.TotalSeconds:0.#} s; the stream was abandoned.",
-                ErrorDisposition.Retryable) { Provider = provider.Name };
+            failure = StreamFailures.IdleTimeout(provider, idleTimeout);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            failure = new GatewayError(502, "upstream_error", "upstream_stream_broken",
-                $"The connection to provider '{provider.Name}' broke during the stream.", ErrorDisposition.Retryable)
-            { Provider = provider.Name };
+            failure = StreamFailures.Broken(provider);
         }
         finally
         {
@@ -106,9 +100,7 @@ public static class ObservedStreamRelay
 
         if (failure is null && !observer.IsComplete)
         {
-            failure = new GatewayError(502, "upstream_error", "upstream_stream_truncated",
-                $"The stream from provider '{provider.Name}' ended before the answer was complete.", ErrorDisposition.Retryable)
-            { Provider = provider.Name };
+            failure = StreamFailures.Truncated(provider);
         }
         if (failure is null) return new AttemptOutcome(AttemptResult.Completed, null, usage, usageReported, firstByte);
         if (!started) return new AttemptOutcome(AttemptResult.FailedBeforeStart, failure, usage, usageReported, null);

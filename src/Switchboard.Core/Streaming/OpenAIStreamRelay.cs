@@ -96,15 +96,11 @@ public static class OpenAIStreamRelay
         }
         catch (OperationCanceledException)
         {
-            failure = new GatewayError(504, "upstream_error", "upstream_idle_timeout",
-                $"Provider '{provider.Name}' sent nothing for {idleTimeout.TotalSeconds:0.#} s; the stream was abandoned.",
-                ErrorDisposition.Retryable) { Provider = provider.Name };
+            failure = StreamFailures.IdleTimeout(provider, idleTimeout);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            failure = new GatewayError(502, "upstream_error", "upstream_stream_broken",
-                $"The connection to provider '{provider.Name}' broke during the stream.", ErrorDisposition.Retryable)
-            { Provider = provider.Name };
+            failure = StreamFailures.Broken(provider);
         }
         finally
         {
@@ -122,9 +118,7 @@ public static class OpenAIStreamRelay
                 await output.FlushAsync(clientAborted);
                 return new AttemptOutcome(AttemptResult.Completed, null, usage, usageReported, firstByte ?? Stopwatch.GetTimestamp());
             }
-            failure = new GatewayError(502, "upstream_error", "upstream_stream_truncated",
-                $"The stream from provider '{provider.Name}' ended before the answer was complete.", ErrorDisposition.Retryable)
-            { Provider = provider.Name };
+            failure = StreamFailures.Truncated(provider);
         }
         if (failure is null) return new AttemptOutcome(AttemptResult.Completed, null, usage, usageReported, firstByte);
         if (!started) return new AttemptOutcome(AttemptResult.FailedBeforeStart, failure, usage, usageReported, null);
@@ -161,9 +155,7 @@ public static class OpenAIStreamRelay
     private static GatewayError StreamErrorEvent(ReadOnlySpan<byte> data, UpstreamProvider provider)
     {
         var message = System.Text.Encoding.UTF8.GetString(data.Length > 1000 ? data[..1000] : data);
-        return new GatewayError(502, "upstream_error", StreamErrorCode,
-            SecretScrubber.Scrub($"Provider '{provider.Name}' reported an error in the stream: {message}", provider.Config.ApiKey),
-            ErrorDisposition.Retryable) { Provider = provider.Name };
+        return StreamFailures.Reported(provider, StreamErrorCode, message);
     }
 
     /// <summary>

@@ -75,15 +75,11 @@ public static class TranslatingStreamRelay
         }
         catch (OperationCanceledException)
         {
-            failure = new GatewayError(504, "upstream_error", "upstream_idle_timeout",
-                $"Provider '{provider.Name}' sent nothing for {idleTimeout.TotalSeconds:0.#} s; the stream was abandoned.",
-                ErrorDisposition.Retryable) { Provider = provider.Name };
+            failure = StreamFailures.IdleTimeout(provider, idleTimeout);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            failure = new GatewayError(502, "upstream_error", "upstream_stream_broken",
-                $"The connection to provider '{provider.Name}' broke during the stream.", ErrorDisposition.Retryable)
-            { Provider = provider.Name };
+            failure = StreamFailures.Broken(provider);
         }
         finally
         {
@@ -100,9 +96,7 @@ public static class TranslatingStreamRelay
         }
         if (failure is null && !reader.IsComplete)
         {
-            failure = new GatewayError(502, "upstream_error", "upstream_stream_truncated",
-                $"The stream from provider '{provider.Name}' ended before the answer was complete.", ErrorDisposition.Retryable)
-            { Provider = provider.Name };
+            failure = StreamFailures.Truncated(provider);
         }
         if (failure is null)
         {
@@ -157,9 +151,7 @@ public static class TranslatingStreamRelay
                     reported = true;
                     break;
                 case StreamErrorEvent error:
-                    return new GatewayError(502, "upstream_error", error.Code ?? error.Type ?? "upstream_stream_error",
-                        SecretScrubber.Scrub($"Provider '{provider.Name}' reported an error in the stream: {error.Message}", provider.Config.ApiKey),
-                        ErrorDisposition.Retryable) { Provider = provider.Name };
+                    return StreamFailures.Reported(provider, error.Code ?? error.Type, error.Message);
             }
         }
         return null;
