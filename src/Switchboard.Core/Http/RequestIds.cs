@@ -16,10 +16,19 @@ public static class RequestIds
     public static string Assign(HttpContext context)
     {
         var incoming = context.Request.Headers[Header].ToString();
-        var id = IsAcceptable(incoming) ? incoming : Prefix + Guid.NewGuid().ToString("N");
+        var id = IsAcceptable(incoming) ? incoming : NewId();
         context.TraceIdentifier = id;
         return id;
     }
+
+    /// <summary>"req_" and 32 random hex digits, built in one allocation (ids need to be unique, not secret).</summary>
+    private static string NewId() => string.Create(Prefix.Length + 32, 0, static (span, _) =>
+    {
+        Prefix.CopyTo(span);
+        Span<byte> random = stackalloc byte[16];
+        Random.Shared.NextBytes(random);
+        Convert.TryToHexStringLower(random, span[Prefix.Length..], out _);
+    });
 
     /// <summary>The id <see cref="Assign"/> gave this request.</summary>
     public static string Get(HttpContext context) => context.TraceIdentifier;

@@ -28,7 +28,7 @@ public static class ObservedPassthroughAttempt
     {
         var provider = deployment.Provider;
         upstreamBody.Clear();
-        OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModel, upstreamBody, forceUsage: false);
+        OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModelJson, upstreamBody, forceUsage: false);
         using var request = UpstreamExchange.CreateRequest(protocol.ChatUri(deployment.UpstreamModel, head.Stream), upstreamBody, head.Stream, provider, headers =>
         {
             foreach (var name in ForwardedHeaders)

@@ -24,7 +24,7 @@ public static class OpenAIPassthroughAttempt
     {
         var provider = deployment.Provider;
         upstreamBody.Clear();
-        OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModel, upstreamBody);
+        OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModelJson, upstreamBody);
         using var request = UpstreamExchange.CreateRequest(uri, upstreamBody, head.Stream, provider, target.Authorize);
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timer.CancelAfter(provider.Config.RequestTimeout);

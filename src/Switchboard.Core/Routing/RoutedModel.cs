@@ -8,6 +8,9 @@ namespace Switchboard.Routing;
 public sealed record RoutedDeployment(DeploymentConfig Config, UpstreamProvider Provider)
 {
     public string UpstreamModel => Config.Model;
+
+    /// <summary>The upstream model id as a JSON string literal, encoded once at load: the body rewrite splices it in.</summary>
+    public byte[] UpstreamModelJson { get; } = Dialects.OpenAIChat.OpenAIBodyRewriter.EncodeJsonString(Config.Model);
 }
 
 /// <summary>A public model name with its deployments and fallback chain, resolved against live providers.</summary>

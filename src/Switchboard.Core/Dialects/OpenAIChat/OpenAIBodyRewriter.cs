@@ -13,7 +13,11 @@ public static class OpenAIBodyRewriter
 {
     // forceUsage: force stream_options.include_usage on streams (OpenAI wire only; other wires report usage unasked
     // and would reject the field).
-    public static void Rewrite(ReadOnlySpan<byte> body, in OpenAIRequestHead head, string upstreamModel, PooledBuffer output, bool forceUsage = true)
+    public static void Rewrite(ReadOnlySpan<byte> body, in OpenAIRequestHead head, string upstreamModel, PooledBuffer output, bool forceUsage = true) =>
+        Rewrite(body, head, EncodeJsonString(upstreamModel), output, forceUsage);
+
+    /// <summary>The same, with the model already encoded as a JSON string literal (see <see cref="EncodeJsonString"/>).</summary>
+    public static void Rewrite(ReadOnlySpan<byte> body, in OpenAIRequestHead head, ReadOnlySpan<byte> upstreamModelJson, PooledBuffer output, bool forceUsage = true)
     {
         var modelStart = head.ModelValue.Start.Value;
         var modelEnd = head.ModelValue.End.Value;
@@ -30,7 +34,7 @@ public static class OpenAIBodyRewriter
         foreach (var edit in edits[..count])
         {
             output.Write(body[position..edit.Start]);
-            if (edit.Kind == EditKind.Model) WriteJsonString(output, upstreamModel);
+            if (edit.Kind == EditKind.Model) output.Write(upstreamModelJson);
             else WriteStreamOptions(output, body[edit.Start..edit.End]);
             position = edit.End;
         }
@@ -66,10 +70,15 @@ public static class OpenAIBodyRewriter
         writer.WriteEndObject();
     }
 
-    private static void WriteJsonString(PooledBuffer output, string value)
+    /// <summary><paramref name="value"/> as a quoted, escaped JSON string in UTF-8.</summary>
+    public static byte[] EncodeJsonString(string value)
     {
-        using var writer = new Utf8JsonWriter(output);
-        writer.WriteStringValue(value);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(value.Length + 8);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStringValue(value);
+        }
+        return buffer.WrittenSpan.ToArray();
     }
 
     private enum EditKind { Model, StreamOptions }
