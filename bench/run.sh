@@ -348,6 +348,13 @@ run_suite() {
   log "wrote bench/results/latest.md"
 }
 
+# One line for the memory, soak and profile reports: which gateway build and environment ran.
+gateway_note() {
+  local env_text=""
+  [ -n "${SB_GATEWAY_ENV:-}" ] && env_text=", environment: $SB_GATEWAY_ENV"
+  echo "Gateway: ${SB_GATEWAY_BIN:-the Release build of this tree (artifacts-bench)}$env_text; auth ON."
+}
+
 # --- memory: thousands of slow streams held open ---------------------------------------------------------------------
 sample_rss() { # pid, file: one "seconds rss_kb" line per second until killed
   local start=$SECONDS
@@ -391,6 +398,7 @@ run_memory() {
     echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — memory: $HOLD_STREAMS concurrent slow streams through the gateway, $MEM_ROUNDS rounds"
     echo
     echo "Each stream: the bench upstream sends $HOLD_CHUNKS content chunks 1 s apart; streams opened at 1,000/s, held until [DONE]."
+    gateway_note
     echo
     printf '%s' "$holds"
     echo
@@ -440,6 +448,7 @@ run_soak() {
   {
     echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — soak: $SOAK_N requests through the gateway (wrk -t2 -c32)"
     echo
+    gateway_note
     sed -n 's/^WRKJSON //p' "$WORK/soak-wrk.txt" | awk '{
       match($0, /"requests":[0-9]+/); req = substr($0, RSTART + 11, RLENGTH - 11)
       match($0, /"duration_us":[0-9]+/); dur = substr($0, RSTART + 14, RLENGTH - 14)
@@ -518,9 +527,15 @@ run_profile() {
     echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — gateway profile under wrk -t2 -c32 (non-streaming chat)"
     echo
     echo "Load: $(grep -E 'Requests/sec' "$WORK/profile-wrk.txt" | tr -s ' '), load average $(load1). perf at 499 Hz for ${PROFILE_SECONDS} s,"
-    echo "JIT symbols from DOTNET_PerfMapEnabled=1 (W^X off)."
+    echo "JIT symbols from DOTNET_PerfMapEnabled=1 (W^X off). $(gateway_note)"
     echo
-    echo "#### Where the gateway's CPU goes, by DSO"
+    echo "#### Where the gateway's CPU goes, by component (JIT code by declaring assembly; bench/perf-group.awk)"
+    echo '```'
+    perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null \
+      | awk -f "$ROOT/bench/perf-group.awk" | sort -rn | awk '$1 + 0 >= 0.3'
+    echo '```'
+    echo
+    echo "#### By DSO"
     echo '```'
     perf report -i "$WORK/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' \
       | sed -E 's/ +$//' | head -15
