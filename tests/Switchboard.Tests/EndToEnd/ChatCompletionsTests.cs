@@ -228,10 +228,5 @@ public sealed class ChatCompletionsTests(MockUpstreamFixture mock) : GatewayTest
         Assert.Contains(MockUpstreamFixture.ProviderKey, seen.GetProperty("headers").ToString(), StringComparison.Ordinal);
     }
 
-    private async Task<JsonElement> AdminLogAsync(string requestId)
-    {
-        using var admin = Gateway.Client(TestConfigs.MasterKey);
-        var page = JsonDocument.Parse(await admin.GetStringAsync("/admin/logs?limit=1000")).RootElement;
-        return page.GetProperty("data").EnumerateArray().Single(r => r.GetProperty("request_id").GetString() == requestId);
-    }
+    private Task<JsonElement> AdminLogAsync(string requestId) => AdminLog.RowAsync(Gateway, requestId);
 }

@@ -182,10 +182,7 @@ public sealed class ErrorTests(MockUpstreamFixture mock) : GatewayTestBase(mock)
         Assert.Equal("2", response.Headers.GetValues("x-switchboard-attempts").Single());
         Assert.Equal("mock", response.Headers.GetValues("x-switchboard-provider").Single());
 
-        using var admin = Gateway.Client(TestConfigs.MasterKey);
-        var id = response.Headers.GetValues("x-request-id").Single();
-        var row = JsonDocument.Parse(await admin.GetStringAsync("/admin/logs")).RootElement.GetProperty("data")
-            .EnumerateArray().Single(r => r.GetProperty("request_id").GetString() == id);
+        var row = await AdminLog.RowAsync(Gateway, response.Headers.GetValues("x-request-id").Single());
         Assert.Equal(2, row.GetProperty("attempts").GetInt32());
         Assert.Equal("mock", row.GetProperty("provider").GetString());
     }
