@@ -480,6 +480,13 @@ run_soak() {
 # --- .NET diagnostics: dotnet-trace (a NuGet tool) and the allocation/GC report built from bench/alloc-report ----------
 TRACE_TOOL=${DOTNET_TRACE:-$(command -v dotnet-trace || echo /tmp/dt/dotnet-trace)}
 ALLOC_REPORT=$WORK/alloc-report/out/alloc-report.dll
+ensure_trace_tool() { # dotnet-trace is a NuGet tool: installed once into /tmp/dt when missing
+  [ -x "$TRACE_TOOL" ] && return 0
+  log "installing dotnet-trace into /tmp/dt (dotnet tool install)"
+  [ -x /tmp/dt/dotnet-trace ] || dotnet tool install --tool-path /tmp/dt dotnet-trace > "$WORK/dotnet-trace-install.log" 2>&1 || true
+  [ -x /tmp/dt/dotnet-trace ] && TRACE_TOOL=/tmp/dt/dotnet-trace
+  [ -x "$TRACE_TOOL" ] || log "dotnet-trace could not be installed (see $WORK/dotnet-trace-install.log); skipping .NET traces"
+}
 build_alloc_report() {
   # It needs TraceEvent from NuGet: built in the temp dir, outside the repository's central package list.
   [ -f "$ALLOC_REPORT" ] && return 0
@@ -503,6 +510,7 @@ EOF
 # A full blocking GC in the gateway, induced from outside (the GCHeapCollect keyword, as dotnet-gcdump does), and the
 # managed heap it leaves: tells retained memory (a leak) from memory the runtime simply has not given back.
 induce_full_gc() {
+  ensure_trace_tool
   [ -x "$TRACE_TOOL" ] || { echo "(dotnet-trace not available: no induced GC)"; return 0; }
   build_alloc_report
   "$TRACE_TOOL" collect -p "$GATEWAY_PID" --providers 'Microsoft-Windows-DotNETRuntime:0x800001:4' --duration 00:00:00:03 \
@@ -512,6 +520,7 @@ induce_full_gc() {
 
 # --- profile: perf (and dotnet-trace when available) under wrk load ---------------------------------------------------
 run_profile() {
+  ensure_trace_tool
   local out=$RESULTS/profile-latest.md trace_tool=$TRACE_TOOL
   log "profile: perf record -g on the gateway for ${PROFILE_SECONDS}s under wrk -c32 (load $(load1))"
   write_wrk_script "$WORK/post.lua"
