@@ -6,7 +6,14 @@ namespace Switchboard.Errors;
 /// <summary>Writes a <see cref="GatewayError"/> as an HTTP response in the OpenAI dialect.</summary>
 public static class ErrorResponses
 {
-    public static Task WriteOpenAIAsync(HttpResponse response, GatewayError error)
+    public static Task WriteOpenAIAsync(HttpResponse response, GatewayError error) =>
+        response.HasStarted ? Task.CompletedTask : WriteAsync(response, error, OpenAIErrorWriter.ToUtf8(error));
+
+    /// <summary>
+    /// Writes an error response whose body a dialect has already rendered: status, JSON content type, and the wait
+    /// the upstream asked for as <c>Retry-After</c> and <c>retry-after-ms</c>.
+    /// </summary>
+    public static Task WriteAsync(HttpResponse response, GatewayError error, byte[] body)
     {
         if (response.HasStarted) return Task.CompletedTask;
         response.StatusCode = error.Status;
@@ -15,11 +22,10 @@ public static class ErrorResponses
         {
             // Whole seconds, rounded up: a client that waits exactly this long must not be refused again.
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            // OpenAI's SDKs prefer the precise form when present.
+            // The OpenAI and Anthropic SDKs prefer the precise form when present.
             response.Headers["retry-after-ms"] = Math.Max(0, (long)retryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         }
-        var bytes = OpenAIErrorWriter.ToUtf8(error);
-        response.ContentLength = bytes.Length;
-        return response.Body.WriteAsync(bytes).AsTask();
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body).AsTask();
     }
 }

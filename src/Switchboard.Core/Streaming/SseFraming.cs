@@ -36,22 +36,7 @@ public static class SseFraming
     /// </summary>
     public static ReadOnlySpan<byte> GetData(in ReadOnlySequence<byte> sseEvent, ref byte[]? scratch)
     {
-        ReadOnlySpan<byte> span;
-        if (sseEvent.IsSingleSegment)
-        {
-            span = sseEvent.FirstSpan;
-        }
-        else
-        {
-            var length = (int)sseEvent.Length;
-            if (scratch is null || scratch.Length < length)
-            {
-                if (scratch is not null) ArrayPool<byte>.Shared.Return(scratch);
-                scratch = ArrayPool<byte>.Shared.Rent(length);
-            }
-            sseEvent.CopyTo(scratch);
-            span = scratch.AsSpan(0, length);
-        }
+        var span = Contiguous(sseEvent, ref scratch);
 
         ReadOnlySpan<byte> first = default;
         List<byte>? joined = null;
@@ -80,25 +65,24 @@ public static class SseFraming
     /// <summary>The event's <c>event:</c> field (Anthropic names every event), or empty.</summary>
     public static ReadOnlySpan<byte> GetEventName(in ReadOnlySequence<byte> sseEvent, ref byte[]? scratch)
     {
-        ReadOnlySpan<byte> span;
-        if (sseEvent.IsSingleSegment)
-        {
-            span = sseEvent.FirstSpan;
-        }
-        else
-        {
-            var length = (int)sseEvent.Length;
-            if (scratch is null || scratch.Length < length)
-            {
-                if (scratch is not null) ArrayPool<byte>.Shared.Return(scratch);
-                scratch = ArrayPool<byte>.Shared.Rent(length);
-            }
-            sseEvent.CopyTo(scratch);
-            span = scratch.AsSpan(0, length);
-        }
+        var span = Contiguous(sseEvent, ref scratch);
         if (!span.StartsWith("event:"u8)) return default;
         var end = span.IndexOfAny((byte)'\r', (byte)'\n');
         var name = span[6..(end < 0 ? span.Length : end)];
         return name.TrimStart((byte)' ');
+    }
+
+    /// <summary>The event as one span: itself when contiguous, else copied into a pooled <paramref name="scratch"/>.</summary>
+    private static ReadOnlySpan<byte> Contiguous(ReadOnlySequence<byte> sseEvent, scoped ref byte[]? scratch)
+    {
+        if (sseEvent.IsSingleSegment) return sseEvent.FirstSpan;
+        var length = (int)sseEvent.Length;
+        if (scratch is null || scratch.Length < length)
+        {
+            if (scratch is not null) ArrayPool<byte>.Shared.Return(scratch);
+            scratch = ArrayPool<byte>.Shared.Rent(length);
+        }
+        sseEvent.CopyTo(scratch);
+        return scratch.AsSpan(0, length);
     }
 }

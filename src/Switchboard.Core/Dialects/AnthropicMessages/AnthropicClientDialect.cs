@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Errors;
 using Switchboard.Http;
@@ -23,19 +22,10 @@ public sealed class AnthropicClientDialect : IClientDialect
 
     public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new StreamWriter(new AnthropicMessagesStreamWriter());
 
-    public Task WriteErrorAsync(HttpResponse response, GatewayError error)
-    {
-        if (response.HasStarted) return Task.CompletedTask;
-        response.StatusCode = error.Status;
-        response.ContentType = "application/json";
-        if (error.RetryAfter is { } retryAfter)
-        {
-            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        }
-        var bytes = AnthropicErrorWriter.ToUtf8Bytes(TypeOf(error), error.Message, RequestIds.Get(response.HttpContext));
-        response.ContentLength = bytes.Length;
-        return response.Body.WriteAsync(bytes).AsTask();
-    }
+    public Task WriteErrorAsync(HttpResponse response, GatewayError error) =>
+        response.HasStarted
+            ? Task.CompletedTask
+            : ErrorResponses.WriteAsync(response, error, AnthropicErrorWriter.ToUtf8Bytes(TypeOf(error), error.Message, RequestIds.Get(response.HttpContext)));
 
     public void WriteStreamError(GatewayError error, IBufferWriter<byte> output)
     {
