@@ -7,6 +7,8 @@ public sealed record ClientIdentity
 {
     /// <summary>The key's name, or "anonymous" in open mode.</summary>
     public required string Name { get; init; }
+    /// <summary>The key's stable id (never its secret); null in open mode.</summary>
+    public string? KeyId { get; init; }
     /// <summary>Models this key may use; null = all.</summary>
     public FrozenSet<string>? AllowedModels { get; init; }
     public string? Team { get; init; }

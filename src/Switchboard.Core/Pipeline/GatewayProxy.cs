@@ -6,6 +6,7 @@ using Switchboard.Auth;
 using Switchboard.Dialects.OpenAIChat;
 using Switchboard.Errors;
 using Switchboard.Http;
+using Switchboard.Limits;
 using Switchboard.Routing;
 using Switchboard.Translation.Canonical;
 using Switchboard.Usage;
@@ -17,7 +18,13 @@ namespace Switchboard.Pipeline;
 /// deployments in turn — relaying bytes untranslated when the upstream speaks the client's wire, translating through
 /// the canonical model when it does not — falling over while nothing has reached the client, and recording usage.
 /// </summary>
-public sealed partial class GatewayProxy(RuntimeHolder runtimes, IUsageSink usageSink, TimeProvider time, ILogger<GatewayProxy> logger)
+/// <remarks>
+/// Ownership: <see cref="HandleAsync"/> owns the request's lifecycle around routing (authentication, admission
+/// control, settling and recording the ledger row); <see cref="RouteAsync"/> owns the attempts and returns the final
+/// record without recording it.
+/// </remarks>
+public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionControl admissionControl, IUsageSink usageSink,
+    TimeProvider time, ILogger<GatewayProxy> logger)
 {
     /// <summary>How many upstream attempts the answer took (fallovers are never invisible).</summary>
     public const string AttemptsHeader = "x-switchboard-attempts";
@@ -57,11 +64,21 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IUsageSink usag
                 await FinishWithErrorAsync(context, operation, GatewayError.ModelNotFound(head.Model), Record(requestId, operation, identity, head.Model, startedAt));
                 return;
             }
-            await RouteAsync(context, operation, runtime, identity, model, head, body, requestId, startedAt);
+            var admission = await admissionControl.AdmitAsync(
+                new AdmissionRequest(identity, model, TokenEstimator.EstimateFromBytes(body.Length), head.MaxTokens), context.RequestAborted);
+            foreach (var (name, value) in admission.Headers) context.Response.Headers[name] = value;
+            if (admission.Rejection is { } rejection)
+            {
+                await FinishWithErrorAsync(context, operation, rejection, Record(requestId, operation, identity, head.Model, startedAt));
+                return;
+            }
+            var (final, servedBy) = await RouteAsync(context, operation, runtime, identity, model, head, body, requestId, startedAt);
+            usageSink.Record(admission.Settle(final, servedBy));
         }
     }
 
-    private async Task RouteAsync(HttpContext context, ProxyOperation operation, GatewayRuntime runtime, ClientIdentity identity,
+    /// <summary>Tries the planned deployments; returns the request's final ledger record (not yet recorded) and the deployment that served it.</summary>
+    private async Task<(UsageRecord Final, RoutedDeployment? ServedBy)> RouteAsync(HttpContext context, ProxyOperation operation, GatewayRuntime runtime, ClientIdentity identity,
         RoutedModel model, OpenAIRequestHead head, PooledBuffer body, string requestId, long startedAt)
     {
         var plan = AttemptPlanner.Plan(model, runtime);
@@ -123,15 +140,12 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IUsageSink usag
             switch (outcome.Result)
             {
                 case AttemptResult.Completed:
-                    usageSink.Record(record with { Status = 200 });
-                    return;
+                    return (record with { Status = 200 }, deployment);
                 case AttemptResult.ClientGone:
-                    usageSink.Record(record with { Status = 499, ErrorCode = "client_closed_request" });
-                    return;
+                    return (record with { Status = 499, ErrorCode = "client_closed_request" }, deployment);
                 case AttemptResult.FailedAfterStart:
                     LogUpstreamFailure(logger, requestId, provider.Name, outcome.Error!.Status, outcome.Error.Code);
-                    usageSink.Record(record with { Status = outcome.Error.Status, ErrorCode = outcome.Error.Code });
-                    return;
+                    return (record with { Status = outcome.Error.Status, ErrorCode = outcome.Error.Code }, deployment);
             }
             lastError = outcome.Error!;
             LogUpstreamFailure(logger, requestId, provider.Name, lastError.Status, lastError.Code);
@@ -140,26 +154,32 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IUsageSink usag
         }
 
         lastError ??= GatewayError.Internal("No deployment could serve the request.");
-        await FinishWithErrorAsync(context, operation, lastError, Record(requestId, operation, identity, model.Name, startedAt) with
+        await operation.Dialect.WriteErrorAsync(context.Response, lastError);
+        return (Failed(Record(requestId, operation, identity, model.Name, startedAt) with
         {
             Provider = lastDeployment?.Provider.Name,
             UpstreamModel = lastDeployment?.UpstreamModel,
             Stream = head.Stream,
             Attempts = attempts,
-        });
+        }, lastError), lastDeployment);
     }
 
+    /// <summary>Refusals before routing (auth, validation, admission): recorded here, since no ticket was issued.</summary>
     private async Task FinishWithErrorAsync(HttpContext context, ProxyOperation operation, GatewayError error, UsageRecord record)
     {
-        usageSink.Record(record with { Status = error.Status, ErrorCode = error.Code ?? error.Type });
+        usageSink.Record(Failed(record, error));
         await operation.Dialect.WriteErrorAsync(context.Response, error);
     }
+
+    private static UsageRecord Failed(UsageRecord record, GatewayError error) => record with { Status = error.Status, ErrorCode = error.Code ?? error.Type };
 
     private UsageRecord Record(string requestId, ProxyOperation operation, ClientIdentity? identity, string model, long startedAt) => new()
     {
         RequestId = requestId,
         Timestamp = time.GetUtcNow(),
         KeyName = identity is { IsAnonymous: false } ? identity.Name : null,
+        KeyId = identity?.KeyId,
+        Team = identity?.Team,
         Endpoint = operation.Name,
         Model = model,
         Status = 0,

@@ -12,6 +12,12 @@ public static class TokenEstimator
     private const int PerMessage = 3;
     private const int PerImage = 85;
 
+    /// <summary>
+    /// The cheapest upper-leaning estimate, from the raw body's size alone (JSON syntax counts as text): used at
+    /// admission, before the body is parsed, and settled later against the upstream's reported usage.
+    /// </summary>
+    public static long EstimateFromBytes(int bodyBytes) => (bodyBytes + 3L) / 4;
+
     public static int Estimate(ChatRequest request)
     {
         long chars = 0, fixedCost = 0;

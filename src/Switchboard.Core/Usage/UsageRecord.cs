@@ -7,6 +7,10 @@ public sealed record UsageRecord
     public required DateTimeOffset Timestamp { get; init; }
     /// <summary>The virtual key's name (never its secret); null in open mode.</summary>
     public string? KeyName { get; init; }
+    /// <summary>The virtual key's stable id (never its secret); null in open mode.</summary>
+    public string? KeyId { get; init; }
+    /// <summary>The team the key belongs to, if any.</summary>
+    public string? Team { get; init; }
     /// <summary>The client-facing endpoint, e.g. <c>chat.completions</c>.</summary>
     public required string Endpoint { get; init; }
     /// <summary>The model name the client asked for.</summary>
@@ -25,6 +29,12 @@ public sealed record UsageRecord
     public double? TimeToFirstTokenMs { get; init; }
     /// <summary>How many upstream attempts the request took.</summary>
     public int Attempts { get; init; }
+    /// <summary>Each attempt as <c>provider:status</c>, comma-separated in order (e.g. <c>a:429,b:200</c>).</summary>
+    public string? AttemptLog { get; init; }
+    /// <summary>What the request cost in USD; null when the model has no known price (unpriced, never silently $0).</summary>
+    public decimal? CostUsd { get; init; }
+    /// <summary>True when tokens (and so cost) were estimated because the upstream reported no usage.</summary>
+    public bool CostEstimated { get; init; }
 }
 
 /// <summary>Where finished requests go. Implementations must not block the request path.</summary>

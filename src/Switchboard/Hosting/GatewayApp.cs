@@ -35,6 +35,7 @@ public static class GatewayApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RecentRequestLog>();
         builder.Services.AddSingleton<IUsageSink>(sp => sp.GetRequiredService<RecentRequestLog>());
+        builder.Services.AddSingleton<Switchboard.Limits.IAdmissionControl, Switchboard.Limits.AdmitAll>();
         builder.Services.AddSingleton<GatewayProxy>();
         builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

@@ -1,0 +1,54 @@
+using Switchboard.Auth;
+using Switchboard.Errors;
+using Switchboard.Routing;
+using Switchboard.Usage;
+
+namespace Switchboard.Limits;
+
+/// <summary>What admission control needs to know about a request before it is routed.</summary>
+/// <param name="Identity">The authenticated caller.</param>
+/// <param name="Model">The public model, with every deployment that might serve it (for worst-case pricing).</param>
+/// <param name="EstimatedPromptTokens">A cheap estimate of the prompt's size, settled later with reported usage.</param>
+/// <param name="MaxOutputTokens">The client's output cap, if it sent one.</param>
+public readonly record struct AdmissionRequest(ClientIdentity Identity, RoutedModel Model, long EstimatedPromptTokens, long? MaxOutputTokens);
+
+/// <summary>
+/// The gate every generation request passes after authentication and before routing: rate limits, parallel limits
+/// and budgets. Admission reserves; <see cref="Admission.Settle"/> replaces the reservation with what was really used.
+/// </summary>
+public interface IAdmissionControl
+{
+    ValueTask<Admission> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The result of admission. Either a rejection (an error in the client's dialect, with headers such as
+/// <c>Retry-After</c>) or a ticket that must be settled exactly once with the request's final ledger record.
+/// </summary>
+public abstract class Admission
+{
+    /// <summary>Non-null when the request is refused.</summary>
+    public GatewayError? Rejection { get; protected init; }
+
+    /// <summary>Headers for the client response (e.g. <c>x-ratelimit-*</c>, <c>Retry-After</c>), admitted or not.</summary>
+    public virtual IReadOnlyList<KeyValuePair<string, string>> Headers => [];
+
+    /// <summary>
+    /// Settles the reservation with the final record and returns the record as the ledger should keep it
+    /// (priced, attributed). Called once per admitted request, also for failures and aborted streams.
+    /// </summary>
+    public abstract UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy);
+}
+
+/// <summary>Admits everything and prices nothing: the behaviour before limits and budgets exist.</summary>
+public sealed class AdmitAll : IAdmissionControl
+{
+    private static readonly Admission Ticket = new AdmittedWithoutLimits();
+
+    public ValueTask<Admission> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken) => ValueTask.FromResult(Ticket);
+
+    private sealed class AdmittedWithoutLimits : Admission
+    {
+        public override UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy) => final;
+    }
+}
