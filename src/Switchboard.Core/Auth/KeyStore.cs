@@ -18,6 +18,8 @@ public sealed class KeyStore
         _bySecret = keys.ToFrozenDictionary(k => k.Key, k => new ClientIdentity
         {
             Name = k.Name,
+            KeyId = k.Name,
+            Limits = new LimitSettings(k.Rpm, k.Tpm, k.MaxParallel, k.BudgetUsd, k.BudgetPeriod) is { IsUnlimited: false } limits ? limits : null,
             AllowedModels = k.Models is { } models ? models.ToFrozenSet(StringComparer.Ordinal) : null,
             Team = k.Team,
             ExpiresAt = k.ExpiresAt,
