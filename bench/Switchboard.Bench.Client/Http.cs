@@ -5,6 +5,9 @@ using System.Text;
 
 namespace Switchboard.Bench.Client;
 
+/// <summary>The API dialect a request is written in: its body, its key header, and how its stream ends.</summary>
+public enum Dialect { OpenAI, Anthropic, Gemini }
+
 /// <summary>The one HTTP client setup every command shares, and the request bodies.</summary>
 public static class Http
 {
@@ -23,22 +26,74 @@ public static class Http
         ConnectTimeout = TimeSpan.FromSeconds(10),
     }, disposeHandler: true);
 
-    /// <summary>The chat request every benchmark sends: small and ordinary, as most chat traffic is.</summary>
-    public static byte[] ChatBody(string model, bool stream, string extra = "") => Encoding.UTF8.GetBytes(
-        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},"
-        + "{\"role\":\"user\",\"content\":\"Write one sentence about a switchboard operator.\"}],"
-        + "\"temperature\":0.7,\"max_tokens\":64" + (stream ? ",\"stream\":true" : "") + extra + "}");
+    /// <summary><c>--dialect openai|anthropic|gemini</c> (default openai).</summary>
+    public static Dialect ParseDialect(string? text) => text switch
+    {
+        null or "openai" => Dialect.OpenAI,
+        "anthropic" => Dialect.Anthropic,
+        "gemini" => Dialect.Gemini,
+        _ => throw new ArgumentException($"--dialect must be openai, anthropic or gemini, not '{text}'"),
+    };
 
-    public static HttpRequestMessage Post(Uri url, byte[] body, AuthenticationHeaderValue? auth)
+    /// <summary>The chat request every benchmark sends: small and ordinary, as most chat traffic is.</summary>
+    public static byte[] ChatBody(string model, bool stream, string extra = "") => Body(Dialect.OpenAI, model, stream, extra);
+
+    /// <summary>
+    /// The same request (system prompt, one user turn, temperature 0.7, at most 64 tokens) in each dialect. Gemini
+    /// carries the model and streaming in the URL, not the body. <paramref name="extra"/> is appended to the top-level
+    /// object (the bench upstream's <c>bench_*</c> knobs).
+    /// </summary>
+    public static byte[] Body(Dialect dialect, string model, bool stream, string extra = "") => Encoding.UTF8.GetBytes(dialect switch
+    {
+        Dialect.Anthropic => "{\"model\":\"" + model + "\",\"max_tokens\":64,\"system\":\"You are a helpful assistant.\","
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Write one sentence about a switchboard operator.\"}],"
+            + "\"temperature\":0.7" + (stream ? ",\"stream\":true" : "") + extra + "}",
+        Dialect.Gemini => "{\"systemInstruction\":{\"parts\":[{\"text\":\"You are a helpful assistant.\"}]},"
+            + "\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Write one sentence about a switchboard operator.\"}]}],"
+            + "\"generationConfig\":{\"temperature\":0.7,\"maxOutputTokens\":64}" + extra + "}",
+        _ => "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},"
+            + "{\"role\":\"user\",\"content\":\"Write one sentence about a switchboard operator.\"}],"
+            + "\"temperature\":0.7,\"max_tokens\":64" + (stream ? ",\"stream\":true" : "") + extra + "}",
+    });
+
+    public static HttpRequestMessage Post(Uri url, byte[] body, ClientAuth auth)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body), Version = HttpVersion.Version11 };
         request.Content.Headers.ContentType = Json;
-        request.Headers.Authorization = auth;
+        auth.Apply(request.Headers);
         return request;
     }
 
-    public static AuthenticationHeaderValue? Bearer(string? key) => string.IsNullOrEmpty(key) ? null : new("Bearer", key);
+    public static ClientAuth Auth(Dialect dialect, string? key) => new(dialect, string.IsNullOrEmpty(key) ? null : key);
+
+    public static ClientAuth Bearer(string? key) => Auth(Dialect.OpenAI, key);
 
     /// <summary>Microseconds between two <see cref="Stopwatch.GetTimestamp"/> values.</summary>
     public static double Micros(long from, long to) => (to - from) * 1_000_000.0 / Stopwatch.Frequency;
+}
+
+/// <summary>
+/// The key in the dialect's own header, as that dialect's SDKs send it: <c>Authorization: Bearer</c> (OpenAI),
+/// <c>x-api-key</c> plus <c>anthropic-version</c> (Anthropic), <c>x-goog-api-key</c> (Gemini).
+/// </summary>
+public sealed class ClientAuth(Dialect dialect, string? key)
+{
+    private readonly AuthenticationHeaderValue? _bearer = key is null || dialect != Dialect.OpenAI ? null : new("Bearer", key);
+
+    public void Apply(HttpRequestHeaders headers)
+    {
+        switch (dialect)
+        {
+            case Dialect.Anthropic:
+                if (key is not null) headers.TryAddWithoutValidation("x-api-key", key);
+                headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+                break;
+            case Dialect.Gemini:
+                if (key is not null) headers.TryAddWithoutValidation("x-goog-api-key", key);
+                break;
+            default:
+                headers.Authorization = _bearer;
+                break;
+        }
+    }
 }

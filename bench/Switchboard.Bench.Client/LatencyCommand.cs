@@ -5,14 +5,16 @@ namespace Switchboard.Bench.Client;
 
 /// <summary>
 /// Closed-loop latency: <c>--concurrency</c> workers (default 1) each send the non-streaming chat request, read
-/// the whole answer, and record the time from send to last byte. Warm-up requests are not recorded.
+/// the whole answer, and record the time from send to last byte. Warm-up requests are not recorded. <c>--dialect</c>
+/// picks the request's shape (the URL must be that dialect's endpoint).
 /// </summary>
 public static class LatencyCommand
 {
     public static async Task<int> RunAsync(Args args)
     {
         var url = new Uri(args.Required("--url"));
-        var auth = Http.Bearer(args.Text("--key"));
+        var dialect = Http.ParseDialect(args.Text("--dialect"));
+        var auth = Http.Auth(dialect, args.Text("--key"));
         var model = args.Text("--model", "bench");
         var concurrency = args.Number("--concurrency", 1);
         var warmup = args.Duration("--warmup", TimeSpan.FromSeconds(2));
@@ -21,7 +23,7 @@ public static class LatencyCommand
         var output = args.Text("--out");
         args.EnsureAllUsed();
 
-        var body = Http.ChatBody(model, stream: false);
+        var body = Http.Body(dialect, model, stream: false);
         using var invoker = Http.CreateInvoker();
         var errors = 0L;
         var lastError = "";

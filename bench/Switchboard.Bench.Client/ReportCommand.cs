@@ -34,11 +34,36 @@ public static class ReportCommand
             + string.Create(Inv, $"Streams: {M("stream_chunks")} content chunks {M("stream_interval_ms")} ms apart."));
         if (meta.TryGetValue("gateway_env", out var env)) md.AppendLine(CultureInfo.InvariantCulture, $"Gateway environment: `{env}`.");
         md.AppendLine();
+        var paths = PathSpec.Read(raw);
+        var main = paths[0];
+        var latency = AppendTable(md, raw, main);
+        md.AppendLine();
+        md.AppendLine(string.Create(Inv, $"Gateway memory during this run: RSS {M("rss_start")} after start-up, {M("rss_warm")} after warm-up, ")
+            + string.Create(Inv, $"peak (VmHWM) {M("rss_peak")}, {M("rss_end")} at the end."));
+        if (meta.ContainsKey("errors")) md.AppendLine().AppendLine(Inv, $"Errors: {M("errors")}");
+        md.AppendLine();
+        var addedGateway = Added(latency, 99).ToString("0", Inv);
+        var addedNginx = Added(latency, 99, "nginx").ToString("0", Inv);
+        md.AppendLine($"Added latency at c=1, p99, next to the published figures: Switchboard {addedGateway} µs, nginx {addedNginx} µs; "
+            + "LiteLLM-Rust 107 µs, agentgateway 186 µs, Helicone 444 µs, Bifrost 939 µs, Portkey 3.3 ms, LiteLLM (Python) 8 ms "
+            + "(theirs: their own machines and methods).");
+
+        if (paths.Count > 1) AppendPaths(md, raw, paths);
+
+        var text = md.ToString();
+        Console.Write(text);
+        if (output is not null) File.WriteAllText(output, text);
+        return 0;
+    }
+
+    /// <summary>The rows of one path's table (the same rows for every path); returns the c=1 samples by column.</summary>
+    private static Dictionary<string, Percentiles> AppendTable(StringBuilder md, string raw, PathSpec path)
+    {
         md.AppendLine("| metric | direct | nginx | switchboard | nginx adds | switchboard adds |");
         md.AppendLine("|---|--:|--:|--:|--:|--:|");
 
         // Latency at concurrency 1 (pooled samples).
-        var latency = Targets.ToDictionary(t => t, t => Pool(raw, $"lat-{t}-r*.txt"));
+        var latency = Targets.ToDictionary(t => t, t => Pool(raw, $"lat-{path.Tag(t)}-r*.txt"));
         foreach (var (label, p) in new[] { ("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("p99.9", 99.9) })
         {
             AddLatencyRow(md, $"latency c=1 {label}", latency, x => x.At(p));
@@ -48,7 +73,7 @@ public static class ReportCommand
         // Throughput with wrk.
         foreach (var connections in new[] { 32, 256 })
         {
-            var runs = Targets.ToDictionary(t => t, t => WrkRuns(raw, t, connections));
+            var runs = Targets.ToDictionary(t => t, t => WrkRuns(raw, path.Tag(t), connections));
             if (runs.Values.All(r => r.Count == 0)) continue;
             md.Append(Inv, $"| throughput c={connections} (req/s)");
             foreach (var t in Targets) md.Append(" | ").Append(Spread(runs[t], r => r.Rps, "0"));
@@ -83,33 +108,67 @@ public static class ReportCommand
         }
 
         // Streaming.
-        var ttfb = Targets.ToDictionary(t => t, t => Pool(raw, $"ttfb-{t}-r*.txt"));
-        var relay = Targets.ToDictionary(t => t, t => Pool(raw, $"chunk-{t}-r*.txt"));
-        var gaps = Targets.ToDictionary(t => t, t => Pool(raw, $"gap-{t}-r*.txt"));
+        var ttfb = Targets.ToDictionary(t => t, t => Pool(raw, $"ttfb-{path.StreamTag(t)}-r*.txt"));
+        var relay = Targets.ToDictionary(t => t, t => Pool(raw, $"chunk-{path.StreamTag(t)}-r*.txt"));
+        var ttft = Targets.ToDictionary(t => t, t => Pool(raw, $"ttft-{path.StreamTag(t)}-r*.txt"));
+        var gaps = Targets.ToDictionary(t => t, t => Pool(raw, $"gap-{path.StreamTag(t)}-r*.txt"));
         if (ttfb["switchboard"].Count > 0)
         {
             AddLatencyRow(md, "stream time to first byte p50", ttfb, x => x.At(50));
             AddLatencyRow(md, "stream time to first byte p99", ttfb, x => x.At(99));
+            if (ttft["switchboard"].Count > 0)
+            {
+                AddLatencyRow(md, "stream time to first token p50", ttft, x => x.At(50));
+                AddLatencyRow(md, "stream time to first token p99", ttft, x => x.At(99));
+            }
             AddLatencyRow(md, "per-chunk relay latency p50", relay, x => x.At(50));
             AddLatencyRow(md, "per-chunk relay latency p99", relay, x => x.At(99));
             AddLatencyRow(md, "inter-chunk gap p50", gaps, x => x.At(50), millis: true);
             AddLatencyRow(md, "inter-chunk gap p99", gaps, x => x.At(99), millis: true);
         }
-        md.AppendLine();
-        md.AppendLine(string.Create(Inv, $"Gateway memory during this run: RSS {M("rss_start")} after start-up, {M("rss_warm")} after warm-up, ")
-            + string.Create(Inv, $"peak (VmHWM) {M("rss_peak")}, {M("rss_end")} at the end."));
-        if (meta.ContainsKey("errors")) md.AppendLine().AppendLine(Inv, $"Errors: {M("errors")}");
-        md.AppendLine();
-        var addedGateway = Added(latency, 99).ToString("0", Inv);
-        var addedNginx = Added(latency, 99, "nginx").ToString("0", Inv);
-        md.AppendLine($"Added latency at c=1, p99, next to the published figures: Switchboard {addedGateway} µs, nginx {addedNginx} µs; "
-            + "LiteLLM-Rust 107 µs, agentgateway 186 µs, Helicone 444 µs, Bifrost 939 µs, Portkey 3.3 ms, LiteLLM (Python) 8 ms "
-            + "(theirs: their own machines and methods).");
+        return latency;
+    }
 
-        var text = md.ToString();
-        Console.Write(text);
-        if (output is not null) File.WriteAllText(output, text);
-        return 0;
+    /// <summary>
+    /// Every translation path: one summary line each (what the gateway adds on that path), then each path's own table
+    /// with the same rows as the OpenAI passthrough table above.
+    /// </summary>
+    private static void AppendPaths(StringBuilder md, string raw, List<PathSpec> paths)
+    {
+        md.AppendLine();
+        md.AppendLine("#### Every translation path (client dialect → upstream type)");
+        md.AppendLine();
+        md.AppendLine("For each path, **direct** and **nginx** are the client calling that upstream in the upstream's own dialect "
+            + "(directly, and through one nginx hop); **switchboard** is the client calling the gateway in its own dialect with a "
+            + "model on that upstream, so **added** = gateway(path) − direct(upstream dialect), for the same percentile. Time to "
+            + "first token = send → first content event; per-chunk relay = upstream send stamp → client arrival of each content chunk.");
+        md.AppendLine();
+        md.AppendLine("| path | c=1 p50 added | c=1 p99 added | c=32 req/s switchboard / direct / nginx | c=32 p99 added | "
+            + "stream first byte added p50 | first token added p50 / p99 | chunk relay added p50 / p99 |");
+        md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var path in paths)
+        {
+            Percentiles Samples(string prefix, string tag) => Pool(raw, $"{prefix}-{tag}-r*.txt");
+            double AddedAt(string prefix, bool stream, double p) =>
+                Samples(prefix, path.Gateway).At(p) - Samples(prefix, stream ? path.DirectStream : path.Direct).At(p);
+            string Us(double v) => double.IsNaN(v) ? "–" : string.Format(Inv, "{0:+0;-0} µs", v);
+            var wrk = Targets.ToDictionary(t => t, t => WrkRuns(raw, path.Tag(t), 32));
+            var rps = string.Join(" / ", Targets.Select(t => wrk[t].Count == 0 ? "–" : Median(wrk[t], r => r.Rps).ToString("0", Inv)));
+            var p99 = wrk["switchboard"].Count == 0 || wrk["direct"].Count == 0 ? "–"
+                : string.Format(Inv, "{0:+0.00;-0.00} ms", (Median(wrk["switchboard"], r => r.P99) - Median(wrk["direct"], r => r.P99)) / 1000);
+            md.AppendLine(Inv, $"| {path.Title} | {Us(AddedAt("lat", false, 50))} | {Us(AddedAt("lat", false, 99))} | {rps} | {p99} | "
+                + $"{Us(AddedAt("ttfb", true, 50))} | {Us(AddedAt("ttft", true, 50))} / {Us(AddedAt("ttft", true, 99))} | "
+                + $"{Us(AddedAt("chunk", true, 50))} / {Us(AddedAt("chunk", true, 99))} |");
+        }
+        foreach (var path in paths.Skip(1))
+        {
+            md.AppendLine();
+            md.AppendLine(Inv, $"##### {path.Title}");
+            md.AppendLine();
+            md.AppendLine(Inv, $"Columns: direct = `{path.Direct}` (streams `{path.DirectStream}`), nginx = `{path.Nginx}` (streams `{path.NginxStream}`), switchboard = `{path.Gateway}`.");
+            md.AppendLine();
+            AppendTable(md, raw, path);
+        }
     }
 
     private static double Added(Dictionary<string, Percentiles> samples, double p, string target = "switchboard") =>
@@ -148,7 +207,7 @@ public static class ReportCommand
             if (File.Exists(cpuFile) && File.ReadAllText(cpuFile).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var p, var u, var hz])
             {
                 var tick = 1e6 / double.Parse(hz, Inv);
-                proxyCpu = target == "direct" ? double.NaN : double.Parse(p, Inv) * tick / requests;
+                proxyCpu = target.StartsWith("direct", StringComparison.Ordinal) ? double.NaN : double.Parse(p, Inv) * tick / requests;
                 upstreamCpu = double.Parse(u, Inv) * tick / requests;
             }
             runs.Add(new WrkRun(

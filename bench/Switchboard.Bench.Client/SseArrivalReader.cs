@@ -3,20 +3,30 @@ using System.Diagnostics;
 
 namespace Switchboard.Bench.Client;
 
-/// <summary>What a client saw of one SSE event: when its read completed, and what kind of event it was.</summary>
-public readonly record struct SseArrival(long ArrivedAt, long SentAt, SseKind Kind);
+/// <summary>
+/// What a client saw of one SSE event: when its read completed, the upstream's send stamp in it (0: none), what
+/// kind of event it was, and whether it ends the stream.
+/// </summary>
+public readonly record struct SseArrival(long ArrivedAt, long SentAt, SseKind Kind, bool Final);
 
-public enum SseKind { Role, Content, Other, Done }
+/// <summary>
+/// Start: the event that opens a stream before any content (OpenAI's role chunk, Anthropic's message_start).
+/// Content: an event that carries a token. Done: OpenAI's <c>[DONE]</c>.
+/// </summary>
+public enum SseKind { Start, Content, Other, Done }
 
 /// <summary>
 /// Reads an SSE body and timestamps every event at the moment the read that completed it returned. The bench
-/// upstream writes its monotonic send time into each chunk's <c>obfuscation</c> field; on the same host both
-/// processes read the same clock (CLOCK_MONOTONIC), so arrival minus send time is the one-way latency of that
-/// chunk through whatever sits between.
+/// upstream writes its monotonic send time into each chunk, in OpenAI's <c>obfuscation</c> field or, where a
+/// gateway translates the stream and would drop that field, at the start of the token's text (<c>[t=</c> + 19 digits
+/// + <c>]</c>). On the same host both processes read the same clock (CLOCK_MONOTONIC), so arrival minus send time is
+/// the one-way latency of that chunk through whatever sits between. Reads all three dialects: OpenAI chunks,
+/// Anthropic Messages events, Gemini GenerateContentResponse chunks (events end at <c>\n\n</c> or <c>\r\n\r\n</c>).
 /// </summary>
 public static class SseArrivalReader
 {
     private static ReadOnlySpan<byte> StampMarker => "\"obfuscation\":\""u8;
+    private static ReadOnlySpan<byte> TextStampMarker => "[t="u8;
 
     public static async Task<List<SseArrival>> ReadAsync(Stream body, byte[] buffer, CancellationToken cancel)
     {
@@ -33,10 +43,10 @@ public static class SseArrivalReader
             while (true)
             {
                 var rest = buffer.AsSpan(consumed, filled - consumed);
-                var end = rest.IndexOf("\n\n"u8);
+                var (end, separator) = EventEnd(rest);
                 if (end < 0) break;
-                events.Add(Classify(rest[..end], arrived));
-                consumed += end + 2;
+                if (end > 0) events.Add(Classify(rest[..end], arrived));
+                consumed += end + separator;
             }
             if (consumed > 0)
             {
@@ -47,15 +57,31 @@ public static class SseArrivalReader
         return events;
     }
 
+    /// <summary>Where the first event ends (a blank line) and the length of the blank line's bytes; -1 if incomplete.</summary>
+    private static (int End, int Separator) EventEnd(ReadOnlySpan<byte> rest)
+    {
+        var lf = rest.IndexOf("\n\n"u8);
+        var crlf = rest.IndexOf("\r\n\r\n"u8);
+        if (crlf >= 0 && (lf < 0 || crlf < lf)) return (crlf, 4);
+        return (lf, lf < 0 ? 0 : 2);
+    }
+
     private static SseArrival Classify(ReadOnlySpan<byte> sseEvent, long arrived)
     {
-        if (sseEvent.SequenceEqual("data: [DONE]"u8)) return new SseArrival(arrived, 0, SseKind.Done);
+        if (sseEvent.SequenceEqual("data: [DONE]"u8)) return new SseArrival(arrived, 0, SseKind.Done, Final: true);
         long sent = 0;
         var at = sseEvent.IndexOf(StampMarker);
         if (at >= 0 && Utf8Parser.TryParse(sseEvent[(at + StampMarker.Length)..], out long stamp, out _)) sent = stamp;
-        var kind = sseEvent.IndexOf("\"delta\":{\"role\""u8) >= 0 ? SseKind.Role
-            : sseEvent.IndexOf("\"delta\":{\"content\""u8) >= 0 ? SseKind.Content
+        var textAt = sseEvent.IndexOf(TextStampMarker);
+        if (sent == 0 && textAt >= 0 && Utf8Parser.TryParse(sseEvent[(textAt + TextStampMarker.Length)..], out long textStamp, out _)) sent = textStamp;
+        var kind = textAt >= 0 ? SseKind.Content
+            : sseEvent.IndexOf("\"delta\":{\"role\""u8) >= 0 || sseEvent.IndexOf("\"type\":\"message_start\""u8) >= 0 ? SseKind.Start
+            : sseEvent.IndexOf("\"delta\":{\"content\""u8) >= 0 // OpenAI
+                || sseEvent.IndexOf("\"type\":\"content_block_delta\""u8) >= 0 // Anthropic
+                || sseEvent.IndexOf("\"parts\":[{\"text\""u8) >= 0 ? SseKind.Content // Gemini
             : SseKind.Other;
-        return new SseArrival(arrived, sent, kind);
+        // Anthropic ends with message_stop; Gemini's last chunk is the one with a finish reason (it may carry a token).
+        var final = sseEvent.IndexOf("\"type\":\"message_stop\""u8) >= 0 || sseEvent.IndexOf("\"finishReason\""u8) >= 0;
+        return new SseArrival(arrived, sent, kind, final);
     }
 }

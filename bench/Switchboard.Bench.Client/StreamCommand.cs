@@ -3,15 +3,18 @@ using System.Globalization;
 namespace Switchboard.Bench.Client;
 
 /// <summary>
-/// Streaming timing, one stream at a time: time to first byte (send → role chunk received), each chunk's
-/// one-way relay latency (upstream send stamp → client arrival) and the gaps between consecutive chunks.
+/// Streaming timing, one stream at a time: time to first byte (send → first event received: OpenAI's role chunk,
+/// Anthropic's message_start, Gemini's first chunk), time to first token (send → first content event), each
+/// stamped chunk's one-way relay latency (upstream send stamp → client arrival) and the gaps between the first
+/// event and the content events that follow, one after another.
 /// </summary>
 public static class StreamCommand
 {
     public static async Task<int> RunAsync(Args args)
     {
         var url = new Uri(args.Required("--url"));
-        var auth = Http.Bearer(args.Text("--key"));
+        var dialect = Http.ParseDialect(args.Text("--dialect"));
+        var auth = Http.Auth(dialect, args.Text("--key"));
         var model = args.Text("--model", "bench");
         var count = args.Number("--streams", 30);
         var warmup = args.Number("--warmup", 3);
@@ -21,11 +24,13 @@ public static class StreamCommand
         var tag = args.Text("--tag", "stream");
         args.EnsureAllUsed();
 
-        var body = Http.ChatBody(model, stream: true, string.Create(CultureInfo.InvariantCulture,
+        // The knobs reach the upstream when the body is relayed as it is; a translating gateway drops them and the
+        // upstream's command-line values apply (run.sh starts it with the same chunk count and interval).
+        var body = Http.Body(dialect, model, stream: true, string.Create(CultureInfo.InvariantCulture,
             $",\"bench_chunks\":{chunks},\"bench_chunk_interval_ms\":{interval}"));
         using var invoker = Http.CreateInvoker();
         var buffer = new byte[256 * 1024];
-        List<double> ttfb = [], relay = [], gaps = [];
+        List<double> ttfb = [], ttft = [], relay = [], gaps = [];
         var failures = 0;
         var lastError = "";
 
@@ -37,23 +42,30 @@ public static class StreamCommand
             try
             {
                 using var response = await invoker.SendAsync(request, CancellationToken.None);
-                if ((int)response.StatusCode != 200) throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
+                if ((int)response.StatusCode != 200)
+                {
+                    var text = await response.Content.ReadAsStringAsync();
+                    throw new HttpRequestException($"HTTP {(int)response.StatusCode}: {text[..Math.Min(text.Length, 300)]}");
+                }
                 await using var stream = await response.Content.ReadAsStreamAsync();
                 var events = await SseArrivalReader.ReadAsync(stream, buffer, CancellationToken.None);
                 var content = events.Count(e => e.Kind == SseKind.Content);
-                if (events.Count == 0 || events[0].Kind != SseKind.Role || content != chunks || events[^1].Kind != SseKind.Done)
+                if (events.Count == 0 || content != chunks || !events[^1].Final)
                 {
-                    throw new HttpRequestException($"malformed stream: {events.Count} events, {content} content chunks, expected {chunks}");
+                    throw new HttpRequestException($"malformed stream: {events.Count} events, {content} content chunks, expected {chunks}, "
+                        + (events.Count > 0 && events[^1].Final ? "complete" : "no end event"));
                 }
                 if (!record) continue;
                 ttfb.Add(Http.Micros(start, events[0].ArrivedAt));
-                long? previous = null;
-                foreach (var e in events)
+                ttft.Add(Http.Micros(start, events.First(e => e.Kind == SseKind.Content).ArrivedAt));
+                var previous = events[0].ArrivedAt;
+                for (var k = 0; k < events.Count; k++)
                 {
+                    var e = events[k];
                     if (e.SentAt > 0) relay.Add(Http.Micros(e.SentAt, e.ArrivedAt));
-                    if (e.Kind is SseKind.Role or SseKind.Content)
+                    if (k > 0 && e.Kind == SseKind.Content)
                     {
-                        if (previous is { } p) gaps.Add(Http.Micros(p, e.ArrivedAt));
+                        gaps.Add(Http.Micros(previous, e.ArrivedAt));
                         previous = e.ArrivedAt;
                     }
                 }
@@ -68,12 +80,14 @@ public static class StreamCommand
         if (outDir is not null)
         {
             Percentiles.WriteSamples(Path.Combine(outDir, $"ttfb-{tag}.txt"), ttfb);
+            Percentiles.WriteSamples(Path.Combine(outDir, $"ttft-{tag}.txt"), ttft);
             Percentiles.WriteSamples(Path.Combine(outDir, $"chunk-{tag}.txt"), relay);
             Percentiles.WriteSamples(Path.Combine(outDir, $"gap-{tag}.txt"), gaps);
         }
-        Console.WriteLine($"stream {url} ({count} streams, {chunks} chunks every {interval} ms, failures={failures})"
+        Console.WriteLine($"stream {url} ({dialect}, {count} streams, {chunks} chunks every {interval} ms, failures={failures})"
             + (failures > 0 ? $" last_error=\"{lastError}\"" : ""));
         Console.WriteLine("  ttfb        " + new Percentiles(ttfb).Describe("us"));
+        Console.WriteLine("  ttft        " + new Percentiles(ttft).Describe("us"));
         Console.WriteLine("  chunk relay " + new Percentiles(relay).Describe("us"));
         Console.WriteLine("  chunk gap   " + new Percentiles(gaps).Describe("us"));
         return failures > 0 || ttfb.Count == 0 ? 1 : 0;

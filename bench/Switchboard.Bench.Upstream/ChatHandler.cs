@@ -8,10 +8,13 @@ namespace Switchboard.Bench.Upstream;
 /// <summary>
 /// The whole request path of the bench upstream: read the body, look at a few top-level members, and write
 /// pre-serialized bytes. No routing, no JSON serializer, no per-request allocation beyond what Kestrel does.
+/// Three dialects: OpenAI chat completions, Anthropic Messages, Gemini generateContent.
 /// </summary>
 public sealed class ChatHandler(UpstreamOptions options)
 {
     private static readonly StandardFormat StampFormat = new('D', CannedResponses.StampDigits);
+
+    private enum Dialect { OpenAI, Anthropic, Gemini, GeminiStream }
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -23,7 +26,14 @@ public sealed class ChatHandler(UpstreamOptions options)
             response.StatusCode = 200;
             return;
         }
-        if (!HttpMethods.IsPost(request.Method) || path is not ("/v1/chat/completions" or "/chat/completions"))
+        Dialect? dialect = !HttpMethods.IsPost(request.Method) || path is null ? null
+            : path is "/v1/chat/completions" or "/chat/completions" ? Dialect.OpenAI
+            : path is "/v1/messages" ? Dialect.Anthropic
+            : !path.StartsWith("/v1beta/models/", StringComparison.Ordinal) ? null
+            : path.EndsWith(":generateContent", StringComparison.Ordinal) ? Dialect.Gemini
+            : path.EndsWith(":streamGenerateContent", StringComparison.Ordinal) ? Dialect.GeminiStream
+            : null;
+        if (dialect is not { } kind)
         {
             await WriteJsonAsync(response, 404, CannedResponses.NotFound);
             return;
@@ -47,39 +57,109 @@ public sealed class ChatHandler(UpstreamOptions options)
         }
 
         if (knobs.DelayMs > 0) await Task.Delay(knobs.DelayMs, cancel);
-        if (!knobs.Stream)
+        switch (kind)
         {
-            await WriteJsonAsync(response, 200, CannedResponses.Completion);
-            return;
+            case Dialect.OpenAI when !knobs.Stream:
+                await WriteJsonAsync(response, 200, CannedResponses.Completion);
+                break;
+            case Dialect.OpenAI:
+                await StreamOpenAIAsync(response, knobs, cancel);
+                break;
+            case Dialect.Anthropic when !knobs.Stream:
+                await WriteJsonAsync(response, 200, AnthropicResponses.Message);
+                break;
+            case Dialect.Anthropic:
+                await StreamAnthropicAsync(response, knobs, cancel);
+                break;
+            case Dialect.Gemini:
+                await WriteJsonAsync(response, 200, GeminiResponses.Response);
+                break;
+            default:
+                await StreamGeminiAsync(response, knobs, cancel);
+                break;
         }
-        await StreamAsync(response, knobs, cancel);
     }
 
-    private static async Task StreamAsync(HttpResponse response, RequestKnobs knobs, CancellationToken cancel)
+    private static PipeWriter StartStream(HttpResponse response)
     {
-        var set = knobs.IncludeUsage ? CannedResponses.WithUsage : CannedResponses.WithoutUsage;
         response.StatusCode = 200;
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
-        var output = response.BodyWriter;
+        return response.BodyWriter;
+    }
 
+    /// <summary>Role chunk at once; content chunk i at (i + 1) × interval; finish, usage and [DONE] after the last.</summary>
+    private static async Task StreamOpenAIAsync(HttpResponse response, RequestKnobs knobs, CancellationToken cancel)
+    {
+        var set = (knobs.IncludeUsage, knobs.TextStamp) switch
+        {
+            (true, false) => CannedResponses.WithUsage,
+            (false, false) => CannedResponses.WithoutUsage,
+            (true, true) => CannedResponses.TextStampedWithUsage,
+            (false, true) => CannedResponses.TextStampedWithoutUsage,
+        };
+        var output = StartStream(response);
         if (!await SendAsync(output, set.Role, cancel)) return;
         // Chunks are scheduled against the stream's start, so timer jitter does not accumulate into drift.
         var start = Stopwatch.GetTimestamp();
-        var interval = TimeSpan.FromMilliseconds(knobs.ChunkIntervalMs);
         for (var i = 0; i < knobs.Chunks; i++)
         {
-            if (knobs.ChunkIntervalMs > 0)
-            {
-                var wait = (interval * (i + 1)) - Stopwatch.GetElapsedTime(start);
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, cancel);
-            }
+            if (!await WaitForAsync(start, knobs.ChunkIntervalMs, i + 1, cancel)) return;
             if (!await SendAsync(output, set.Content[i % set.Content.Length], cancel)) return;
         }
         if (!await SendAsync(output, set.Finish, cancel)) return;
         if (set.Usage is { } usage && !await SendAsync(output, usage, cancel)) return;
         output.Write(CannedResponses.Done);
         await output.FlushAsync(cancel);
+    }
+
+    /// <summary>
+    /// message_start, content_block_start and ping at once (each flushed on its own, as the API sends them); content
+    /// delta i at (i + 1) × interval, as OpenAI's; then content_block_stop, message_delta and message_stop.
+    /// </summary>
+    private static async Task StreamAnthropicAsync(HttpResponse response, RequestKnobs knobs, CancellationToken cancel)
+    {
+        var output = StartStream(response);
+        foreach (var head in AnthropicResponses.Head)
+        {
+            if (!await SendAsync(output, head, cancel)) return;
+        }
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < knobs.Chunks; i++)
+        {
+            if (!await WaitForAsync(start, knobs.ChunkIntervalMs, i + 1, cancel)) return;
+            if (!await SendAsync(output, AnthropicResponses.Content[i % AnthropicResponses.Content.Length], cancel)) return;
+        }
+        foreach (var tail in AnthropicResponses.Tail)
+        {
+            if (!await SendAsync(output, tail, cancel)) return;
+        }
+    }
+
+    /// <summary>
+    /// Gemini has no head event: chunk i (one token) at i × interval, so the first token leaves at once; the last
+    /// chunk carries the finish reason and the full usage. No [DONE]: the stream just ends.
+    /// </summary>
+    private static async Task StreamGeminiAsync(HttpResponse response, RequestKnobs knobs, CancellationToken cancel)
+    {
+        var output = StartStream(response);
+        var start = Stopwatch.GetTimestamp();
+        var chunks = Math.Max(1, knobs.Chunks);
+        for (var i = 0; i < chunks; i++)
+        {
+            if (!await WaitForAsync(start, knobs.ChunkIntervalMs, i, cancel)) return;
+            var events = i == chunks - 1 ? GeminiResponses.Last : GeminiResponses.Content;
+            if (!await SendAsync(output, events[i % events.Length], cancel)) return;
+        }
+    }
+
+    /// <summary>Waits until <paramref name="slot"/> intervals after <paramref name="start"/>; false once cancelled.</summary>
+    private static async ValueTask<bool> WaitForAsync(long start, int intervalMs, int slot, CancellationToken cancel)
+    {
+        if (intervalMs <= 0 || slot <= 0) return !cancel.IsCancellationRequested;
+        var wait = (TimeSpan.FromMilliseconds(intervalMs) * slot) - Stopwatch.GetElapsedTime(start);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, cancel);
+        return true;
     }
 
     /// <summary>Copies the event into the response, stamps the send time into it, and flushes it on its own.</summary>
@@ -95,7 +175,10 @@ public sealed class ChatHandler(UpstreamOptions options)
         var bytes = sseEvent.Bytes;
         var span = output.GetSpan(bytes.Length);
         bytes.CopyTo(span);
-        Utf8Formatter.TryFormat(Stopwatch.GetTimestamp(), span.Slice(sseEvent.StampOffset, CannedResponses.StampDigits), out _, StampFormat);
+        if (sseEvent.StampOffset >= 0)
+        {
+            Utf8Formatter.TryFormat(Stopwatch.GetTimestamp(), span.Slice(sseEvent.StampOffset, CannedResponses.StampDigits), out _, StampFormat);
+        }
         output.Advance(bytes.Length);
     }
 

@@ -3,9 +3,19 @@ using System.Text.Json;
 
 namespace Switchboard.Bench.Upstream;
 
-/// <summary>What one request asks for: stream or not, the usage chunk, and per-request overrides of the knobs.</summary>
-public readonly record struct RequestKnobs(bool Stream, bool IncludeUsage, int DelayMs, int Chunks, int ChunkIntervalMs)
+/// <summary>
+/// What one request asks for: stream or not, the usage chunk, per-request overrides of the knobs, and (OpenAI only)
+/// whether the send time goes into the content text (model id ending in <see cref="TextStampModelSuffix"/>).
+/// </summary>
+public readonly record struct RequestKnobs(bool Stream, bool IncludeUsage, int DelayMs, int Chunks, int ChunkIntervalMs, bool TextStamp = false)
 {
+    /// <summary>
+    /// A model id ending in this asks the OpenAI endpoint for text stamps: a gateway that translates the stream drops
+    /// <c>obfuscation</c> but relays the text. (The bench_* body fields do not survive a translation; the model does,
+    /// since the gateway's config names the upstream model.)
+    /// </summary>
+    public static ReadOnlySpan<byte> TextStampModelSuffix => "-text-stamp"u8;
+
     /// <summary>
     /// One forward pass over the top-level members with <see cref="Utf8JsonReader"/> (no allocation, works on a
     /// segmented body). Returns false for a body that is not a JSON object.
@@ -19,7 +29,12 @@ public readonly record struct RequestKnobs(bool Stream, bool IncludeUsage, int D
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("stream"u8))
+                if (reader.ValueTextEquals("model"u8))
+                {
+                    reader.Read();
+                    knobs = knobs with { TextStamp = reader.TokenType == JsonTokenType.String && reader.ValueSpan.EndsWith(TextStampModelSuffix) };
+                }
+                else if (reader.ValueTextEquals("stream"u8))
                 {
                     reader.Read();
                     knobs = knobs with { Stream = reader.TokenType == JsonTokenType.True };

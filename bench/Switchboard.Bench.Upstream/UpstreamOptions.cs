@@ -7,7 +7,8 @@ public sealed record UpstreamOptions
     public int Port { get; init; } = 4100;
     /// <summary>Wait before answering (non-stream: before the JSON; stream: before the first chunk).</summary>
     public int DelayMs { get; init; }
-    /// <summary>Content chunks per stream (the role chunk, the finish chunk, the usage chunk and [DONE] come on top).</summary>
+    /// <summary>Content chunks per stream (OpenAI: the role, finish and usage chunks and [DONE] come on top; Anthropic: the
+    /// head and tail events; Gemini: every chunk has content).</summary>
     public int Chunks { get; init; } = 20;
     /// <summary>Gap between two content chunks.</summary>
     public int ChunkIntervalMs { get; init; } = 10;
@@ -20,7 +21,18 @@ public sealed record UpstreamOptions
         usage chunk (when stream_options.include_usage is true) and [DONE]. Every chunk's "obfuscation" field
         carries the upstream's monotonic send time in Stopwatch ticks (19 digits), so a client on the same host can
         measure each chunk's one-way relay latency. A request may override the knobs with top-level body fields
-        bench_delay_ms, bench_chunks and bench_chunk_interval_ms (a gateway relays unknown fields untouched).
+        bench_delay_ms, bench_chunks and bench_chunk_interval_ms (a gateway relays unknown fields untouched when it
+        passes the body through; a translated request loses them, and then the command-line values apply). A model
+        id ending in "-text-stamp" moves the send time into the content text ("[t=<19 digits>]" before each token),
+        where it survives a gateway's translation of the stream.
+
+        POST /v1/messages answers an Anthropic Message, or with "stream":true the Messages event stream:
+        message_start, content_block_start and ping at once, --chunks content_block_delta events
+        --chunk-interval-ms apart (text-stamped), content_block_stop, message_delta and message_stop.
+
+        POST /v1beta/models/{model}:generateContent answers a Gemini GenerateContentResponse;
+        :streamGenerateContent?alt=sse sends --chunks chunks --chunk-interval-ms apart, the first at once
+        (text-stamped; the last with finishReason and the full usageMetadata).
         GET /health answers 200.
         """;
 
