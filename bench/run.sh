@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Switchboard benchmark: what the gateway adds on top of a direct call, next to one plain nginx proxy hop.
 #
-#   bench/run.sh                 full run (3 interleaved rounds, ~8 minutes) -> bench/results/latest.md
-#   bench/run.sh --quick         smoke run (1 short round, ~1 minute)         -> bench/results/latest.md
+#   bench/run.sh                 full run (3 interleaved rounds, ~14 minutes with every path) -> bench/results/latest.md
+#   bench/run.sh --quick         smoke run (1 short round, ~3 minutes with every path)       -> bench/results/latest.md
 #   bench/run.sh --memory        5,000 slow streams held open through the gateway -> bench/results/memory-latest.md
 #   bench/run.sh --soak [N]      N requests (default 1,000,000) through the gateway -> bench/results/soak-latest.md
 #   bench/run.sh --profile [S]   S seconds (default 20) of perf (+ dotnet-trace when installed) under wrk load
@@ -10,7 +10,9 @@
 #   bench/run.sh --serve [S]     start the three targets, print their URLs and the key, keep them up S seconds
 #                                (default 600) for experiments by hand
 # Other options: --rounds N, --nginx-workers N|auto (default auto), --streams N (memory), --no-build, --keep (keep the
-# temp dir with logs and raw samples). SB_GATEWAY_ENV="NAME=value ..." passes environment variables to the gateway;
+# temp dir with logs and raw samples), --paths LIST: the translation paths measured besides OpenAI chat -> openai
+# (always measured): comma-separated from openai-anthropic, openai-gemini, anthropic-anthropic, anthropic-openai,
+# anthropic-gemini, or all (default) or none. SB_GATEWAY_ENV="NAME=value ..." passes environment variables to the gateway;
 # SB_GATEWAY_BIN=PATH runs another gateway build (e.g. a branch built elsewhere) instead of this tree's.
 # Modes can be combined (e.g. --memory --soak 200000); the latency/throughput suite runs when no mode flag is given.
 #
@@ -23,7 +25,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # --- options -----------------------------------------------------------------------------------------------------
 QUICK=0 SUITE=1 MEMORY=0 SOAK=0 SOAK_N=1000000 PROFILE=0 PROFILE_SECONDS=20 SERVE=0 SERVE_SECONDS=600 ROUNDS="" NGINX_WORKERS=auto
-HOLD_STREAMS=5000 BUILD=1 KEEP=0
+HOLD_STREAMS=5000 BUILD=1 KEEP=0 PATHS_OPT=all
 is_number() { [[ "${1:-}" =~ ^[0-9]+$ ]]; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,16 +39,20 @@ while [ $# -gt 0 ]; do
     --streams) HOLD_STREAMS=$2; shift ;;
     --no-build) BUILD=0 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --paths) PATHS_OPT=$2; shift ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 if [ "$QUICK" = 1 ]; then
   ROUNDS=${ROUNDS:-1} LAT_WARMUP=1s LAT_DURATION=3s WRK_DURATION=3s WARM_DURATION=2s STREAMS=10 STREAM_WARMUP=3
+  PATH_LAT_WARMUP=0.5s PATH_LAT_DURATION=2s PATH_WRK_DURATION=2s PATH_WARM_DURATION=1s PATH_STREAMS=6 PATH_STREAM_WARMUP=2
   HOLD_CHUNKS=10 SOAK_N=$([ "$SOAK_N" = 1000000 ] && echo 100000 || echo "$SOAK_N") PAUSE=5 PAUSE_BETWEEN=3 MEM_ROUNDS=2
 else
   ROUNDS=${ROUNDS:-3} LAT_WARMUP=1s LAT_DURATION=8s WRK_DURATION=10s WARM_DURATION=5s STREAMS=40 STREAM_WARMUP=5
+  # Each translation path gets shorter runs than the OpenAI passthrough (five more paths; the full run stays ~14 min).
+  PATH_LAT_WARMUP=0.5s PATH_LAT_DURATION=3s PATH_WRK_DURATION=3s PATH_WARM_DURATION=3s PATH_STREAMS=20 PATH_STREAM_WARMUP=3
   HOLD_CHUNKS=30 PAUSE=30 PAUSE_BETWEEN=10 MEM_ROUNDS=3
 fi
 STREAM_CHUNKS=20 STREAM_INTERVAL_MS=10
@@ -129,6 +135,60 @@ declare -A URL=(
 )
 TARGETS=(direct nginx switchboard)
 
+# --- translation paths: client dialect -> upstream type --------------------------------------------------------------
+# A target is one (URL, dialect, model) the client measures; its tag names its raw files. The baselines of a path are
+# the client calling the path's upstream in the upstream's own dialect, directly and through nginx; the gateway target
+# is the client calling the gateway in the client's dialect with the model that routes to that upstream.
+declare -A T_URL T_SURL T_DIALECT T_MODEL
+add_target() { # tag, url, stream url, dialect, model
+  T_URL[$1]=$2 T_SURL[$1]=$3 T_DIALECT[$1]=$4 T_MODEL[$1]=$5
+}
+GEMINI_MODEL=gemini-2.5-flash ANTHROPIC_MODEL=claude-haiku-4-5
+gemini_url() { echo "http://127.0.0.1:$1/v1beta/models/$GEMINI_MODEL:$2"; }
+for t in direct nginx switchboard; do add_target "$t" "${URL[$t]}" "${URL[$t]}" openai bench; done
+for side in direct nginx; do
+  port=$([ "$side" = direct ] && echo "$UP_PORT" || echo "$NGINX_PORT")
+  add_target "$side-anthropic" "http://127.0.0.1:$port/v1/messages" "http://127.0.0.1:$port/v1/messages" anthropic "$ANTHROPIC_MODEL"
+  add_target "$side-gemini" "$(gemini_url "$port" generateContent)" "$(gemini_url "$port" 'streamGenerateContent?alt=sse')" gemini "$GEMINI_MODEL"
+  # The OpenAI upstream with the send time in the text (model suffix -text-stamp): the baseline of anthropic -> openai
+  # streams, whose translation drops OpenAI's obfuscation field. Its non-streaming answer is the plain one.
+  add_target "$side-openai-t" "${URL[$side]}" "${URL[$side]}" openai gpt-4o-mini-text-stamp
+done
+GW_CHAT="http://127.0.0.1:$GW_PORT/v1/chat/completions" GW_MESSAGES="http://127.0.0.1:$GW_PORT/v1/messages"
+add_target sb-openai-anthropic "$GW_CHAT" "$GW_CHAT" openai bench-anthropic
+add_target sb-openai-gemini "$GW_CHAT" "$GW_CHAT" openai bench-gemini
+add_target sb-anthropic-anthropic "$GW_MESSAGES" "$GW_MESSAGES" anthropic bench-anthropic
+add_target sb-anthropic-openai "$GW_MESSAGES" "$GW_MESSAGES" anthropic bench-openai-t
+add_target sb-anthropic-gemini "$GW_MESSAGES" "$GW_MESSAGES" anthropic bench-gemini
+# id|title|direct|nginx|gateway|direct (streams)|nginx (streams): the lines of paths.txt (Bench.Client PathSpec).
+ALL_PATHS=(
+  "openai-anthropic|OpenAI chat → anthropic (translated)|direct-anthropic|nginx-anthropic|sb-openai-anthropic|direct-anthropic|nginx-anthropic"
+  "openai-gemini|OpenAI chat → gemini (translated)|direct-gemini|nginx-gemini|sb-openai-gemini|direct-gemini|nginx-gemini"
+  "anthropic-anthropic|Anthropic messages → anthropic (passthrough, observed)|direct-anthropic|nginx-anthropic|sb-anthropic-anthropic|direct-anthropic|nginx-anthropic"
+  "anthropic-openai|Anthropic messages → openai (translated)|direct|nginx|sb-anthropic-openai|direct-openai-t|nginx-openai-t"
+  "anthropic-gemini|Anthropic messages → gemini (translated)|direct-gemini|nginx-gemini|sb-anthropic-gemini|direct-gemini|nginx-gemini"
+)
+PATHS=() PATH_TARGETS=() PATH_STREAM_TARGETS=()
+for spec in "${ALL_PATHS[@]}"; do
+  id=${spec%%|*}
+  case ",$PATHS_OPT," in ,all,|*,"$id",*) PATHS+=("$spec") ;; esac
+done
+[ "$PATHS_OPT" = all ] || [ "$PATHS_OPT" = none ] || [ "${#PATHS[@]}" -gt 0 ] \
+  || { echo "run.sh: --paths $PATHS_OPT names no known path (see --help)" >&2; exit 2; }
+# The targets to measure beyond direct/nginx/switchboard, path by path (direct, nginx, gateway: interleaved), each once.
+add_unique() { # array name, tag
+  local -n list=$1
+  local x
+  case "$2" in direct|nginx|switchboard) return ;; esac
+  for x in "${list[@]}"; do [ "$x" = "$2" ] && return; done
+  list+=("$2")
+}
+for spec in "${PATHS[@]}"; do
+  IFS='|' read -r _ _ d n g ds ns <<< "$spec"
+  for t in "$d" "$n" "$g"; do add_unique PATH_TARGETS "$t"; done
+  for t in "$ds" "$ns" "$g"; do add_unique PATH_STREAM_TARGETS "$t"; done
+done
+
 start_upstream() {
   "$UPSTREAM" --host 127.0.0.1 --port "$UP_PORT" --chunks "$STREAM_CHUNKS" --chunk-interval-ms "$STREAM_INTERVAL_MS" \
     > "$WORK/upstream.log" 2>&1 &
@@ -183,20 +243,35 @@ EOF
 
 start_gateway() { # extra env assignments may be passed, e.g. DOTNET_PerfMapEnabled=1
   cat > "$WORK/switchboard.yaml" <<EOF
-# Generated by bench/run.sh: auth ON (a virtual key and the master key), one model on the bench upstream.
+# Generated by bench/run.sh: auth ON (a virtual key and the master key); one provider of each type, all on the bench
+# upstream, and one model per upstream type (bench-openai-t: the OpenAI upstream with text-stamped stream chunks).
 master_key: $MASTER_KEY
 providers:
   bench-upstream:
     type: openai
     base_url: http://127.0.0.1:$UP_PORT/v1
     api_key: sk-bench-upstream-key
+  bench-anthropic:
+    type: anthropic
+    base_url: http://127.0.0.1:$UP_PORT
+    api_key: sk-ant-bench-upstream-key
+  bench-gemini:
+    type: gemini
+    base_url: http://127.0.0.1:$UP_PORT
+    api_key: bench-gemini-upstream-key
 models:
   bench:
     - { provider: bench-upstream, model: gpt-4o-mini }
+  bench-openai-t:
+    - { provider: bench-upstream, model: gpt-4o-mini-text-stamp }
+  bench-anthropic:
+    - { provider: bench-anthropic, model: $ANTHROPIC_MODEL }
+  bench-gemini:
+    - { provider: bench-gemini, model: $GEMINI_MODEL }
 keys:
   - key: $CLIENT_KEY
     name: bench
-    models: [bench]
+    models: [bench, bench-openai-t, bench-anthropic, bench-gemini]
 EOF
   # Its own empty working directory: nothing the benchmark writes lands under the gateway's content root.
   mkdir -p "$WORK/gateway"
@@ -209,10 +284,10 @@ EOF
 
 # CPU time (clock ticks, user + system) of processes: for nginx the master and its workers.
 cpu_ticks() { local pid total=0; for pid in "$@"; do total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0))); done; echo "$total"; }
-proxy_pids() { # target
+proxy_pids() { # target (nginx-* and sb-* are the translation paths' targets)
   case "$1" in
-    nginx) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
-    switchboard) echo "$GATEWAY_PID" ;;
+    nginx|nginx-*) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
+    switchboard|sb-*) echo "$GATEWAY_PID" ;;
     *) echo "" ;;
   esac
 }
@@ -245,17 +320,49 @@ sanity_check() {
   [ "$code" = 401 ] || { echo "run.sh: the gateway answered $code without a key (auth must be ON)" >&2; exit 1; }
   code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk-wrong' -H 'Content-Type: application/json' -d "$body" "${URL[switchboard]}")
   [ "$code" = 401 ] || { echo "run.sh: the gateway answered $code to a wrong key" >&2; exit 1; }
+  # Every path target answers 200 in its dialect (the gateway accepted the canned upstream answer and translated it).
+  local marker
+  for t in "${PATH_TARGETS[@]}" "${PATH_STREAM_TARGETS[@]}"; do
+    case "${T_DIALECT[$t]}" in anthropic) marker='"type":"message"' ;; gemini) marker='"candidates"' ;; *) marker='"chat.completion"' ;; esac
+    auth_args "${T_DIALECT[$t]}" "$CLIENT_KEY"
+    code=$(curl -s -o "$WORK/sanity-$t.json" -w '%{http_code}' "${AUTH_ARGS[@]}" -H 'Content-Type: application/json' \
+      -d "$(target_body "$t" false)" "${T_URL[$t]}")
+    [ "$code" = 200 ] && grep -q "$marker" "$WORK/sanity-$t.json" \
+      || { echo "run.sh: $t answered $code: $(head -c 300 "$WORK/sanity-$t.json")" >&2; exit 1; }
+  done
+  if [ "${#PATHS[@]}" -gt 0 ]; then
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'x-api-key: sk-wrong' -H 'anthropic-version: 2023-06-01' \
+      -H 'Content-Type: application/json' -d "$(target_body sb-anthropic-anthropic false)" "$GW_MESSAGES")
+    [ "$code" = 401 ] || { echo "run.sh: the gateway answered $code to a wrong x-api-key on /v1/messages" >&2; exit 1; }
+  fi
+}
+
+# The key in the dialect's own header(s), into the array AUTH_ARGS (curl arguments).
+auth_args() { # dialect, key
+  case "$1" in
+    anthropic) AUTH_ARGS=(-H "x-api-key: $2" -H 'anthropic-version: 2023-06-01') ;;
+    gemini) AUTH_ARGS=(-H "x-goog-api-key: $2") ;;
+    *) AUTH_ARGS=(-H "Authorization: Bearer $2") ;;
+  esac
+}
+# A target's request body, exactly as the bench client sends it (its "body" command).
+target_body() { # tag, stream true|false
+  "$CLIENT" body --dialect "${T_DIALECT[$1]}" --model "${T_MODEL[$1]}" --stream "$2"
 }
 
 # wrk script: POST with the chat body and the key; done() prints exact figures as one JSON line (latencies in µs).
-write_wrk_script() { # file, [stop after this many responses per thread]
+write_wrk_script() { # file, [stop after this many responses per thread], [body], [dialect]
   local body
-  body=$(printf '%s' "$CHAT_BODY" | sed 's/\\/\\\\/g; s/"/\\"/g')
+  body=$(printf '%s' "${3:-$CHAT_BODY}" | sed 's/\\/\\\\/g; s/"/\\"/g')
   {
     echo 'wrk.method = "POST"'
     echo "wrk.body = \"$body\""
     echo 'wrk.headers["Content-Type"] = "application/json"'
-    echo "wrk.headers[\"Authorization\"] = \"Bearer $CLIENT_KEY\""
+    case "${4:-openai}" in
+      anthropic) echo "wrk.headers[\"x-api-key\"] = \"$CLIENT_KEY\""; echo 'wrk.headers["anthropic-version"] = "2023-06-01"' ;;
+      gemini) echo "wrk.headers[\"x-goog-api-key\"] = \"$CLIENT_KEY\"" ;;
+      *) echo "wrk.headers[\"Authorization\"] = \"Bearer $CLIENT_KEY\"" ;;
+    esac
     if [ -n "${2:-}" ]; then
       # wrk's main thread sleeps for the whole -d whatever its threads do, so each thread that reached its count
       # stops and drops a marker file; the caller interrupts wrk (SIGINT: it prints its summary) once all are there.
@@ -304,6 +411,8 @@ run_suite() {
   meta stream_interval_ms "$STREAM_INTERVAL_MS"
   meta rss_start "$(mib "$(rss_kb "$GATEWAY_PID")")"
   write_wrk_script "$WORK/post.lua"
+  printf '%s\n' "${PATHS[@]}" | sed '/^$/d' > "$RAW/paths.txt"
+  meta paths "$(printf '%s\n' "${PATHS[@]}" | cut -d'|' -f1 | paste -sd, -)"
   local busy0 own0 seconds0
   busy0=$(busy_ticks) own0=$(own_ticks) seconds0=$SECONDS
 
@@ -312,6 +421,14 @@ run_suite() {
     wrk -t2 -c32 -d"$WARM_DURATION" -s "$WORK/post.lua" "${URL[$t]}" > "$WORK/warmup-$t.txt"
     "$CLIENT" stream --url "${URL[$t]}" --key "$CLIENT_KEY" --streams 1 --warmup 3 \
       --chunks "$STREAM_CHUNKS" --interval-ms 1 > /dev/null
+  done
+  for t in "${PATH_TARGETS[@]}"; do
+    write_wrk_script "$WORK/post-$t.lua" "" "$(target_body "$t" false)" "${T_DIALECT[$t]}"
+    wrk -t2 -c32 -d"$PATH_WARM_DURATION" -s "$WORK/post-$t.lua" "${T_URL[$t]}" > "$WORK/warmup-$t.txt"
+  done
+  for t in "${PATH_STREAM_TARGETS[@]}"; do
+    path_stream "$t" 1 3 "$WORK/warmup-stream-$t.txt" \
+      || { cat "$WORK/warmup-stream-$t.txt" >&2; echo "run.sh: streams on $t failed" >&2; exit 1; }
   done
   meta rss_warm "$(mib "$(rss_kb "$GATEWAY_PID")")"
 
@@ -339,6 +456,7 @@ run_suite() {
       "$CLIENT" stream --url "${URL[$t]}" --key "$CLIENT_KEY" --streams "$STREAMS" --warmup "$STREAM_WARMUP" \
         --chunks "$STREAM_CHUNKS" --interval-ms "$STREAM_INTERVAL_MS" --out-dir "$RAW" --tag "$t-r$r" | sed "s/^/  [$t] /" >&2
     done
+    [ "${#PATHS[@]}" -gt 0 ] && run_path_round "$r"
   done
   meta load_end "$(load1)"
   meta foreign_cpu "$(foreign_share "$busy0" "$own0" "$seconds0")"
@@ -346,6 +464,45 @@ run_suite() {
   meta rss_end "$(mib "$(rss_kb "$GATEWAY_PID")")"
   "$CLIENT" report --raw "$RAW" --out "$RESULTS/latest.md"
   log "wrote bench/results/latest.md"
+}
+
+# One target's streams: the bench client in the target's dialect, on its stream URL.
+path_stream() { # tag, streams, warm-up streams, output file, [raw tag]
+  local extra=()
+  [ -n "${5:-}" ] && extra=(--out-dir "$RAW" --tag "$5")
+  "$CLIENT" stream --url "${T_SURL[$1]}" --dialect "${T_DIALECT[$1]}" --model "${T_MODEL[$1]}" --key "$CLIENT_KEY" \
+    --streams "$2" --warmup "$3" --chunks "$STREAM_CHUNKS" --interval-ms "$STREAM_INTERVAL_MS" "${extra[@]}" > "$4"
+}
+
+# One round of the translation paths: the same measurements as the OpenAI passthrough (latency at concurrency 1, wrk at
+# 32 and 256 connections, streams), shorter, each path's direct, nginx and gateway targets back to back.
+run_path_round() { # round
+  local r=$1 t c proxy0 upstream0
+  log "round $r/$ROUNDS: translation paths, latency at concurrency 1 (load $(load1))"
+  for t in "${PATH_TARGETS[@]}"; do
+    "$CLIENT" latency --url "${T_URL[$t]}" --dialect "${T_DIALECT[$t]}" --model "${T_MODEL[$t]}" --key "$CLIENT_KEY" \
+      --warmup "$PATH_LAT_WARMUP" --duration "$PATH_LAT_DURATION" --out "$RAW/lat-$t-r$r.txt" | sed "s/^/  [$t] /" >&2
+  done
+  for c in 32 256; do
+    log "round $r/$ROUNDS: translation paths, wrk -t2 -c$c -d$PATH_WRK_DURATION (load $(load1))"
+    for t in "${PATH_TARGETS[@]}"; do
+      # shellcheck disable=SC2046 # word splitting of the pid lists is wanted
+      proxy0=$(cpu_ticks $(proxy_pids "$t")) upstream0=$(cpu_ticks "$UPSTREAM_PID")
+      wrk -t2 -c"$c" -d"$PATH_WRK_DURATION" --latency -s "$WORK/post-$t.lua" "${T_URL[$t]}" > "$RAW/wrk-$t-c$c-r$r.txt"
+      # shellcheck disable=SC2046
+      echo "$(( $(cpu_ticks $(proxy_pids "$t")) - proxy0 )) $(( $(cpu_ticks "$UPSTREAM_PID") - upstream0 )) $(getconf CLK_TCK)" \
+        > "$RAW/cpu-$t-c$c-r$r.txt"
+      awk -v t="$t" '/Requests\/sec/ { rps = $2 } /^ +99%/ { p99 = $2 } /Non-2xx|Socket errors/ { err = err " " $0 }
+        END { printf "  [%s] %s req/s, p99 %s%s\n", t, rps, p99, err }' "$RAW/wrk-$t-c$c-r$r.txt" >&2
+    done
+  done
+  log "round $r/$ROUNDS: translation paths, streaming (load $(load1))"
+  for t in "${PATH_STREAM_TARGETS[@]}"; do
+    local ok=0
+    path_stream "$t" "$PATH_STREAMS" "$PATH_STREAM_WARMUP" "$WORK/stream-$t-r$r.txt" "$t-r$r" || ok=$?
+    sed "s/^/  [$t] /" "$WORK/stream-$t-r$r.txt" >&2
+    [ "$ok" = 0 ] || { echo "run.sh: streams on $t failed" >&2; exit 1; }
+  done
 }
 
 # One line for the memory, soak and profile reports: which gateway build and environment ran.

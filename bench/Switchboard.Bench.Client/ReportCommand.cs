@@ -143,7 +143,7 @@ public static class ReportCommand
             + "model on that upstream, so **added** = gateway(path) − direct(upstream dialect), for the same percentile. Time to "
             + "first token = send → first content event; per-chunk relay = upstream send stamp → client arrival of each content chunk.");
         md.AppendLine();
-        md.AppendLine("| path | c=1 p50 added | c=1 p99 added | c=32 req/s switchboard / direct / nginx | c=32 p99 added | "
+        md.AppendLine("| path | c=1 p50 added | c=1 p99 added | c=32 req/s direct / nginx / switchboard | c=32 p99 added | "
             + "stream first byte added p50 | first token added p50 / p99 | chunk relay added p50 / p99 |");
         md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var path in paths)
