@@ -762,6 +762,9 @@ status=0
 [ "$PROFILE" = 1 ] && run_profile
 if [ "$SERVE" = 1 ]; then
   for t in "${TARGETS[@]}"; do echo "$t ${URL[$t]}"; done
+  for t in "${PATH_TARGETS[@]}" "${PATH_STREAM_TARGETS[@]}"; do
+    echo "path-target $t ${T_URL[$t]} stream ${T_SURL[$t]} dialect ${T_DIALECT[$t]} model ${T_MODEL[$t]}"
+  done | sort -u
   echo "key $CLIENT_KEY"
   echo "gateway pid $GATEWAY_PID, upstream pid $UPSTREAM_PID, nginx pid $NGINX_PID; up for ${SERVE_SECONDS}s (Ctrl+C stops)"
   sleep "$SERVE_SECONDS" &
