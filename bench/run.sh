@@ -56,6 +56,9 @@ else
   HOLD_CHUNKS=30 PAUSE=30 PAUSE_BETWEEN=10 MEM_ROUNDS=3
 fi
 STREAM_CHUNKS=20 STREAM_INTERVAL_MS=10
+# Warm-up streams per target before any is measured, 20 at a time: code that runs once per stream must be called some
+# dozens of times before the tiered JIT optimizes it (with 8 warm-up streams, the first rounds measured tier-0 code).
+STREAM_JIT_WARMUP=100
 CLIENT_KEY=sk-bench-client-0123456789abcdef
 MASTER_KEY=sk-bench-master-0123456789abcdef
 RESULTS=$ROOT/bench/results
@@ -419,7 +422,7 @@ run_suite() {
   log "warm-up: wrk $WARM_DURATION at 32 connections on each target, then streams"
   for t in "${TARGETS[@]}"; do
     wrk -t2 -c32 -d"$WARM_DURATION" -s "$WORK/post.lua" "${URL[$t]}" > "$WORK/warmup-$t.txt"
-    "$CLIENT" stream --url "${URL[$t]}" --key "$CLIENT_KEY" --streams 1 --warmup 3 \
+    "$CLIENT" stream --url "${URL[$t]}" --key "$CLIENT_KEY" --streams 1 --warmup "$STREAM_JIT_WARMUP" --warmup-concurrency 20 \
       --chunks "$STREAM_CHUNKS" --interval-ms 1 > /dev/null
   done
   for t in "${PATH_TARGETS[@]}"; do
@@ -427,7 +430,7 @@ run_suite() {
     wrk -t2 -c32 -d"$PATH_WARM_DURATION" -s "$WORK/post-$t.lua" "${T_URL[$t]}" > "$WORK/warmup-$t.txt"
   done
   for t in "${PATH_STREAM_TARGETS[@]}"; do
-    path_stream "$t" 1 3 "$WORK/warmup-stream-$t.txt" \
+    path_stream "$t" 1 "$STREAM_JIT_WARMUP" "$WORK/warmup-stream-$t.txt" "" --warmup-concurrency 20 \
       || { cat "$WORK/warmup-stream-$t.txt" >&2; echo "run.sh: streams on $t failed" >&2; exit 1; }
   done
   meta rss_warm "$(mib "$(rss_kb "$GATEWAY_PID")")"
@@ -467,9 +470,10 @@ run_suite() {
 }
 
 # One target's streams: the bench client in the target's dialect, on its stream URL.
-path_stream() { # tag, streams, warm-up streams, output file, [raw tag]
+path_stream() { # tag, streams, warm-up streams, output file, [raw tag], [more client options]
   local extra=()
   [ -n "${5:-}" ] && extra=(--out-dir "$RAW" --tag "$5")
+  extra+=("${@:6}")
   "$CLIENT" stream --url "${T_SURL[$1]}" --dialect "${T_DIALECT[$1]}" --model "${T_MODEL[$1]}" --key "$CLIENT_KEY" \
     --streams "$2" --warmup "$3" --chunks "$STREAM_CHUNKS" --interval-ms "$STREAM_INTERVAL_MS" "${extra[@]}" > "$4"
 }

@@ -5,7 +5,7 @@ const string Usage = """
 
       latency --url URL [--dialect openai] [--key K] [--model bench] [--concurrency 1] [--warmup 2s] [--duration 10s] [--max-requests N] [--out FILE]
           closed-loop non-streaming requests; every latency (send → last byte, µs) to FILE
-      stream  --url URL [--dialect openai] [--key K] [--model bench] [--streams 30] [--warmup 3] [--chunks 20] [--interval-ms 10] [--out-dir DIR] [--tag T]
+      stream  --url URL [--dialect openai] [--key K] [--model bench] [--streams 30] [--warmup 3] [--warmup-concurrency 1] [--chunks 20] [--interval-ms 10] [--out-dir DIR] [--tag T]
           one stream at a time: time to first byte and first token, per-chunk relay latency, inter-chunk gaps
           (DIR/{ttfb,ttft,chunk,gap}-T.txt)
       body    [--dialect openai] [--model bench] [--stream true|false]
