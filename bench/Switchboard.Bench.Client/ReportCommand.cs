@@ -29,12 +29,13 @@ public static class ReportCommand
             + string.Create(Inv, $"(worker_processes {M("nginx_workers")}), wrk {M("wrk")}. Load average (1 min) {M("load_start")} at the start, {M("load_end")} at the end ")
             + string.Create(Inv, $"(the benchmark's own threads count in it); other processes used {M("foreign_cpu")} of the machine's CPU time during the run."));
         md.AppendLine();
-        md.AppendLine("Gateway: Release build, auth ON (virtual key + master key), model `bench` → one `openai` provider (the bench upstream). "
+        var paths = PathSpec.Read(raw);
+        md.AppendLine("Gateway: Release build, auth ON (virtual key + master key), model `bench` → one `openai` provider (the bench upstream"
+            + (paths.Count > 1 ? "; the translation paths below use one `anthropic` and one `gemini` provider on it too" : "") + "). "
             + string.Create(Inv, $"Request: {M("body_bytes")} B chat request, {M("response_bytes")} B answer. ")
             + string.Create(Inv, $"Streams: {M("stream_chunks")} content chunks {M("stream_interval_ms")} ms apart."));
         if (meta.TryGetValue("gateway_env", out var env)) md.AppendLine(CultureInfo.InvariantCulture, $"Gateway environment: `{env}`.");
         md.AppendLine();
-        var paths = PathSpec.Read(raw);
         var main = paths[0];
         var latency = AppendTable(md, raw, main);
         md.AppendLine();
