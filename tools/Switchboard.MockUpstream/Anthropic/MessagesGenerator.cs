@@ -130,7 +130,7 @@ internal static class MessagesGenerator
                 segments.Add((Quarter(block.Chars) + (MediaTokens * block.Media), block.Raw, block.CacheControl));
             }
         }
-        int total = segments.Sum(s => s.Tokens);
+        int total = segments.Sum(s => s.Tokens) + Quarter(req.MidSystemChars);
         int breakpoint = req.AutoCacheControl ? segments.Count - 1 : segments.FindLastIndex(s => s.Cache);
         prefixTokens = 0;
         prefixKey = null;

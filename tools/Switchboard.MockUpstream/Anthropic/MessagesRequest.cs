@@ -85,6 +85,12 @@ internal sealed class AnthropicRequest
 
     public List<AnthropicBlock> System { get; } = [];
 
+    /// <summary>Positions in <see cref="Messages"/> after which a mid-conversation system message stood.</summary>
+    public HashSet<int> MidSystemAfter { get; } = [];
+
+    /// <summary>Characters of text in mid-conversation system messages (they count towards the prompt).</summary>
+    public int MidSystemChars { get; set; }
+
     public List<AnthropicTool> Tools { get; } = [];
 
     public ToolChoiceKind ToolChoice { get; set; } = ToolChoiceKind.Auto;
