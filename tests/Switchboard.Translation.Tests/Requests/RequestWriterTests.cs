@@ -160,13 +160,16 @@ public sealed class RequestWriterTests
     }
 
     [Fact]
-    public void File_by_url_cannot_be_sent()
+    public void File_by_url_cannot_be_sent_and_says_so_as_a_request_error()
     {
         var request = new ChatRequest
         {
             Model = "m",
             Messages = [new Message { Role = ChatRole.User, Parts = [new FilePart { Url = "https://x/doc.pdf" }] }],
         };
-        Assert.Throws<NotSupportedException>(() => Write(request));
+        var error = OpenAIChatRequestWriter.TryWrite(request, new System.Buffers.ArrayBufferWriter<byte>());
+        Assert.NotNull(error);
+        Assert.Equal("messages", error.Param);
+        Assert.Contains("document given by URL", error.Message, StringComparison.Ordinal);
     }
 }

@@ -71,7 +71,7 @@ internal static class MessagesGenerator
             blocks.Add(new OutBlock { Type = "thinking", Pieces = pieces, Signature = ThoughtSignatures.ForAnthropic(thinking) });
         }
 
-        var tools = req.Tools.Where(t => !t.Server).ToList();
+        var tools = req.Tools.Where(t => !t.Server && !t.Deferred).ToList();
         string stopReason = "end_turn";
         string? stopSequence = null;
         bool cut;
