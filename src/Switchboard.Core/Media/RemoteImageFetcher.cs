@@ -32,7 +32,6 @@ public static class RemoteImageFetcher
     })
     {
         Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-        MaxResponseContentBufferSize = MaxBytes,
     };
 
     /// <summary>The fetched image (base64 and media type), or why it could not be fetched.</summary>

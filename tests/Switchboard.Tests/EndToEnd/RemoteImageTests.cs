@@ -40,11 +40,15 @@ public sealed class RemoteImageTests(MockUpstreamFixture mock) : GatewayTestBase
         var pixel = Convert.FromBase64String(PixelBase64);
         _images.MapGet("/pixel.png", () => Results.Bytes(pixel, "image/png"));
         _images.MapGet("/page.html", () => Results.Text("<html></html>", "text/html"));
-        _images.MapGet("/huge.png", (HttpContext context) =>
+        _images.MapGet("/huge.png", async (HttpContext context) =>
         {
+            // 21 MB, chunked (no Content-Length): the gateway stops reading at its 20 MB cap.
             context.Response.ContentType = "image/png";
-            context.Response.ContentLength = 64L * 1024 * 1024;
-            return Task.CompletedTask; // announces 64 MB, sends nothing: refused from the header alone
+            var megabyte = new byte[1024 * 1024];
+            for (var i = 0; i < 21 && !context.RequestAborted.IsCancellationRequested; i++)
+            {
+                await context.Response.Body.WriteAsync(megabyte, context.RequestAborted).AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         });
         await _images.StartAsync();
         _imageHost = _images.Urls.First();
@@ -102,7 +106,8 @@ public sealed class RemoteImageTests(MockUpstreamFixture mock) : GatewayTestBase
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("invalid_request_error", body["error"]!["type"]!.GetValue<string>());
         Assert.Equal("image_fetch_failed", body["error"]!["code"]!.GetValue<string>());
-        Assert.Contains(reason, body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var message = body["error"]!["message"]!.GetValue<string>();
+        Assert.True(message.Contains(reason, StringComparison.Ordinal), message);
         Assert.Empty(await Mock.RequestsAsync());
     }
 
@@ -157,9 +162,9 @@ public sealed class RemoteImageTests(MockUpstreamFixture mock) : GatewayTestBase
     private async Task<(HttpStatusCode, JsonNode)> MessagesAsync(string model, string imageUrl)
     {
         using var http = AnthropicHttp();
-        var json = $$"""
-            {"model":"{{model}}","max_tokens":100,"messages":[{"role":"user","content":[
-              {"type":"image","source":{"type":"url","url":"{{imageUrl}}"}},{"type":"text","text":"what is it"}]}]}
+        var json = $$$"""
+            {"model":"{{{model}}}","max_tokens":100,"messages":[{"role":"user","content":[
+              {"type":"image","source":{"type":"url","url":"{{{imageUrl}}}"}},{"type":"text","text":"what is it"}]}]}
             """;
         var response = await http.PostAsync("/v1/messages", Json(json));
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
