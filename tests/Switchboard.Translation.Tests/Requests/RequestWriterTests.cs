@@ -86,13 +86,20 @@ public sealed class RequestWriterTests
               ],
               "stream": true,
               "max_completion_tokens": 1024,
-              "top_k": 5,
               "stop": ["\n\nHuman:"],
               "tools": [{ "type": "function", "function": { "name": "get_weather", "description": "Weather.", "parameters": { "type": "object" } } }],
               "tool_choice": "required",
               "reasoning_effort": "high"
             }
             """, Write(request, "claude-sonnet-4-6"));
+    }
+
+    [Fact]
+    public void Top_k_goes_to_OpenAI_compatible_servers_only_from_OpenAI_clients()
+    {
+        var request = new ChatRequest { Model = "m", TopK = 5, Messages = [Message.FromText(ChatRole.User, "hi")] };
+        Assert.Contains("\"top_k\":5", Write(request), StringComparison.Ordinal);
+        Assert.DoesNotContain("top_k", Write(request with { SourceDialect = Foreign }), StringComparison.Ordinal);
     }
 
     [Fact]

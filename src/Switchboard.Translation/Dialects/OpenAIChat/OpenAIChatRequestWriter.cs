@@ -73,7 +73,10 @@ public static class OpenAIChatRequestWriter
         }
         WriteOptional(writer, "temperature"u8, request.Temperature);
         WriteOptional(writer, "top_p"u8, request.TopP);
-        if (request.TopK is { } topK)
+        // OpenAI itself refuses top_k ("Unrecognized request argument"); only a client speaking OpenAI's dialect, which
+        // chose an OpenAI-compatible server that takes it (vLLM, Ollama ...), gets it sent on. From Anthropic or Gemini
+        // clients it is dropped.
+        if (request.TopK is { } topK && own)
         {
             writer.WriteNumber("top_k"u8, topK);
         }
