@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Drives the gateway with the real JavaScript OpenAI clients (openai, Vercel AI SDK, LangChain).
+# Drives the gateway with the real JavaScript OpenAI clients (openai, Vercel AI SDK, LangChain) and Claude Code.
 #
 # Needs the Release build: $ARTIFACTS/bin/Switchboard/release/Switchboard.dll and
 # $ARTIFACTS/bin/Switchboard.MockUpstream/release/Switchboard.MockUpstream.dll, where ARTIFACTS defaults to
@@ -71,7 +71,8 @@ mock="http://127.0.0.1:$mock_port"
 
 # Models: chat (normal), other (alice only: bob's key may not use it), cut (a stream the upstream ends after
 # 3 events, without finish or [DONE]), broken (a stream whose connection the upstream aborts after 3 events),
-# limited (always 429 with Retry-After: 3), embed (embeddings).
+# limited (always 429 with Retry-After: 3), embed (embeddings); cc-anthropic, cc-openai, cc-gemini (Claude Code's
+# models, one per upstream type).
 cat > "$work/switchboard.yaml" <<EOF
 master_key: $master_key
 providers:
@@ -79,6 +80,8 @@ providers:
   cut:     { type: openai, base_url: "$mock/_knobs/truncate_after=3/v1", api_key: "$provider_key" }
   broken:  { type: openai, base_url: "$mock/_knobs/reset_after=3/v1", api_key: "$provider_key" }
   limited: { type: openai, base_url: "$mock/_knobs/status=429;retry_after=3/v1", api_key: "$provider_key" }
+  claude:  { type: anthropic, base_url: "$mock", api_key: "$provider_key" }
+  gemini:  { type: gemini, base_url: "$mock", api_key: "$provider_key" }
 models:
   chat:
     - { provider: mock, model: gpt-4o-mini, input_per_mtok: 0.15, output_per_mtok: 0.6 }
@@ -92,6 +95,12 @@ models:
     - { provider: limited, model: gpt-4o-mini }
   embed:
     - { provider: mock, model: text-embedding-3-small }
+  cc-anthropic:
+    - { provider: claude, model: claude-sonnet-4-5 }
+  cc-openai:
+    - { provider: mock, model: gpt-4o-mini }
+  cc-gemini:
+    - { provider: gemini, model: gemini-2.5-flash }
 keys:
   - { key: $alice_key, name: alice }
   - { key: $bob_key, name: bob, models: [chat, cut, broken, limited, embed] }
@@ -111,7 +120,7 @@ status=0
   cd "$here"
   GATEWAY_URL="http://127.0.0.1:$gateway_port" MOCK_URL="$mock" \
   SB_MASTER_KEY="$master_key" SB_ALICE_KEY="$alice_key" SB_BOB_KEY="$bob_key" \
-    node --test --test-timeout=30000 --test-concurrency=1 \
+    node --test --test-timeout=150000 --test-concurrency=1 \
       --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=tap --test-reporter-destination="$work/results.tap" \
       ./*.test.mjs

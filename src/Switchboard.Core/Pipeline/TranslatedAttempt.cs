@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Switchboard.Dialects;
 using Switchboard.Errors;
 using Switchboard.Http;
+using Switchboard.Media;
 using Switchboard.Providers;
 using Switchboard.Routing;
 using Switchboard.Streaming;
@@ -21,6 +22,16 @@ public static class TranslatedAttempt
         IUpstreamProtocol protocol, ChatRequest request, PooledBuffer upstreamBody)
     {
         var provider = deployment.Provider;
+        if (protocol.Wire == Wires.Gemini && ImageInliner.HasRemoteImages(request))
+        {
+            // Gemini fetches no http(s) URLs (fileData takes only its own File API URIs): the gateway fetches them.
+            var (inlined, fetchError) = await ImageInliner.InlineAsync(request, context.RequestAborted);
+            if (inlined is null)
+            {
+                return AttemptOutcome.Failed(fetchError! with { Provider = provider.Name });
+            }
+            request = inlined;
+        }
         upstreamBody.Clear();
         if (protocol.WriteChatBody(request, deployment.UpstreamModel, upstreamBody) is { } unsupported)
         {

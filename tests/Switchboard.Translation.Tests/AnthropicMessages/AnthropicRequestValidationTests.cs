@@ -42,7 +42,7 @@ public sealed class AnthropicRequestValidationTests
     [Theory]
     [InlineData("\"hi\"", "messages[0]", "must be an object")]
     [InlineData("""{"content":"x"}""", "messages[0].role", "is required")]
-    [InlineData("""{"role":"system","content":"x"}""", "messages[0].role", "use the top-level system parameter")]
+    [InlineData("""{"role":"system","content":[{"type":"tool_use","id":"t","name":"f","input":{}}]}""", "messages[0].content[0].type", "'tool_use' is not allowed in system messages")]
     [InlineData("""{"role":"robot","content":"x"}""", "messages[0].role", "'robot' is not a valid role")]
     [InlineData("""{"role":"user"}""", "messages[0].content", "is required")]
     [InlineData("""{"role":"user","content":5}""", "messages[0].content", "must be a string or an array of content blocks")]

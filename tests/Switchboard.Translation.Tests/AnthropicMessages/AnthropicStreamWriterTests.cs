@@ -60,14 +60,16 @@ public sealed class AnthropicStreamWriterTests
         var message = AnthropicAccumulation.Of(frames);
         var blocks = message.Blocks.ToList();
 
-        Assert.Equal(["thinking", "text", "tool_use", "tool_use"], blocks.Select(b => (string)b["type"]!));
+        // The first call's own (Gemini) signature rides in a thinking block just before its tool_use.
+        Assert.Equal(["thinking", "text", "thinking", "tool_use", "tool_use"], blocks.Select(b => (string)b["type"]!));
         Assert.Equal("The user wants the weather in Oslo.", (string)blocks[0]["thinking"]!);
         Assert.Equal("sig-abc", (string)blocks[0]["signature"]!);
         Assert.Equal("Let me check.", (string)blocks[1]["text"]!);
-        Assert.Equal(("call_x", "get_weather"), ((string)blocks[2]["id"]!, (string)blocks[2]["name"]!));
-        JsonSemantic.Equal("""{"city":"Oslo"}""", message.InputOf(2)!);
-        Assert.Equal(("call_y", "get_time"), ((string)blocks[3]["id"]!, (string)blocks[3]["name"]!));
-        JsonSemantic.Equal("{}", message.InputOf(3)!);
+        Assert.Equal(("", "gsig-1"), ((string)blocks[2]["thinking"]!, (string)blocks[2]["signature"]!));
+        Assert.Equal(("call_x", "get_weather"), ((string)blocks[3]["id"]!, (string)blocks[3]["name"]!));
+        JsonSemantic.Equal("""{"city":"Oslo"}""", message.InputOf(3)!);
+        Assert.Equal(("call_y", "get_time"), ((string)blocks[4]["id"]!, (string)blocks[4]["name"]!));
+        JsonSemantic.Equal("{}", message.InputOf(4)!);
         Assert.Equal("tool_use", message.StopReason);
         // OpenAI's 300 prompt tokens include 256 cached: Anthropic reports them apart.
         Assert.Equal((44, 256, 90), ((int)message.Usage["input_tokens"]!, (int)message.Usage["cache_read_input_tokens"]!, (int)message.Usage["output_tokens"]!));

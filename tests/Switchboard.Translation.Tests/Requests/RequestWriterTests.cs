@@ -86,13 +86,20 @@ public sealed class RequestWriterTests
               ],
               "stream": true,
               "max_completion_tokens": 1024,
-              "top_k": 5,
               "stop": ["\n\nHuman:"],
               "tools": [{ "type": "function", "function": { "name": "get_weather", "description": "Weather.", "parameters": { "type": "object" } } }],
               "tool_choice": "required",
               "reasoning_effort": "high"
             }
             """, Write(request, "claude-sonnet-4-6"));
+    }
+
+    [Fact]
+    public void Top_k_goes_to_OpenAI_compatible_servers_only_from_OpenAI_clients()
+    {
+        var request = new ChatRequest { Model = "m", TopK = 5, Messages = [Message.FromText(ChatRole.User, "hi")] };
+        Assert.Contains("\"top_k\":5", Write(request), StringComparison.Ordinal);
+        Assert.DoesNotContain("top_k", Write(request with { SourceDialect = Foreign }), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -160,13 +167,16 @@ public sealed class RequestWriterTests
     }
 
     [Fact]
-    public void File_by_url_cannot_be_sent()
+    public void File_by_url_cannot_be_sent_and_says_so_as_a_request_error()
     {
         var request = new ChatRequest
         {
             Model = "m",
             Messages = [new Message { Role = ChatRole.User, Parts = [new FilePart { Url = "https://x/doc.pdf" }] }],
         };
-        Assert.Throws<NotSupportedException>(() => Write(request));
+        var error = OpenAIChatRequestWriter.TryWrite(request, new System.Buffers.ArrayBufferWriter<byte>());
+        Assert.NotNull(error);
+        Assert.Equal("messages", error.Param);
+        Assert.Contains("document given by URL", error.Message, StringComparison.Ordinal);
     }
 }

@@ -7,6 +7,7 @@ internal static class AnthropicModels
     [
         ("claude-opus-4-1", 32_000),
         ("claude-opus-4-5", 64_000),
+        ("claude-opus-4-8", 128_000),
         ("claude-sonnet-4-5", 64_000),
         ("claude-sonnet-4-6", 64_000),
         ("claude-haiku-4-5", 64_000),
@@ -30,6 +31,10 @@ internal static class AnthropicModels
             ? 128_000
             : null;
     }
+
+    /// <summary>Whether the model takes mid-conversation <c>role: system</c> messages (Claude Opus 4.8 and later).</summary>
+    public static bool HasMidConversationSystem(string model) =>
+        model.StartsWith("claude-opus-4-8", StringComparison.Ordinal) || model.StartsWith(ModelCatalog.MockPrefix, StringComparison.Ordinal);
 
     private static bool IsDate(ReadOnlySpan<char> s) => s.Length == 8 && !s.ContainsAnyExceptInRange('0', '9');
 }

@@ -37,6 +37,54 @@ internal static partial class ContentValidator
     [GeneratedRegex("^[a-zA-Z0-9_-]+$")]
     private static partial Regex IdPattern();
 
+    /// <summary>
+    /// A mid-conversation <c>role: system</c> message: accepted by the models that have them (Claude Opus 4.8 and later;
+    /// here <c>claude-opus-4-8</c> and <c>mock-*</c>) right after a user turn, with text content; refused by older
+    /// models as before. Its text counts towards the prompt but it takes no part in alternation.
+    /// </summary>
+    private static ApiError? CheckMidConversationSystem(JsonElement message, string at, int index, AnthropicRequest req)
+    {
+        if (!AnthropicModels.HasMidConversationSystem(req.Model))
+        {
+            return AnthropicErrors.Invalid(
+                "messages: Unexpected role \"system\". The Messages API accepts a top-level `system` parameter, not \"system\" as an input message role.");
+        }
+        if (index == 0 || req.Messages.Count == 0 || req.Messages[^1].Role != "user" || req.MidSystemAfter.Contains(req.Messages.Count))
+        {
+            return AnthropicErrors.Invalid($"{at}: a \"system\" message must directly follow a \"user\" message");
+        }
+        if (!JsonShape.TryGetNonNull(message, "content", out var content))
+        {
+            return Pyd.Required(at + ".content");
+        }
+        if (Pyd.Keys(message, at, MessageKeys) is { } ke)
+        {
+            return ke;
+        }
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            req.MidSystemChars += content.GetString()!.Length;
+        }
+        else if (content.ValueKind == JsonValueKind.Array)
+        {
+            int j = 0;
+            foreach (var block in content.EnumerateArray())
+            {
+                if (CheckText(block, $"{at}.content.{j++}", out var text) is { } te)
+                {
+                    return te;
+                }
+                req.MidSystemChars += text!.Chars;
+            }
+        }
+        else
+        {
+            return Pyd.Should(at + ".content", "a valid list");
+        }
+        req.MidSystemAfter.Add(req.Messages.Count);
+        return null;
+    }
+
     public static ApiError? CheckMessages(JsonElement messages, AnthropicRequest req)
     {
         int i = 0;
@@ -54,8 +102,11 @@ internal static partial class ContentValidator
             string? role = roleEl.ValueKind == JsonValueKind.String ? roleEl.GetString() : null;
             if (role == "system")
             {
-                return AnthropicErrors.Invalid(
-                    "messages: Unexpected role \"system\". The Messages API accepts a top-level `system` parameter, not \"system\" as an input message role.");
+                if (CheckMidConversationSystem(message, at, i - 1, req) is { } se)
+                {
+                    return se;
+                }
+                continue;
             }
             if (role is null || Array.IndexOf(Roles, role) < 0)
             {

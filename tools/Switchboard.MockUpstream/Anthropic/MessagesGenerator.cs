@@ -71,7 +71,7 @@ internal static class MessagesGenerator
             blocks.Add(new OutBlock { Type = "thinking", Pieces = pieces, Signature = ThoughtSignatures.ForAnthropic(thinking) });
         }
 
-        var tools = req.Tools.Where(t => !t.Server).ToList();
+        var tools = req.Tools.Where(t => !t.Server && !t.Deferred).ToList();
         string stopReason = "end_turn";
         string? stopSequence = null;
         bool cut;
@@ -130,7 +130,7 @@ internal static class MessagesGenerator
                 segments.Add((Quarter(block.Chars) + (MediaTokens * block.Media), block.Raw, block.CacheControl));
             }
         }
-        int total = segments.Sum(s => s.Tokens);
+        int total = segments.Sum(s => s.Tokens) + Quarter(req.MidSystemChars);
         int breakpoint = req.AutoCacheControl ? segments.Count - 1 : segments.FindLastIndex(s => s.Cache);
         prefixTokens = 0;
         prefixKey = null;

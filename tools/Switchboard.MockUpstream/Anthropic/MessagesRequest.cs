@@ -63,6 +63,9 @@ internal sealed class AnthropicTool
     /// <summary>Server tools (web_search_…, bash_…) carry a versioned <c>type</c>; the mock never calls them.</summary>
     public bool Server { get; init; }
 
+    /// <summary><c>defer_loading: true</c>: the model does not see the tool until a tool search loads it, so the mock never calls it.</summary>
+    public bool Deferred { get; init; }
+
     public JsonElement? InputSchema { get; init; }
 
     public int Chars { get; init; }
@@ -84,6 +87,12 @@ internal sealed class AnthropicRequest
     public List<AnthropicMessage> Messages { get; } = [];
 
     public List<AnthropicBlock> System { get; } = [];
+
+    /// <summary>Positions in <see cref="Messages"/> after which a mid-conversation system message stood.</summary>
+    public HashSet<int> MidSystemAfter { get; } = [];
+
+    /// <summary>Characters of text in mid-conversation system messages (they count towards the prompt).</summary>
+    public int MidSystemChars { get; set; }
 
     public List<AnthropicTool> Tools { get; } = [];
 

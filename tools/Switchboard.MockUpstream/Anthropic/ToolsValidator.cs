@@ -121,6 +121,7 @@ internal static partial class ToolsValidator
             Chars = name.Length + description.Length + schema.GetRawText().Length,
             CacheControl = HasCacheControl(tool),
             Raw = tool.GetRawText(),
+            Deferred = tool.TryGetProperty("defer_loading", out var deferred) && deferred.ValueKind == JsonValueKind.True,
         };
         return null;
     }

@@ -26,8 +26,7 @@ public abstract class OpenAIWireProtocol : IUpstreamProtocol, IUpstreamTarget
     {
         // Always ask for the usage chunk: the gateway must know what a stream cost; the client writer drops it if unasked.
         var upstream = request.IsStreaming ? request with { IncludeUsage = true } : request;
-        OpenAIChatRequestWriter.Write(upstream, body, upstreamModel);
-        return null;
+        return OpenAIChatRequestWriter.TryWrite(upstream, body, upstreamModel);
     }
 
     public ReadResult<ChatResponse> ReadChatResponse(ReadOnlySpan<byte> json, ChatRequest request) => OpenAIChatResponseReader.Read(json);

@@ -4,7 +4,7 @@ using static Switchboard.Translation.Json.WireReading;
 
 namespace Switchboard.Translation.Dialects.AnthropicMessages;
 
-/// <summary>Reads one <c>messages[i]</c> object: <c>role</c> (<c>user</c> or <c>assistant</c>) and
+/// <summary>Reads one <c>messages[i]</c> object: <c>role</c> (<c>user</c>, <c>assistant</c> or a mid-conversation <c>system</c>) and
 /// <c>content</c>, checking that each block belongs on that side of the conversation.</summary>
 internal static class AnthropicMessageReader
 {
@@ -43,14 +43,24 @@ internal static class AnthropicMessageReader
             "user" => ChatRole.User,
             "assistant" => ChatRole.Assistant,
             null => throw Missing($"{path}.role"),
-            "system" => throw Fail($"{path}.role", "'system' is not a valid role; use the top-level system parameter"),
-            _ => throw Fail($"{path}.role", $"'{role}' is not a valid role; expected 'user' or 'assistant'"),
+            // Mid-conversation system messages (Claude Opus 4.8 and later; Claude Code sends them to models it does not
+            // know): kept in place, text only. Anthropic writers send them on where the client put them; other
+            // dialects treat them like any system message.
+            "system" => ChatRole.System,
+            _ => throw Fail($"{path}.role", $"'{role}' is not a valid role; expected 'user', 'assistant' or 'system'"),
         };
         if (content is null)
         {
             throw Missing($"{path}.content");
         }
-        CheckPlacement(content, path, chatRole);
+        if (chatRole == ChatRole.System)
+        {
+            CheckSystemContent(content, path);
+        }
+        else
+        {
+            CheckPlacement(content, path, chatRole);
+        }
         return new Message
         {
             Role = chatRole,
@@ -58,6 +68,18 @@ internal static class AnthropicMessageReader
             Form = form,
             Extensions = extensions is null ? [] : [.. extensions],
         };
+    }
+
+    /// <summary>A mid-conversation system message carries text (and the beta's tool changes, kept as provider blocks).</summary>
+    private static void CheckSystemContent(List<ContentPart> content, string path)
+    {
+        for (var i = 0; i < content.Count; i++)
+        {
+            if (content[i] is not (TextPart or ProviderPart))
+            {
+                throw Fail($"{path}.content[{i}].type", $"'{AnthropicBlockReader.TypeName(content[i])}' is not allowed in system messages; only text blocks are");
+            }
+        }
     }
 
     /// <summary>Tool calls and thinking are the assistant's; tool results the user's.</summary>

@@ -8,7 +8,8 @@ namespace Switchboard.Translation.Dialects.AnthropicMessages;
 
 /// <summary>
 /// Writes <c>system</c> and <c>messages</c>. An Anthropic request read by
-/// <see cref="AnthropicMessagesRequestReader"/> goes back message for message. A request from another
+/// <see cref="AnthropicMessagesRequestReader"/> goes back message for message (mid-conversation <c>system</c>
+/// messages in place). A request from another
 /// dialect is reshaped the way the Messages API wants it: system and developer messages (wherever they
 /// are) hoisted into <c>system</c>; tool messages turned into <c>tool_result</c> blocks of a user turn;
 /// consecutive turns of the same role merged, with a user turn's tool results ahead of its other blocks;
@@ -23,7 +24,10 @@ internal static class AnthropicMessageWriter
         var parts = new List<(ContentPart Part, int Message, int Index)>();
         var systemMessages = 0;
         var form = ContentForm.Auto;
-        for (var m = 0; m < messages.Length; m++)
+        // An Anthropic request keeps its mid-conversation system messages in place: only the leading ones (the
+        // top-level system as read) go into `system`.
+        var end = context.Own ? LeadingSystemCount(messages) : messages.Length;
+        for (var m = 0; m < end; m++)
         {
             var message = messages[m];
             if (message.Role is not (ChatRole.System or ChatRole.Developer))
@@ -88,16 +92,17 @@ internal static class AnthropicMessageWriter
 
     private static void WriteOwn(Utf8JsonWriter writer, ImmutableArray<Message> messages, BlockContext context)
     {
-        for (var m = 0; m < messages.Length; m++)
+        for (var m = LeadingSystemCount(messages); m < messages.Length; m++)
         {
             var message = messages[m];
-            if (message.Role is ChatRole.System or ChatRole.Developer)
-            {
-                continue;
-            }
             context.MessageIndex = m;
             writer.WriteStartObject();
-            writer.WriteString("role"u8, message.Role == ChatRole.Assistant ? "assistant"u8 : "user"u8);
+            writer.WriteString("role"u8, message.Role switch
+            {
+                ChatRole.Assistant => "assistant"u8,
+                ChatRole.System or ChatRole.Developer => "system"u8,
+                _ => "user"u8,
+            });
             writer.WritePropertyName("content"u8);
             if (message.Form == ContentForm.Text && message.Parts.Length == 1 && IsPlain(message.Parts[0]))
             {
@@ -227,6 +232,17 @@ internal static class AnthropicMessageWriter
                 return;
             }
         }
+    }
+
+    /// <summary>How many system or developer messages open the conversation.</summary>
+    private static int LeadingSystemCount(ImmutableArray<Message> messages)
+    {
+        var count = 0;
+        while (count < messages.Length && messages[count].Role is ChatRole.System or ChatRole.Developer)
+        {
+            count++;
+        }
+        return count;
     }
 
     private static bool IsPlain(ContentPart part) =>

@@ -118,14 +118,21 @@ public static class AnthropicMessagesResponseWriter
                 case ToolResultPart or AudioPart:
                 case ProviderPart provider when provider.Dialect != AnthropicMessagesDialect.Name:
                     break;
+                case ThinkingPart { Text.Length: 0 } when p > 0 && !HasToolCallFrom(message, p):
+                    // A bare signature after the answer (Gemini signs the turn's last text part): a thinking block
+                    // there would hide the answer from clients that read the last block, and Gemini does not
+                    // require a text part's signature back. Ahead of a tool call it is kept.
+                    break;
                 case ThinkingPart thinking:
-                    writer.WriteStartObject();
-                    writer.WriteString("type"u8, "thinking"u8);
-                    writer.WriteString("thinking"u8, thinking.Text);
-                    writer.WriteString("signature"u8, thinking.Signature ?? "");
-                    writer.WriteEndObject();
+                    WriteThinking(writer, thinking.Text, thinking.Signature);
                     break;
                 case ToolCallPart call:
+                    if (call.Signature is { Length: > 0 } signature && !(p > 0 && message.Parts[p - 1] is ThinkingPart { Text.Length: 0 }))
+                    {
+                        // Gemini signs the function call itself: an Anthropic client carries it as the thinking
+                        // block before the tool_use, which the Gemini writer puts back on the call.
+                        WriteThinking(writer, "", signature);
+                    }
                     WriteToolUse(writer, call, own);
                     break;
                 case var part:
@@ -133,6 +140,27 @@ public static class AnthropicMessagesResponseWriter
                     break;
             }
         }
+    }
+
+    private static void WriteThinking(Utf8JsonWriter writer, string text, string? signature)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "thinking"u8);
+        writer.WriteString("thinking"u8, text);
+        writer.WriteString("signature"u8, signature ?? "");
+        writer.WriteEndObject();
+    }
+
+    private static bool HasToolCallFrom(Message message, int start)
+    {
+        for (var i = start; i < message.Parts.Length; i++)
+        {
+            if (message.Parts[i] is ToolCallPart)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void WriteToolUse(Utf8JsonWriter writer, ToolCallPart call, bool own)

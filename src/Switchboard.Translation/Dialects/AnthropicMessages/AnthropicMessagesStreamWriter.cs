@@ -35,6 +35,7 @@ public sealed partial class AnthropicMessagesStreamWriter : IDisposable
     private int _nextBlock;
     private int _openBlock = -1;
     private OpenKind _openKind;
+    private string? _heldSignature;
     private FinishReason? _finish;
     private Usage? _usage;
 
@@ -158,10 +159,17 @@ public sealed partial class AnthropicMessagesStreamWriter : IDisposable
                 Open(OpenKind.Thinking, output);
                 WriteDelta("thinking_delta"u8, "thinking"u8, thinking.Text, _openBlock, output);
                 break;
-            case SignatureDeltaEvent signature:
+            case SignatureDeltaEvent signature when _openKind == OpenKind.Thinking || _nextBlock == 0:
                 Open(OpenKind.Thinking, output);
                 WriteDelta("signature_delta"u8, "signature"u8, signature.Signature, _openBlock, output);
                 CloseBlock(output);
+                break;
+            case SignatureDeltaEvent signature:
+                // A signature with no thinking of its own after other blocks (Gemini signs the turn's last text part):
+                // held, and written as a thinking block only ahead of a tool call. A thinking block after the final
+                // text would hide the answer from clients that read the last block (Claude Code's -p result), and
+                // Gemini does not require a text part's signature back.
+                _heldSignature = signature.Signature;
                 break;
             case RedactedThinkingEvent redacted:
                 EnsureStarted(output);
@@ -171,6 +179,13 @@ public sealed partial class AnthropicMessagesStreamWriter : IDisposable
             case ToolCallStartEvent call:
                 EnsureStarted(output);
                 CloseBlock(output);
+                if ((call.Signature ?? _heldSignature) is { Length: > 0 } callSignature)
+                {
+                    // Gemini signs the function call itself; an Anthropic client carries that as the thinking block
+                    // before its tool_use, which the Gemini writer puts back on the call in the next turn.
+                    WriteSignatureBlock(callSignature, output);
+                }
+                _heldSignature = null;
                 _tools.Add((call.ToolIndex, _nextBlock));
                 _openBlock = _nextBlock++;
                 _openKind = OpenKind.Tool;
@@ -202,6 +217,15 @@ public sealed partial class AnthropicMessagesStreamWriter : IDisposable
         _openBlock = _nextBlock++;
         _openKind = kind;
         WriteBlockStart(kind, _openBlock, output);
+    }
+
+    private void WriteSignatureBlock(string signature, IBufferWriter<byte> output)
+    {
+        _openBlock = _nextBlock++;
+        _openKind = OpenKind.Thinking;
+        WriteBlockStart(OpenKind.Thinking, _openBlock, output);
+        WriteDelta("signature_delta"u8, "signature"u8, signature, _openBlock, output);
+        CloseBlock(output);
     }
 
     private void CloseBlock(IBufferWriter<byte> output)

@@ -125,9 +125,10 @@ internal static class GeminiContentWriter
                         break;
                     case ThinkingPart thinking when thinking.Text.Length > 0:
                         Begin("model");
-                        GeminiPartWriter.WriteText(writer, thinking.Text, thought: true, thinking.Signature);
+                        // An empty signature (an Anthropic client's thinking block that had none) is no signature.
+                        GeminiPartWriter.WriteText(writer, thinking.Text, thought: true, thinking.Signature is { Length: > 0 } ? thinking.Signature : null);
                         break;
-                    case ThinkingPart { Signature: { } signature }:
+                    case ThinkingPart { Signature: { Length: > 0 } signature }:
                         Begin("model");
                         FlushPending();
                         _pendingSignature = signature;

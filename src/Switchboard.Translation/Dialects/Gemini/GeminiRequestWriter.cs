@@ -44,7 +44,7 @@ public static class GeminiRequestWriter
         using var writer = new Utf8JsonWriter(output, WireWriting.WriterOptions);
         try
         {
-            Write(request, writer, options ?? GeminiWriteOptions.Default);
+            Write(DeferredTools.WithoutUncalled(request), writer, options ?? GeminiWriteOptions.Default);
             writer.Flush();
             return null;
         }

@@ -139,7 +139,8 @@ internal static class OpenAIChatContentWriter
         if (file.FileId is null && file.Data is null)
         {
             // Chat Completions has no way to point at a document by URL.
-            throw new NotSupportedException("OpenAI Chat Completions cannot take a file by URL; send it inline or as a file id.");
+            // A request error, not a gateway fault: the client hears it as a 400 in its own dialect.
+            throw WireReading.Fail("messages", "a document given by URL cannot be sent to an OpenAI Chat Completions upstream; send it inline (base64) or as a file id");
         }
         writer.WriteStartObject();
         writer.WriteString("type"u8, "file"u8);

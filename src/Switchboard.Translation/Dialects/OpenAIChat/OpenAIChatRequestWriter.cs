@@ -24,6 +24,21 @@ public static class OpenAIChatRequestWriter
         writer.Flush();
     }
 
+    /// <summary>Writes the body; returns what the request holds that Chat Completions cannot express (nothing
+    /// useful is left in <paramref name="output"/> then), or null.</summary>
+    public static ValidationError? TryWrite(ChatRequest request, IBufferWriter<byte> output, string? upstreamModel = null)
+    {
+        try
+        {
+            Write(request, output, upstreamModel);
+            return null;
+        }
+        catch (WireFormatException e)
+        {
+            return e.Error;
+        }
+    }
+
     /// <summary>Writes the body as a new byte array.</summary>
     public static byte[] WriteToUtf8Bytes(ChatRequest request, string? upstreamModel = null)
     {
@@ -39,6 +54,7 @@ public static class OpenAIChatRequestWriter
         ArgumentNullException.ThrowIfNull(writer);
         var own = OpenAIChatDialect.Owns(request.SourceDialect);
         var hints = own ? request.Hints : DialectHints.None;
+        request = DeferredTools.WithoutUncalled(request);
 
         writer.WriteStartObject();
         writer.WriteString("model"u8, upstreamModel ?? request.Model);
@@ -57,7 +73,10 @@ public static class OpenAIChatRequestWriter
         }
         WriteOptional(writer, "temperature"u8, request.Temperature);
         WriteOptional(writer, "top_p"u8, request.TopP);
-        if (request.TopK is { } topK)
+        // OpenAI itself refuses top_k ("Unrecognized request argument"); only a client speaking OpenAI's dialect, which
+        // chose an OpenAI-compatible server that takes it (vLLM, Ollama ...), gets it sent on. From Anthropic or Gemini
+        // clients it is dropped.
+        if (request.TopK is { } topK && own)
         {
             writer.WriteNumber("top_k"u8, topK);
         }
