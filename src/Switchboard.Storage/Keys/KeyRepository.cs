@@ -274,7 +274,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
 
     private static DbCommand Bind(DbCommand command, KeyRecord k) => command
         .With("@id", k.Id).With("@name", k.Name).With("@hash", k.SecretHash).With("@prefix", k.SecretPrefix).With("@team", k.Team)
-        .With("@models", k.Models is { } models ? string.Join('\n', models) : null)
+        .With("@models", k.Models is { } models ? string.Join('\n', models.AsEnumerable()) : null)
         .With("@rpm", k.Rpm).With("@tpm", k.Tpm).With("@par", k.MaxParallel).With("@budget", Money.ToNano(k.BudgetUsd))
         .With("@period", k.BudgetPeriod).With("@exp", DbValues.Ms(k.ExpiresAt)).With("@rev", DbValues.Ms(k.RevokedAt))
         .With("@created", k.CreatedAt.ToUnixTimeMilliseconds()).With("@updated", k.UpdatedAt.ToUnixTimeMilliseconds()).With("@source", k.Source);

@@ -73,7 +73,8 @@ public sealed class UsageQueries(SwitchboardDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = SwitchboardDatabase.Command(connection, "");
         command.CommandText = $"SELECT {expression}, {label}, {Sums} FROM usage_ledger" + Where(command, filter) +
-            $" GROUP BY {expression} ORDER BY {expression}";
+            // Rows without a key/team/provider form one group, listed first on both engines (their NULL orders differ).
+            $" GROUP BY {expression} ORDER BY CASE WHEN {expression} IS NULL THEN 0 ELSE 1 END, {expression}";
         await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var groups = new List<UsageGroup>();
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
