@@ -41,6 +41,7 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
     private long _loadedSequence = -1;
     private volatile bool _databaseHealthy;
     private volatile bool _configSynced;
+    private bool _reportedDown;
 
     public KeyDirectory(KeyRepository repository, GatewayConfig config, TimeProvider time, ILogger<KeyDirectory> logger)
     {
@@ -124,6 +125,7 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
             await RefreshAsync(cancellationToken).ConfigureAwait(false);
             if (!_databaseHealthy) LogDatabaseReachable(_logger, _repository.Database.Location.Display);
             _databaseHealthy = true;
+            _reportedDown = false;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -162,8 +164,10 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
 
     private void MarkUnhealthy(Exception e)
     {
-        if (_databaseHealthy || !_configSynced)
+        // Once per outage, not on every retry.
+        if (!_reportedDown)
         {
+            _reportedDown = true;
             // The exception's message names host and port at most; connection strings (with passwords) are never in it.
             LogDatabaseUnreachable(_logger, _repository.Database.Location.Display, e.GetType().Name, e.Message);
         }
