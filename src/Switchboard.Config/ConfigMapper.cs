@@ -10,7 +10,10 @@ namespace Switchboard.Config;
 internal static class ConfigMapper
 {
     private static readonly string[] TopLevelKeys =
-        ["master_key", "database", "server", "providers", "models", "fallbacks", "keys"];
+    [
+        "master_key", "database", "server", "providers", "models", "fallbacks", "keys",
+        .. RoutingMapper.TopLevelKeys,
+    ];
 
     private static readonly string[] ServerKeys = ["host", "port"];
 
@@ -36,6 +39,7 @@ internal static class ConfigMapper
             Fallbacks = ModelMapper.ReadFallbacks(fields.Get("fallbacks"), reader, references),
             Keys = KeyMapper.Read(fields.Get("keys"), reader, references),
         };
+        config = RoutingMapper.Read(fields, reader, references, config);
         ConfigValidator.Validate(references, reader);
         return config;
     }

@@ -27,6 +27,7 @@ public static class GatewayEndpoints
         app.MapGet("/health/live", () => TypedResults.Json(new HealthStatus("ok"), GatewayJsonContext.Default.HealthStatus));
         app.MapGet("/health/ready", () => TypedResults.Json(new HealthStatus("ready"), GatewayJsonContext.Default.HealthStatus));
         app.MapGet("/admin/logs", AdminLogs);
+        app.MapRoutingAdminEndpoints();
 
         // Anything else answers like the OpenAI API does, in its error shape, never an empty 404.
         app.MapFallback(context =>
@@ -50,7 +51,7 @@ public static class GatewayEndpoints
         var models = new List<ModelObject>(runtime.OrderedModels.Length);
         foreach (var model in runtime.OrderedModels)
         {
-            if (identity.MayUse(model.Name)) models.Add(new ModelObject(model.Name, "model", ModelCreated, model.OwnedBy));
+            if (!model.Hidden && identity.MayUse(model.Name)) models.Add(new ModelObject(model.Name, "model", ModelCreated, model.OwnedBy));
         }
         await context.Response.WriteAsJsonAsync(new ModelList("list", models), GatewayJsonContext.Default.ModelList);
     }
@@ -64,12 +65,12 @@ public static class GatewayEndpoints
             await ErrorResponses.WriteOpenAIAsync(context.Response, error!);
             return;
         }
-        if (!runtime.Models.TryGetValue(id, out var model) || !identity.MayUse(id))
+        if (!identity.MayUse(id) || !runtime.TryResolveModel(identity, id, out var model))
         {
             await ErrorResponses.WriteOpenAIAsync(context.Response, GatewayError.ModelNotFound(id));
             return;
         }
-        await context.Response.WriteAsJsonAsync(new ModelObject(model.Name, "model", ModelCreated, model.OwnedBy), GatewayJsonContext.Default.ModelObject);
+        await context.Response.WriteAsJsonAsync(new ModelObject(id, "model", ModelCreated, model.OwnedBy), GatewayJsonContext.Default.ModelObject);
     }
 
     private static async Task AdminLogs(HttpContext context, RuntimeHolder runtimes, RecentRequestLog log)
@@ -96,7 +97,7 @@ public static class GatewayEndpoints
             rows.Add(new RequestLogEntry(r.RequestId, r.Timestamp, r.KeyName, r.Endpoint, r.Model, r.Provider, r.UpstreamModel,
                 r.Status, r.ErrorCode, r.Stream, r.Usage.PromptTokens, r.Usage.CompletionTokens, r.Usage.CachedPromptTokens,
                 r.Usage.ReasoningTokens, !r.UsageMissing, Math.Round(r.LatencyMs, 3),
-                r.TimeToFirstTokenMs is { } t ? Math.Round(t, 3) : null, r.Attempts));
+                r.TimeToFirstTokenMs is { } t ? Math.Round(t, 3) : null, r.Attempts, r.AttemptLog));
         }
         await context.Response.WriteAsJsonAsync(new RequestLogPage(rows), GatewayJsonContext.Default.RequestLogPage);
     }

@@ -33,7 +33,8 @@ public sealed record RequestLogEntry(
     [property: JsonPropertyName("usage_reported")] bool UsageReported,
     [property: JsonPropertyName("latency_ms")] double LatencyMs,
     [property: JsonPropertyName("ttft_ms")] double? TimeToFirstTokenMs,
-    [property: JsonPropertyName("attempts")] int Attempts);
+    [property: JsonPropertyName("attempts")] int Attempts,
+    [property: JsonPropertyName("attempt_log")] string? AttemptLog);
 
 /// <summary><c>GET /admin/logs</c> envelope.</summary>
 public sealed record RequestLogPage([property: JsonPropertyName("data")] IReadOnlyList<RequestLogEntry> Data);

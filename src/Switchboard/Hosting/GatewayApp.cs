@@ -30,8 +30,12 @@ public static class GatewayApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
 
-        var runtime = new GatewayRuntime(options.Config);
-        builder.Services.AddSingleton(new RuntimeHolder(runtime));
+        var health = new Switchboard.Routing.DeploymentHealthRegistry();
+        var runtimes = new RuntimeHolder(new GatewayRuntime(options.Config, health));
+        builder.Services.AddSingleton(health);
+        builder.Services.AddSingleton(runtimes);
+        builder.Services.AddSingleton<ConfigReloader>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RecentRequestLog>();
         builder.Services.AddSingleton<IUsageSink>(sp => sp.GetRequiredService<RecentRequestLog>());
@@ -41,7 +45,7 @@ public static class GatewayApp
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
 
         var app = builder.Build();
-        app.Lifetime.ApplicationStopped.Register(runtime.Dispose);
+        app.Lifetime.ApplicationStopped.Register(() => runtimes.Current.Dispose());
         app.UseMiddleware<RequestIdMiddleware>();
         app.MapGatewayEndpoints();
         return app;
