@@ -34,6 +34,18 @@ public sealed class GatewayInstance : IAsyncDisposable
         return new GatewayInstance(app, app.Urls.First().TrimEnd('/'), logs);
     }
 
+    /// <summary>A gateway started from a config file (so <c>POST /admin/reload</c> and the file watcher have something to read).</summary>
+    public static async Task<GatewayInstance> StartFromFileAsync(string path)
+    {
+        var result = ConfigLoader.LoadFile(path);
+        if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
+        var logs = new CapturedLogs();
+        var app = GatewayApp.Build(new GatewayOptions { Config = result.Config!, Host = "127.0.0.1", Port = 0 },
+            logging => logging.ClearProviders().AddProvider(logs));
+        await app.StartAsync();
+        return new GatewayInstance(app, app.Urls.First().TrimEnd('/'), logs);
+    }
+
     public HttpClient Client(string? bearer = null)
     {
         var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
