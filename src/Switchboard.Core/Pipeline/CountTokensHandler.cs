@@ -22,7 +22,8 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
 
     public async Task HandleAsync(HttpContext context)
     {
-        var runtime = runtimes.Current;
+        using var lease = runtimes.Lease(); // a reload must not dispose the provider under this request
+        var runtime = lease.Runtime;
         var (identity, authError) = ClientAuthenticator.Authenticate(context.Request, runtime, time);
         if (identity is null)
         {
@@ -44,7 +45,7 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
                 return;
             }
             var request = read.Value!;
-            if (!runtime.Models.TryGetValue(request.Model, out var model) || !identity.MayUse(request.Model))
+            if (!identity.MayUse(request.Model) || !runtime.TryResolveModel(identity, request.Model, out var model))
             {
                 await Dialect.WriteErrorAsync(context.Response, GatewayError.ModelNotFound(request.Model));
                 return;

@@ -67,7 +67,7 @@ public sealed class KeyGroupRoutingTests(MockUpstreamFixture mock) : IClassFixtu
     {
         await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
             Provider("a", mock.BaseUrl, "words=130") + "\n" + Provider("b", mock.BaseUrl, "words=131") + "\n"
-            + Provider("slow", mock.BaseUrl, "latency_ms=150;words=132"),
+            + Provider("slow", mock.BaseUrl, "latency_ms=400;words=132"),
             """
             weighted:
               - { provider: a, model: gpt-4o-mini, weight: 3 }
@@ -109,7 +109,7 @@ public sealed class KeyGroupRoutingTests(MockUpstreamFixture mock) : IClassFixtu
         Assert.Equal(20, (await Count("ordered", 20)).GetValueOrDefault("b"));
         Assert.Equal(20, (await Count("cheap", 20)).GetValueOrDefault("b"));
         var quick = await Count("quick", 60);
-        Assert.True(quick.GetValueOrDefault("b") >= 50, $"lowest-latency sent {quick.GetValueOrDefault("b")} of 60 to the fast deployment");
+        Assert.True(quick.GetValueOrDefault("b") >= 45, $"lowest-latency sent {quick.GetValueOrDefault("b")} of 60 to the fast deployment");
         Assert.True(quick.GetValueOrDefault("slow") >= 1, "the untried deployment was explored");
     }
 }

@@ -92,7 +92,7 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
               deployments:
                 - { provider: flaky, model: gpt-4o-mini }
                 - { provider: healthy, model: gpt-4o-mini }
-            """, "routing: { backoff: 5ms, cooldown_failures: 3, cooldown: 1s }"));
+            """, "routing: { backoff: 5ms, cooldown_failures: 3, cooldown: 3s }"));
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         for (var i = 0; i < 3; i++)
@@ -109,7 +109,7 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
         Assert.Equal("1", skipped.Header("x-switchboard-attempts"));
         Assert.Equal("healthy", skipped.Header("x-switchboard-provider"));
 
-        await Task.Delay(TimeSpan.FromMilliseconds(1100)); // the cooldown ends; the next request is the probe
+        await Task.Delay(TimeSpan.FromMilliseconds(3200)); // the cooldown ends; the next request is the probe
         var probe = await SendAsync(http, "m", stream: false);
         Assert.Equal(HttpStatusCode.OK, probe.Status);
         Assert.Equal("flaky", probe.Header("x-switchboard-provider"));
