@@ -103,7 +103,7 @@ public sealed class ReloadTests(MockUpstreamFixture mock, ITestOutputHelper outp
         await using var gateway = await GatewayInstance.StartFromFileAsync(ConfigPath);
         using var admin = gateway.Client(TestConfigs.MasterKey);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(admin, "other", stream: false)).Status);
-        var before = await DeploymentAsync(gateway, "other", "q");
+        var before = await DeploymentAsync(gateway, "other", "q", r => r.GetProperty("successes").GetInt64() == 1);
         Assert.Equal(1, before.GetProperty("successes").GetInt64());
 
         // Same "other" deployment, new "m" route: "other"'s health is kept, "m" moves to gpt-4.1.

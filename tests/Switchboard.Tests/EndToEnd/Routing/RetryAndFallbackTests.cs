@@ -113,7 +113,7 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
         var probe = await SendAsync(http, "m", stream: false);
         Assert.Equal(HttpStatusCode.OK, probe.Status);
         Assert.Equal("flaky", probe.Header("x-switchboard-provider"));
-        var back = await DeploymentAsync(gateway, "m", "flaky");
+        var back = await DeploymentAsync(gateway, "m", "flaky", r => r.GetProperty("state").GetString() == "healthy");
         Assert.Equal("healthy", back.GetProperty("state").GetString());
         Assert.Equal(0, back.GetProperty("consecutive_failures").GetInt32());
     }
@@ -133,7 +133,7 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
 
         var tried = await SendAsync(http, "m", stream: false);
         Assert.Equal(HttpStatusCode.OK, tried.Status);
-        Assert.Equal("healthy", (await DeploymentAsync(gateway, "m", "once")).GetProperty("state").GetString());
+        Assert.Equal("healthy", (await DeploymentAsync(gateway, "m", "once", r => r.GetProperty("state").GetString() == "healthy")).GetProperty("state").GetString());
     }
 
     [Fact]

@@ -92,6 +92,21 @@ internal static class RoutingTestSupport
         }
     }
 
+    /// <summary>
+    /// The deployment's row once <paramref name="until"/> holds (polled briefly: an attempt's result is reported just
+    /// after the client got its last byte, as the ledger row is), or the last row seen.
+    /// </summary>
+    public static async Task<JsonElement> DeploymentAsync(GatewayInstance gateway, string model, string provider, Func<JsonElement, bool> until)
+    {
+        var row = await DeploymentAsync(gateway, model, provider);
+        for (var i = 0; i < 50 && !until(row); i++)
+        {
+            await Task.Delay(20);
+            row = await DeploymentAsync(gateway, model, provider);
+        }
+        return row;
+    }
+
     public static async Task<JsonElement> DeploymentAsync(GatewayInstance gateway, string model, string provider)
     {
         using var admin = gateway.Client(TestConfigs.MasterKey);
