@@ -10,7 +10,10 @@ namespace Switchboard.Config;
 internal static class ConfigMapper
 {
     private static readonly string[] TopLevelKeys =
-        ["master_key", "database", "server", "providers", "models", "fallbacks", "keys", "teams"];
+    [
+        "master_key", "database", "server", "providers", "models", "fallbacks", "keys", "teams",
+        .. RoutingMapper.TopLevelKeys,
+    ];
 
     private static readonly string[] ServerKeys = ["host", "port"];
 
@@ -37,6 +40,7 @@ internal static class ConfigMapper
             Keys = KeyMapper.Read(fields.Get("keys"), reader, references),
             Teams = TeamMapper.Read(fields.Get("teams"), reader),
         };
+        config = RoutingMapper.Read(fields, reader, references, config);
         ConfigValidator.Validate(references, reader);
         return config;
     }

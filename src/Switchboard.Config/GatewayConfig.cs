@@ -37,6 +37,21 @@ public sealed record GatewayConfig
     /// <summary>Teams defined in the file (shared limits and budgets for their keys), in file order.</summary>
     public ImmutableArray<TeamConfig> Teams { get; init; } = [];
 
+    /// <summary>Chains tried only when a model refuses a request as too long for its context window.</summary>
+    public FrozenDictionary<string, ImmutableArray<string>> ContextWindowFallbacks { get; init; } = FallbackChains.Empty;
+
+    /// <summary>Chains tried only when a model refuses a request under its content policy.</summary>
+    public FrozenDictionary<string, ImmutableArray<string>> ContentPolicyFallbacks { get; init; } = FallbackChains.Empty;
+
+    /// <summary>Retries, backoff, cooldown and default timeouts (the <c>routing:</c> section).</summary>
+    public RoutingSettings Routing { get; init; } = new();
+
+    /// <summary>Per key or team model mappings (the <c>route_overrides:</c> section), in file order.</summary>
+    public ImmutableArray<RouteOverride> RouteOverrides { get; init; } = [];
+
+    /// <summary>Live reload settings (the <c>reload:</c> section).</summary>
+    public ReloadSettings Reload { get; init; } = new();
+
     /// <summary>True when neither keys nor a master key are configured: any bearer is accepted.</summary>
     public bool IsOpenMode => Keys.IsEmpty && string.IsNullOrEmpty(MasterKey);
 }
@@ -79,6 +94,8 @@ public sealed record ProviderConfig
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Total time allowed for one non-streaming upstream request (streams are bounded by idle time).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>Timeouts set for this provider (<c>timeouts:</c>, or the older <c>connect_timeout</c> / <c>timeout</c>); null fields inherit.</summary>
+    public TimeoutSettings Timeouts { get; init; } = TimeoutSettings.None;
 }
 
 /// <summary>A public model name and the deployments that can serve it.</summary>
@@ -87,6 +104,12 @@ public sealed record ModelConfig
     public required string Name { get; init; }
     /// <summary>At least one.</summary>
     public required ImmutableArray<DeploymentConfig> Deployments { get; init; }
+    /// <summary>How deployments are ordered; null = <see cref="RoutingSettings.DefaultStrategy"/>.</summary>
+    public RoutingStrategy? Strategy { get; init; }
+    /// <summary>Timeouts for this model's deployments (null fields inherit).</summary>
+    public TimeoutSettings Timeouts { get; init; } = TimeoutSettings.None;
+    /// <summary>Not listed and not requestable by name; reachable through route overrides and fallbacks.</summary>
+    public bool Hidden { get; init; }
 }
 
 /// <summary>One way to serve a model: a provider plus the upstream model id and its prices.</summary>
@@ -104,6 +127,10 @@ public sealed record DeploymentConfig
     public decimal? CachedInputPerMTok { get; init; }
     /// <summary>Relative weight for weighted balancing (default 1).</summary>
     public int Weight { get; init; } = 1;
+    /// <summary>Order for the priority strategy (lower first); null = list position.</summary>
+    public int? Priority { get; init; }
+    /// <summary>Timeouts for this deployment (null fields inherit).</summary>
+    public TimeoutSettings Timeouts { get; init; } = TimeoutSettings.None;
     /// <summary>1-based line in the config file, for messages about this deployment.</summary>
     public int Line { get; init; }
 }

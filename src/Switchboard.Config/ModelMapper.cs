@@ -8,7 +8,10 @@ namespace Switchboard.Config;
 internal static class ModelMapper
 {
     private static readonly string[] DeploymentKeys =
-        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "weight"];
+        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "weight", "priority", "timeouts"];
+
+    /// <summary>Keys of the mapping form of a model (<c>smart: { strategy: ..., deployments: [...] }</c>).</summary>
+    private static readonly string[] ModelKeys = ["strategy", "deployments", "timeouts", "hidden"];
 
     public static ImmutableArray<ModelConfig> ReadModels(YamlNode? node, YamlNodeReader reader, ConfigReferences references)
     {
@@ -26,8 +29,24 @@ internal static class ModelMapper
                 reader.Error(entry.KeyNode, entry.Path, $"invalid model name '{entry.Key}' (no spaces or control characters)");
             }
 
+            // The mapping form carries per-model routing options next to its deployment list.
+            var value = entry.Value;
+            var itemsPath = entry.Path;
+            MappingFields? options = null;
+            if (value is YamlMappingNode mapping && mapping.Children.ContainsKey(new YamlScalarNode("deployments")))
+            {
+                options = reader.Fields(value, entry.Path, ModelKeys);
+                if (options?.Get("deployments") is not { } list)
+                {
+                    continue;
+                }
+
+                value = list;
+                itemsPath = options.PathOf("deployments");
+            }
+
             // A single mapping is accepted as a one-deployment list: the common case reads naturally.
-            var items = reader.Items(entry.Value, entry.Path, singleAllowed: entry.Value is YamlMappingNode);
+            var items = reader.Items(value, itemsPath, singleAllowed: value is YamlMappingNode);
             if (items is null)
             {
                 continue;
@@ -48,9 +67,21 @@ internal static class ModelMapper
                 }
             }
 
+            var strategy = options is null ? null : RoutingMapper.ReadStrategy(options.Get("strategy"), options.PathOf("strategy"), reader);
+            var timeouts = options is null
+                ? TimeoutSettings.None
+                : RoutingMapper.ReadTimeouts(options.Get("timeouts"), options.PathOf("timeouts"), reader, allowConnect: false);
+            var hidden = options is not null && RoutingMapper.ReadBool(options.Get("hidden"), options.PathOf("hidden"), reader) == true;
             if (deployments.Count == items.Count)
             {
-                models.Add(new ModelConfig { Name = entry.Key, Deployments = deployments.MoveToImmutable() });
+                models.Add(new ModelConfig
+                {
+                    Name = entry.Key,
+                    Deployments = deployments.MoveToImmutable(),
+                    Strategy = strategy,
+                    Timeouts = timeouts,
+                    Hidden = hidden,
+                });
             }
         }
 
@@ -58,9 +89,9 @@ internal static class ModelMapper
     }
 
     public static FrozenDictionary<string, ImmutableArray<string>> ReadFallbacks(
-        YamlNode? node, YamlNodeReader reader, ConfigReferences references)
+        YamlNode? node, YamlNodeReader reader, ConfigReferences references, string section = "fallbacks")
     {
-        if (node is null || reader.Entries(node, "fallbacks") is not { } entries)
+        if (node is null || reader.Entries(node, section) is not { } entries)
         {
             return FrozenDictionary<string, ImmutableArray<string>>.Empty;
         }
@@ -147,6 +178,8 @@ internal static class ModelMapper
         var output = reader.NonNegativeDecimal(fields.Get("output_per_mtok"), fields.PathOf("output_per_mtok"));
         var cached = reader.NonNegativeDecimal(fields.Get("cached_input_per_mtok"), fields.PathOf("cached_input_per_mtok"));
         var weight = reader.Int(fields.Get("weight"), fields.PathOf("weight"));
+        var priority = reader.Int(fields.Get("priority"), fields.PathOf("priority"), min: 0);
+        var timeouts = RoutingMapper.ReadTimeouts(fields.Get("timeouts"), fields.PathOf("timeouts"), reader, allowConnect: false);
 
         if (reader.Errors.Count != errorsBefore || provider is null || model is null)
         {
@@ -161,6 +194,8 @@ internal static class ModelMapper
             OutputPerMTok = output,
             CachedInputPerMTok = cached,
             Weight = weight ?? 1,
+            Priority = priority,
+            Timeouts = timeouts,
             Line = checked((int)node.Start.Line),
         };
     }

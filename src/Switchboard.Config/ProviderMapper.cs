@@ -11,7 +11,7 @@ internal static partial class ProviderMapper
     public const string DefaultAzureApiVersion = "2024-10-21";
 
     private static readonly string[] AllowedKeys =
-        ["type", "base_url", "api_key", "api_version", "headers", "connect_timeout", "timeout"];
+        ["type", "base_url", "api_key", "api_version", "headers", "connect_timeout", "timeout", "timeouts"];
 
     private static readonly string[] TypeNames = ["openai", "anthropic", "gemini", "azure-openai"];
 
@@ -68,6 +68,9 @@ internal static partial class ProviderMapper
         var headers = ReadHeaders(fields.Get("headers"), fields.PathOf("headers"), reader);
         var connectTimeout = reader.Duration(fields.Get("connect_timeout"), fields.PathOf("connect_timeout"));
         var timeout = reader.Duration(fields.Get("timeout"), fields.PathOf("timeout"));
+        var timeouts = RoutingMapper.ReadTimeouts(fields.Get("timeouts"), fields.PathOf("timeouts"), reader, allowConnect: true);
+        // The older flat keys are the same settings: connect_timeout = timeouts.connect, timeout = timeouts.total.
+        timeouts = timeouts with { Connect = timeouts.Connect ?? connectTimeout, Total = timeouts.Total ?? timeout };
 
         if (type is null || baseUrl is null)
         {
@@ -88,8 +91,9 @@ internal static partial class ProviderMapper
         };
         return provider with
         {
-            ConnectTimeout = connectTimeout ?? provider.ConnectTimeout,
-            RequestTimeout = timeout ?? provider.RequestTimeout,
+            ConnectTimeout = timeouts.Connect ?? provider.ConnectTimeout,
+            RequestTimeout = timeouts.Total ?? provider.RequestTimeout,
+            Timeouts = timeouts,
         };
     }
 

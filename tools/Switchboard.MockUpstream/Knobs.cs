@@ -15,8 +15,10 @@ internal sealed class Knobs
     private static readonly string[] Names =
     [
         "status", "retry_after", "fail_first", "latency_ms", "chunk_delay_ms",
-        "truncate_after", "reset_after", "garbage_after", "fixture", "words",
+        "truncate_after", "reset_after", "garbage_after", "fixture", "words", "error",
     ];
+
+    private static readonly string[] ErrorKinds = ["context_length", "content_policy"];
 
     public static readonly Knobs None = new(new SortedDictionary<string, string>(StringComparer.Ordinal));
 
@@ -43,6 +45,8 @@ internal sealed class Knobs
     public int? GarbageAfter { get; private set; }
     public string? Fixture { get; private set; }
     public int? Words { get; private set; }
+    /// <summary>A named refusal instead of the echo: <c>context_length</c> or <c>content_policy</c> (OpenAI's 400s).</summary>
+    public string? Error { get; private set; }
 
     /// <summary>Splits <c>/_knobs/{spec}/rest</c>; returns false when the path carries no knob prefix.</summary>
     public static bool TrySplitPath(string path, out string spec, out string rest)
@@ -116,6 +120,15 @@ internal sealed class Knobs
             Fixture = value.EndsWith(".sse", StringComparison.Ordinal) ? value[..^4] : value;
             return null;
         }
+        if (name == "error")
+        {
+            if (Array.IndexOf(ErrorKinds, value) < 0)
+            {
+                return $"Mock upstream: knob error needs one of {string.Join(", ", ErrorKinds)}, got '{value}'.";
+            }
+            Error = value;
+            return null;
+        }
         if (name == "retry_after")
         {
             if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) || s < 0)
@@ -150,6 +163,10 @@ internal sealed class Knobs
     /// <summary>The injected error for this request, or null when it should succeed (no status knob, or fail_first used up).</summary>
     public ApiError? InjectedError(MockState state, string? model, Dialect dialect = Dialect.OpenAI)
     {
+        if (Error is not null && (FailFirst is not int limit || state.NextFailCount(Key) <= limit))
+        {
+            return Error == "context_length" ? OpenAIErrors.ContextLengthExceeded() : OpenAIErrors.ContentPolicyViolation();
+        }
         if (Status is null && FailFirst is null)
         {
             return null;

@@ -120,7 +120,7 @@ public static class MockUpstreamServer
             _ when route.Azure => Auth.CheckAzure(ctx.Request, state.Options.ApiKey),
             _ => Auth.CheckOpenAI(ctx.Request, state.Options.ApiKey),
         };
-        if (error is null && (knobs.Status is not null || knobs.FailFirst is not null))
+        if (error is null && (knobs.Status is not null || knobs.FailFirst is not null || knobs.Error is not null))
         {
             string? model = route.Azure || route.Kind is RouteKind.RetrieveModel or RouteKind.GeminiGenerate or RouteKind.GeminiStream
                 ? route.Argument

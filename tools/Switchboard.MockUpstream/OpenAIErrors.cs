@@ -143,6 +143,16 @@ internal static class OpenAIErrors
         return string.Join(", ", values.Take(values.Count - 1).Select(v => $"'{v}'")) + $", and '{values[^1]}'";
     }
 
+    /// <summary>OpenAI's refusal of a prompt longer than the model's context window.</summary>
+    public static ApiError ContextLengthExceeded() => new(400,
+        "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.",
+        InvalidRequest, "messages", "context_length_exceeded");
+
+    /// <summary>OpenAI's refusal under its usage policies.</summary>
+    public static ApiError ContentPolicyViolation() => new(400,
+        "Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.",
+        InvalidRequest, null, "content_policy_violation");
+
     /// <summary>The body an injected <c>status=N</c> knob answers with: the real error of that status.</summary>
     public static ApiError ForStatus(int status, string? model) => status switch
     {

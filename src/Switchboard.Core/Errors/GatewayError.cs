@@ -7,8 +7,10 @@ public enum ErrorDisposition
     ClientFault,
     /// <summary>Transient upstream trouble (429, 5xx, connect failure, timeout): another deployment may answer.</summary>
     Retryable,
-    /// <summary>The upstream refused for a reason another model might not have (context window, content policy).</summary>
-    FallbackOnly,
+    /// <summary>The prompt is too long for the model's context window: only <c>context_window_fallbacks</c> may answer.</summary>
+    ContextWindowExceeded,
+    /// <summary>The model refused under its content policy: only <c>content_policy_fallbacks</c> may answer.</summary>
+    ContentPolicy,
     /// <summary>The gateway itself cannot serve the request (misconfiguration).</summary>
     Gateway,
 }

@@ -6,6 +6,7 @@ using Switchboard.Dialects.OpenAIChat;
 using Switchboard.Errors;
 using Switchboard.Http;
 using Switchboard.Providers;
+using Switchboard.Routing;
 using Switchboard.Providers.Anthropic;
 using Switchboard.Translation.Dialects.AnthropicMessages;
 
@@ -21,7 +22,8 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
 
     public async Task HandleAsync(HttpContext context)
     {
-        var runtime = runtimes.Current;
+        using var lease = runtimes.Lease(); // a reload must not dispose the provider under this request
+        var runtime = lease.Runtime;
         var (identity, authError) = ClientAuthenticator.Authenticate(context.Request, runtime, time);
         if (identity is null)
         {
@@ -43,7 +45,7 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
                 return;
             }
             var request = read.Value!;
-            if (!runtime.Models.TryGetValue(request.Model, out var model) || !identity.MayUse(request.Model))
+            if (!identity.MayUse(request.Model) || !runtime.TryResolveModel(identity, request.Model, out var model))
             {
                 await Dialect.WriteErrorAsync(context.Response, GatewayError.ModelNotFound(request.Model));
                 return;
@@ -70,13 +72,12 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
         using var upstreamBody = new PooledBuffer(body.Length + 64);
         OpenAIBodyRewriter.Rewrite(body.Span, head, upstreamModel, upstreamBody, forceUsage: false);
         using var request = UpstreamExchange.CreateRequest(protocol.CountTokensUri, upstreamBody, stream: false, provider, protocol.Authorize);
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timer.CancelAfter(provider.Config.RequestTimeout);
-        var (response, _) = await UpstreamExchange.SendAsync(context, provider, request, timer);
+        using var clock = AttemptClock.Start(new AttemptTimeouts(provider.Config.RequestTimeout, provider.Config.RequestTimeout, provider.Config.RequestTimeout), context.RequestAborted);
+        var (response, _) = await UpstreamExchange.SendAsync(context, provider, request, clock);
         if (response is null) return false;
         using (response)
         {
-            using var answer = await UpstreamExchange.ReadBoundedAsync(response, 1024 * 1024, timer.Token);
+            using var answer = await UpstreamExchange.ReadBoundedAsync(response, 1024 * 1024, clock.Token);
             if (!response.IsSuccessStatusCode)
             {
                 if ((int)response.StatusCode >= 500) return false;

@@ -34,7 +34,9 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
     public async Task HandleAsync(HttpContext context, ProxyOperation operation)
     {
         var startedAt = Stopwatch.GetTimestamp();
-        var runtime = runtimes.Current;
+        // Held until the request (stream included) is over: a reload retires this runtime only after that.
+        using var lease = runtimes.Lease();
+        var runtime = lease.Runtime;
         var requestId = RequestIds.Get(context);
         var dialect = operation.Dialect;
 
@@ -59,7 +61,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 await FinishWithErrorAsync(context, operation, parseError, Record(requestId, operation, identity, "", startedAt));
                 return;
             }
-            if (!runtime.Models.TryGetValue(head.Model, out var model) || !identity.MayUse(head.Model))
+            if (!identity.MayUse(head.Model) || !runtime.TryResolveModel(identity, head.Model, out var model))
             {
                 await FinishWithErrorAsync(context, operation, GatewayError.ModelNotFound(head.Model), Record(requestId, operation, identity, head.Model, startedAt));
                 return;
@@ -77,25 +79,56 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
         }
     }
 
-    /// <summary>Tries the planned deployments; returns the request's final ledger record (not yet recorded) and the deployment that served it.</summary>
+    /// <summary>
+    /// Tries the planned deployments; returns the request's final ledger record (not yet recorded) and the deployment
+    /// that served it. Rules: transient failures (429, 5xx, connect, timeouts) move on to the next deployment, then the
+    /// fallback models, then another round with exponential backoff and jitter, up to <see cref="Config.RoutingSettings.MaxAttempts"/>;
+    /// a Retry-After longer than <see cref="Config.RoutingSettings.MaxRetryWait"/> takes that deployment out of this
+    /// request (and into cooldown) instead of waiting; context-window and content-policy refusals switch to the chain
+    /// configured for them; client errors end at once. Deployments in cooldown are skipped while others remain; when
+    /// none remain, the least-bad one is still tried once.
+    /// </summary>
     private async Task<(UsageRecord Final, RoutedDeployment? ServedBy)> RouteAsync(HttpContext context, ProxyOperation operation, GatewayRuntime runtime, ClientIdentity identity,
         RoutedModel model, OpenAIRequestHead head, PooledBuffer body, string requestId, long startedAt)
     {
+        var routing = runtime.Config.Routing;
         var plan = AttemptPlanner.Plan(model, runtime);
+        if (plan.Count > RoutePlanState.MaxCandidates) plan.RemoveRange(RoutePlanState.MaxCandidates, plan.Count - RoutePlanState.MaxCandidates);
         using var upstreamBody = new PooledBuffer(body.Length + 64);
         ChatRequest? canonical = null;
         GatewayError? lastError = null;
         RoutedDeployment? lastDeployment = null;
+        string? attemptLog = null;
         var attempts = 0;
+        var retries = 0;
+        var state = new RoutePlanState(plan.Count);
+        var switchedChain = false;
 
-        foreach (var deployment in plan)
+        while (attempts < routing.MaxAttempts)
         {
+            var now = time.GetUtcNow();
+            var index = state.NextAdmitted(plan, now);
+            var forced = false;
+            if (index < 0)
+            {
+                // Everything left in this round is cooling down: try the least-bad one rather than fail without trying.
+                index = state.LeastBad(plan);
+                if (index < 0)
+                {
+                    if (!state.StartNextRound()) break;
+                    continue;
+                }
+                forced = true;
+            }
+            var deployment = plan[index];
             var provider = deployment.Provider;
             var protocol = provider.Protocol;
             var passthrough = protocol is not null && protocol.Wire == operation.Dialect.Wire;
             if (protocol is null || (!passthrough && !operation.IsChat))
             {
-                lastError = new GatewayError(501, "upstream_error", "provider_type_not_supported",
+                state.Exclude(index);
+                deployment.Health.ReleaseProbe();
+                lastError ??= new GatewayError(501, "upstream_error", "provider_type_not_supported",
                     $"Provider '{provider.Name}' has type '{provider.Config.Type}', which cannot serve {operation.Name} yet.",
                     ErrorDisposition.Gateway);
                 continue;
@@ -106,6 +139,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 var read = operation.Dialect.ReadRequest(body.Span);
                 if (!read.IsSuccess)
                 {
+                    deployment.Health.ReleaseProbe();
                     var invalid = read.Error!;
                     lastError = GatewayError.InvalidRequest(invalid.ToString(), invalid.Param, invalid.Code);
                     break;
@@ -113,21 +147,64 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 canonical = read.Value!;
             }
 
+            if (state.WasTried(index))
+            {
+                // Retrying a deployment this request already used: back off (exponentially, with jitter), and at
+                // least as long as it asked for.
+                var wait = Backoff(routing, ++retries);
+                if (lastDeployment == deployment && lastError?.RetryAfter is { } retryAfter && retryAfter > wait) wait = retryAfter;
+                try
+                {
+                    await Task.Delay(wait, time, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    deployment.Health.ReleaseProbe();
+                    return (Record(requestId, operation, identity, head.Model, startedAt) with
+                    {
+                        Status = 499, ErrorCode = "client_closed_request", Attempts = attempts, AttemptLog = attemptLog, Stream = head.Stream,
+                        Provider = lastDeployment?.Provider.Name, UpstreamModel = lastDeployment?.UpstreamModel,
+                    }, lastDeployment);
+                }
+            }
+
             attempts++;
+            state.MarkTried(index);
+            if (forced) state.Exclude(index); // a cooling deployment gets one forced try per request, not one per round
             lastDeployment = deployment;
             // Set before every attempt: whichever attempt answers (or fails last) is what the client sees.
             context.Response.Headers[AttemptsHeader] = attempts.ToString(CultureInfo.InvariantCulture);
             context.Response.Headers[ProviderHeader] = provider.Name;
 
-            var outcome = !passthrough
-                ? await TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody)
-                : protocol.Wire == Providers.Wires.OpenAIChat
-                    ? await OpenAIPassthroughAttempt.RunAsync(context,
-                        operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream),
-                        deployment, provider.Target!, head, body, upstreamBody)
-                    : await ObservedPassthroughAttempt.RunAsync(context, operation.Dialect, deployment, protocol, head, body, upstreamBody);
+            var attemptStarted = Stopwatch.GetTimestamp();
+            var health = deployment.Health;
+            health.Enter();
+            AttemptOutcome outcome;
+            try
+            {
+                outcome = !passthrough
+                    ? await TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody)
+                    : protocol.Wire == Providers.Wires.OpenAIChat
+                        ? await OpenAIPassthroughAttempt.RunAsync(context,
+                            operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream),
+                            deployment, provider.Target!, head, body, upstreamBody)
+                        : await ObservedPassthroughAttempt.RunAsync(context, operation.Dialect, deployment, protocol, head, body, upstreamBody);
+            }
+            finally
+            {
+                health.Exit();
+            }
+            var status = outcome.Result switch
+            {
+                AttemptResult.Completed => 200,
+                AttemptResult.ClientGone => 499,
+                _ => outcome.Error!.Status,
+            };
+            attemptLog = attempts == 1 && status == 200 ? deployment.FirstTrySuccessLog
+                : AttemptLogEntry(attemptLog, provider.Name, status);
+            ReportHealth(deployment, outcome, attemptStarted, routing);
 
-            var record = Record(requestId, operation, identity, model.Name, startedAt) with
+            var record = Record(requestId, operation, identity, head.Model, startedAt) with
             {
                 Provider = provider.Name,
                 UpstreamModel = deployment.UpstreamModel,
@@ -135,6 +212,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 Usage = outcome.Usage,
                 UsageMissing = !outcome.UsageReported,
                 Attempts = attempts,
+                AttemptLog = attemptLog,
                 TimeToFirstTokenMs = outcome.FirstByteTimestamp is { } first ? Stopwatch.GetElapsedTime(startedAt, first).TotalMilliseconds : null,
             };
             switch (outcome.Result)
@@ -149,19 +227,79 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             }
             lastError = outcome.Error!;
             LogUpstreamFailure(logger, requestId, provider.Name, lastError.Status, lastError.Code);
-            // Only transient trouble is worth another deployment; the client's own mistakes would fail everywhere.
-            if (lastError.Disposition != ErrorDisposition.Retryable) break;
+            if (lastError.Disposition == ErrorDisposition.Retryable)
+            {
+                // A long Retry-After is not slept through: the deployment sits this request out (and cools down).
+                if (lastError.RetryAfter > routing.MaxRetryWait || lastError.Status < 500 && lastError.Status is not (429 or 408)) state.Exclude(index);
+                continue;
+            }
+            if (lastError.Disposition is ErrorDisposition.ContextWindowExceeded or ErrorDisposition.ContentPolicy)
+            {
+                // Another deployment of the same model would refuse the same way: only the chain for this case may help.
+                if (switchedChain)
+                {
+                    state.Exclude(index);
+                    continue;
+                }
+                var chain = lastError.Disposition == ErrorDisposition.ContextWindowExceeded ? model.ContextWindowFallbacks : model.ContentPolicyFallbacks;
+                if (chain.IsEmpty) break;
+                plan = AttemptPlanner.PlanChain(chain, runtime);
+                if (plan.Count > RoutePlanState.MaxCandidates) plan.RemoveRange(RoutePlanState.MaxCandidates, plan.Count - RoutePlanState.MaxCandidates);
+                state = new RoutePlanState(plan.Count);
+                switchedChain = true;
+                continue;
+            }
+            // The client's own mistakes would fail everywhere.
+            break;
         }
 
         lastError ??= GatewayError.Internal("No deployment could serve the request.");
         await operation.Dialect.WriteErrorAsync(context.Response, lastError);
-        return (Failed(Record(requestId, operation, identity, model.Name, startedAt) with
+        return (Failed(Record(requestId, operation, identity, head.Model, startedAt) with
         {
             Provider = lastDeployment?.Provider.Name,
             UpstreamModel = lastDeployment?.UpstreamModel,
             Stream = head.Stream,
             Attempts = attempts,
+            AttemptLog = attemptLog,
         }, lastError), lastDeployment);
+    }
+
+    /// <summary>Feeds an attempt's result to the deployment's passive health (cooldown, latency average).</summary>
+    private void ReportHealth(RoutedDeployment deployment, in AttemptOutcome outcome, long attemptStarted, Config.RoutingSettings routing)
+    {
+        var health = deployment.Health;
+        switch (outcome.Result)
+        {
+            case AttemptResult.Completed:
+                health.ReportSuccess(outcome.FirstByteTimestamp is { } first ? Stopwatch.GetElapsedTime(attemptStarted, first) : null);
+                return;
+            case AttemptResult.ClientGone:
+                health.ReleaseProbe();
+                return;
+        }
+        var error = outcome.Error!;
+        if (IsDeploymentFault(error)) health.ReportFailure(error, time.GetUtcNow(), routing.CooldownFailures, routing.Cooldown);
+        else if (error.Disposition == ErrorDisposition.Retryable) health.ReleaseProbe(); // e.g. a request this provider type cannot express
+        else health.ReportSuccess(null); // the upstream answered; the request was the problem
+    }
+
+    /// <summary>Trouble of the deployment itself (not of the request): what counts towards its cooldown.</summary>
+    private static bool IsDeploymentFault(GatewayError error) =>
+        error.Disposition == ErrorDisposition.Retryable && (error.Status >= 500 || error.Status is 429 or 408);
+
+    /// <summary>Exponential backoff with jitter: base·2^(n-1), capped, times a random factor in [0.5, 1).</summary>
+    private static TimeSpan Backoff(Config.RoutingSettings routing, int retry)
+    {
+        var exponential = routing.Backoff.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 20));
+        var capped = Math.Min(exponential, routing.MaxBackoff.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + Random.Shared.NextDouble() / 2));
+    }
+
+    private static string AttemptLogEntry(string? log, string provider, int status)
+    {
+        var entry = string.Concat(provider, ":", status.ToString(CultureInfo.InvariantCulture));
+        return log is null ? entry : string.Concat(log, ",", entry);
     }
 
     /// <summary>Refusals before routing (auth, validation, admission): recorded here, since no ticket was issued.</summary>

@@ -38,9 +38,8 @@ public static class ObservedPassthroughAttempt
             }
             protocol.Authorize(headers);
         });
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timer.CancelAfter(provider.Config.RequestTimeout);
-        var (response, failure) = await UpstreamExchange.SendAsync(context, provider, request, timer);
+        using var clock = AttemptClock.Start(deployment.Timeouts, context.RequestAborted);
+        var (response, failure) = await UpstreamExchange.SendAsync(context, provider, request, clock);
         if (response is null) return failure;
 
         using (response)
@@ -49,15 +48,15 @@ public static class ObservedPassthroughAttempt
             {
                 if (!response.IsSuccessStatusCode)
                 {
-                    using var errorBody = await UpstreamExchange.ReadBoundedAsync(response, 1024 * 1024, timer.Token);
+                    using var errorBody = await UpstreamExchange.ReadBoundedAsync(response, 1024 * 1024, clock.Token);
                     return AttemptOutcome.Failed(UpstreamErrors.FromResponse(response, errorBody.Span, provider));
                 }
                 if (head.Stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
                 {
                     return await ObservedStreamRelay.RelayAsync(context, response, provider, protocol.CreateStreamReader(null),
-                        dialect, timer, provider.Config.RequestTimeout);
+                        dialect, clock);
                 }
-                using var json = await UpstreamExchange.ReadBoundedAsync(response, OpenAIPassthroughAttempt.MaxResponseBytes, timer.Token);
+                using var json = await UpstreamExchange.ReadBoundedAsync(response, OpenAIPassthroughAttempt.MaxResponseBytes, clock.Token);
                 var usage = protocol.ReadChatResponse(json.Span, NoRequest).Value?.Usage;
                 var firstByte = Stopwatch.GetTimestamp();
                 var client = context.Response;
@@ -67,7 +66,7 @@ public static class ObservedPassthroughAttempt
                 await client.Body.WriteAsync(json.Memory, context.RequestAborted);
                 return new AttemptOutcome(AttemptResult.Completed, null, usage is null ? default : UsageConversion.ToTokenUsage(usage), usage is not null, firstByte);
             }
-            catch (Exception ex) when (UpstreamExchange.Classify(ex, context, provider) is { } outcome)
+            catch (Exception ex) when (UpstreamExchange.Classify(ex, context, provider, clock) is { } outcome)
             {
                 return outcome;
             }

@@ -26,9 +26,8 @@ public static class OpenAIPassthroughAttempt
         upstreamBody.Clear();
         OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModelJson, upstreamBody);
         using var request = UpstreamExchange.CreateRequest(uri, upstreamBody, head.Stream, provider, target.Authorize);
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timer.CancelAfter(provider.Config.RequestTimeout);
-        var (response, failure) = await UpstreamExchange.SendAsync(context, provider, request, timer);
+        using var clock = AttemptClock.Start(deployment.Timeouts, context.RequestAborted);
+        var (response, failure) = await UpstreamExchange.SendAsync(context, provider, request, clock);
         if (response is null) return failure;
 
         using (response)
@@ -37,16 +36,16 @@ public static class OpenAIPassthroughAttempt
             {
                 if (!response.IsSuccessStatusCode)
                 {
-                    using var errorBody = await UpstreamExchange.ReadBoundedAsync(response, 1024 * 1024, timer.Token);
+                    using var errorBody = await UpstreamExchange.ReadBoundedAsync(response, 1024 * 1024, clock.Token);
                     return AttemptOutcome.Failed(UpstreamErrors.FromResponse(response, errorBody.Span, provider));
                 }
                 if (head.Stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
                 {
-                    return await OpenAIStreamRelay.RelayAsync(context, response, provider, head.ClientWantsUsage, timer, provider.Config.RequestTimeout);
+                    return await OpenAIStreamRelay.RelayAsync(context, response, provider, head.ClientWantsUsage, clock);
                 }
-                return await RelayJsonAsync(context, response, timer.Token);
+                return await RelayJsonAsync(context, response, clock.Token);
             }
-            catch (Exception ex) when (UpstreamExchange.Classify(ex, context, provider) is { } outcome)
+            catch (Exception ex) when (UpstreamExchange.Classify(ex, context, provider, clock) is { } outcome)
             {
                 return outcome;
             }

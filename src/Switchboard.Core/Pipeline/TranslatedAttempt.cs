@@ -43,9 +43,8 @@ public static class TranslatedAttempt
 
         var stream = request.IsStreaming;
         using var message = UpstreamExchange.CreateRequest(protocol.ChatUri(deployment.UpstreamModel, stream), upstreamBody, stream, provider, protocol.Authorize);
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timer.CancelAfter(provider.Config.RequestTimeout);
-        var (response, failure) = await UpstreamExchange.SendAsync(context, provider, message, timer);
+        using var clock = AttemptClock.Start(deployment.Timeouts, context.RequestAborted);
+        var (response, failure) = await UpstreamExchange.SendAsync(context, provider, message, clock);
         if (response is null) return failure;
 
         using (response)
@@ -54,18 +53,18 @@ public static class TranslatedAttempt
             {
                 if (!response.IsSuccessStatusCode)
                 {
-                    using var errorBody = await UpstreamExchange.ReadBoundedAsync(response, 1024 * 1024, timer.Token);
+                    using var errorBody = await UpstreamExchange.ReadBoundedAsync(response, 1024 * 1024, clock.Token);
                     return AttemptOutcome.Failed(UpstreamErrors.FromResponse(response, errorBody.Span, provider));
                 }
                 if (stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
                 {
                     using var writer = dialect.CreateStreamWriter(request);
                     return await TranslatingStreamRelay.RelayAsync(context, response, provider, protocol.CreateStreamReader(request),
-                        writer, dialect, timer, provider.Config.RequestTimeout);
+                        writer, dialect, clock);
                 }
-                return await TranslateJsonAsync(context, dialect, protocol, request, provider, response, timer.Token);
+                return await TranslateJsonAsync(context, dialect, protocol, request, provider, response, clock.Token);
             }
-            catch (Exception ex) when (UpstreamExchange.Classify(ex, context, provider) is { } outcome)
+            catch (Exception ex) when (UpstreamExchange.Classify(ex, context, provider, clock) is { } outcome)
             {
                 return outcome;
             }

@@ -28,19 +28,19 @@ public static class UpstreamExchange
     /// client gone, timeout, or transport failure.
     /// </summary>
     public static async Task<(HttpResponseMessage? Response, AttemptOutcome Failure)> SendAsync(
-        HttpContext context, UpstreamProvider provider, HttpRequestMessage request, CancellationTokenSource timer)
+        HttpContext context, UpstreamProvider provider, HttpRequestMessage request, AttemptClock clock)
     {
         try
         {
-            return (await provider.Http.SendAsync(request, timer.Token), default);
+            return (await provider.Http.SendAsync(request, clock.Token), default);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             return (null, new AttemptOutcome(AttemptResult.ClientGone, null, default, false, null));
         }
-        catch (OperationCanceledException ex)
+        catch (OperationCanceledException)
         {
-            return (null, AttemptOutcome.Failed(UpstreamErrors.FromException(ex, provider, timedOut: true)));
+            return (null, AttemptOutcome.Failed(clock.TimeoutError(provider, started: false)));
         }
         catch (HttpRequestException ex)
         {
@@ -73,10 +73,10 @@ public static class UpstreamExchange
     }
 
     /// <summary>Maps what can go wrong while reading an upstream answer to the attempt's outcome.</summary>
-    public static AttemptOutcome? Classify(Exception exception, HttpContext context, UpstreamProvider provider) => exception switch
+    public static AttemptOutcome? Classify(Exception exception, HttpContext context, UpstreamProvider provider, AttemptClock clock) => exception switch
     {
         OperationCanceledException when context.RequestAborted.IsCancellationRequested => new AttemptOutcome(AttemptResult.ClientGone, null, default, false, null),
-        OperationCanceledException => AttemptOutcome.Failed(UpstreamErrors.FromException(exception, provider, timedOut: true)),
+        OperationCanceledException => AttemptOutcome.Failed(clock.TimeoutError(provider, started: false)),
         HttpRequestException or IOException => AttemptOutcome.Failed(UpstreamErrors.FromException(exception, provider, timedOut: false)),
         _ => null,
     };

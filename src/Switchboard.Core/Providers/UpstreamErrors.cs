@@ -39,7 +39,9 @@ public static class UpstreamErrors
             { RetryAfter = retryAfter, Provider = provider.Name };
         }
 
-        var disposition = IsFallbackOnly(code, type, message) ? ErrorDisposition.FallbackOnly : ErrorDisposition.ClientFault;
+        var disposition = IsContextWindow(code, type, message) ? ErrorDisposition.ContextWindowExceeded
+            : IsContentPolicy(code, type) ? ErrorDisposition.ContentPolicy
+            : ErrorDisposition.ClientFault;
         return new GatewayError(status, ClientFacingType(type), code, message, disposition, param)
         { RetryAfter = retryAfter, Provider = provider.Name };
     }
@@ -52,11 +54,15 @@ public static class UpstreamErrors
         _ => "invalid_request_error",
     };
 
-    private static bool IsFallbackOnly(string? code, string? type, string message) =>
-        code is "context_length_exceeded" or "content_filter" or "content_policy_violation"
-        || type is "context_length_exceeded"
+    private static bool IsContextWindow(string? code, string? type, string message) =>
+        code is "context_length_exceeded" || type is "context_length_exceeded"
         || message.Contains("maximum context length", StringComparison.OrdinalIgnoreCase)
-        || message.Contains("prompt is too long", StringComparison.OrdinalIgnoreCase);
+        || message.Contains("context window", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("prompt is too long", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("input token count", StringComparison.OrdinalIgnoreCase) && message.Contains("exceeds", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsContentPolicy(string? code, string? type) =>
+        code is "content_filter" or "content_policy_violation" || type is "content_filter" or "content_policy_violation";
 
     /// <summary>Wait time from <c>retry-after-ms</c> or <c>Retry-After</c> (seconds or HTTP date).</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response)

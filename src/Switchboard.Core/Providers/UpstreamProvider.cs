@@ -12,9 +12,16 @@ namespace Switchboard.Providers;
 /// </summary>
 public sealed class UpstreamProvider : IDisposable
 {
-    public UpstreamProvider(ProviderConfig config)
+    // Runtimes using this provider: a reload may carry an unchanged provider (and its warm connections) into the
+    // new runtime; the handler is disposed when the last runtime using it is.
+    private int _owners = 1;
+
+    public UpstreamProvider(ProviderConfig config) : this(config, config.ConnectTimeout) { }
+
+    public UpstreamProvider(ProviderConfig config, TimeSpan connectTimeout)
     {
         Config = config;
+        ConnectTimeout = connectTimeout;
         Protocol = config.Type switch
         {
             ProviderType.OpenAI => new OpenAITarget(config),
@@ -24,7 +31,27 @@ public sealed class UpstreamProvider : IDisposable
             _ => null,
         };
         Target = Protocol as IUpstreamTarget;
-        Http = new HttpMessageInvoker(CreateHandler(config), disposeHandler: true);
+        Http = new HttpMessageInvoker(CreateHandler(connectTimeout), disposeHandler: true);
+    }
+
+    /// <summary>The connect timeout of the pooled handler.</summary>
+    public TimeSpan ConnectTimeout { get; }
+
+    /// <summary>True when a new runtime may reuse this provider for <paramref name="config"/>: same upstream, same settings.</summary>
+    public bool CanServe(ProviderConfig config, TimeSpan connectTimeout) =>
+        connectTimeout == ConnectTimeout
+        && config.Name == Config.Name && config.Type == Config.Type && config.BaseUrl == Config.BaseUrl
+        && config.ApiKey == Config.ApiKey && config.ApiVersion == Config.ApiVersion
+        && config.Timeouts == Config.Timeouts && config.RequestTimeout == Config.RequestTimeout
+        && config.Headers.SequenceEqual(Config.Headers);
+
+    /// <summary>One more runtime uses this provider.</summary>
+    public void AddOwner() => Interlocked.Increment(ref _owners);
+
+    /// <summary>A runtime using this provider is gone; the last one disposes it.</summary>
+    public void ReleaseOwner()
+    {
+        if (Interlocked.Decrement(ref _owners) == 0) Http.Dispose();
     }
 
     public ProviderConfig Config { get; }
@@ -39,9 +66,9 @@ public sealed class UpstreamProvider : IDisposable
     /// <summary>The pooled client for this upstream. No client-level timeout: streams may run long; callers bound time.</summary>
     public HttpMessageInvoker Http { get; }
 
-    private static SocketsHttpHandler CreateHandler(ProviderConfig config) => new()
+    private static SocketsHttpHandler CreateHandler(TimeSpan connectTimeout) => new()
     {
-        ConnectTimeout = config.ConnectTimeout,
+        ConnectTimeout = connectTimeout,
         // Recycle connections now and then so DNS changes are picked up; keep idle ones long enough to reuse.
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),

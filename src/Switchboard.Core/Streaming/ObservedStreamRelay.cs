@@ -19,7 +19,7 @@ namespace Switchboard.Streaming;
 public static class ObservedStreamRelay
 {
     public static async Task<AttemptOutcome> RelayAsync(HttpContext context, HttpResponseMessage upstreamResponse,
-        UpstreamProvider provider, IUpstreamStreamReader observer, IClientDialect dialect, CancellationTokenSource idleTimer, TimeSpan idleTimeout)
+        UpstreamProvider provider, IUpstreamStreamReader observer, IClientDialect dialect, AttemptClock clock)
     {
         var clientAborted = context.RequestAborted;
         var output = context.Response.BodyWriter;
@@ -32,15 +32,15 @@ public static class ObservedStreamRelay
         byte[]? scratch = null;
         GatewayError? failure = null;
 
-        var pipe = PipeReader.Create(await upstreamResponse.Content.ReadAsStreamAsync(idleTimer.Token),
+        var pipe = PipeReader.Create(await upstreamResponse.Content.ReadAsStreamAsync(clock.Token),
             new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: false));
         try
         {
             var ended = false;
             while (!ended && failure is null)
             {
-                idleTimer.CancelAfter(idleTimeout);
-                var result = await pipe.ReadAsync(idleTimer.Token);
+                clock.Arm(started);
+                var result = await pipe.ReadAsync(clock.Token);
                 var buffer = result.Buffer;
                 while (failure is null && SseFraming.TryReadEvent(ref buffer, out var sseEvent))
                 {
@@ -49,7 +49,13 @@ public static class ObservedStreamRelay
                     {
                         var name = SseFraming.GetEventName(sseEvent, ref scratch);
                         events.Clear();
-                        observer.TryRead(name, data, events, out _);
+                        if (!observer.TryRead(name, data, events, out var invalid)
+                            && invalid?.Code is Translation.ValidationError.InvalidJson or Translation.ValidationError.InvalidType)
+                        {
+                            // Garbage is never relayed; the client gets the error instead (or another deployment, before start).
+                            failure = StreamFailures.Garbled(provider, invalid?.Message);
+                            break;
+                        }
                         foreach (var e in events)
                         {
                             if (e is UsageEvent u)
@@ -86,7 +92,7 @@ public static class ObservedStreamRelay
         }
         catch (OperationCanceledException)
         {
-            failure = StreamFailures.IdleTimeout(provider, idleTimeout);
+            failure = clock.TimeoutError(provider, started);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {

@@ -24,8 +24,7 @@ public static class OpenAIStreamRelay
         HttpResponseMessage upstreamResponse,
         UpstreamProvider provider,
         bool clientWantsUsage,
-        CancellationTokenSource idleTimer,
-        TimeSpan idleTimeout)
+        AttemptClock clock)
     {
         var clientAborted = context.RequestAborted;
         var output = context.Response.BodyWriter;
@@ -37,14 +36,14 @@ public static class OpenAIStreamRelay
         byte[]? scratch = null;
         GatewayError? failure = null;
 
-        var upstream = await upstreamResponse.Content.ReadAsStreamAsync(idleTimer.Token);
+        var upstream = await upstreamResponse.Content.ReadAsStreamAsync(clock.Token);
         var reader = PipeReader.Create(upstream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: false));
         try
         {
             while (!sawDone)
             {
-                idleTimer.CancelAfter(idleTimeout);
-                var result = await reader.ReadAsync(idleTimer.Token);
+                clock.Arm(started);
+                var result = await reader.ReadAsync(clock.Token);
                 var buffer = result.Buffer;
                 while (!sawDone && SseFraming.TryReadEvent(ref buffer, out var sseEvent))
                 {
@@ -56,6 +55,12 @@ public static class OpenAIStreamRelay
                     }
                     else if (!data.IsEmpty)
                     {
+                        if (!IsJsonObjectShaped(data))
+                        {
+                            // Never relayed: a client must not have to parse garbage before it learns the stream failed.
+                            failure = StreamFailures.Garbled(provider, null);
+                            break;
+                        }
                         if (IsErrorEvent(data))
                         {
                             failure = StreamErrorEvent(data, provider);
@@ -96,7 +101,7 @@ public static class OpenAIStreamRelay
         }
         catch (OperationCanceledException)
         {
-            failure = StreamFailures.IdleTimeout(provider, idleTimeout);
+            failure = clock.TimeoutError(provider, started);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
@@ -141,6 +146,16 @@ public static class OpenAIStreamRelay
     private static void Write(PipeWriter output, in ReadOnlySequence<byte> sseEvent)
     {
         foreach (var segment in sseEvent) output.Write(segment.Span);
+    }
+
+    /// <summary>
+    /// A cheap shape check instead of a parse (the passthrough path never parses chunks it does not need): a chunk is
+    /// one JSON object, so it starts with '{' and ends with '}'. Catches cut and garbled events without buffering.
+    /// </summary>
+    internal static bool IsJsonObjectShaped(ReadOnlySpan<byte> data)
+    {
+        var trimmed = data.Trim(" \t\r\n"u8);
+        return trimmed.Length >= 2 && trimmed[0] == (byte)'{' && trimmed[^1] == (byte)'}';
     }
 
     /// <summary>An OpenAI mid-stream error: <c>{"error": {...}}</c> as the event's top-level object.</summary>

@@ -20,6 +20,12 @@ public static class StreamFailures
             $"The stream from provider '{provider.Name}' ended before the answer was complete.", ErrorDisposition.Retryable)
         { Provider = provider.Name };
 
+    /// <summary>A stream event that is not what the upstream's wire promises (e.g. broken JSON): never relayed.</summary>
+    public static GatewayError Garbled(UpstreamProvider provider, string? detail) =>
+        new(502, "upstream_error", "upstream_bad_response",
+            $"Provider '{provider.Name}' sent a stream event the gateway could not read{(detail is null ? "" : ": " + detail)}.",
+            ErrorDisposition.Retryable) { Provider = provider.Name };
+
     /// <summary>An error event the upstream put in its stream, scrubbed of the provider's key.</summary>
     public static GatewayError Reported(UpstreamProvider provider, string? code, string detail) =>
         new(502, "upstream_error", code ?? "upstream_stream_error",

@@ -25,8 +25,7 @@ public static class TranslatingStreamRelay
         IUpstreamStreamReader reader,
         IClientStreamWriter writer,
         IClientDialect dialect,
-        CancellationTokenSource idleTimer,
-        TimeSpan idleTimeout)
+        AttemptClock clock)
     {
         var clientAborted = context.RequestAborted;
         var output = context.Response.BodyWriter;
@@ -39,15 +38,15 @@ public static class TranslatingStreamRelay
         byte[]? scratch = null;
         GatewayError? failure = null;
 
-        var pipe = PipeReader.Create(await upstreamResponse.Content.ReadAsStreamAsync(idleTimer.Token),
+        var pipe = PipeReader.Create(await upstreamResponse.Content.ReadAsStreamAsync(clock.Token),
             new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: false));
         try
         {
             var ended = false;
             while (!ended && failure is null)
             {
-                idleTimer.CancelAfter(idleTimeout);
-                var result = await pipe.ReadAsync(idleTimer.Token);
+                clock.Arm(started);
+                var result = await pipe.ReadAsync(clock.Token);
                 var buffer = result.Buffer;
                 while (failure is null && SseFraming.TryReadEvent(ref buffer, out var sseEvent))
                 {
@@ -57,7 +56,7 @@ public static class TranslatingStreamRelay
                     events.Clear();
                     if (!reader.TryRead(name, data, events, out var invalid))
                     {
-                        failure = Garbled(provider, invalid?.ToString());
+                        failure = StreamFailures.Garbled(provider, invalid?.ToString());
                         break;
                     }
                     failure = Inspect(events, provider, ref usage, ref usageReported);
@@ -75,7 +74,7 @@ public static class TranslatingStreamRelay
         }
         catch (OperationCanceledException)
         {
-            failure = StreamFailures.IdleTimeout(provider, idleTimeout);
+            failure = clock.TimeoutError(provider, started);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
@@ -156,9 +155,4 @@ public static class TranslatingStreamRelay
         }
         return null;
     }
-
-    private static GatewayError Garbled(UpstreamProvider provider, string? detail) =>
-        new(502, "upstream_error", "upstream_bad_response",
-            $"Provider '{provider.Name}' sent a stream event the gateway could not read{(detail is null ? "" : ": " + detail)}.",
-            ErrorDisposition.Retryable) { Provider = provider.Name };
 }

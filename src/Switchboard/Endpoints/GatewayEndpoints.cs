@@ -31,6 +31,7 @@ public static class GatewayEndpoints
         app.MapGet("/health/ready", Ready);
         app.MapGet("/admin/logs", AdminLogs);
         app.MapAdminEndpoints();
+        app.MapRoutingAdminEndpoints();
 
         // Anything else answers like the OpenAI API does, in its error shape, never an empty 404.
         app.MapFallback(context =>
@@ -54,7 +55,7 @@ public static class GatewayEndpoints
         var models = new List<ModelObject>(runtime.OrderedModels.Length);
         foreach (var model in runtime.OrderedModels)
         {
-            if (identity.MayUse(model.Name)) models.Add(new ModelObject(model.Name, "model", ModelCreated, model.OwnedBy));
+            if (!model.Hidden && identity.MayUse(model.Name)) models.Add(new ModelObject(model.Name, "model", ModelCreated, model.OwnedBy));
         }
         await context.Response.WriteAsJsonAsync(new ModelList("list", models), GatewayJsonContext.Default.ModelList);
     }
@@ -68,12 +69,12 @@ public static class GatewayEndpoints
             await ErrorResponses.WriteOpenAIAsync(context.Response, error!);
             return;
         }
-        if (!runtime.Models.TryGetValue(id, out var model) || !identity.MayUse(id))
+        if (!identity.MayUse(id) || !runtime.TryResolveModel(identity, id, out var model))
         {
             await ErrorResponses.WriteOpenAIAsync(context.Response, GatewayError.ModelNotFound(id));
             return;
         }
-        await context.Response.WriteAsJsonAsync(new ModelObject(model.Name, "model", ModelCreated, model.OwnedBy), GatewayJsonContext.Default.ModelObject);
+        await context.Response.WriteAsJsonAsync(new ModelObject(id, "model", ModelCreated, model.OwnedBy), GatewayJsonContext.Default.ModelObject);
     }
 
     /// <summary>
@@ -138,6 +139,7 @@ public static class GatewayEndpoints
                 UsageEstimated = r.CostEstimated || r.UsageMissing,
                 AttemptLog = r.AttemptLog,
             });
+                r.TimeToFirstTokenMs is { } t ? Math.Round(t, 3) : null, r.Attempts, r.AttemptLog));
         }
         await context.Response.WriteAsJsonAsync(new RequestLogPage(rows), GatewayJsonContext.Default.RequestLogPage);
     }

@@ -38,6 +38,10 @@ public static class GatewayApp
         var database = SwitchboardDatabase.FromConfigValue(options.Config.Database);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(options.Config);
+        // Routing state that outlives config reloads (deployment health), and the reloader itself.
+        builder.Services.AddSingleton<Switchboard.Routing.DeploymentHealthRegistry>();
+        builder.Services.AddSingleton<ConfigReloader>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<KeyRepository>();
         builder.Services.AddSingleton<KeyDirectory>();
@@ -46,7 +50,8 @@ public static class GatewayApp
             options.DataDirectory ?? DataDirectoryFor(database.Location), sp.GetRequiredService<ILogger<LedgerWriter>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         builder.Services.AddSingleton<UsageQueries>();
-        builder.Services.AddSingleton(sp => new RuntimeHolder(new GatewayRuntime(options.Config, sp.GetRequiredService<KeyDirectory>())));
+        builder.Services.AddSingleton(sp => new RuntimeHolder(new GatewayRuntime(options.Config, sp.GetRequiredService<KeyDirectory>(),
+            sp.GetRequiredService<Switchboard.Routing.DeploymentHealthRegistry>())));
         // The ledger, plus a small in-memory ring that answers /admin/logs while the database is unreachable.
         builder.Services.AddSingleton<RecentRequestLog>();
         builder.Services.AddSingleton<IUsageSink>(sp => new UsageFanOut(sp.GetRequiredService<LedgerWriter>(), sp.GetRequiredService<RecentRequestLog>()));

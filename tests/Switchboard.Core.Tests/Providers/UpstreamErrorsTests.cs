@@ -51,7 +51,15 @@ public sealed class UpstreamErrorsTests : IDisposable
     public void Context_window_refusals_only_fall_back()
     {
         var error = Map(HttpStatusCode.BadRequest, """{"error":{"message":"This model's maximum context length is 8192 tokens.","type":"invalid_request_error","code":"context_length_exceeded"}}""");
-        Assert.Equal(ErrorDisposition.FallbackOnly, error.Disposition);
+        Assert.Equal(ErrorDisposition.ContextWindowExceeded, error.Disposition);
+    }
+
+    [Fact]
+    public void Content_policy_refusals_are_their_own_case()
+    {
+        var error = Map(HttpStatusCode.BadRequest, """{"error":{"message":"Your request was rejected by the safety system.","type":"invalid_request_error","code":"content_policy_violation"}}""");
+        Assert.Equal(ErrorDisposition.ContentPolicy, error.Disposition);
+        Assert.Equal(400, error.Status);
     }
 
     [Theory]

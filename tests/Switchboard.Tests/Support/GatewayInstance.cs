@@ -34,7 +34,12 @@ public sealed class GatewayInstance : IAsyncDisposable
     {
         var result = ConfigLoader.LoadText(yaml, "test.yaml", env ?? (_ => null));
         if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
-        var config = result.Config!;
+        var declaresDatabase = yaml.StartsWith("database:", StringComparison.Ordinal) || yaml.Contains("\ndatabase:", StringComparison.Ordinal);
+        return await StartConfigAsync(result.Config!, declaresDatabase, dataDirectory);
+    }
+
+    private static async Task<GatewayInstance> StartConfigAsync(GatewayConfig config, bool declaresDatabase, string? dataDirectory)
+    {
         string? own = null;
         if (dataDirectory is null)
         {
@@ -42,7 +47,6 @@ public sealed class GatewayInstance : IAsyncDisposable
             Directory.CreateDirectory(own);
             dataDirectory = own;
         }
-        var declaresDatabase = yaml.StartsWith("database:", StringComparison.Ordinal) || yaml.Contains("\ndatabase:", StringComparison.Ordinal);
         if (!declaresDatabase) config = config with { Database = Path.Combine(dataDirectory, "switchboard.db") };
         var logs = new CapturedLogs();
         var app = GatewayApp.Build(new GatewayOptions { Config = config, Host = "127.0.0.1", Port = 0, DataDirectory = dataDirectory },
@@ -56,6 +60,14 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     /// <summary>A graceful stop (as on SIGTERM): hosted services flush, then the instance can be disposed.</summary>
     public Task StopAsync() => _app.StopAsync();
+
+    /// <summary>A gateway started from a config file (so <c>POST /admin/reload</c> and the file watcher have something to read).</summary>
+    public static async Task<GatewayInstance> StartFromFileAsync(string path)
+    {
+        var result = ConfigLoader.LoadFile(path);
+        if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
+        return await StartConfigAsync(result.Config!, declaresDatabase: File.ReadAllText(path).Contains("database:", StringComparison.Ordinal), null);
+    }
 
     public HttpClient Client(string? bearer = null)
     {
