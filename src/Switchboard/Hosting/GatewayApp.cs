@@ -32,10 +32,12 @@ public static class GatewayApp
 
         var runtime = new GatewayRuntime(options.Config);
         builder.Services.AddSingleton(new RuntimeHolder(runtime));
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(options.Time ?? TimeProvider.System);
         builder.Services.AddSingleton<RecentRequestLog>();
         builder.Services.AddSingleton<IUsageSink>(sp => sp.GetRequiredService<RecentRequestLog>());
-        builder.Services.AddSingleton<Switchboard.Limits.IAdmissionControl, Switchboard.Limits.AdmitAll>();
+        builder.Services.AddSingleton(new Switchboard.Pricing.DeploymentPricing(Switchboard.Pricing.PriceList.BuiltIn));
+        builder.Services.AddSingleton<Switchboard.Limits.ISpendSource, Switchboard.Limits.NoRecordedSpend>();
+        builder.Services.AddSingleton<Switchboard.Limits.IAdmissionControl, Switchboard.Limits.LimitAdmissionControl>();
         builder.Services.AddSingleton<GatewayProxy>();
         builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

@@ -9,4 +9,6 @@ public sealed record GatewayOptions
     public required string Host { get; init; }
     /// <summary>0 picks a free port (tests read the bound address back).</summary>
     public required int Port { get; init; }
+    /// <summary>The clock (tests move it to cross budget periods and rate windows); null = the system clock.</summary>
+    public TimeProvider? Time { get; init; }
 }

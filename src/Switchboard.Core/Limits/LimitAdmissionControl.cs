@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Auth;
+using Switchboard.Pricing;
+using Switchboard.Routing;
+using Switchboard.Usage;
+
+namespace Switchboard.Limits;
+
+/// <summary>
+/// Rate limits (rpm, tpm, parallel) and budgets per key and per team, with pricing of every request. Admission checks
+/// and reserves against the key's counters and then the team's (all or nothing); settling replaces the reservation
+/// with the tokens and cost the upstream reported. In-process counters; spend so far comes from
+/// <see cref="ISpendSource"/> when a key or team is first seen. See docs/limits.md.
+/// </summary>
+public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPricing pricing, TimeProvider time, ISpendSource spend) : IAdmissionControl
+{
+    /// <summary>Output tokens reserved (for tpm and budgets) when the client sent no max_tokens.</summary>
+    public const long DefaultOutputReservation = 4096;
+
+    private readonly ConcurrentDictionary<string, LimitCounters> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LimitCounters> _teams = new(StringComparer.Ordinal);
+
+    internal DeploymentPricing Pricing => pricing;
+
+    public async ValueTask<Admission> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        var identity = request.Identity;
+        var keyLimits = identity.Limits;
+        var teamLimits = identity.Team is null ? null : identity.TeamLimits;
+        if (keyLimits is null && teamLimits is null) return new PricedTicket(this, request.EstimatedPromptTokens);
+
+        var keyId = identity.KeyId ?? identity.Name;
+        var output = request.MaxOutputTokens is > 0 and { } max ? max : DefaultOutputReservation;
+        var tokens = request.EstimatedPromptTokens + output;
+        decimal cost = 0;
+        if (keyLimits?.BudgetUsd is not null || teamLimits?.BudgetUsd is not null)
+        {
+            var modelPricing = pricing.For(request.Model, runtimes.Current);
+            if (modelPricing.UnpricedDeployment is { } unpriced)
+            {
+                return keyLimits?.BudgetUsd is not null
+                    ? Refused.With(LimitErrors.Unpriced(request.Model.Name, unpriced, LimitScope.Key, identity.Name))
+                    : Refused.With(LimitErrors.Unpriced(request.Model.Name, unpriced, LimitScope.Team, identity.Team!));
+            }
+            cost = modelPricing.WorstCase.WorstCase(request.EstimatedPromptTokens, output);
+        }
+
+        var now = time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        LimitCounters? keyCounters = null, teamCounters = null;
+        Reservation keyReservation = default, teamReservation = default;
+        CounterSnapshot keyState = default, teamState = default;
+        BudgetPeriod keyPeriod = default, teamPeriod = default;
+
+        if (keyLimits is not null)
+        {
+            keyCounters = _keys.GetOrAdd(keyId, static _ => new LimitCounters());
+            keyPeriod = BudgetPeriod.At(keyLimits.BudgetPeriod, now);
+            if (keyLimits.BudgetUsd is not null) await LoadSpendAsync(keyCounters, LimitScope.Key, keyId, keyPeriod, cancellationToken);
+            keyState = keyCounters.TryReserve(keyLimits, nowMs, keyPeriod.Id, tokens, cost, out keyReservation);
+            if (keyState.Refusal != LimitRefusal.None)
+            {
+                var error = LimitErrors.For(keyState.Refusal, LimitScope.Key, identity.Name, keyLimits, keyState, tokens, now, keyPeriod);
+                return Refused.With(error, RateLimitHeaders.Build(keyLimits, keyState, null, default, nowMs));
+            }
+        }
+        if (teamLimits is not null)
+        {
+            var team = identity.Team!;
+            teamCounters = _teams.GetOrAdd(team, static _ => new LimitCounters());
+            teamPeriod = BudgetPeriod.At(teamLimits.BudgetPeriod, now);
+            if (teamLimits.BudgetUsd is not null) await LoadSpendAsync(teamCounters, LimitScope.Team, team, teamPeriod, cancellationToken);
+            teamState = teamCounters.TryReserve(teamLimits, nowMs, teamPeriod.Id, tokens, cost, out teamReservation);
+            if (teamState.Refusal != LimitRefusal.None)
+            {
+                keyCounters?.Undo(keyReservation);
+                var error = LimitErrors.For(teamState.Refusal, LimitScope.Team, team, teamLimits, teamState, tokens, now, teamPeriod);
+                return Refused.With(error, RateLimitHeaders.Build(null, default, teamLimits, teamState, nowMs));
+            }
+        }
+        return new LimitTicket(this, request.EstimatedPromptTokens,
+            keyCounters, keyLimits, keyReservation, teamCounters, teamLimits, teamReservation,
+            RateLimitHeaders.Build(keyLimits, keyState, teamLimits, teamState, nowMs),
+            keyLimits?.Tpm is not null || keyLimits?.BudgetUsd is not null || teamLimits?.Tpm is not null || teamLimits?.BudgetUsd is not null);
+    }
+
+    private async ValueTask LoadSpendAsync(LimitCounters counters, LimitScope scope, string id, BudgetPeriod period, CancellationToken cancellationToken)
+    {
+        if (counters.SpendLoaded(period.Id)) return;
+        // Once per subject and period per process; concurrent first requests may each read, the first write wins.
+        var spent = await spend.SpentSinceAsync(scope, id, period.Start, cancellationToken);
+        counters.InitialiseSpend(period.Id, spent);
+    }
+
+    /// <summary>
+    /// Prices the final record: the serving deployment's price applied to the reported usage. When the client received
+    /// an answer (or part of a stream) but the upstream reported no usage, the usage is estimated — the prompt from
+    /// admission's estimate, the output from what reached the client — and the record says so (CostEstimated).
+    /// </summary>
+    internal UsageRecord Price(UsageRecord final, RoutedDeployment? servedBy, long promptEstimate, OutputCounter? output)
+    {
+        var usage = final.Usage;
+        var estimated = false;
+        if (final.UsageMissing && (final.Status == 200 || final.TimeToFirstTokenMs is not null))
+        {
+            var completion = output is null ? 0 : Math.Max(usage.CompletionTokens, output.Flushes);
+            var prompt = Math.Max(usage.PromptTokens, promptEstimate);
+            usage = new TokenUsage(prompt, completion, prompt + completion, usage.CachedPromptTokens, usage.ReasoningTokens);
+            estimated = true;
+        }
+        var price = servedBy is null ? null : pricing.For(servedBy);
+        return final with
+        {
+            Usage = usage,
+            CostUsd = price?.Cost(usage),
+            CostEstimated = estimated,
+        };
+    }
+
+    internal void Settle(in LimitTicketState state, UsageRecord priced)
+    {
+        var now = time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var tokens = priced.Usage.TotalTokens > 0 ? priced.Usage.TotalTokens : priced.Usage.PromptTokens + priced.Usage.CompletionTokens;
+        var cost = priced.CostUsd ?? 0m;
+        state.Key?.Settle(state.KeyReservation, nowMs, BudgetPeriod.At(state.KeyLimits!.BudgetPeriod, now).Id, tokens, cost);
+        state.Team?.Settle(state.TeamReservation, nowMs, BudgetPeriod.At(state.TeamLimits!.BudgetPeriod, now).Id, tokens, cost);
+    }
+
+    /// <summary>A refusal; nothing was reserved.</summary>
+    private sealed class Refused : Admission
+    {
+        private readonly IReadOnlyList<KeyValuePair<string, string>> _headers;
+
+        private Refused(Errors.GatewayError error, IReadOnlyList<KeyValuePair<string, string>> headers)
+        {
+            Rejection = error;
+            _headers = headers;
+        }
+
+        public static Refused With(Errors.GatewayError error, IReadOnlyList<KeyValuePair<string, string>>? headers = null) => new(error, headers ?? []);
+
+        public override IReadOnlyList<KeyValuePair<string, string>> Headers => _headers;
+
+        public override UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy) => final;
+    }
+
+    /// <summary>A caller without limits: nothing to reserve, but the request is still priced.</summary>
+    private sealed class PricedTicket(LimitAdmissionControl owner, long promptEstimate) : Admission
+    {
+        public override UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy) => owner.Price(final, servedBy, promptEstimate, null);
+    }
+}
+
+/// <summary>What a limited request reserved, per subject.</summary>
+internal readonly record struct LimitTicketState(
+    LimitCounters? Key, LimitSettings? KeyLimits, Reservation KeyReservation,
+    LimitCounters? Team, LimitSettings? TeamLimits, Reservation TeamReservation);
+
+/// <summary>An admitted request with limits: settles exactly once, whatever way the request ended.</summary>
+internal sealed class LimitTicket : Admission
+{
+    private readonly LimitAdmissionControl _owner;
+    private readonly long _promptEstimate;
+    private readonly LimitTicketState _state;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _headers;
+    private readonly bool _countsOutput;
+    private OutputCounter? _output;
+    private int _settled;
+
+    public LimitTicket(LimitAdmissionControl owner, long promptEstimate,
+        LimitCounters? key, LimitSettings? keyLimits, Reservation keyReservation,
+        LimitCounters? team, LimitSettings? teamLimits, Reservation teamReservation,
+        IReadOnlyList<KeyValuePair<string, string>> headers, bool countsOutput)
+    {
+        _owner = owner;
+        _promptEstimate = promptEstimate;
+        _state = new LimitTicketState(key, keyLimits, keyReservation, team, teamLimits, teamReservation);
+        _headers = headers;
+        _countsOutput = countsOutput;
+    }
+
+    public override IReadOnlyList<KeyValuePair<string, string>> Headers => _headers;
+
+    public override void Observe(HttpContext context)
+    {
+        if (_countsOutput) _output = OutputCounter.Install(context);
+    }
+
+    public override UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy)
+    {
+        var priced = _owner.Price(final, servedBy, _promptEstimate, _output);
+        if (Interlocked.Exchange(ref _settled, 1) == 0) _owner.Settle(_state, priced);
+        return priced;
+    }
+}
