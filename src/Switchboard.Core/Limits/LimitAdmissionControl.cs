@@ -81,8 +81,7 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
         }
         return new LimitTicket(this, request.EstimatedPromptTokens,
             keyCounters, keyLimits, keyReservation, teamCounters, teamLimits, teamReservation,
-            RateLimitHeaders.Build(keyLimits, keyState, teamLimits, teamState, nowMs),
-            keyLimits?.Tpm is not null || keyLimits?.BudgetUsd is not null || teamLimits?.Tpm is not null || teamLimits?.BudgetUsd is not null);
+            RateLimitHeaders.Build(keyLimits, keyState, teamLimits, teamState, nowMs));
     }
 
     private async ValueTask LoadSpendAsync(LimitCounters counters, LimitScope scope, string id, BudgetPeriod period, CancellationToken cancellationToken)
@@ -149,7 +148,11 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
     /// <summary>A caller without limits: nothing to reserve, but the request is still priced.</summary>
     private sealed class PricedTicket(LimitAdmissionControl owner, long promptEstimate) : Admission
     {
-        public override UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy) => owner.Price(final, servedBy, promptEstimate, null);
+        private OutputCounter? _output;
+
+        public override void Observe(HttpContext context) => _output = OutputCounter.Install(context);
+
+        public override UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy) => owner.Price(final, servedBy, promptEstimate, _output);
     }
 }
 
@@ -165,27 +168,25 @@ internal sealed class LimitTicket : Admission
     private readonly long _promptEstimate;
     private readonly LimitTicketState _state;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _headers;
-    private readonly bool _countsOutput;
     private OutputCounter? _output;
     private int _settled;
 
     public LimitTicket(LimitAdmissionControl owner, long promptEstimate,
         LimitCounters? key, LimitSettings? keyLimits, Reservation keyReservation,
         LimitCounters? team, LimitSettings? teamLimits, Reservation teamReservation,
-        IReadOnlyList<KeyValuePair<string, string>> headers, bool countsOutput)
+        IReadOnlyList<KeyValuePair<string, string>> headers)
     {
         _owner = owner;
         _promptEstimate = promptEstimate;
         _state = new LimitTicketState(key, keyLimits, keyReservation, team, teamLimits, teamReservation);
         _headers = headers;
-        _countsOutput = countsOutput;
     }
 
     public override IReadOnlyList<KeyValuePair<string, string>> Headers => _headers;
 
     public override void Observe(HttpContext context)
     {
-        if (_countsOutput) _output = OutputCounter.Install(context);
+        _output = OutputCounter.Install(context);
     }
 
     public override UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy)

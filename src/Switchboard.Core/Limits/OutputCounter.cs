@@ -6,8 +6,8 @@ namespace Switchboard.Limits;
 
 /// <summary>
 /// Counts what reaches the client through the response's <see cref="PipeWriter"/> (bytes and flushes), so a stream
-/// the client aborts before the upstream reported usage can still be billed for what it produced. Installed only for
-/// requests whose key or team has a token limit or a budget. Every relay flushes once per event, so flushes count
+/// the client aborts before the upstream reported usage can still be billed for what it produced. Installed for every
+/// admitted request (one small object; a virtual call per write and flush). Every relay flushes once per event, so flushes count
 /// streamed events (about one token each for OpenAI-style streams).
 /// </summary>
 internal sealed class OutputCounter : IHttpResponseBodyFeature
