@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Switchboard.Config;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Hosting;
 
 namespace Switchboard.Tests.Support;
@@ -23,12 +24,16 @@ public sealed class GatewayInstance : IAsyncDisposable
     public string BaseUrl { get; }
     public CapturedLogs Logs { get; }
 
-    public static async Task<GatewayInstance> StartAsync(string yaml, Func<string, string?>? env = null)
+    /// <summary>Every finished request as the gateway recorded it (priced, attributed), newest first.</summary>
+    public IReadOnlyList<Switchboard.Usage.UsageRecord> Recorded(int limit = 2000) =>
+        _app.Services.GetRequiredService<Switchboard.Usage.RecentRequestLog>().Snapshot(limit);
+
+    public static async Task<GatewayInstance> StartAsync(string yaml, Func<string, string?>? env = null, TimeProvider? time = null)
     {
         var result = ConfigLoader.LoadText(yaml, "test.yaml", env ?? (_ => null));
         if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
         var logs = new CapturedLogs();
-        var app = GatewayApp.Build(new GatewayOptions { Config = result.Config!, Host = "127.0.0.1", Port = 0 },
+        var app = GatewayApp.Build(new GatewayOptions { Config = result.Config!, Host = "127.0.0.1", Port = 0, Time = time },
             logging => logging.ClearProviders().AddProvider(logs)); // captured for secret scans, not printed
         await app.StartAsync();
         return new GatewayInstance(app, app.Urls.First().TrimEnd('/'), logs);
