@@ -13,15 +13,14 @@ namespace Switchboard.Limits;
 /// with the tokens and cost the upstream reported. In-process counters; spend so far comes from
 /// <see cref="ISpendSource"/> when a key or team is first seen. See docs/limits.md.
 /// </summary>
-public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPricing pricing, TimeProvider time, ISpendSource spend) : IAdmissionControl
+public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPricing pricing, TimeProvider time, ISpendSource spend,
+    ISharedLimitCounters? shared = null) : IAdmissionControl
 {
     /// <summary>Output tokens reserved (for tpm and budgets) when the client sent no max_tokens.</summary>
     public const long DefaultOutputReservation = 4096;
 
     private readonly ConcurrentDictionary<string, LimitCounters> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LimitCounters> _teams = new(StringComparer.Ordinal);
-
-    internal DeploymentPricing Pricing => pricing;
 
     public async ValueTask<Admission> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
@@ -30,7 +29,6 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
         var teamLimits = identity.Team is null ? null : identity.TeamLimits;
         if (keyLimits is null && teamLimits is null) return new PricedTicket(this, request.EstimatedPromptTokens);
 
-        var keyId = identity.KeyId ?? identity.Name;
         var output = request.MaxOutputTokens is > 0 and { } max ? max : DefaultOutputReservation;
         var tokens = request.EstimatedPromptTokens + output;
         decimal cost = 0;
@@ -48,48 +46,70 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
 
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
+        var key = keyLimits is null ? null : new SubjectLimits(LimitScope.Key, identity.KeyId ?? identity.Name, keyLimits, BudgetPeriod.At(keyLimits.BudgetPeriod, now));
+        var team = teamLimits is null ? null : new SubjectLimits(LimitScope.Team, identity.Team!, teamLimits, BudgetPeriod.At(teamLimits.BudgetPeriod, now));
+
+        if (shared is not null)
+        {
+            try
+            {
+                var result = await shared.AdmitAsync(new SharedAdmitRequest(key, team, nowMs, tokens, cost), cancellationToken);
+                return Decide(identity, request.EstimatedPromptTokens, key, result.Key, result.KeyReservation, null,
+                    team, result.Team, result.TeamReservation, null, tokens, now, isShared: true);
+            }
+            catch (Exception ex) when (shared.IsUnavailable(ex))
+            {
+                // Degraded: the database is unreachable, so this process enforces every limit on its own (docs/limits.md).
+            }
+        }
+
         LimitCounters? keyCounters = null, teamCounters = null;
         Reservation keyReservation = default, teamReservation = default;
         CounterSnapshot keyState = default, teamState = default;
-        BudgetPeriod keyPeriod = default, teamPeriod = default;
-
-        if (keyLimits is not null)
+        if (key is not null)
         {
-            keyCounters = _keys.GetOrAdd(keyId, static _ => new LimitCounters());
-            keyPeriod = BudgetPeriod.At(keyLimits.BudgetPeriod, now);
-            if (keyLimits.BudgetUsd is not null) await LoadSpendAsync(keyCounters, LimitScope.Key, keyId, keyPeriod, cancellationToken);
-            keyState = keyCounters.TryReserve(keyLimits, nowMs, keyPeriod.Id, tokens, cost, out keyReservation);
-            if (keyState.Refusal != LimitRefusal.None)
-            {
-                var error = LimitErrors.For(keyState.Refusal, LimitScope.Key, identity.Name, keyLimits, keyState, tokens, now, keyPeriod);
-                return Refused.With(error, RateLimitHeaders.Build(keyLimits, keyState, null, default, nowMs));
-            }
+            keyCounters = _keys.GetOrAdd(key.Id, static _ => new LimitCounters());
+            if (key.Limits.BudgetUsd is not null) await LoadSpendAsync(keyCounters, key, cancellationToken);
+            keyState = keyCounters.TryReserve(key.Limits, nowMs, key.Period.Id, tokens, cost, out keyReservation);
         }
-        if (teamLimits is not null)
+        if (team is not null && keyState.Refusal == LimitRefusal.None)
         {
-            var team = identity.Team!;
-            teamCounters = _teams.GetOrAdd(team, static _ => new LimitCounters());
-            teamPeriod = BudgetPeriod.At(teamLimits.BudgetPeriod, now);
-            if (teamLimits.BudgetUsd is not null) await LoadSpendAsync(teamCounters, LimitScope.Team, team, teamPeriod, cancellationToken);
-            teamState = teamCounters.TryReserve(teamLimits, nowMs, teamPeriod.Id, tokens, cost, out teamReservation);
-            if (teamState.Refusal != LimitRefusal.None)
-            {
-                keyCounters?.Undo(keyReservation);
-                var error = LimitErrors.For(teamState.Refusal, LimitScope.Team, team, teamLimits, teamState, tokens, now, teamPeriod);
-                return Refused.With(error, RateLimitHeaders.Build(null, default, teamLimits, teamState, nowMs));
-            }
+            teamCounters = _teams.GetOrAdd(team.Id, static _ => new LimitCounters());
+            if (team.Limits.BudgetUsd is not null) await LoadSpendAsync(teamCounters, team, cancellationToken);
+            teamState = teamCounters.TryReserve(team.Limits, nowMs, team.Period.Id, tokens, cost, out teamReservation);
+            if (teamState.Refusal != LimitRefusal.None && key is not null) keyCounters!.Undo(keyReservation);
         }
-        return new LimitTicket(this, request.EstimatedPromptTokens,
-            keyCounters, keyLimits, keyReservation, teamCounters, teamLimits, teamReservation,
-            RateLimitHeaders.Build(keyLimits, keyState, teamLimits, teamState, nowMs));
+        return Decide(identity, request.EstimatedPromptTokens, key, keyState, keyReservation, keyCounters,
+            team, teamState, teamReservation, teamCounters, tokens, now, isShared: false);
     }
 
-    private async ValueTask LoadSpendAsync(LimitCounters counters, LimitScope scope, string id, BudgetPeriod period, CancellationToken cancellationToken)
+    private Admission Decide(ClientIdentity identity, long promptEstimate,
+        SubjectLimits? key, in CounterSnapshot keyState, in Reservation keyReservation, LimitCounters? keyCounters,
+        SubjectLimits? team, in CounterSnapshot teamState, in Reservation teamReservation, LimitCounters? teamCounters,
+        long tokens, DateTimeOffset now, bool isShared)
     {
-        if (counters.SpendLoaded(period.Id)) return;
+        var nowMs = now.ToUnixTimeMilliseconds();
+        if (key is not null && keyState.Refusal != LimitRefusal.None)
+        {
+            var error = LimitErrors.For(keyState.Refusal, LimitScope.Key, identity.Name, key.Limits, keyState, tokens, now, key.Period);
+            return Refused.With(error, RateLimitHeaders.Build(key.Limits, keyState, null, default, nowMs));
+        }
+        if (team is not null && teamState.Refusal != LimitRefusal.None)
+        {
+            var error = LimitErrors.For(teamState.Refusal, LimitScope.Team, team.Id, team.Limits, teamState, tokens, now, team.Period);
+            return Refused.With(error, RateLimitHeaders.Build(null, default, team.Limits, teamState, nowMs));
+        }
+        return new LimitTicket(this, promptEstimate,
+            new LimitTicketState(key, keyCounters, keyReservation, team, teamCounters, teamReservation, isShared),
+            RateLimitHeaders.Build(key?.Limits, keyState, team?.Limits, teamState, nowMs));
+    }
+
+    private async ValueTask LoadSpendAsync(LimitCounters counters, SubjectLimits subject, CancellationToken cancellationToken)
+    {
+        if (counters.SpendLoaded(subject.Period.Id)) return;
         // Once per subject and period per process; concurrent first requests may each read, the first write wins.
-        var spent = await spend.SpentSinceAsync(scope, id, period.Start, cancellationToken);
-        counters.InitialiseSpend(period.Id, spent);
+        var spent = await spend.SpentSinceAsync(subject.Scope, subject.Id, subject.Period.Start, cancellationToken);
+        counters.InitialiseSpend(subject.Period.Id, spent);
     }
 
     /// <summary>
@@ -123,8 +143,15 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
         var nowMs = now.ToUnixTimeMilliseconds();
         var tokens = priced.Usage.TotalTokens > 0 ? priced.Usage.TotalTokens : priced.Usage.PromptTokens + priced.Usage.CompletionTokens;
         var cost = priced.CostUsd ?? 0m;
-        state.Key?.Settle(state.KeyReservation, nowMs, BudgetPeriod.At(state.KeyLimits!.BudgetPeriod, now).Id, tokens, cost);
-        state.Team?.Settle(state.TeamReservation, nowMs, BudgetPeriod.At(state.TeamLimits!.BudgetPeriod, now).Id, tokens, cost);
+        if (state.Key is { } key) Settle(key, state.KeyCounters, state.KeyReservation, state.IsShared, now, nowMs, tokens, cost);
+        if (state.Team is { } team) Settle(team, state.TeamCounters, state.TeamReservation, state.IsShared, now, nowMs, tokens, cost);
+    }
+
+    private void Settle(SubjectLimits subject, LimitCounters? counters, in Reservation reservation, bool isShared, DateTimeOffset now, long nowMs, long tokens, decimal cost)
+    {
+        var periodId = BudgetPeriod.At(subject.Limits.BudgetPeriod, now).Id;
+        if (isShared) shared!.Settle(new SharedSettlement(subject, reservation, nowMs, periodId, tokens, cost));
+        else counters!.Settle(reservation, nowMs, periodId, tokens, cost);
     }
 
     /// <summary>A refusal; nothing was reserved.</summary>
@@ -158,8 +185,8 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
 
 /// <summary>What a limited request reserved, per subject.</summary>
 internal readonly record struct LimitTicketState(
-    LimitCounters? Key, LimitSettings? KeyLimits, Reservation KeyReservation,
-    LimitCounters? Team, LimitSettings? TeamLimits, Reservation TeamReservation);
+    SubjectLimits? Key, LimitCounters? KeyCounters, Reservation KeyReservation,
+    SubjectLimits? Team, LimitCounters? TeamCounters, Reservation TeamReservation, bool IsShared);
 
 /// <summary>An admitted request with limits: settles exactly once, whatever way the request ended.</summary>
 internal sealed class LimitTicket : Admission
@@ -171,14 +198,11 @@ internal sealed class LimitTicket : Admission
     private OutputCounter? _output;
     private int _settled;
 
-    public LimitTicket(LimitAdmissionControl owner, long promptEstimate,
-        LimitCounters? key, LimitSettings? keyLimits, Reservation keyReservation,
-        LimitCounters? team, LimitSettings? teamLimits, Reservation teamReservation,
-        IReadOnlyList<KeyValuePair<string, string>> headers)
+    public LimitTicket(LimitAdmissionControl owner, long promptEstimate, in LimitTicketState state, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
         _owner = owner;
         _promptEstimate = promptEstimate;
-        _state = new LimitTicketState(key, keyLimits, keyReservation, team, teamLimits, teamReservation);
+        _state = state;
         _headers = headers;
     }
 

@@ -13,10 +13,10 @@ public enum LimitRefusal
 }
 
 /// <summary>What one subject (a key or a team) reserved for one request; handed back when the request settles.</summary>
-internal readonly record struct Reservation(long WindowStartMs, long Tokens, decimal Cost, long PeriodId);
+public readonly record struct Reservation(long WindowStartMs, long Tokens, decimal Cost, long PeriodId);
 
 /// <summary>A subject's state as a reservation left it, for the <c>x-ratelimit-*</c> headers and the refusal message.</summary>
-internal readonly record struct CounterSnapshot(
+public readonly record struct CounterSnapshot(
     LimitRefusal Refusal, int RequestsUsed, long TokensUsed, long WindowEndMs, int InFlight, decimal Spent, decimal Reserved);
 
 /// <summary>

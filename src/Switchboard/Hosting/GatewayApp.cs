@@ -35,9 +35,7 @@ public static class GatewayApp
         builder.Services.AddSingleton(options.Time ?? TimeProvider.System);
         builder.Services.AddSingleton<RecentRequestLog>();
         builder.Services.AddSingleton<IUsageSink>(sp => sp.GetRequiredService<RecentRequestLog>());
-        builder.Services.AddSingleton(new Switchboard.Pricing.DeploymentPricing(Switchboard.Pricing.PriceList.BuiltIn));
-        builder.Services.AddSingleton<Switchboard.Limits.ISpendSource, Switchboard.Limits.NoRecordedSpend>();
-        builder.Services.AddSingleton<Switchboard.Limits.IAdmissionControl, Switchboard.Limits.LimitAdmissionControl>();
+        builder.Services.AddLimits(options.Config);
         builder.Services.AddSingleton<GatewayProxy>();
         builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 
 /// <summary>
-/// Rate limits, parallel limits, budgets and pricing through a real gateway in front of the mock upstream. Each test
-/// uses its own key, so they share one gateway without sharing counters.
+/// Rate limits, parallel limits, budgets and pricing through a real gateway in front of the mock upstream, on both
+/// storage backends: real SQLite (in-process counters, spend from the ledger) and real PostgreSQL (shared counters).
+/// Each test starts its own gateway on a fresh database.
 /// </summary>
 public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUpstreamFixture>, IAsyncLifetime
 {
@@ -24,13 +26,24 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
 
     private readonly ManualClock _clock = new();
     private GatewayInstance _gateway = null!;
+    private TestDatabase? _database;
 
-    public async Task InitializeAsync() => _gateway = await GatewayInstance.StartAsync($$"""
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    private async Task StartAsync(string backend)
+    {
+        _database = await TestDatabase.CreateAsync(backend);
+        await (await _database.OpenMigratedAsync()).DisposeAsync();
+        _gateway = await GatewayInstance.StartAsync(Config(mock.BaseUrl, _database.ConfigValue), time: _clock);
+    }
+
+    private static string Config(string mockUrl, string database) => $$"""
         master_key: {{TestConfigs.MasterKey}}
+        database: "{{database}}"
         providers:
-          mock: { type: openai, base_url: "{{mock.BaseUrl}}/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          slow: { type: openai, base_url: "{{mock.BaseUrl}}/_knobs/latency_ms=400/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          slowstream: { type: openai, base_url: "{{mock.BaseUrl}}/_knobs/chunk_delay_ms=150;words=200/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+          mock: { type: openai, base_url: "{{mockUrl}}/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+          slow: { type: openai, base_url: "{{mockUrl}}/_knobs/latency_ms=400/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+          slowstream: { type: openai, base_url: "{{mockUrl}}/_knobs/chunk_delay_ms=150;words=200/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
         models:
           dear:
             - { provider: mock, model: gpt-4o-mini, input_per_mtok: 1000, output_per_mtok: 1000 }
@@ -51,9 +64,13 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
           - { key: {{OpenKey}}, name: open-key }
           - { key: {{AnthropicKey}}, name: anthropic-key, rpm: 1 }
           - { key: {{AbortKey}}, name: abort-key, tpm: 1000000 }
-        """, time: _clock);
+        """;
 
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_gateway is not null) await _gateway.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+    }
 
     private static StringContent Chat(string model, int maxTokens = 16, bool stream = false) => new StringContent(
         $$"""{"model":"{{model}}","max_tokens":{{maxTokens}},"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hello there"}]}""",
@@ -73,14 +90,17 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         for (var attempt = 0; ; attempt++)
         {
             var rows = _gateway.Recorded().Where(r => r.KeyName == keyName).ToList();
-            if (rows.Count >= expected || attempt == 100) return rows;
+            // With PostgreSQL, settlements reach the shared counters in the background: wait for them too.
+            var pending = _gateway.Services.GetService<Switchboard.Storage.Limits.PostgresLimitCounters>()?.PendingSettlements ?? 0;
+            if ((rows.Count >= expected && pending == 0) || attempt == 250) return rows;
             await Task.Delay(20);
         }
     }
 
-    [Fact]
-    public async Task Exactly_rpm_requests_of_50_concurrent_ones_are_admitted_the_rest_get_OpenAIs_429()
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task Exactly_rpm_requests_of_50_concurrent_ones_are_admitted_the_rest_get_OpenAIs_429(string backend)
     {
+        await StartAsync(backend);
         var responses = await FireAsync(RpmKey, 50);
 
         Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
@@ -101,9 +121,10 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         Assert.Equal(Enumerable.Range(0, 10), remaining);
     }
 
-    [Fact]
-    public async Task Tokens_per_minute_are_settled_with_the_usage_the_upstream_reported()
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task Tokens_per_minute_are_settled_with_the_usage_the_upstream_reported(string backend)
     {
+        await StartAsync(backend);
         using var http = _gateway.Client(TpmKey);
         using var first = await http.PostAsync("/v1/chat/completions", Chat("dear", maxTokens: 100));
         first.EnsureSuccessStatusCode();
@@ -134,9 +155,10 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         }
     }
 
-    [Fact]
-    public async Task At_most_max_parallel_requests_run_at_once()
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task At_most_max_parallel_requests_run_at_once(string backend)
     {
+        await StartAsync(backend);
         var responses = await FireAsync(ParallelKey, 6, "slow");
 
         Assert.Equal(2, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
@@ -151,9 +173,10 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         Assert.All(await FireAsync(ParallelKey, 2, "slow"), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
     }
 
-    [Fact]
-    public async Task A_hundred_concurrent_requests_do_not_overspend_the_budget()
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task A_hundred_concurrent_requests_do_not_overspend_the_budget(string backend)
     {
+        await StartAsync(backend);
         var responses = new List<HttpResponseMessage>();
         // Concurrent waves until the budget refuses everything: each wave races 100 requests against the rest of it.
         for (var wave = 0; wave < 20; wave++)
@@ -166,7 +189,7 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         var records = await RecordsAsync("budget-key", responses.Count);
         var spent = records.Where(r => r.Status == 200).Sum(r => r.CostUsd!.Value);
         var overspend = Math.Max(0, spent - 0.5m);
-        Console.WriteLine($"budget $0.5, spent ${spent}, overspend ${overspend}, admitted {records.Count(r => r.Status == 200)} of {responses.Count}");
+        Console.WriteLine($"[{backend}] budget $0.5, spent ${spent}, overspend ${overspend}, admitted {records.Count(r => r.Status == 200)} of {responses.Count}");
 
         Assert.Equal(0m, overspend);
         var refused = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
@@ -178,9 +201,10 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         Assert.All(records.Where(r => r.Status == 200), r => Assert.False(r.CostEstimated));
     }
 
-    [Fact]
-    public async Task A_daily_budget_refuses_until_midnight_UTC_then_admits_again()
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task A_daily_budget_refuses_until_midnight_UTC_then_admits_again(string backend)
     {
+        await StartAsync(backend);
         using var http = _gateway.Client(DailyKey);
         HttpResponseMessage last;
         var guard = 0;
@@ -199,9 +223,10 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         Assert.Equal(HttpStatusCode.OK, nextDay.StatusCode);
     }
 
-    [Fact]
-    public async Task A_stream_the_client_aborts_is_billed_for_what_it_produced_and_marked_estimated()
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task A_stream_the_client_aborts_is_billed_for_what_it_produced_and_marked_estimated(string backend)
     {
+        await StartAsync(backend);
         using var http = _gateway.Client(AbortKey);
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Chat("slow-stream", maxTokens: 1000, stream: true) })
         {
@@ -222,9 +247,10 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         Assert.Equal((row.Usage.PromptTokens + row.Usage.CompletionTokens) * PerToken, row.CostUsd);
     }
 
-    [Fact]
-    public async Task Unpriced_models_are_recorded_as_unpriced_and_refused_to_budgeted_keys()
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task Unpriced_models_are_recorded_as_unpriced_and_refused_to_budgeted_keys(string backend)
     {
+        await StartAsync(backend);
         using var open = _gateway.Client(OpenKey);
         using var ok = await open.PostAsync("/v1/chat/completions", Chat("local"));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -241,9 +267,10 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         Assert.Equal("model_not_priced", error.GetProperty("code").GetString());
     }
 
-    [Fact]
-    public async Task Anthropic_clients_get_a_rate_limit_error_in_their_own_shape()
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task Anthropic_clients_get_a_rate_limit_error_in_their_own_shape(string backend)
     {
+        await StartAsync(backend);
         using var http = new HttpClient { BaseAddress = new Uri(_gateway.BaseUrl) };
         http.DefaultRequestHeaders.Add("x-api-key", AnthropicKey);
         http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");

@@ -24,6 +24,9 @@ public sealed class GatewayInstance : IAsyncDisposable
     public string BaseUrl { get; }
     public CapturedLogs Logs { get; }
 
+    /// <summary>The gateway's services (to reach its state in assertions, never to replace it).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Every finished request as the gateway recorded it (priced, attributed), newest first.</summary>
     public IReadOnlyList<Switchboard.Usage.UsageRecord> Recorded(int limit = 2000) =>
         _app.Services.GetRequiredService<Switchboard.Usage.RecentRequestLog>().Snapshot(limit);
