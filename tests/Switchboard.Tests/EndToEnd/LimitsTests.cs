@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Storage;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
@@ -30,10 +31,13 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    private async Task StartAsync(string backend)
+    private async Task StartAsync(string backend, Func<Switchboard.Storage.SwitchboardDatabase, Task>? before = null)
     {
         _database = await TestDatabase.CreateAsync(backend);
-        await (await _database.OpenMigratedAsync()).DisposeAsync();
+        await using (var db = await _database.OpenMigratedAsync())
+        {
+            if (before is not null) await before(db);
+        }
         _gateway = await GatewayInstance.StartAsync(Config(mock.BaseUrl, _database.ConfigValue), time: _clock);
     }
 
@@ -286,5 +290,27 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         Assert.Equal("rate_limit_error", root.GetProperty("error").GetProperty("type").GetString());
         Assert.True(second.Headers.Contains("retry-after"));
         Assert.Equal("1", Header(second, "x-ratelimit-limit-requests"));
+    }
+
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task Spend_already_in_the_ledger_counts_against_the_budget_after_a_start(string backend)
+    {
+        // A previous run of the gateway spent $0.49 of budget-key's $0.50 (the ledger is what survives a restart).
+        await StartAsync(backend, async db =>
+        {
+            await using var connection = await db.OpenAsync();
+            await using var insert = Switchboard.Storage.SwitchboardDatabase.Command(connection, """
+                INSERT INTO usage_ledger (request_id, ts_ms, key_id, key_name, endpoint, model, status, stream, prompt_tokens,
+                    completion_tokens, cached_tokens, reasoning_tokens, usage_reported, usage_estimated, cost_nano_usd, attempts, latency_ms)
+                VALUES ('earlier-run', @ts, 'budget-key', 'budget-key', 'chat.completions', 'dear', 200, 0, 400000, 90000, 0, 0, 1, 0, 490000000, 1, 1.0)
+                """);
+            await insert.With("@ts", DateTimeOffset.UtcNow.AddDays(-3).ToUnixTimeMilliseconds()).ExecuteNonQueryAsync();
+        });
+
+        using var http = _gateway.Client(BudgetKey);
+        using var refused = await http.PostAsync("/v1/chat/completions", Chat("dear"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("spent $0.49 of $0.5", await refused.Content.ReadAsStringAsync());
     }
 }
