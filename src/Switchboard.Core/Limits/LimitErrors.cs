@@ -11,7 +11,9 @@ internal static class LimitErrors
         long requestedTokens, DateTimeOffset now, BudgetPeriod period)
     {
         var who = scope == LimitScope.Key ? $"key `{subject}`" : $"team `{subject}`";
-        var reset = TimeSpan.FromMilliseconds(Math.Max(0, state.WindowEndMs - now.ToUnixTimeMilliseconds()));
+        // Clamped to one window: with shared counters the window may have been opened by a request whose clock read was a
+        // few milliseconds later than this one's.
+        var reset = TimeSpan.FromMilliseconds(Math.Clamp(state.WindowEndMs - now.ToUnixTimeMilliseconds(), 0, LimitCounters.WindowMs));
         switch (refusal)
         {
             case LimitRefusal.Requests:

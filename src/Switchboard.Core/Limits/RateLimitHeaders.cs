@@ -38,7 +38,7 @@ internal static class RateLimitHeaders
         headers.Add(new("x-ratelimit-limit-" + what, limit.ToString(CultureInfo.InvariantCulture)));
         headers.Add(new("x-ratelimit-remaining-" + what, Math.Max(0, remaining).ToString(CultureInfo.InvariantCulture)));
         // An untouched window (refused before anything was counted) resets a full window from now.
-        var reset = windowEndMs == 0 ? LimitCounters.WindowMs : Math.Max(0, windowEndMs - nowMs);
+        var reset = windowEndMs == 0 ? LimitCounters.WindowMs : Math.Clamp(windowEndMs - nowMs, 0, LimitCounters.WindowMs);
         headers.Add(new("x-ratelimit-reset-" + what, GoDuration.Format(TimeSpan.FromMilliseconds(reset))));
     }
 }
