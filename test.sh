@@ -20,6 +20,21 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   fi
 fi
 
+# PostgreSQL: a private throwaway cluster on 127.0.0.1 for the storage tests (tools/postgres/test-cluster.sh installs
+# the Debian packages when absent). SWITCHBOARD_REQUIRE_POSTGRES=1 makes the PostgreSQL cases fail, not skip, if the
+# server is missing.
+pg_dir=$(mktemp -d -t sb-pg-XXXXXX)
+cleanup_pg() { tools/postgres/test-cluster.sh stop "$pg_dir" || true; }
+trap cleanup_pg EXIT
+export SWITCHBOARD_REQUIRE_POSTGRES=1
+if SWITCHBOARD_TEST_POSTGRES=$(tools/postgres/test-cluster.sh start "$pg_dir"); then
+  export SWITCHBOARD_TEST_POSTGRES
+  echo "test.sh: PostgreSQL test server at ${SWITCHBOARD_TEST_POSTGRES}" >&2
+else
+  echo "test.sh: could not start PostgreSQL; the PostgreSQL storage tests will fail" >&2
+  unset SWITCHBOARD_TEST_POSTGRES
+fi
+
 # --- build once, then test ---------------------------------------------------------------------
 dotnet build Switchboard.slnx -c Release -nologo -v quiet -clp:ErrorsOnly
 

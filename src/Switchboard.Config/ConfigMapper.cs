@@ -10,7 +10,7 @@ namespace Switchboard.Config;
 internal static class ConfigMapper
 {
     private static readonly string[] TopLevelKeys =
-        ["master_key", "database", "server", "providers", "models", "fallbacks", "keys"];
+        ["master_key", "database", "server", "providers", "models", "fallbacks", "keys", "teams"];
 
     private static readonly string[] ServerKeys = ["host", "port"];
 
@@ -35,6 +35,7 @@ internal static class ConfigMapper
             Models = ModelMapper.ReadModels(fields.Get("models"), reader, references),
             Fallbacks = ModelMapper.ReadFallbacks(fields.Get("fallbacks"), reader, references),
             Keys = KeyMapper.Read(fields.Get("keys"), reader, references),
+            Teams = TeamMapper.Read(fields.Get("teams"), reader),
         };
         ConfigValidator.Validate(references, reader);
         return config;

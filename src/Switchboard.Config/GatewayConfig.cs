@@ -34,6 +34,9 @@ public sealed record GatewayConfig
     /// <summary>Virtual keys defined in the file.</summary>
     public ImmutableArray<KeyConfig> Keys { get; init; } = [];
 
+    /// <summary>Teams defined in the file (shared limits and budgets for their keys), in file order.</summary>
+    public ImmutableArray<TeamConfig> Teams { get; init; } = [];
+
     /// <summary>True when neither keys nor a master key are configured: any bearer is accepted.</summary>
     public bool IsOpenMode => Keys.IsEmpty && string.IsNullOrEmpty(MasterKey);
 }
@@ -120,6 +123,18 @@ public sealed record KeyConfig
     /// <summary>Optional budget reset period: null, "daily" or "monthly".</summary>
     public string? BudgetPeriod { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
-    /// <summary>Team name this key belongs to (teams arrive with the limits issue).</summary>
+    /// <summary>Team name this key belongs to (its limits are under <c>teams:</c>, or managed via /admin/teams).</summary>
     public string? Team { get; init; }
+}
+
+/// <summary>A team defined in the config file: limits and a budget shared by all of its keys.</summary>
+public sealed record TeamConfig
+{
+    public required string Name { get; init; }
+    public int? Rpm { get; init; }
+    public int? Tpm { get; init; }
+    public int? MaxParallel { get; init; }
+    public decimal? BudgetUsd { get; init; }
+    /// <summary>Optional budget reset period: null, "daily" or "monthly".</summary>
+    public string? BudgetPeriod { get; init; }
 }

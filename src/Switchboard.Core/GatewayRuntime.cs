@@ -14,10 +14,12 @@ namespace Switchboard;
 /// </summary>
 public sealed class GatewayRuntime : IDisposable
 {
-    public GatewayRuntime(GatewayConfig config)
+    /// <param name="config">The validated config.</param>
+    /// <param name="keys">Where keys are looked up; null = the config file's keys only.</param>
+    public GatewayRuntime(GatewayConfig config, IKeyLookup? keys = null)
     {
         Config = config;
-        Keys = new KeyStore(config.Keys);
+        Keys = keys ?? new KeyStore(config.Keys);
         Providers = config.Providers.ToFrozenDictionary(p => p.Name, p => new UpstreamProvider(p), StringComparer.Ordinal);
         var ordered = ImmutableArray.CreateBuilder<RoutedModel>(config.Models.Length);
         foreach (var model in config.Models)
@@ -33,7 +35,13 @@ public sealed class GatewayRuntime : IDisposable
     }
 
     public GatewayConfig Config { get; }
-    public KeyStore Keys { get; }
+    public IKeyLookup Keys { get; }
+
+    /// <summary>
+    /// Single-user local mode: no master key and no key anywhere (file or database), so any bearer is accepted.
+    /// A database that holds keys (even only revoked ones) ends open mode.
+    /// </summary>
+    public bool IsOpenMode => Config.IsOpenMode && !Keys.HasKeys;
     public FrozenDictionary<string, UpstreamProvider> Providers { get; }
     public FrozenDictionary<string, RoutedModel> Models { get; }
     /// <summary>Models in config-file order (for listings).</summary>

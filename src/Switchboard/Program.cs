@@ -16,5 +16,7 @@ var root = new RootCommand("Switchboard: one OpenAI-compatible endpoint in front
     ServeCommand.Create(configOption),
     ConfigCheckCommand.Create(configOption),
     ModelsCommand.Create(configOption),
+    KeysCommand.Create(configOption),
+    UsageCommand.Create(configOption),
 };
 return await root.Parse(args).InvokeAsync();

@@ -29,7 +29,7 @@ public sealed class UnknownAndDuplicateKeyTests
             """);
 
         TestConfig.AssertError(error, 2, "provider",
-            "unknown key 'provider' (allowed: master_key, database, server, providers, models, fallbacks, keys)");
+            "unknown key 'provider' (allowed: master_key, database, server, providers, models, fallbacks, keys, teams)");
     }
 
     [Fact]

@@ -2,6 +2,8 @@
 # A private, throwaway PostgreSQL cluster on 127.0.0.1 for the storage tests.
 #   test-cluster.sh start DIR   -> initdb into DIR (created), start on a free port, print the admin URL on stdout
 #   test-cluster.sh stop DIR    -> stop the cluster and delete DIR
+#   test-cluster.sh pause DIR   -> stop the server, keep its data (an outage, for tests)
+#   test-cluster.sh resume DIR  -> start it again on the same port
 # Installs PostgreSQL from Debian packages when no server binaries are found. When run as root, the cluster runs
 # as the "postgres" system user (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -43,6 +45,12 @@ case "$cmd" in
     echo "$port" > "$dir/port"
     echo "$bin" > "$dir/bin"
     echo "postgres://postgres@127.0.0.1:$port/postgres"
+    ;;
+  pause)
+    as_owner "$(cat "$dir/bin")/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+  resume)
+    as_owner "$(cat "$dir/bin")/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -o "-c listen_addresses=127.0.0.1 -p $(cat "$dir/port") -k $dir -c fsync=off -c max_connections=300" start >/dev/null
     ;;
   stop)
     if [ -f "$dir/bin" ]; then

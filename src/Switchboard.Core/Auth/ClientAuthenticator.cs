@@ -11,7 +11,7 @@ public static class ClientAuthenticator
     public static (ClientIdentity? Identity, GatewayError? Error) Authenticate(HttpRequest request, GatewayRuntime runtime, TimeProvider time)
     {
         var secret = ApiKeyExtractor.Extract(request);
-        if (runtime.Config.IsOpenMode) return (ClientIdentity.Anonymous, null);
+        if (runtime.IsOpenMode) return (ClientIdentity.Anonymous, null);
         if (string.IsNullOrEmpty(secret))
         {
             return (null, GatewayError.InvalidApiKey(
@@ -21,7 +21,9 @@ public static class ClientAuthenticator
         if (!runtime.Keys.TryFind(secret, out var identity))
         {
             // Never echo any part of the presented secret.
-            return (null, GatewayError.InvalidApiKey("Incorrect API key provided."));
+            return (null, GatewayError.InvalidApiKey(runtime.Keys.IsRevoked(secret)
+                ? "This API key has been revoked."
+                : "Incorrect API key provided."));
         }
         if (identity.ExpiresAt is { } expires && expires <= time.GetUtcNow())
         {

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using Switchboard.Config;
 
 namespace Switchboard.Auth;
@@ -9,7 +10,7 @@ namespace Switchboard.Auth;
 /// 3.6 % of the gateway's CPU under load (bench/results/profile-latest.md).
 /// Keys stored elsewhere (the database, from the limits issue on) are kept only as hashes.
 /// </summary>
-public sealed class KeyStore
+public sealed class KeyStore : IKeyLookup
 {
     private readonly FrozenDictionary<string, ClientIdentity> _bySecret;
 
@@ -28,5 +29,9 @@ public sealed class KeyStore
 
     public int Count => _bySecret.Count;
 
-    public bool TryFind(string secret, out ClientIdentity identity) => _bySecret.TryGetValue(secret, out identity!);
+    public bool HasKeys => _bySecret.Count > 0;
+
+    public bool TryFind(string secret, [NotNullWhen(true)] out ClientIdentity? identity) => _bySecret.TryGetValue(secret, out identity);
+
+    public bool IsRevoked(string secret) => false;
 }

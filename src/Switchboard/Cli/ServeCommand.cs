@@ -27,7 +27,18 @@ public static class ServeCommand
                 Console.Error.WriteLine($"--port {options.Port}: must be between 0 and 65535");
                 return 1;
             }
-            await using var app = GatewayApp.Build(options);
+            WebApplication app;
+            try
+            {
+                app = GatewayApp.Build(options);
+            }
+            catch (FormatException e)
+            {
+                // A malformed database: value (the message never includes a password).
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
+            await using var _ = app;
             PrintBanner(config, options);
             await app.RunAsync(cancel);
             return 0;

@@ -1,6 +1,9 @@
+using Switchboard.Admin;
 using Switchboard.Auth;
 using Switchboard.Errors;
 using Switchboard.Pipeline;
+using Switchboard.Storage.Keys;
+using Switchboard.Storage.Usage;
 using Switchboard.Usage;
 
 namespace Switchboard.Endpoints;
@@ -25,8 +28,9 @@ public static class GatewayEndpoints
         }
 
         app.MapGet("/health/live", () => TypedResults.Json(new HealthStatus("ok"), GatewayJsonContext.Default.HealthStatus));
-        app.MapGet("/health/ready", () => TypedResults.Json(new HealthStatus("ready"), GatewayJsonContext.Default.HealthStatus));
+        app.MapGet("/health/ready", Ready);
         app.MapGet("/admin/logs", AdminLogs);
+        app.MapAdminEndpoints();
 
         // Anything else answers like the OpenAI API does, in its error shape, never an empty 404.
         app.MapFallback(context =>
@@ -72,32 +76,86 @@ public static class GatewayEndpoints
         await context.Response.WriteAsJsonAsync(new ModelObject(model.Name, "model", ModelCreated, model.OwnedBy), GatewayJsonContext.Default.ModelObject);
     }
 
-    private static async Task AdminLogs(HttpContext context, RuntimeHolder runtimes, RecentRequestLog log)
+    /// <summary>
+    /// 200 always once started (CONTRACT §1): "ready", or "degraded" while the database is unreachable (known keys
+    /// keep working, usage rows are buffered).
+    /// </summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<ReadyStatus> Ready(KeyDirectory directory, LedgerWriter ledger)
     {
-        if (!ClientAuthenticator.IsMasterKey(context.Request, runtimes.Current))
+        var dbOk = directory.IsDatabaseHealthy;
+        var status = new ReadyStatus(dbOk && ledger.IsHealthy ? "ready" : "degraded", dbOk ? "ok" : "unreachable",
+            ledger.IsHealthy ? "ok" : "buffering", Math.Max(0, ledger.Accepted - ledger.Stored));
+        return TypedResults.Json(status, AdminJsonContext.Default.ReadyStatus);
+    }
+
+    /// <summary>
+    /// Recent requests from the ledger, newest first. Rows still queued are flushed first (so a client sees its own
+    /// request); with the database unreachable, the in-memory ring of recent requests answers instead.
+    /// </summary>
+    private static async Task AdminLogs(HttpContext context, RuntimeHolder runtimes, RecentRequestLog recent, LedgerWriter ledger, UsageQueries usage)
+    {
+        if (AdminEndpoints.Authorize(context, runtimes) is { } denied)
         {
-            await ErrorResponses.WriteOpenAIAsync(context.Response, GatewayError.InvalidApiKey(
-                string.IsNullOrEmpty(runtimes.Current.Config.MasterKey)
-                    ? "The admin API is disabled: set master_key in the config."
-                    : "The admin API needs the master key."));
+            await ErrorResponses.WriteOpenAIAsync(context.Response, denied);
             return;
         }
-        var limit = int.TryParse(context.Request.Query["limit"], out var n) ? Math.Clamp(n, 1, 1000) : 100;
-        var keyName = context.Request.Query["key_name"].ToString();
-        var model = context.Request.Query["model"].ToString();
-        var status = int.TryParse(context.Request.Query["status"], out var s) ? s : (int?)null;
-        var rows = new List<RequestLogEntry>();
-        foreach (var r in log.Snapshot(1000))
+        var (filter, error) = AdminEndpoints.ReadFilter(context.Request);
+        if (filter is null)
         {
-            if (rows.Count >= limit) break;
-            if (keyName.Length > 0 && r.KeyName != keyName) continue;
-            if (model.Length > 0 && r.Model != model) continue;
-            if (status is { } wanted && r.Status != wanted) continue;
+            await ErrorResponses.WriteOpenAIAsync(context.Response, error!);
+            return;
+        }
+        var limitText = context.Request.Query["limit"].ToString();
+        var limit = 100;
+        if (limitText.Length > 0 && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit < 1))
+        {
+            await ErrorResponses.WriteOpenAIAsync(context.Response, GatewayError.InvalidRequest("'limit' must be a positive whole number.", "limit"));
+            return;
+        }
+        limit = Math.Min(limit, 1000);
+        IReadOnlyList<UsageRecord> records;
+        try
+        {
+            await ledger.FlushAsync(TimeSpan.FromSeconds(2), context.RequestAborted);
+            records = await usage.RecentAsync(filter, limit, context.RequestAborted);
+        }
+        catch (Exception e) when (Switchboard.Storage.SwitchboardDatabase.IsTransient(e) || e is System.Data.Common.DbException)
+        {
+            context.Response.Headers["x-switchboard-degraded"] = "database unreachable: recent requests from memory";
+            records = FilterRecent(recent.Snapshot(1000), filter, limit);
+        }
+        var rows = new List<RequestLogEntry>(records.Count);
+        foreach (var r in records)
+        {
             rows.Add(new RequestLogEntry(r.RequestId, r.Timestamp, r.KeyName, r.Endpoint, r.Model, r.Provider, r.UpstreamModel,
                 r.Status, r.ErrorCode, r.Stream, r.Usage.PromptTokens, r.Usage.CompletionTokens, r.Usage.CachedPromptTokens,
                 r.Usage.ReasoningTokens, !r.UsageMissing, Math.Round(r.LatencyMs, 3),
-                r.TimeToFirstTokenMs is { } t ? Math.Round(t, 3) : null, r.Attempts));
+                r.TimeToFirstTokenMs is { } t ? Math.Round(t, 3) : null, r.Attempts)
+            {
+                KeyId = r.KeyId,
+                Team = r.Team,
+                CostUsd = r.CostUsd,
+                UsageEstimated = r.CostEstimated || r.UsageMissing,
+                AttemptLog = r.AttemptLog,
+            });
         }
         await context.Response.WriteAsJsonAsync(new RequestLogPage(rows), GatewayJsonContext.Default.RequestLogPage);
+    }
+
+    private static List<UsageRecord> FilterRecent(IReadOnlyList<UsageRecord> snapshot, UsageFilter f, int limit)
+    {
+        var rows = new List<UsageRecord>();
+        foreach (var r in snapshot)
+        {
+            if (rows.Count >= limit) break;
+            if ((f.KeyId is null || r.KeyId == f.KeyId) && (f.KeyName is null || r.KeyName == f.KeyName)
+                && (f.Model is null || r.Model == f.Model) && (f.Team is null || r.Team == f.Team)
+                && (f.Provider is null || r.Provider == f.Provider) && (f.Status is null || r.Status == f.Status)
+                && (f.From is null || r.Timestamp >= f.From) && (f.To is null || r.Timestamp < f.To))
+            {
+                rows.Add(r);
+            }
+        }
+        return rows;
     }
 }

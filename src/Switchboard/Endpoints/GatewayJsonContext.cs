@@ -33,7 +33,15 @@ public sealed record RequestLogEntry(
     [property: JsonPropertyName("usage_reported")] bool UsageReported,
     [property: JsonPropertyName("latency_ms")] double LatencyMs,
     [property: JsonPropertyName("ttft_ms")] double? TimeToFirstTokenMs,
-    [property: JsonPropertyName("attempts")] int Attempts);
+    [property: JsonPropertyName("attempts")] int Attempts)
+{
+    [JsonPropertyName("key_id")] public string? KeyId { get; init; }
+    [JsonPropertyName("team")] public string? Team { get; init; }
+    /// <summary>USD; null = unpriced (never silently 0).</summary>
+    [JsonPropertyName("cost_usd")] public decimal? CostUsd { get; init; }
+    [JsonPropertyName("usage_estimated")] public bool UsageEstimated { get; init; }
+    [JsonPropertyName("attempt_log")] public string? AttemptLog { get; init; }
+}
 
 /// <summary><c>GET /admin/logs</c> envelope.</summary>
 public sealed record RequestLogPage([property: JsonPropertyName("data")] IReadOnlyList<RequestLogEntry> Data);

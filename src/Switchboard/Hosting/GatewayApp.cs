@@ -2,6 +2,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Switchboard.Endpoints;
 using Switchboard.Http;
 using Switchboard.Pipeline;
+using Switchboard.Storage;
+using Switchboard.Storage.Keys;
+using Switchboard.Storage.Usage;
 using Switchboard.Usage;
 
 namespace Switchboard.Hosting;
@@ -30,22 +33,40 @@ public static class GatewayApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
 
-        var runtime = new GatewayRuntime(options.Config);
-        builder.Services.AddSingleton(new RuntimeHolder(runtime));
+        // Storage: the database (SQLite file or PostgreSQL), the cached key directory and the usage ledger. Hosted
+        // services start in registration order before Kestrel and stop after it, so the ledger drains last.
+        var database = SwitchboardDatabase.FromConfigValue(options.Config.Database);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(options.Config);
         builder.Services.AddSingleton(options.Time ?? TimeProvider.System);
+        builder.Services.AddSingleton<KeyRepository>();
+        builder.Services.AddSingleton<KeyDirectory>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyDirectory>());
+        builder.Services.AddSingleton(sp => new LedgerWriter(new LedgerRepository(database),
+            options.DataDirectory ?? DataDirectoryFor(database.Location), sp.GetRequiredService<ILogger<LedgerWriter>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
+        builder.Services.AddSingleton<UsageQueries>();
+        builder.Services.AddSingleton(sp => new RuntimeHolder(new GatewayRuntime(options.Config, sp.GetRequiredService<KeyDirectory>())));
+        // The ledger, plus a small in-memory ring that answers /admin/logs while the database is unreachable.
         builder.Services.AddSingleton<RecentRequestLog>();
-        builder.Services.AddSingleton<IUsageSink>(sp => sp.GetRequiredService<RecentRequestLog>());
+        builder.Services.AddSingleton<IUsageSink>(sp => new UsageFanOut(sp.GetRequiredService<LedgerWriter>(), sp.GetRequiredService<RecentRequestLog>()));
         builder.Services.AddLimits(options.Config);
         builder.Services.AddSingleton<GatewayProxy>();
         builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
 
         var app = builder.Build();
-        app.Lifetime.ApplicationStopped.Register(runtime.Dispose);
+        var runtimes = app.Services.GetRequiredService<RuntimeHolder>();
+        app.Lifetime.ApplicationStopped.Register(() => runtimes.Current.Dispose());
+        app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.UseMiddleware<RequestIdMiddleware>();
         app.MapGatewayEndpoints();
         return app;
     }
+
+    /// <summary>The SQLite file's directory, or ./data for PostgreSQL.</summary>
+    public static string DataDirectoryFor(DatabaseLocation location) =>
+        location.SqlitePath is { } path ? Path.GetDirectoryName(path)! : Path.GetFullPath("data");
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
 }

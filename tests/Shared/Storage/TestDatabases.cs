@@ -119,3 +119,79 @@ public sealed class PostgresBackendAttribute : DataAttribute
 
     public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [["Postgres"]];
 }
+
+/// <summary>
+/// A private PostgreSQL cluster of a test's own (tools/postgres/test-cluster.sh), for tests that stop and restart the
+/// server: stopping the shared test server would disturb every other test.
+/// </summary>
+public sealed class PrivatePostgres : IAsyncDisposable
+{
+    private readonly string _dir;
+
+    private PrivatePostgres(string dir, string url)
+    {
+        _dir = dir;
+        AdminUrl = url;
+    }
+
+    public string AdminUrl { get; }
+
+    /// <summary>The URL of the cluster's <c>postgres</c> database (the tests use it directly).</summary>
+    public string Url => AdminUrl;
+
+    public static async Task<PrivatePostgres> StartAsync()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "sb-pg-" + Guid.NewGuid().ToString("N")[..10]);
+        var url = (await RunAsync("start", dir)).Trim();
+        return new PrivatePostgres(dir, url);
+    }
+
+    /// <summary>Stops the server (connections drop, new ones are refused).</summary>
+    public Task StopServerAsync() => RunAsync("pause", _dir);
+
+    /// <summary>Starts it again on the same port with the same data.</summary>
+    public Task StartServerAsync() => RunAsync("resume", _dir);
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await RunAsync("stop", _dir);
+    }
+
+    private static async Task<string> RunAsync(string command, string dir)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", [Script, command, dir])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"test-cluster.sh {command} failed: {await stderr}");
+        return await stdout;
+    }
+
+    private static string Script
+    {
+        get
+        {
+            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            {
+                var candidate = Path.Combine(d.FullName, "tools", "postgres", "test-cluster.sh");
+                if (File.Exists(candidate)) return candidate;
+            }
+            throw new FileNotFoundException("tools/postgres/test-cluster.sh not found above " + AppContext.BaseDirectory);
+        }
+    }
+}
+
+/// <summary>A fact that needs PostgreSQL binaries (a private cluster); skipped with the reason like the backend theories.</summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (TestDatabase.PostgresSkipReason is { } reason) Skip = reason;
+    }
+}

@@ -295,17 +295,23 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
     [Theory, SqliteBackend, PostgresBackend]
     public async Task Spend_already_in_the_ledger_counts_against_the_budget_after_a_start(string backend)
     {
-        // A previous run of the gateway spent $0.49 of budget-key's $0.50 (the ledger is what survives a restart).
-        await StartAsync(backend, async db =>
+        await StartAsync(backend);
+        // A previous run spent $0.49 of budget-key's $0.50: put that row in the ledger before the key's first request
+        // here (the ledger is what survives a restart; a process reads it when it first sees a key).
+        using var admin = _gateway.Client(TestConfigs.MasterKey);
+        var keys = JsonDocument.Parse(await admin.GetStringAsync("/admin/keys")).RootElement;
+        var list = keys.ValueKind == JsonValueKind.Array ? keys : keys.GetProperty("data");
+        var keyId = list.EnumerateArray().Single(k => k.GetProperty("name").GetString() == "budget-key").GetProperty("id").GetString();
+        await using (var db = _database!.Open())
         {
             await using var connection = await db.OpenAsync();
-            await using var insert = Switchboard.Storage.SwitchboardDatabase.Command(connection, """
+            await using var insert = SwitchboardDatabase.Command(connection, """
                 INSERT INTO usage_ledger (request_id, ts_ms, key_id, key_name, endpoint, model, status, stream, prompt_tokens,
                     completion_tokens, cached_tokens, reasoning_tokens, usage_reported, usage_estimated, cost_nano_usd, attempts, latency_ms)
-                VALUES ('earlier-run', @ts, 'budget-key', 'budget-key', 'chat.completions', 'dear', 200, 0, 400000, 90000, 0, 0, 1, 0, 490000000, 1, 1.0)
+                VALUES ('earlier-run', @ts, @key, 'budget-key', 'chat.completions', 'dear', 200, 0, 400000, 90000, 0, 0, 1, 0, 490000000, 1, 1.0)
                 """);
-            await insert.With("@ts", DateTimeOffset.UtcNow.AddDays(-3).ToUnixTimeMilliseconds()).ExecuteNonQueryAsync();
-        });
+            await insert.With("@ts", DateTimeOffset.UtcNow.AddDays(-3).ToUnixTimeMilliseconds()).With("@key", keyId).ExecuteNonQueryAsync();
+        }
 
         using var http = _gateway.Client(BudgetKey);
         using var refused = await http.PostAsync("/v1/chat/completions", Chat("dear"));

@@ -13,10 +13,12 @@ namespace Switchboard.Tests.Support;
 public sealed class GatewayInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly string? _ownDataDirectory;
 
-    private GatewayInstance(WebApplication app, string baseUrl, CapturedLogs logs)
+    private GatewayInstance(WebApplication app, string baseUrl, CapturedLogs logs, string? ownDataDirectory)
     {
         _app = app;
+        _ownDataDirectory = ownDataDirectory;
         BaseUrl = baseUrl;
         Logs = logs;
     }
@@ -24,23 +26,41 @@ public sealed class GatewayInstance : IAsyncDisposable
     public string BaseUrl { get; }
     public CapturedLogs Logs { get; }
 
-    /// <summary>The gateway's services (to reach its state in assertions, never to replace it).</summary>
-    public IServiceProvider Services => _app.Services;
-
     /// <summary>Every finished request as the gateway recorded it (priced, attributed), newest first.</summary>
     public IReadOnlyList<Switchboard.Usage.UsageRecord> Recorded(int limit = 2000) =>
         _app.Services.GetRequiredService<Switchboard.Usage.RecentRequestLog>().Snapshot(limit);
 
-    public static async Task<GatewayInstance> StartAsync(string yaml, Func<string, string?>? env = null, TimeProvider? time = null)
+    /// <summary>
+    /// Starts a gateway. Without a <c>database:</c> in the YAML, each instance gets its own SQLite file in a temp
+    /// directory (deleted on dispose), so tests never share state. <paramref name="dataDirectory"/> is where the
+    /// ledger's spill file goes (default: beside the SQLite file, or a temp directory with PostgreSQL).
+    /// </summary>
+    public static async Task<GatewayInstance> StartAsync(string yaml, Func<string, string?>? env = null, string? dataDirectory = null, TimeProvider? time = null)
     {
         var result = ConfigLoader.LoadText(yaml, "test.yaml", env ?? (_ => null));
         if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
+        var config = result.Config!;
+        string? own = null;
+        if (dataDirectory is null)
+        {
+            own = Path.Combine(Path.GetTempPath(), "sb-gw-" + Guid.NewGuid().ToString("N")[..12]);
+            Directory.CreateDirectory(own);
+            dataDirectory = own;
+        }
+        var declaresDatabase = yaml.StartsWith("database:", StringComparison.Ordinal) || yaml.Contains("\ndatabase:", StringComparison.Ordinal);
+        if (!declaresDatabase) config = config with { Database = Path.Combine(dataDirectory, "switchboard.db") };
         var logs = new CapturedLogs();
-        var app = GatewayApp.Build(new GatewayOptions { Config = result.Config!, Host = "127.0.0.1", Port = 0, Time = time },
+        var app = GatewayApp.Build(new GatewayOptions { Config = config, Host = "127.0.0.1", Port = 0, DataDirectory = dataDirectory, Time = time },
             logging => logging.ClearProviders().AddProvider(logs)); // captured for secret scans, not printed
         await app.StartAsync();
-        return new GatewayInstance(app, app.Urls.First().TrimEnd('/'), logs);
+        return new GatewayInstance(app, app.Urls.First().TrimEnd('/'), logs, own);
     }
+
+    /// <summary>The host's services (e.g. the ledger writer, to stop it or read its counters).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>A graceful stop (as on SIGTERM): hosted services flush, then the instance can be disposed.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public HttpClient Client(string? bearer = null)
     {
@@ -49,7 +69,15 @@ public sealed class GatewayInstance : IAsyncDisposable
         return client;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        if (_ownDataDirectory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(_ownDataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
 }
 
 /// <summary>Every log line the gateway wrote (category, level, message, exception text).</summary>

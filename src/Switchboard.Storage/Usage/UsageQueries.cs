@@ -1,0 +1,162 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Switchboard.Usage;
+
+namespace Switchboard.Storage.Usage;
+
+/// <summary>Which rows a usage or log query covers (every filter optional). <c>To</c> is exclusive.</summary>
+public sealed record UsageFilter
+{
+    public string? KeyId { get; init; }
+    public string? KeyName { get; init; }
+    public string? Model { get; init; }
+    public string? Team { get; init; }
+    public string? Provider { get; init; }
+    public int? Status { get; init; }
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
+}
+
+/// <summary>How usage is grouped.</summary>
+public enum UsageGrouping
+{
+    Key,
+    Team,
+    Model,
+    Provider,
+    Day,
+}
+
+/// <summary>Sums over ledger rows. <see cref="CostUsd"/> covers priced rows only; unpriced ones are counted apart.</summary>
+public sealed record UsageTotals(
+    long Requests,
+    long PromptTokens,
+    long CompletionTokens,
+    long CachedTokens,
+    long ReasoningTokens,
+    decimal CostUsd,
+    long UnpricedRequests,
+    long FailedRequests,
+    long EstimatedRequests);
+
+/// <summary>One group: its key (key id, team, model, provider or yyyy-MM-dd), a label (the key's name), its totals.</summary>
+public sealed record UsageGroup(string? Group, string? Label, UsageTotals Totals);
+
+/// <summary>Reads the ledger: totals, groups, recent rows, a key's spend.</summary>
+public sealed class UsageQueries(SwitchboardDatabase database)
+{
+    private const string Sums =
+        "COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_nano_usd), " +
+        "SUM(CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END), SUM(usage_estimated)";
+
+    public async Task<UsageTotals> TotalsAsync(UsageFilter filter, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = SwitchboardDatabase.Command(connection, "");
+        command.CommandText = $"SELECT {Sums} FROM usage_ledger" + Where(command, filter);
+        await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return ReadTotals(r, 0);
+    }
+
+    public async Task<IReadOnlyList<UsageGroup>> GroupsAsync(UsageFilter filter, UsageGrouping grouping, CancellationToken cancellationToken = default)
+    {
+        var (expression, label) = grouping switch
+        {
+            UsageGrouping.Key => ("key_id", "MAX(key_name)"),
+            UsageGrouping.Team => ("team", "NULL"),
+            UsageGrouping.Model => ("model", "NULL"),
+            UsageGrouping.Provider => ("provider", "NULL"),
+            _ => ("ts_ms / 86400000", "NULL"), // whole UTC days since the epoch (integer division on both engines)
+        };
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = SwitchboardDatabase.Command(connection, "");
+        command.CommandText = $"SELECT {expression}, {label}, {Sums} FROM usage_ledger" + Where(command, filter) +
+            // Rows without a key/team/provider form one group, listed first on both engines (their NULL orders differ).
+            $" GROUP BY {expression} ORDER BY CASE WHEN {expression} IS NULL THEN 0 ELSE 1 END, {expression}";
+        await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var groups = new List<UsageGroup>();
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            string? group = grouping == UsageGrouping.Day
+                ? DateTimeOffset.UnixEpoch.AddDays(DbValues.Long(r, 0)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : DbValues.Text(r, 0);
+            groups.Add(new UsageGroup(group, DbValues.Text(r, 1), ReadTotals(r, 2)));
+        }
+        return groups;
+    }
+
+    /// <summary>The newest rows first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<UsageRecord>> RecentAsync(UsageFilter filter, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = SwitchboardDatabase.Command(connection, "");
+        command.CommandText = $"SELECT {LedgerRepository.Columns} FROM usage_ledger" + Where(command, filter) +
+            " ORDER BY ts_ms DESC, request_id DESC LIMIT @limit";
+        command.With("@limit", limit);
+        await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<UsageRecord>();
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new UsageRecord
+            {
+                RequestId = r.GetString(0),
+                Timestamp = DbValues.Time(r, 1),
+                KeyId = DbValues.Text(r, 2),
+                KeyName = DbValues.Text(r, 3),
+                Team = DbValues.Text(r, 4),
+                Endpoint = r.GetString(5),
+                Model = r.GetString(6),
+                Provider = DbValues.Text(r, 7),
+                UpstreamModel = DbValues.Text(r, 8),
+                Status = (int)DbValues.Long(r, 9),
+                ErrorCode = DbValues.Text(r, 10),
+                Stream = DbValues.Bool(r, 11),
+                Usage = new TokenUsage(DbValues.Long(r, 12), DbValues.Long(r, 13), DbValues.Long(r, 12) + DbValues.Long(r, 13), DbValues.Long(r, 14), DbValues.Long(r, 15)),
+                UsageMissing = !DbValues.Bool(r, 16),
+                CostEstimated = DbValues.Bool(r, 17),
+                CostUsd = Money.FromNano(DbValues.NullableLong(r, 18)),
+                Attempts = (int)DbValues.Long(r, 19),
+                AttemptLog = DbValues.Text(r, 20),
+                LatencyMs = DbValues.Double(r, 21),
+                TimeToFirstTokenMs = DbValues.NullableDouble(r, 22),
+            });
+        }
+        return rows;
+    }
+
+    /// <summary>What a key has spent (priced rows) since <paramref name="since"/> (null = ever).</summary>
+    public async Task<decimal> SpendAsync(string keyId, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
+        (await TotalsAsync(new UsageFilter { KeyId = keyId, From = since }, cancellationToken).ConfigureAwait(false)).CostUsd;
+
+    private static string Where(DbCommand command, UsageFilter f)
+    {
+        var sql = new StringBuilder();
+        void Add(string clause, string name, object value)
+        {
+            sql.Append(sql.Length == 0 ? " WHERE " : " AND ").Append(clause);
+            command.With(name, value);
+        }
+        if (f.KeyId is not null) Add("key_id = @key_id", "@key_id", f.KeyId);
+        if (f.KeyName is not null) Add("key_name = @key_name", "@key_name", f.KeyName);
+        if (f.Model is not null) Add("model = @model", "@model", f.Model);
+        if (f.Team is not null) Add("team = @team", "@team", f.Team);
+        if (f.Provider is not null) Add("provider = @provider", "@provider", f.Provider);
+        if (f.Status is { } status) Add("status = @status", "@status", status);
+        if (f.From is { } from) Add("ts_ms >= @from", "@from", from.ToUnixTimeMilliseconds());
+        if (f.To is { } to) Add("ts_ms < @to", "@to", to.ToUnixTimeMilliseconds());
+        return sql.ToString();
+    }
+
+    private static UsageTotals ReadTotals(DbDataReader r, int at) => new(
+        DbValues.Long(r, at),
+        DbValues.NullableLong(r, at + 1) ?? 0,
+        DbValues.NullableLong(r, at + 2) ?? 0,
+        DbValues.NullableLong(r, at + 3) ?? 0,
+        DbValues.NullableLong(r, at + 4) ?? 0,
+        Money.FromNano(DbValues.NullableLong(r, at + 5) ?? 0),
+        DbValues.NullableLong(r, at + 6) ?? 0,
+        DbValues.NullableLong(r, at + 7) ?? 0,
+        DbValues.NullableLong(r, at + 8) ?? 0);
+}

@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Switchboard.Errors;
+using Switchboard.Storage.Keys;
+
+namespace Switchboard.Admin;
+
+/// <summary>
+/// Reads admin request bodies field by field, so that PATCH can tell "absent" from "null" and every bad value gets
+/// a 400 naming the field (unknown fields are errors, as in the config file).
+/// </summary>
+internal sealed class AdminBody
+{
+    private readonly JsonElement _root;
+    private readonly HashSet<string> _allowed;
+
+    private AdminBody(JsonElement root, HashSet<string> allowed)
+    {
+        _root = root;
+        _allowed = allowed;
+    }
+
+    public GatewayError? Error { get; private set; }
+
+    public static async Task<(AdminBody? Body, GatewayError? Error)> ReadAsync(HttpRequest request, IReadOnlyCollection<string> allowed)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return (null, GatewayError.InvalidRequest($"The request body is not valid JSON: {e.Message}"));
+        }
+        using (document)
+        {
+            var root = document.RootElement.Clone();
+            if (root.ValueKind != JsonValueKind.Object) return (null, GatewayError.InvalidRequest("The request body must be a JSON object."));
+            var set = new HashSet<string>(allowed, StringComparer.Ordinal);
+            foreach (var property in root.EnumerateObject())
+            {
+                if (!set.Contains(property.Name))
+                {
+                    return (null, GatewayError.InvalidRequest(
+                        $"Unknown field '{property.Name}' (allowed: {string.Join(", ", allowed)}).", property.Name));
+                }
+            }
+            return (new AdminBody(root, set), null);
+        }
+    }
+
+    public bool Has(string name) => _root.TryGetProperty(name, out _);
+
+    private Optional<T> Fail<T>(string name, string message)
+    {
+        Error ??= GatewayError.InvalidRequest($"'{name}': {message}", name);
+        return default;
+    }
+
+    public Optional<string?> Text(string name, bool allowNull = true)
+    {
+        if (!_root.TryGetProperty(name, out var value)) return default;
+        if (value.ValueKind == JsonValueKind.Null) return allowNull ? Optional.Of<string?>(null) : Fail<string?>(name, "must not be null");
+        if (value.ValueKind != JsonValueKind.String) return Fail<string?>(name, "expected a string");
+        var text = value.GetString()!.Trim();
+        if (text.Length == 0) return Fail<string?>(name, "must not be empty");
+        if (text.Length > 200) return Fail<string?>(name, "is longer than 200 characters");
+        return Optional.Of<string?>(text);
+    }
+
+    public Optional<int?> PositiveInt(string name)
+    {
+        if (!_root.TryGetProperty(name, out var value)) return default;
+        if (value.ValueKind == JsonValueKind.Null) return Optional.Of<int?>(null);
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var n) || n < 1)
+        {
+            return Fail<int?>(name, "expected a positive whole number or null");
+        }
+        return Optional.Of<int?>(n);
+    }
+
+    public Optional<decimal?> NonNegativeDecimal(string name)
+    {
+        if (!_root.TryGetProperty(name, out var value)) return default;
+        if (value.ValueKind == JsonValueKind.Null) return Optional.Of<decimal?>(null);
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var d) || d < 0 || d > 1_000_000_000m)
+        {
+            return Fail<decimal?>(name, "expected a number of USD >= 0, or null");
+        }
+        return Optional.Of<decimal?>(d);
+    }
+
+    public Optional<string?> BudgetPeriod(string name)
+    {
+        var text = Text(name);
+        if (text is { IsSet: true, Value: not null and not "daily" and not "monthly" })
+        {
+            return Fail<string?>(name, "expected \"daily\", \"monthly\" or null");
+        }
+        return text;
+    }
+
+    public Optional<DateTimeOffset?> Time(string name)
+    {
+        if (!_root.TryGetProperty(name, out var value)) return default;
+        if (value.ValueKind == JsonValueKind.Null) return Optional.Of<DateTimeOffset?>(null);
+        if (value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+        {
+            return Optional.Of<DateTimeOffset?>(t);
+        }
+        return Fail<DateTimeOffset?>(name, "expected an ISO-8601 time such as 2026-12-31T23:59:00Z, or null");
+    }
+
+    public Optional<ImmutableArray<string>?> Models(string name, Func<string, bool> exists)
+    {
+        if (!_root.TryGetProperty(name, out var value)) return default;
+        if (value.ValueKind == JsonValueKind.Null) return Optional.Of<ImmutableArray<string>?>(null);
+        if (value.ValueKind != JsonValueKind.Array) return Fail<ImmutableArray<string>?>(name, "expected a list of model names, or null for every model");
+        var models = ImmutableArray.CreateBuilder<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } model)
+            {
+                return Fail<ImmutableArray<string>?>(name, "expected a list of model names");
+            }
+            if (!exists(model)) return Fail<ImmutableArray<string>?>(name, $"unknown model '{model}'");
+            if (!models.Contains(model)) models.Add(model);
+        }
+        return Optional.Of<ImmutableArray<string>?>(models.ToImmutable());
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.Json;
+using Switchboard.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Switchboard.Tests.EndToEnd;
+
+/// <summary>A gateway whose PostgreSQL is stopped mid-traffic and started again (a private cluster of this test's own).</summary>
+public sealed class DatabaseOutageTests(MockUpstreamFixture mock, ITestOutputHelper output) : IClassFixture<MockUpstreamFixture>
+{
+    [PostgresFact]
+    public async Task Traffic_continues_through_a_postgres_outage_and_no_ledger_row_is_lost()
+    {
+        await using var pg = await PrivatePostgres.StartAsync();
+        var yaml = TestConfigs.WithKeys(mock.BaseUrl) + $"\ndatabase: \"{pg.Url}\"\n";
+        await using var gateway = await GatewayInstance.StartAsync(yaml);
+        using var admin = gateway.Client(TestConfigs.MasterKey);
+        var created = JsonDocument.Parse(await (await admin.PostAsync("/admin/keys",
+            new StringContent("""{"name":"through-outage"}""", System.Text.Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync()).RootElement;
+        var apiKey = created.GetProperty("key").GetString()!;
+
+        var sent = 0;
+        async Task SendAsync(int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                // Alternate a config key and a database key: both must keep working from the cache.
+                using var client = gateway.Client(i % 2 == 0 ? TestConfigs.AliceKey : apiKey);
+                var response = await client.PostAsync("/v1/chat/completions",
+                    new StringContent("""{"model":"chat","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                sent++;
+            }
+        }
+
+        await SendAsync(20);
+        await pg.StopServerAsync();
+        await SendAsync(40);
+        using var probe = gateway.Client();
+        var ready = await probe.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("\"degraded\"", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await pg.StartServerAsync();
+        await SendAsync(20);
+
+        long stored = 0;
+        for (var attempt = 0; attempt < 100 && stored < sent; attempt++)
+        {
+            var usage = await admin.GetAsync("/admin/usage");
+            if (usage.StatusCode == HttpStatusCode.OK)
+            {
+                stored = JsonDocument.Parse(await usage.Content.ReadAsStringAsync()).RootElement.GetProperty("requests").GetInt64();
+            }
+            if (stored < sent) await Task.Delay(200);
+        }
+        output.WriteLine($"requests sent {sent}, ledger rows stored {stored}, lost {sent - stored}");
+        Assert.Equal(sent, stored);
+        // Readiness comes back once the key cache's poller reconnects (it retries every 250 ms).
+        var readyAgain = "";
+        for (var attempt = 0; attempt < 50 && !readyAgain.Contains("\"ready\"", StringComparison.Ordinal); attempt++)
+        {
+            if (attempt > 0) await Task.Delay(100);
+            readyAgain = await (await probe.GetAsync("/health/ready")).Content.ReadAsStringAsync();
+        }
+        Assert.Contains("\"ready\"", readyAgain, StringComparison.Ordinal);
+    }
+}
