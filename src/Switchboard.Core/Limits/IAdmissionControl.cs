@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Switchboard.Auth;
 using Switchboard.Errors;
 using Switchboard.Routing;
@@ -32,6 +33,14 @@ public abstract class Admission
 
     /// <summary>Headers for the client response (e.g. <c>x-ratelimit-*</c>, <c>Retry-After</c>), admitted or not.</summary>
     public virtual IReadOnlyList<KeyValuePair<string, string>> Headers => [];
+
+    /// <summary>
+    /// Called once, just before routing, for an admitted request: a ticket that must bill what a stream produced even
+    /// when the upstream never reports usage (a client abort) may watch the response here.
+    /// </summary>
+    public virtual void Observe(HttpContext context)
+    {
+    }
 
     /// <summary>
     /// Settles the reservation with the final record and returns the record as the ledger should keep it

@@ -74,7 +74,27 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 await FinishWithErrorAsync(context, operation, rejection, Record(requestId, operation, identity, head.Model, startedAt));
                 return;
             }
-            var (final, servedBy) = await RouteAsync(context, operation, runtime, identity, model, head, body, requestId, startedAt);
+            admission.Observe(context);
+            UsageRecord final;
+            RoutedDeployment? servedBy;
+            try
+            {
+                (final, servedBy) = await RouteAsync(context, operation, runtime, identity, model, head, body, requestId, startedAt);
+            }
+            catch (Exception ex)
+            {
+                // The ticket must be settled whatever happens, or its parallel slot and budget reservation leak forever.
+                var gone = context.RequestAborted.IsCancellationRequested;
+                usageSink.Record(admission.Settle(Record(requestId, operation, identity, head.Model, startedAt) with
+                {
+                    Stream = head.Stream,
+                    Status = gone ? 499 : 500,
+                    ErrorCode = gone ? "client_closed_request" : "internal_error",
+                    UsageMissing = true,
+                }, null));
+                if (!gone) LogRouteFailure(logger, requestId, ex);
+                throw;
+            }
             usageSink.Record(admission.Settle(final, servedBy));
         }
     }
@@ -323,6 +343,9 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
         Status = 0,
         LatencyMs = Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds,
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: routing failed")]
+    private static partial void LogRouteFailure(ILogger logger, string requestId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: provider {Provider} failed with {Status} {Code}")]
     private static partial void LogUpstreamFailure(ILogger logger, string requestId, string provider, int status, string? code);

@@ -8,6 +8,10 @@ public readonly record struct TokenUsage(
     long CachedPromptTokens,
     long ReasoningTokens)
 {
+    /// <summary>Input tokens written to the prompt cache (Anthropic <c>cache_creation_input_tokens</c>): part of
+    /// <see cref="PromptTokens"/>, priced at the cache-write rate where the provider has one.</summary>
+    public long CacheWritePromptTokens { get; init; }
+
     /// <summary>True when the upstream reported anything at all.</summary>
     public bool IsReported => PromptTokens > 0 || CompletionTokens > 0 || TotalTokens > 0;
 }

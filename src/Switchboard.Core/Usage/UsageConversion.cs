@@ -10,5 +10,8 @@ public static class UsageConversion
         usage.CompletionTokens,
         usage.TotalTokens ?? usage.PromptTokens + usage.CompletionTokens,
         usage.CachedPromptTokens ?? 0,
-        usage.ReasoningTokens ?? 0);
+        usage.ReasoningTokens ?? 0)
+    {
+        CacheWritePromptTokens = usage.CacheCreationPromptTokens ?? 0,
+    };
 }

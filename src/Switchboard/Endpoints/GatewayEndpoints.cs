@@ -139,7 +139,6 @@ public static class GatewayEndpoints
                 UsageEstimated = r.CostEstimated || r.UsageMissing,
                 AttemptLog = r.AttemptLog,
             });
-                r.TimeToFirstTokenMs is { } t ? Math.Round(t, 3) : null, r.Attempts, r.AttemptLog));
         }
         await context.Response.WriteAsJsonAsync(new RequestLogPage(rows), GatewayJsonContext.Default.RequestLogPage);
     }

@@ -42,7 +42,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<Switchboard.Routing.DeploymentHealthRegistry>();
         builder.Services.AddSingleton<ConfigReloader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(options.Time ?? TimeProvider.System);
         builder.Services.AddSingleton<KeyRepository>();
         builder.Services.AddSingleton<KeyDirectory>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyDirectory>());
@@ -55,7 +55,7 @@ public static class GatewayApp
         // The ledger, plus a small in-memory ring that answers /admin/logs while the database is unreachable.
         builder.Services.AddSingleton<RecentRequestLog>();
         builder.Services.AddSingleton<IUsageSink>(sp => new UsageFanOut(sp.GetRequiredService<LedgerWriter>(), sp.GetRequiredService<RecentRequestLog>()));
-        builder.Services.AddSingleton<Switchboard.Limits.IAdmissionControl, Switchboard.Limits.AdmitAll>();
+        builder.Services.AddLimits(options.Config);
         builder.Services.AddSingleton<GatewayProxy>();
         builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

@@ -9,6 +9,8 @@ public sealed record GatewayOptions
     public required string Host { get; init; }
     /// <summary>0 picks a free port (tests read the bound address back).</summary>
     public required int Port { get; init; }
+    /// <summary>The clock (tests move it to cross budget periods and rate windows); null = the system clock.</summary>
+    public TimeProvider? Time { get; init; }
     /// <summary>
     /// Where the ledger's spill file lives (rows waiting for an unreachable database). Null = the SQLite file's
     /// directory, or <c>./data</c> with PostgreSQL.

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Switchboard.Config;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Hosting;
 
 namespace Switchboard.Tests.Support;
@@ -25,12 +26,16 @@ public sealed class GatewayInstance : IAsyncDisposable
     public string BaseUrl { get; }
     public CapturedLogs Logs { get; }
 
+    /// <summary>Every finished request as the gateway recorded it (priced, attributed), newest first.</summary>
+    public IReadOnlyList<Switchboard.Usage.UsageRecord> Recorded(int limit = 2000) =>
+        _app.Services.GetRequiredService<Switchboard.Usage.RecentRequestLog>().Snapshot(limit);
+
     /// <summary>
     /// Starts a gateway. Without a <c>database:</c> in the YAML, each instance gets its own SQLite file in a temp
     /// directory (deleted on dispose), so tests never share state. <paramref name="dataDirectory"/> is where the
     /// ledger's spill file goes (default: beside the SQLite file, or a temp directory with PostgreSQL).
     /// </summary>
-    public static async Task<GatewayInstance> StartAsync(string yaml, Func<string, string?>? env = null, string? dataDirectory = null)
+    public static async Task<GatewayInstance> StartAsync(string yaml, Func<string, string?>? env = null, string? dataDirectory = null, TimeProvider? time = null)
     {
         var result = ConfigLoader.LoadText(yaml, "test.yaml", env ?? (_ => null));
         if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
@@ -49,7 +54,7 @@ public sealed class GatewayInstance : IAsyncDisposable
         }
         if (!declaresDatabase) config = config with { Database = Path.Combine(dataDirectory, "switchboard.db") };
         var logs = new CapturedLogs();
-        var app = GatewayApp.Build(new GatewayOptions { Config = config, Host = "127.0.0.1", Port = 0, DataDirectory = dataDirectory },
+        var app = GatewayApp.Build(new GatewayOptions { Config = config, Host = "127.0.0.1", Port = 0, DataDirectory = dataDirectory, Time = time },
             logging => logging.ClearProviders().AddProvider(logs)); // captured for secret scans, not printed
         await app.StartAsync();
         return new GatewayInstance(app, app.Urls.First().TrimEnd('/'), logs, own);
