@@ -127,7 +127,7 @@ public sealed class KeysAndLedgerTests(MockUpstreamFixture mock, ITestOutputHelp
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await ChatAsync(gateway, TestConfigs.AliceKey)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ChatAsync(gateway, key.GetProperty("key").GetString()!, "other")).StatusCode);
 
-        var totals = JsonDocument.Parse(await admin.GetStringAsync("/admin/usage")).RootElement;
+        var totals = await UsageOnceRecordedAsync(admin, "/admin/usage", expectedRequests: 4);
         Assert.Equal(4, totals.GetProperty("requests").GetInt64());
         Assert.True(totals.GetProperty("prompt_tokens").GetInt64() > 0);
         var byKey = JsonDocument.Parse(await admin.GetStringAsync("/admin/usage?group_by=key")).RootElement.GetProperty("data");
@@ -164,6 +164,7 @@ public sealed class KeysAndLedgerTests(MockUpstreamFixture mock, ITestOutputHelp
         await using var second = await GatewayInstance.StartAsync(Yaml(db), dataDirectory: dataDir);
         Assert.Equal(HttpStatusCode.OK, (await ChatAsync(second, secret)).StatusCode);
         using var admin = second.Client(TestConfigs.MasterKey);
+        await UsageOnceRecordedAsync(admin, "/admin/usage", expectedRequests: 6);
         var usage = JsonDocument.Parse(await admin.GetStringAsync("/admin/usage?group_by=key")).RootElement.GetProperty("data");
         Assert.Equal(6, usage.EnumerateArray().Single(g => g.GetProperty("name").GetString() == "survivor").GetProperty("requests").GetInt64());
     }
@@ -240,5 +241,21 @@ public sealed class KeysAndLedgerTests(MockUpstreamFixture mock, ITestOutputHelp
             }
         }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// A request's ledger row is recorded just after its response is sent, so a read right after the last response
+    /// may miss it: poll briefly until the totals count <paramref name="expectedRequests"/> (or give up and let the
+    /// assertion report what was there).
+    /// </summary>
+    private static async Task<JsonElement> UsageOnceRecordedAsync(HttpClient admin, string url, long expectedRequests)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var totals = JsonDocument.Parse(await admin.GetStringAsync(url)).RootElement;
+            if (totals.GetProperty("requests").GetInt64() >= expectedRequests || DateTime.UtcNow > deadline) return totals;
+            await Task.Delay(20);
+        }
     }
 }

@@ -40,10 +40,10 @@ public sealed class GatewayInstance : IAsyncDisposable
         var result = ConfigLoader.LoadText(yaml, "test.yaml", env ?? (_ => null));
         if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
         var declaresDatabase = yaml.StartsWith("database:", StringComparison.Ordinal) || yaml.Contains("\ndatabase:", StringComparison.Ordinal);
-        return await StartConfigAsync(result.Config!, declaresDatabase, dataDirectory);
+        return await StartConfigAsync(result.Config!, declaresDatabase, dataDirectory, time);
     }
 
-    private static async Task<GatewayInstance> StartConfigAsync(GatewayConfig config, bool declaresDatabase, string? dataDirectory)
+    private static async Task<GatewayInstance> StartConfigAsync(GatewayConfig config, bool declaresDatabase, string? dataDirectory, TimeProvider? time = null)
     {
         string? own = null;
         if (dataDirectory is null)
