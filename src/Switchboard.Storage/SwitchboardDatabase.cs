@@ -63,8 +63,10 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var pragma = connection.CreateCommand();
             // WAL lets readers (admin queries) run beside the ledger writer; NORMAL sync is durable across crashes of
-            // the process (not of the OS), the usual WAL setting.
-            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+            // the process (not of the OS), the usual WAL setting. A 32 MB page cache (per pooled connection; the default
+            // is 2 MB) keeps the ledger's index pages in memory: with the default, every batch insert re-read index
+            // pages from the OS (pread was a tenth of the ledger's cost in a profile under load).
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-32768;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }

@@ -30,7 +30,7 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
     private const int HashCacheLimit = 10_000;
 
     private readonly KeyRepository _repository;
-    private readonly GatewayConfig _config;
+    private volatile GatewayConfig _config;
     private readonly ILogger<KeyDirectory> _logger;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, string> _hashBySecret = new(StringComparer.Ordinal);
@@ -95,6 +95,17 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
             try { await _poller.WaitAsync(cancellationToken).ConfigureAwait(false); }
             catch (OperationCanceledException) { }
         }
+    }
+
+    /// <summary>
+    /// A reloaded config file: its keys and teams are written to the database (keys dropped from the file are revoked,
+    /// as at startup) and the snapshot is reloaded. With the database unreachable, the write happens when it returns.
+    /// </summary>
+    public async Task ApplyConfigAsync(GatewayConfig config, CancellationToken cancellationToken = default)
+    {
+        _config = config;
+        _configSynced = false;
+        await TryConnectAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reloads now if the database moved on (after a local write: visible before the caller answers).</summary>

@@ -15,7 +15,8 @@ public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Errors);
 /// Our own watcher rather than the host's reloadOnChange: the config is YAML with its own validation, and a bad edit
 /// must never take effect.
 /// </summary>
-public sealed partial class ConfigReloader(RuntimeHolder runtimes, DeploymentHealthRegistry health, ILogger<ConfigReloader> logger)
+public sealed partial class ConfigReloader(RuntimeHolder runtimes, DeploymentHealthRegistry health, Storage.Keys.KeyDirectory keyDirectory,
+    ILogger<ConfigReloader> logger)
     : IHostedService, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -43,6 +44,8 @@ public sealed partial class ConfigReloader(RuntimeHolder runtimes, DeploymentHea
             var current = runtimes.Current;
             var keys = current.Keys is Auth.KeyStore ? null : current.Keys;
             var next = new GatewayRuntime(result.Config!, keys, health, current);
+            // The file's keys and teams go to the database first, so a key added to the file works once reload answers.
+            if (ReferenceEquals(keys, keyDirectory)) await keyDirectory.ApplyConfigAsync(next.Config);
             var previous = runtimes.Swap(next);
             previous.Retire();
             LogApplied(logger, path, next.Config.Providers.Length, next.Config.Models.Length);

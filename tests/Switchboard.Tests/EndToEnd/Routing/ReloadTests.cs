@@ -125,4 +125,25 @@ public sealed class ReloadTests(MockUpstreamFixture mock, ITestOutputHelper outp
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(admin, "m", stream: false)).Status);
         Assert.Contains(gateway.Logs.Lines, l => l.Contains("rejected", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Keys_added_to_or_removed_from_the_file_take_effect_on_reload()
+    {
+        const string Old = "sk-reload-old-0123456789abcdef", New = "sk-reload-new-0123456789abcdef";
+        string WithKey(string secret, string name) => Version("gpt-4o-mini") + $"\nkeys:\n  - {{ key: {secret}, name: {name} }}\n";
+        await File.WriteAllTextAsync(ConfigPath, WithKey(Old, "old"));
+        await using var gateway = await GatewayInstance.StartFromFileAsync(ConfigPath);
+        using var admin = gateway.Client(TestConfigs.MasterKey);
+        using var oldClient = gateway.Client(Old);
+        using var newClient = gateway.Client(New);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(oldClient, "m", stream: false)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(newClient, "m", stream: false)).Status);
+
+        await File.WriteAllTextAsync(ConfigPath, WithKey(New, "new"));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/admin/reload", null)).StatusCode);
+
+        // From the first request after the reload answered: the new key works, the dropped one is refused.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(newClient, "m", stream: false)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(oldClient, "m", stream: false)).Status);
+    }
 }
