@@ -108,7 +108,8 @@ public static class AdminEndpoints
             var key = await keys.GetAsync(id, context.RequestAborted);
             if (key is null) { await Fail(context, NoSuchKey(id)); return; }
             await ledger.FlushAsync(TimeSpan.FromSeconds(2), context.RequestAborted);
-            var since = BudgetPeriods.Start(key.BudgetPeriod, time.GetUtcNow());
+            // The same UTC calendar periods the limits enforce; null (lifetime) sums everything.
+            DateTimeOffset? since = key.BudgetPeriod is null ? null : Switchboard.Limits.BudgetPeriod.At(key.BudgetPeriod, time.GetUtcNow()).Start;
             var spend = await usage.SpendAsync(key.Id, since, context.RequestAborted);
             await context.Response.WriteAsJsonAsync(View(key, time) with { SpendUsd = spend, SpendSince = since }, AdminJsonContext.Default.AdminKey);
         });
@@ -297,16 +298,4 @@ public static class AdminEndpoints
             To = to,
         }, null);
     }
-}
-
-/// <summary>UTC calendar budget periods (the same ones the limits enforce).</summary>
-public static class BudgetPeriods
-{
-    /// <summary>Start of the period containing <paramref name="now"/>; null for a lifetime budget.</summary>
-    public static DateTimeOffset? Start(string? period, DateTimeOffset now) => period switch
-    {
-        "daily" => new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero),
-        "monthly" => new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero),
-        _ => null,
-    };
 }
