@@ -73,7 +73,7 @@ public sealed class GatewayRuntime : IDisposable
 
     /// <summary>
     /// Single-user local mode: no master key and no key anywhere (file or database), so any bearer is accepted.
-    /// A database that holds keys (even only revoked ones) ends open mode.
+    /// A database that holds an active key ends open mode; revoked ones do not (with no master key nobody could use them).
     /// </summary>
     public bool IsOpenMode => Config.IsOpenMode && !Keys.HasKeys;
     public FrozenDictionary<string, UpstreamProvider> Providers { get; }

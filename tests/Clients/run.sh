@@ -75,6 +75,7 @@ mock="http://127.0.0.1:$mock_port"
 # models, one per upstream type).
 cat > "$work/switchboard.yaml" <<EOF
 master_key: $master_key
+database: $work/switchboard.db   # never the checkout's ./data
 providers:
   mock:    { type: openai, base_url: "$mock/v1", api_key: "$provider_key" }
   cut:     { type: openai, base_url: "$mock/_knobs/truncate_after=3/v1", api_key: "$provider_key" }

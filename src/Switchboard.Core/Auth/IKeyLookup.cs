@@ -8,7 +8,10 @@ namespace Switchboard.Auth;
 /// </summary>
 public interface IKeyLookup
 {
-    /// <summary>True when any key is known (active or revoked): then an unknown bearer is refused even without a master key.</summary>
+    /// <summary>
+    /// True when an active key is known: then an unknown bearer is refused even without a master key. Revoked keys
+    /// alone do not count (with no master key and no active key nobody could authenticate; that is open mode).
+    /// </summary>
     bool HasKeys { get; }
 
     /// <summary>Finds an active (not revoked) key. Expiry is checked by the caller.</summary>

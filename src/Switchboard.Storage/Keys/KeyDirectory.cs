@@ -219,7 +219,7 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
                 ExpiresAt = key.ExpiresAt,
             };
         }
-        return new Snapshot(active.ToFrozenDictionary(StringComparer.Ordinal), revoked.ToFrozenSet(StringComparer.Ordinal), keys.Count > 0);
+        return new Snapshot(active.ToFrozenDictionary(StringComparer.Ordinal), revoked.ToFrozenSet(StringComparer.Ordinal), active.Count > 0);
     }
 
     private static LimitSettings? Limits(int? rpm, int? tpm, int? parallel, decimal? budget, string? period) =>

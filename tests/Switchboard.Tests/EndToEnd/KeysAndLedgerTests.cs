@@ -150,6 +150,25 @@ public sealed class KeysAndLedgerTests(MockUpstreamFixture mock, ITestOutputHelp
     }
 
     [Theory, SqliteBackend, PostgresBackend]
+    public async Task Removing_every_key_and_the_master_key_from_the_file_runs_open_on_the_same_database(string backend)
+    {
+        await using var db = await TestDatabase.CreateAsync(backend);
+        await using (var first = await GatewayInstance.StartAsync(Yaml(db)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await ChatAsync(first, "any-bearer")).StatusCode);
+            await first.StopAsync();
+        }
+        // The file's keys are revoked in the database when they leave the file; revoked keys alone must not keep a
+        // gateway with no master key locked (nobody could authenticate): CONTRACT §2's single-user local mode.
+        var open = string.Join('\n', Yaml(db).Split('\n')
+            .TakeWhile(l => !l.TrimStart().StartsWith("keys:", StringComparison.Ordinal))
+            .Where(l => !l.StartsWith("master_key:", StringComparison.Ordinal))) + $"\ndatabase: \"{db.ConfigValue}\"\n";
+        await using var second = await GatewayInstance.StartAsync(open);
+        Assert.Equal(HttpStatusCode.OK, (await ChatAsync(second, "any-bearer")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ChatAsync(second, TestConfigs.AliceKey)).StatusCode);
+    }
+
+    [Theory, SqliteBackend, PostgresBackend]
     public async Task A_restart_keeps_keys_and_usage(string backend)
     {
         await using var db = await TestDatabase.CreateAsync(backend);
