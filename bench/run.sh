@@ -408,7 +408,7 @@ machine_meta() {
 
 # --- the latency / throughput / streaming suite ---------------------------------------------------------------------
 run_suite() {
-  local mode r t c proxy0 upstream0
+  local mode r t c
   mode=$([ "$QUICK" = 1 ] && echo quick || echo full)
   log "suite ($mode, $ROUNDS round(s)); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   meta mode "$mode"
@@ -449,16 +449,7 @@ run_suite() {
     done
     for c in 32 256; do
       log "round $r/$ROUNDS: wrk -t2 -c$c -d$WRK_DURATION (load $(load1))"
-      for t in "${TARGETS[@]}"; do
-        # shellcheck disable=SC2046 # word splitting of the pid lists is wanted
-        proxy0=$(cpu_ticks $(proxy_pids "$t")) upstream0=$(cpu_ticks "$UPSTREAM_PID")
-        wrk -t2 -c"$c" -d"$WRK_DURATION" --latency -s "$WORK/post.lua" "${URL[$t]}" > "$RAW/wrk-$t-c$c-r$r.txt"
-        # shellcheck disable=SC2046
-        echo "$(( $(cpu_ticks $(proxy_pids "$t")) - proxy0 )) $(( $(cpu_ticks "$UPSTREAM_PID") - upstream0 )) $(getconf CLK_TCK)" \
-          > "$RAW/cpu-$t-c$c-r$r.txt"
-        awk -v t="$t" '/Requests\/sec/ { rps = $2 } /^ +99%/ { p99 = $2 } /Non-2xx|Socket errors/ { err = err " " $0 }
-          END { printf "  [%s] %s req/s, p99 %s%s\n", t, rps, p99, err }' "$RAW/wrk-$t-c$c-r$r.txt" >&2
-      done
+      for t in "${TARGETS[@]}"; do wrk_run "$t" "$c" "$r" "$WRK_DURATION" "$WORK/post.lua" "${URL[$t]}"; done
     done
     log "round $r/$ROUNDS: streaming, $STREAM_CHUNKS chunks every $STREAM_INTERVAL_MS ms (load $(load1))"
     for t in "${TARGETS[@]}"; do
@@ -475,6 +466,20 @@ run_suite() {
   log "wrote bench/results/latest.md"
 }
 
+# One wrk measurement of a target: its raw output, the CPU ticks its proxy process(es) and the bench upstream spent
+# meanwhile, and a one-line summary on stderr. Shared by the passthrough rounds and the translation-path rounds.
+wrk_run() { # target, connections, round, duration, lua script, url
+  local t=$1 c=$2 r=$3 proxy0 upstream0
+  # shellcheck disable=SC2046 # word splitting of the pid lists is wanted
+  proxy0=$(cpu_ticks $(proxy_pids "$t")) upstream0=$(cpu_ticks "$UPSTREAM_PID")
+  wrk -t2 -c"$c" -d"$4" --latency -s "$5" "$6" > "$RAW/wrk-$t-c$c-r$r.txt"
+  # shellcheck disable=SC2046
+  echo "$(( $(cpu_ticks $(proxy_pids "$t")) - proxy0 )) $(( $(cpu_ticks "$UPSTREAM_PID") - upstream0 )) $(getconf CLK_TCK)" \
+    > "$RAW/cpu-$t-c$c-r$r.txt"
+  awk -v t="$t" '/Requests\/sec/ { rps = $2 } /^ +99%/ { p99 = $2 } /Non-2xx|Socket errors/ { err = err " " $0 }
+    END { printf "  [%s] %s req/s, p99 %s%s\n", t, rps, p99, err }' "$RAW/wrk-$t-c$c-r$r.txt" >&2
+}
+
 # One target's streams: the bench client in the target's dialect, on its stream URL.
 path_stream() { # tag, streams, warm-up streams, output file, [raw tag], [more client options]
   local extra=()
@@ -487,7 +492,7 @@ path_stream() { # tag, streams, warm-up streams, output file, [raw tag], [more c
 # One round of the translation paths: the same measurements as the OpenAI passthrough (latency at concurrency 1, wrk at
 # 32 and 256 connections, streams), shorter, each path's direct, nginx and gateway targets back to back.
 run_path_round() { # round
-  local r=$1 t c proxy0 upstream0
+  local r=$1 t c
   log "round $r/$ROUNDS: translation paths, latency at concurrency 1 (load $(load1))"
   for t in "${PATH_TARGETS[@]}"; do
     "$CLIENT" latency --url "${T_URL[$t]}" --dialect "${T_DIALECT[$t]}" --model "${T_MODEL[$t]}" --key "$CLIENT_KEY" \
@@ -495,16 +500,7 @@ run_path_round() { # round
   done
   for c in 32 256; do
     log "round $r/$ROUNDS: translation paths, wrk -t2 -c$c -d$PATH_WRK_DURATION (load $(load1))"
-    for t in "${PATH_TARGETS[@]}"; do
-      # shellcheck disable=SC2046 # word splitting of the pid lists is wanted
-      proxy0=$(cpu_ticks $(proxy_pids "$t")) upstream0=$(cpu_ticks "$UPSTREAM_PID")
-      wrk -t2 -c"$c" -d"$PATH_WRK_DURATION" --latency -s "$WORK/post-$t.lua" "${T_URL[$t]}" > "$RAW/wrk-$t-c$c-r$r.txt"
-      # shellcheck disable=SC2046
-      echo "$(( $(cpu_ticks $(proxy_pids "$t")) - proxy0 )) $(( $(cpu_ticks "$UPSTREAM_PID") - upstream0 )) $(getconf CLK_TCK)" \
-        > "$RAW/cpu-$t-c$c-r$r.txt"
-      awk -v t="$t" '/Requests\/sec/ { rps = $2 } /^ +99%/ { p99 = $2 } /Non-2xx|Socket errors/ { err = err " " $0 }
-        END { printf "  [%s] %s req/s, p99 %s%s\n", t, rps, p99, err }' "$RAW/wrk-$t-c$c-r$r.txt" >&2
-    done
+    for t in "${PATH_TARGETS[@]}"; do wrk_run "$t" "$c" "$r" "$PATH_WRK_DURATION" "$WORK/post-$t.lua" "${T_URL[$t]}"; done
   done
   log "round $r/$ROUNDS: translation paths, streaming (load $(load1))"
   for t in "${PATH_STREAM_TARGETS[@]}"; do
