@@ -39,8 +39,7 @@ public sealed class GatewayInstance : IAsyncDisposable
     {
         var result = ConfigLoader.LoadText(yaml, "test.yaml", env ?? (_ => null));
         if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
-        var declaresDatabase = yaml.StartsWith("database:", StringComparison.Ordinal) || yaml.Contains("\ndatabase:", StringComparison.Ordinal);
-        return await StartConfigAsync(result.Config!, declaresDatabase, dataDirectory, time);
+        return await StartConfigAsync(result.Config!, DeclaresDatabase(yaml), dataDirectory, time);
     }
 
     private static async Task<GatewayInstance> StartConfigAsync(GatewayConfig config, bool declaresDatabase, string? dataDirectory, TimeProvider? time = null)
@@ -71,8 +70,12 @@ public sealed class GatewayInstance : IAsyncDisposable
     {
         var result = ConfigLoader.LoadFile(path);
         if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
-        return await StartConfigAsync(result.Config!, declaresDatabase: File.ReadAllText(path).Contains("database:", StringComparison.Ordinal), null);
+        return await StartConfigAsync(result.Config!, DeclaresDatabase(File.ReadAllText(path)), null);
     }
+
+    /// <summary>True when the YAML sets <c>database:</c> at top level (else the instance gets its own SQLite file).</summary>
+    private static bool DeclaresDatabase(string yaml) =>
+        yaml.StartsWith("database:", StringComparison.Ordinal) || yaml.Contains("\ndatabase:", StringComparison.Ordinal);
 
     public HttpClient Client(string? bearer = null)
     {
