@@ -11,7 +11,7 @@ internal static class ConfigMapper
 {
     private static readonly string[] TopLevelKeys =
     [
-        "master_key", "database", "server", "providers", "models", "fallbacks", "keys", "teams",
+        "master_key", "database", "server", "providers", "models", "fallbacks", "keys", "teams", "media",
         .. RoutingMapper.TopLevelKeys,
     ];
 
@@ -39,6 +39,7 @@ internal static class ConfigMapper
             Fallbacks = ModelMapper.ReadFallbacks(fields.Get("fallbacks"), reader, references),
             Keys = KeyMapper.Read(fields.Get("keys"), reader, references),
             Teams = TeamMapper.Read(fields.Get("teams"), reader),
+            Media = MediaMapper.Read(fields.Get("media"), reader),
         };
         config = RoutingMapper.Read(fields, reader, references, config);
         ConfigValidator.Validate(references, reader);

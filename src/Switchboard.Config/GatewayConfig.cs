@@ -52,6 +52,9 @@ public sealed record GatewayConfig
     /// <summary>Live reload settings (the <c>reload:</c> section).</summary>
     public ReloadSettings Reload { get; init; } = new();
 
+    /// <summary>How images given by URL are fetched for upstreams that cannot fetch them (the <c>media:</c> section).</summary>
+    public MediaSettings Media { get; init; } = new();
+
     /// <summary>True when neither keys nor a master key are configured: any bearer is accepted.</summary>
     public bool IsOpenMode => Keys.IsEmpty && string.IsNullOrEmpty(MasterKey);
 }
@@ -61,6 +64,17 @@ public sealed record ServerSettings
 {
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 4000;
+}
+
+/// <summary>
+/// Image fetching on the client's behalf (Gemini takes no http(s) image URLs, so the gateway fetches them). By default
+/// the gateway refuses to fetch from loopback, private, link-local and other non-public addresses, so that a client
+/// cannot use it to reach the gateway's own network (cloud metadata, admin ports).
+/// </summary>
+public sealed record MediaSettings
+{
+    /// <summary>Allow fetching images from loopback and private addresses (for an intranet image host, or tests).</summary>
+    public bool AllowPrivateNetworks { get; init; }
 }
 
 /// <summary>The wire protocol an upstream speaks.</summary>

@@ -38,6 +38,16 @@ public sealed class TopLevelTests
     }
 
     [Fact]
+    public void Media_private_networks_are_refused_unless_allowed()
+    {
+        Assert.False(TestConfig.LoadOk("master_key: m\n").Media.AllowPrivateNetworks);
+        Assert.True(TestConfig.LoadOk("media: { allow_private_networks: true }\n").Media.AllowPrivateNetworks);
+        var error = TestConfig.SingleError("media:\n  allow_private: true\n");
+        Assert.Equal(2, error.Line);
+        Assert.Contains("allow_private", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Server_host_and_port()
     {
         var config = TestConfig.LoadOk("server:\n  host: 0.0.0.0\n  port: 8080\n");

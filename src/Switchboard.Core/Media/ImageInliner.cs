@@ -27,7 +27,7 @@ public static class ImageInliner
     }
 
     /// <summary>The request with every remote image inlined, or the error for the first that could not be fetched.</summary>
-    public static async Task<(ChatRequest? Request, GatewayError? Error)> InlineAsync(ChatRequest request, CancellationToken cancel)
+    public static async Task<(ChatRequest? Request, GatewayError? Error)> InlineAsync(ChatRequest request, bool allowPrivateNetworks, CancellationToken cancel)
     {
         var messages = request.Messages.ToBuilder();
         for (var m = 0; m < messages.Count; m++)
@@ -41,7 +41,7 @@ public static class ImageInliner
                     continue;
                 }
                 var image = (ImagePart)parts[p];
-                var fetched = await RemoteImageFetcher.FetchAsync(image.Url!, cancel);
+                var fetched = await RemoteImageFetcher.FetchAsync(image.Url!, allowPrivateNetworks, cancel);
                 if (fetched.Error is not null)
                 {
                     return (null, new GatewayError(400, "invalid_request_error", "image_fetch_failed",

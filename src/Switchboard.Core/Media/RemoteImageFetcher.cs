@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 
 namespace Switchboard.Media;
 
@@ -7,7 +8,8 @@ namespace Switchboard.Media;
 /// Fetches an image a client gave by http(s) URL, for upstreams that cannot fetch it themselves (Gemini takes only its
 /// own File API URIs by reference). Bounded in every direction: http and https only, at most
 /// <see cref="MaxBytes"/>, <see cref="Timeout"/> for the whole fetch, a few redirects, an <c>image/*</c> answer.
-/// Sends no credentials and no cookies: nothing of the client's or the provider's travels to the image host.
+/// Sends no credentials and no cookies: nothing of the client's or the provider's travels to the image host. Fetches
+/// only from public addresses unless the config allows private networks (<see cref="PublicAddresses"/>).
 /// </summary>
 /// <remarks>Hand-written rather than a library: it is one bounded GET, and HttpClient already does the hard parts.</remarks>
 public static class RemoteImageFetcher
@@ -18,26 +20,64 @@ public static class RemoteImageFetcher
     /// <summary>How long one fetch may take, headers and body.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
-    private static readonly HttpClient Http = new(new SocketsHttpHandler
+    // Two clients, not one with a per-request switch: a pooled connection opened under the permissive policy must never
+    // serve a request under the strict one.
+    private static readonly HttpClient PublicOnly = CreateClient(allowPrivateNetworks: false);
+    private static readonly HttpClient AnyAddress = CreateClient(allowPrivateNetworks: true);
+
+    private static HttpClient CreateClient(bool allowPrivateNetworks)
     {
-        AllowAutoRedirect = true,
-        MaxAutomaticRedirections = 3,
-        UseCookies = false,
-        UseProxy = false,
-        Credentials = null,
-        PreAuthenticate = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-    })
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = true,
+            MaxAutomaticRedirections = 3,
+            UseCookies = false,
+            UseProxy = false,
+            Credentials = null,
+            PreAuthenticate = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        };
+        if (!allowPrivateNetworks)
+        {
+            // Checked at connect time, on the addresses actually dialled: redirects and DNS answers that point inside
+            // the network are caught too (a check of the URL's host name alone would not catch either).
+            handler.ConnectCallback = ConnectToPublicAddressAsync;
+        }
+        return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    }
+
+    private static async ValueTask<Stream> ConnectToPublicAddressAsync(SocketsHttpConnectionContext context, CancellationToken cancel)
     {
-        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-    };
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
+        var allowed = Array.FindAll(addresses, PublicAddresses.IsPublic);
+        if (allowed.Length == 0)
+        {
+            throw new NonPublicAddressException();
+        }
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancel).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The image host resolved only to addresses a client may not reach through the gateway.</summary>
+    private sealed class NonPublicAddressException() : IOException("the image host is not on the public internet");
 
     /// <summary>The fetched image (base64 and media type), or why it could not be fetched.</summary>
     public readonly record struct Result(string? Base64, string? MediaType, string? Error);
 
-    public static async Task<Result> FetchAsync(string url, CancellationToken cancel)
+    /// <summary>Fetches <paramref name="url"/>; unless <paramref name="allowPrivateNetworks"/>, only from public addresses.</summary>
+    public static async Task<Result> FetchAsync(string url, bool allowPrivateNetworks, CancellationToken cancel)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
@@ -49,7 +89,7 @@ public static class RemoteImageFetcher
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/*"));
-            using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timer.Token);
+            using var response = await (allowPrivateNetworks ? AnyAddress : PublicOnly).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timer.Token);
             if (!response.IsSuccessStatusCode)
             {
                 return new Result(null, null, $"the image host answered {(int)response.StatusCode}");
@@ -80,6 +120,10 @@ public static class RemoteImageFetcher
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
             return new Result(null, null, $"fetching the image took longer than {Timeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException e) when (e.InnerException is NonPublicAddressException)
+        {
+            return new Result(null, null, "the image host is a private, loopback or link-local address, which the gateway does not fetch from (media.allow_private_networks)");
         }
         catch (HttpRequestException e)
         {

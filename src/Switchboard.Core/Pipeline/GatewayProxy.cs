@@ -203,7 +203,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             try
             {
                 outcome = !passthrough
-                    ? await TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody)
+                    ? await TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, runtime.Config.Media)
                     : protocol.Wire == Providers.Wires.OpenAIChat
                         ? await OpenAIPassthroughAttempt.RunAsync(context,
                             operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream),

@@ -19,13 +19,13 @@ namespace Switchboard.Pipeline;
 public static class TranslatedAttempt
 {
     public static async Task<AttemptOutcome> RunAsync(HttpContext context, IClientDialect dialect, RoutedDeployment deployment,
-        IUpstreamProtocol protocol, ChatRequest request, PooledBuffer upstreamBody)
+        IUpstreamProtocol protocol, ChatRequest request, PooledBuffer upstreamBody, Config.MediaSettings media)
     {
         var provider = deployment.Provider;
         if (protocol.Wire == Wires.Gemini && ImageInliner.HasRemoteImages(request))
         {
             // Gemini fetches no http(s) URLs (fileData takes only its own File API URIs): the gateway fetches them.
-            var (inlined, fetchError) = await ImageInliner.InlineAsync(request, context.RequestAborted);
+            var (inlined, fetchError) = await ImageInliner.InlineAsync(request, media.AllowPrivateNetworks, context.RequestAborted);
             if (inlined is null)
             {
                 return AttemptOutcome.Failed(fetchError! with { Provider = provider.Name });

@@ -16,8 +16,11 @@ public abstract class GatewayTestBase(MockUpstreamFixture mock) : IClassFixture<
     /// <summary>Extra model lines (indented two spaces) for this class's config.</summary>
     protected virtual string ExtraModels => "";
 
+    /// <summary>Extra top-level settings (whole lines at column 0), e.g. a <c>media:</c> section.</summary>
+    protected virtual string ExtraTopLevel => "";
+
     public virtual async Task InitializeAsync() =>
-        Gateway = await GatewayInstance.StartAsync(TestConfigs.WithKeys(Mock.BaseUrl, ExtraProviders, ExtraModels));
+        Gateway = await GatewayInstance.StartAsync(TestConfigs.WithKeys(Mock.BaseUrl, ExtraProviders, ExtraModels, ExtraTopLevel));
 
     public virtual async Task DisposeAsync() => await Gateway.DisposeAsync();
 

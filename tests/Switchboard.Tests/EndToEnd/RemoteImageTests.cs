@@ -31,6 +31,9 @@ public sealed class RemoteImageTests(MockUpstreamFixture mock) : GatewayTestBase
           gemini: [{ provider: gemini, model: gemini-2.5-flash-lite }]
         """;
 
+    // The image host here is on loopback, which the gateway refuses by default (see the SSRF tests below).
+    protected override string ExtraTopLevel => "media: { allow_private_networks: true }";
+
     public override async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -134,6 +137,30 @@ public sealed class RemoteImageTests(MockUpstreamFixture mock) : GatewayTestBase
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_request_error", body["error"]!["type"]!.GetValue<string>());
         Assert.Contains("document given by URL", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]                                       // the image host on loopback, as the tests above use it
+    [InlineData("http://169.254.169.254/latest/meta-data")] // cloud metadata
+    [InlineData("http://[::ffff:10.0.0.1]/x.png")]           // a private address hidden in IPv6
+    [InlineData("http://localhost:1/x.png")]                 // a name that resolves to loopback
+    public async Task By_default_the_gateway_does_not_fetch_images_from_its_own_network(string url)
+    {
+        await using var strict = await GatewayInstance.StartAsync(TestConfigs.WithKeys(Mock.BaseUrl, ExtraProviders, ExtraModels));
+        await Mock.ResetAsync();
+        using var http = strict.Client();
+        http.DefaultRequestHeaders.Add("Authorization", "Bearer " + TestConfigs.AliceKey);
+        var image = url.Length == 0 ? $"{_imageHost}/pixel.png" : url;
+        var response = await http.PostAsync("/v1/chat/completions", Json(JsonSerializer.Serialize(new
+        {
+            model = "gemini",
+            messages = new object[] { new { role = "user", content = new object[] { new { type = "image_url", image_url = new { url = image } } } } },
+        })));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("image_fetch_failed", body["error"]!["code"]!.GetValue<string>());
+        Assert.Contains("private, loopback or link-local", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(await Mock.RequestsAsync());
     }
 
     private async Task<JsonNode> LastUpstreamBodyAsync() =>

@@ -8,8 +8,9 @@ public static class TestConfigs
     public const string BobKey = "sb-bob-secret-222";
 
     /// <summary>Keys, two models on the mock, an embeddings model, an Azure deployment and a knob-driven failing provider.</summary>
-    public static string WithKeys(string mockUrl, string extraProviders = "", string extraModels = "") => $$"""
+    public static string WithKeys(string mockUrl, string extraProviders = "", string extraModels = "", string extraTopLevel = "") => $$"""
         master_key: {{MasterKey}}
+        {{extraTopLevel}}
         providers:
           mock:  { type: openai, base_url: "{{mockUrl}}/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
           azure: { type: azure-openai, base_url: "{{mockUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}", api_version: "2024-10-21" }
