@@ -37,7 +37,7 @@ public static class OpenAIStreamRelay
         GatewayError? failure = null;
 
         var upstream = await upstreamResponse.Content.ReadAsStreamAsync(clock.Token);
-        var reader = PipeReader.Create(upstream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: false));
+        var reader = UpstreamPipe.Reader(upstream);
         try
         {
             while (!sawDone)

@@ -38,8 +38,7 @@ public static class TranslatingStreamRelay
         byte[]? scratch = null;
         GatewayError? failure = null;
 
-        var pipe = PipeReader.Create(await upstreamResponse.Content.ReadAsStreamAsync(clock.Token),
-            new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: false));
+        var pipe = UpstreamPipe.Reader(await upstreamResponse.Content.ReadAsStreamAsync(clock.Token));
         try
         {
             var ended = false;
