@@ -14,7 +14,11 @@ public static class GatewayApp
 {
     public static WebApplication Build(GatewayOptions options, Action<ILoggingBuilder>? configureLogging = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // No reload-on-change for the host's own appsettings files (the gateway is configured by its YAML file, which
+        // ConfigReloader watches): that reload watches the whole content root recursively, so every SQLite write under
+        // ./data raised a file-system event — a managed allocation and a thread-pool callback per request (seen in
+        // bench/results/profile-latest.md as PhysicalFilesWatcher.OnFileSystemEntryChange).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
