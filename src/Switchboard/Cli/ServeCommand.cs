@@ -40,7 +40,16 @@ public static class ServeCommand
             }
             await using var _ = app;
             PrintBanner(config, options);
-            await app.RunAsync(cancel);
+            try
+            {
+                await app.RunAsync(cancel);
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                // A clear line instead of a stack trace: the usual cause is a second gateway on the same port.
+                Console.Error.WriteLine($"switchboard: cannot listen on {options.Host}:{options.Port}: the address is already in use (another process listens there; choose another --port)");
+                return 1;
+            }
             return 0;
         });
         return command;
