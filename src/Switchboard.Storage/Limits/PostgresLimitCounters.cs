@@ -307,7 +307,18 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
     {
         await using var connection = (NpgsqlConnection)await database.OpenAsync(cancellationToken);
         await using var npgsqlBatch = new NpgsqlBatch(connection);
-        foreach (var (s, leased) in batch)
+        // Leased settlements of one subject and period add up: one statement per subject per batch, however many requests.
+        var merged = new Dictionary<(LimitScope, string, long), QueuedSettlement>();
+        foreach (var item in batch)
+        {
+            if (item.Leased is not { } l) continue;
+            var id = (item.Settlement.Subject.Scope, item.Settlement.Subject.Id, item.Settlement.PeriodId);
+            merged[id] = merged.TryGetValue(id, out var sum)
+                ? new QueuedSettlement(item.Settlement, new LeaseSettlement(sum.Leased!.Value.ExtraTokens + l.ExtraTokens,
+                    sum.Leased.Value.CostNano + l.CostNano, sum.Leased.Value.ReleaseNano + l.ReleaseNano))
+                : item;
+        }
+        foreach (var (s, leased) in batch.Where(b => b.Leased is null).Concat(merged.Values))
         {
             var scope = s.Subject.Scope == LimitScope.Key ? "key" : "team";
             NpgsqlBatchCommand command;
