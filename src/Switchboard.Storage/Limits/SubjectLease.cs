@@ -173,7 +173,12 @@ internal sealed class SubjectLease(LimitScope scope, string id)
             _confirmedMs = nowMs;
             _lastUseMs = nowMs; // a fresh slice is not idle
             _tailUntilMs = grant.Tail ? nowMs + tailRecheckMs : long.MinValue;
-            _last = grant;
+            // Concurrent grants (a background and a synchronous refill) may arrive out of order: within one window the
+            // later state has used at least as much, so the headers never count back up.
+            var sameWindow = _last.WindowStartMs == grant.WindowStartMs;
+            _last = sameWindow
+                ? grant with { RequestsUsed = Math.Max(grant.RequestsUsed, _last.RequestsUsed), TokensUsed = Math.Max(grant.TokensUsed, _last.TokensUsed) }
+                : grant;
         }
     }
 
