@@ -29,7 +29,7 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
 
     private readonly LimitLeaseOptions _options = options ?? new LimitLeaseOptions();
     private readonly Channel<QueuedSettlement> _settlements = Channel.CreateUnbounded<QueuedSettlement>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, SubjectLease> _leases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(LimitScope Scope, string Id), SubjectLease> _leases = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _writer;
     private long _pending;
@@ -77,10 +77,8 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
     }
 
     private SubjectLease LeaseOf(SubjectLimits subject) =>
-        _leases.GetOrAdd(LeaseKey(subject.Scope, subject.Id), static (_, s) => new SubjectLease(s.Scope, s.Id) { LowWaterFraction = s.LowWater },
-            (subject.Scope, subject.Id, _options.LowWater));
-
-    private static string LeaseKey(LimitScope scope, string id) => (scope == LimitScope.Key ? "k:" : "t:") + id;
+        _leases.GetOrAdd((subject.Scope, subject.Id), static (id, lowWater) => new SubjectLease(id.Scope, id.Id) { LowWaterFraction = lowWater },
+            _options.LowWater);
 
     /// <summary>Admits against this replica's leases only: microseconds, no database.</summary>
     private LeaseTake TryLocal(in SharedAdmitRequest request, SubjectLease? keyLease, SubjectLease? teamLease, long costNano, out SharedAdmitResult result)
