@@ -70,15 +70,25 @@ if (postgres is not null)
     }
     floor.Sort();
     Report("reference: SELECT 1 round trip", "PostgreSQL", 1, floor[floor.Count / 2]);
-    var shared = new PostgresLimitCounters(database, TimeProvider.System, NullLogger<PostgresLimitCounters>.Instance);
-    var onPostgres = new LimitAdmissionControl(holder, pricing, TimeProvider.System, new NoRecordedSpend(), shared);
-    foreach (var (name, who) in cases[1..])
+    // "exact": one sb_limit_admit round trip per request (migration 100, the design before leases);
+    // "leased": admission against this replica's slices (migration 101), refilled in the background.
+    foreach (var (mode, leases) in new[] { ("exact", new LimitLeaseOptions { Enabled = false }), ("leased", new LimitLeaseOptions()) })
     {
-        Report(name, "PostgreSQL", 1, await MeasureAsync(onPostgres, who with { KeyId = who.KeyId + "-pg" }, threads: 1, perThread: 2_000));
+        var shared = new PostgresLimitCounters(database, TimeProvider.System, NullLogger<PostgresLimitCounters>.Instance, leases);
+        var onPostgres = new LimitAdmissionControl(holder, pricing, TimeProvider.System, new NoRecordedSpend(), shared);
+        var backend = $"PostgreSQL, {mode}";
+        var perThread = leases.Enabled ? 100_000 : 2_000;
+        var suffix = "-" + mode + "-" + Guid.NewGuid().ToString("N")[..6];
+        foreach (var (name, who) in cases[1..])
+        {
+            Report(name, backend, 1, await MeasureAsync(onPostgres, who with { KeyId = who.KeyId + suffix, Team = who.Team is null ? null : who.Team + suffix }, threads: 1, perThread: perThread));
+        }
+        var teamCase = cases[3].Who with { KeyId = "d" + suffix, Team = "t" + suffix };
+        Report("key+team: all limits, same key", backend, 8, await MeasureAsync(onPostgres, teamCase, threads: 8, perThread: perThread / 4));
+        Report("key+team: all limits, 8 keys", backend, 8, await MeasureAsync(onPostgres, teamCase with { KeyId = "e" + suffix }, threads: 8, perThread: perThread / 4, distinctKeys: true));
+        await shared.StopAsync(CancellationToken.None);
+        await shared.DisposeAsync();
     }
-    Report("key+team: all limits, same key", "PostgreSQL", 8, await MeasureAsync(onPostgres, cases[3].Who with { KeyId = "d-pg8" }, threads: 8, perThread: 500));
-    Report("key+team: all limits, 8 keys", "PostgreSQL", 8, await MeasureAsync(onPostgres, cases[3].Who, threads: 8, perThread: 500, distinctKeys: true));
-    await shared.DisposeAsync();
 }
 
 async Task<double> MeasureAsync(LimitAdmissionControl control, ClientIdentity who, int threads, int perThread, bool distinctKeys = false)

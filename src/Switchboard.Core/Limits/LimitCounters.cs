@@ -12,8 +12,12 @@ public enum LimitRefusal
     Budget,
 }
 
-/// <summary>What one subject (a key or a team) reserved for one request; handed back when the request settles.</summary>
-public readonly record struct Reservation(long WindowStartMs, long Tokens, decimal Cost, long PeriodId);
+/// <summary>
+/// What one subject (a key or a team) reserved for one request; handed back when the request settles.
+/// <paramref name="Leased"/>: taken from this replica's lease of the shared counters (settled locally) rather than
+/// reserved in them directly; <paramref name="LeaseEpoch"/> tells a lease that was since forfeited from the current one.
+/// </summary>
+public readonly record struct Reservation(long WindowStartMs, long Tokens, decimal Cost, long PeriodId, bool Leased = false, int LeaseEpoch = 0);
 
 /// <summary>A subject's state as a reservation left it, for the <c>x-ratelimit-*</c> headers and the refusal message.</summary>
 public readonly record struct CounterSnapshot(

@@ -1,49 +1,211 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Switchboard.Auth;
 using Switchboard.Limits;
 
 namespace Switchboard.Storage.Limits;
 
 /// <summary>
-/// Rate-limit, parallel and budget counters shared by every gateway process on one PostgreSQL database (migration 100).
-/// Admission is one round trip (<c>sb_limit_admit</c>: the key's and the team's rows locked, checked and reserved in one
-/// transaction, so replicas never over-admit); settlements are queued and written in batches by a background loop, off
-/// the request path. Until a settlement lands the reservation keeps counting, which can only refuse, never overspend.
-/// Each replica's in-flight requests are held under its own id with a heartbeat, so a replica that dies stops holding
-/// parallel slots and budget after <see cref="StaleAfter"/>.
+/// Rate-limit, parallel and budget counters shared by every gateway process on one PostgreSQL database (migrations
+/// 100 and 101). With leases (the default) a replica takes slices of a subject's allowance (<c>sb_limit_lease</c>) and
+/// admits locally against them; the slices are counted in the database, so replicas never over-admit together. A slice
+/// is refilled in the background when it runs low; a request that finds it empty refills it synchronously (one round
+/// trip); at a subject's tail (slices smaller than a request) requests are admitted exactly (<c>sb_limit_admit</c>, one
+/// round trip each), so the last units are never parked in an idle replica. Unused slices are given back when idle and
+/// on a graceful stop. Settlements are queued and written in batches by a background loop, off the request path. Each
+/// replica's holds carry a heartbeat, so a replica that dies stops holding parallel slots and budget after
+/// <see cref="LimitLeaseOptions.StaleAfter"/>. See docs/limits.md, "Several replicas".
 /// </summary>
-public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, TimeProvider time, ILogger<PostgresLimitCounters> logger)
+public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, TimeProvider time, ILogger<PostgresLimitCounters> logger,
+    LimitLeaseOptions? options = null)
     : ISharedLimitCounters, IHostedService, IAsyncDisposable
 {
-    /// <summary>Holds not refreshed for this long belong to a replica that is gone.</summary>
-    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(5);
     private const int MaxBatch = 256;
 
-    private readonly Channel<SharedSettlement> _settlements = Channel.CreateUnbounded<SharedSettlement>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly LimitLeaseOptions _options = options ?? new LimitLeaseOptions();
+    private readonly Channel<QueuedSettlement> _settlements = Channel.CreateUnbounded<QueuedSettlement>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<(LimitScope Scope, string Id), SubjectLease> _leases = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _writer;
     private long _pending;
     private int _disposed;
     private Task? _heartbeat;
 
-    /// <summary>This process's id in <c>limit_holds</c>.</summary>
+    /// <summary>This process's id in <c>limit_holds</c> (its leases are held under this id + <c>#lease</c>).</summary>
     public string ReplicaId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..12]}";
+
+    private string LeaseHolder => ReplicaId + "#lease";
+
+    private long StaleMs => (long)_options.StaleAfter.TotalMilliseconds;
 
     public async ValueTask<SharedAdmitResult> AdmitAsync(SharedAdmitRequest request, CancellationToken cancellationToken)
     {
         EnsureStarted();
+        if (!_options.Enabled) return await AdmitExactAsync(request, cancellationToken);
+        var costNano = NanoUsd.Ceiling(request.Cost);
+        var keyLease = request.Key is null ? null : LeaseOf(request.Key);
+        var teamLease = request.Team is null ? null : LeaseOf(request.Team);
+        var outcome = TryLocal(request, keyLease, teamLease, costNano, out var admitted);
+        if (outcome == LeaseTake.Taken) return admitted;
+        if (outcome == LeaseTake.Empty)
+        {
+            // One synchronous refill per subject at a time; requests that waited for it use its slice.
+            var gate = (keyLease ?? teamLease)!.RefillGate;
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                outcome = TryLocal(request, keyLease, teamLease, costNano, out admitted);
+                if (outcome == LeaseTake.Empty)
+                {
+                    await LeaseAsync(request, keyLease, teamLease, cancellationToken);
+                    outcome = TryLocal(request, keyLease, teamLease, costNano, out admitted);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+            if (outcome == LeaseTake.Taken) return admitted;
+        }
+        // The tail (or slices too small for this request): exact admission, as without leases.
+        return await AdmitExactAsync(request, cancellationToken);
+    }
+
+    private SubjectLease LeaseOf(SubjectLimits subject) =>
+        _leases.GetOrAdd((subject.Scope, subject.Id), static (id, lowWater) => new SubjectLease(id.Scope, id.Id) { LowWaterFraction = lowWater },
+            _options.LowWater);
+
+    /// <summary>Admits against this replica's leases only: microseconds, no database.</summary>
+    private LeaseTake TryLocal(in SharedAdmitRequest request, SubjectLease? keyLease, SubjectLease? teamLease, long costNano, out SharedAdmitResult result)
+    {
+        result = default;
+        var confirmedAfter = request.NowMs - StaleMs / 2;
+        Reservation keyReservation = default, teamReservation = default;
+        CounterSnapshot keyState = default, teamState = default;
+        bool keyLow = false, teamLow = false;
+        if (keyLease is not null)
+        {
+            var taken = keyLease.TryTake(request.Key!, request.NowMs, request.Tokens, costNano, confirmedAfter, out keyReservation, out keyState, out keyLow);
+            if (taken != LeaseTake.Taken) return taken;
+        }
+        if (teamLease is not null)
+        {
+            var taken = teamLease.TryTake(request.Team!, request.NowMs, request.Tokens, costNano, confirmedAfter, out teamReservation, out teamState, out teamLow);
+            if (taken != LeaseTake.Taken)
+            {
+                keyLease?.Undo(keyReservation, costNano);
+                return taken;
+            }
+        }
+        if (keyLow) RefillInBackground(keyLease!, request.Key!, request.Tokens, costNano);
+        if (teamLow) RefillInBackground(teamLease!, request.Team!, request.Tokens, costNano);
+        result = new SharedAdmitResult(keyState, keyReservation, teamState, teamReservation);
+        return LeaseTake.Taken;
+    }
+
+    private void RefillInBackground(SubjectLease lease, SubjectLimits subject, long tokens, long costNano)
+    {
+        if (!lease.BeginRefill()) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var request = subject.Scope == LimitScope.Key
+                    ? new SharedAdmitRequest(subject, null, now, tokens, NanoUsd.ToUsd(costNano))
+                    : new SharedAdmitRequest(null, subject, now, tokens, NanoUsd.ToUsd(costNano));
+                await LeaseAsync(request, subject.Scope == LimitScope.Key ? lease : null, subject.Scope == LimitScope.Team ? lease : null, _stopping.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException || IsUnavailable(ex))
+            {
+                // The next request that finds the lease empty refills synchronously (or degrades).
+            }
+            finally
+            {
+                lease.EndRefill();
+            }
+        });
+    }
+
+    /// <summary>One round trip: slices of the key's and the team's remaining allowance, added to the leases.</summary>
+    private async Task LeaseAsync(SharedAdmitRequest request, SubjectLease? keyLease, SubjectLease? teamLease, CancellationToken cancellationToken)
+    {
+        var confirmedAfter = request.NowMs - StaleMs / 2;
+        // An admin changed the limits: give the old slices back first (rare; one more round trip).
+        var stale = new List<(SubjectLease, LeaseReturn)>();
+        if (keyLease is not null && keyLease.LimitsChanged(request.Key!.Limits)) stale.Add((keyLease, keyLease.TakeUnused(request.NowMs)));
+        if (teamLease is not null && teamLease.LimitsChanged(request.Team!.Limits)) stale.Add((teamLease, teamLease.TakeUnused(request.NowMs)));
+        if (stale.Count > 0) await ReturnAsync(stale, request.NowMs, cancellationToken);
+        var keyReset = keyLease?.ForfeitIfUnconfirmed(confirmedAfter) ?? false;
+        var teamReset = teamLease?.ForfeitIfUnconfirmed(confirmedAfter) ?? false;
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = SwitchboardDatabase.Command(connection,
+            "SELECT * FROM sb_limit_lease(@replica, @now, @stale, @divisor, @tokens, @cost, @k_reset, @t_reset, " +
+            "@k, @k_rpm, @k_tpm, @k_par, @k_budget, @k_period, @k_period_start, " +
+            "@t, @t_rpm, @t_tpm, @t_par, @t_budget, @t_period, @t_period_start)");
+        command.With("@replica", LeaseHolder).With("@now", request.NowMs).With("@stale", StaleMs).With("@divisor", _options.SliceDivisor)
+            .With("@tokens", request.Tokens).With("@cost", NanoUsd.Ceiling(request.Cost)).With("@k_reset", keyReset).With("@t_reset", teamReset);
+        AddSubject(command, "@k", keyLease is null ? null : request.Key);
+        AddSubject(command, "@t", teamLease is null ? null : request.Team);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var tailRecheck = (long)_options.TailRecheck.TotalMilliseconds;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var grant = new LeaseGrant(reader.GetBoolean(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt32(5),
+                reader.GetInt64(6), reader.GetInt64(7), reader.GetInt32(8), reader.GetInt64(9), reader.GetInt32(10), reader.GetInt64(11));
+            if (reader.GetString(0) == "key") keyLease!.Grant(request.Key!, grant, request.NowMs, tailRecheck);
+            else teamLease!.Grant(request.Team!, grant, request.NowMs, tailRecheck);
+        }
+    }
+
+    /// <summary>Gives unused slices back in one batch; what cannot be given back stays in the leases.</summary>
+    private async Task ReturnAsync(List<(SubjectLease Lease, LeaseReturn Unused)> returns, long nowMs, CancellationToken cancellationToken)
+    {
+        returns.RemoveAll(r => r.Unused.IsEmpty);
+        if (returns.Count == 0) return;
+        try
+        {
+            await using var connection = (NpgsqlConnection)await database.OpenAsync(cancellationToken);
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var (lease, unused) in returns)
+            {
+                var command = new NpgsqlBatchCommand("SELECT sb_limit_lease_return($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+                command.Parameters.Add(new NpgsqlParameter { Value = lease.Scope == LimitScope.Key ? "key" : "team" });
+                command.Parameters.Add(new NpgsqlParameter { Value = lease.Id });
+                command.Parameters.Add(new NpgsqlParameter { Value = LeaseHolder });
+                command.Parameters.Add(new NpgsqlParameter { Value = nowMs });
+                command.Parameters.Add(new NpgsqlParameter { Value = unused.WindowStartMs });
+                command.Parameters.Add(new NpgsqlParameter { Value = unused.Requests });
+                command.Parameters.Add(new NpgsqlParameter { Value = unused.Tokens });
+                command.Parameters.Add(new NpgsqlParameter { Value = unused.Parallel });
+                command.Parameters.Add(new NpgsqlParameter { Value = unused.CostNano });
+                batch.BatchCommands.Add(command);
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch
+        {
+            foreach (var (lease, unused) in returns) lease.Restore(unused);
+            throw;
+        }
+    }
+
+    /// <summary>Exact admission: the key's and the team's rows checked and reserved in one round trip (migration 100).</summary>
+    private async ValueTask<SharedAdmitResult> AdmitExactAsync(SharedAdmitRequest request, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = SwitchboardDatabase.Command(connection,
             "SELECT * FROM sb_limit_admit(@replica, @now, @tokens, @cost, @stale, " +
             "@k, @k_rpm, @k_tpm, @k_par, @k_budget, @k_period, @k_period_start, " +
             "@t, @t_rpm, @t_tpm, @t_par, @t_budget, @t_period, @t_period_start)");
         command.With("@replica", ReplicaId).With("@now", request.NowMs).With("@tokens", request.Tokens)
-            .With("@cost", NanoUsd.Ceiling(request.Cost)).With("@stale", (long)StaleAfter.TotalMilliseconds);
+            .With("@cost", NanoUsd.Ceiling(request.Cost)).With("@stale", StaleMs);
         AddSubject(command, "@k", request.Key);
         AddSubject(command, "@t", request.Team);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -55,8 +217,19 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
 
     public void Settle(in SharedSettlement settlement)
     {
+        LeaseSettlement? leased = null;
+        if (settlement.Reservation.Leased)
+        {
+            // Applied to the lease at once (what the request did not use is available again); only the cost and any
+            // tokens beyond the lease are written to the database, in the batches below.
+            var lease = LeaseOf(settlement.Subject);
+            var result = lease.Settle(settlement.Reservation, settlement.NowMs, settlement.ActualTokens, NanoUsd.Ceiling(settlement.Reservation.Cost),
+                NanoUsd.Round(settlement.ActualCost), countTokens: settlement.Subject.Limits.Tpm is not null);
+            if (result.IsEmpty) return;
+            leased = result;
+        }
         Interlocked.Increment(ref _pending);
-        if (!_settlements.Writer.TryWrite(settlement)) Interlocked.Decrement(ref _pending);
+        if (!_settlements.Writer.TryWrite(new QueuedSettlement(settlement, leased))) Interlocked.Decrement(ref _pending);
     }
 
     /// <summary>Settlements queued or being written (0 once every finished request is reflected in the shared counters).</summary>
@@ -107,7 +280,7 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
 
     private async Task WriteSettlementsAsync(CancellationToken stopping)
     {
-        var batch = new List<SharedSettlement>(MaxBatch);
+        var batch = new List<QueuedSettlement>(MaxBatch);
         var reader = _settlements.Reader;
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
@@ -128,14 +301,41 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
         }
     }
 
-    private async Task WriteBatchAsync(List<SharedSettlement> batch, CancellationToken cancellationToken)
+    private async Task WriteBatchAsync(List<QueuedSettlement> batch, CancellationToken cancellationToken)
     {
         await using var connection = (NpgsqlConnection)await database.OpenAsync(cancellationToken);
         await using var npgsqlBatch = new NpgsqlBatch(connection);
-        foreach (var s in batch)
+        // Leased settlements of one subject and period add up: one statement per subject per batch, however many requests.
+        var merged = new Dictionary<(LimitScope, string, long), QueuedSettlement>();
+        foreach (var item in batch)
         {
-            var command = new NpgsqlBatchCommand("SELECT sb_limit_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
-            command.Parameters.Add(new NpgsqlParameter { Value = s.Subject.Scope == LimitScope.Key ? "key" : "team" });
+            if (item.Leased is not { } l) continue;
+            var id = (item.Settlement.Subject.Scope, item.Settlement.Subject.Id, item.Settlement.PeriodId);
+            merged[id] = merged.TryGetValue(id, out var sum)
+                ? new QueuedSettlement(item.Settlement, new LeaseSettlement(sum.Leased!.Value.ExtraTokens + l.ExtraTokens,
+                    sum.Leased.Value.CostNano + l.CostNano, sum.Leased.Value.ReleaseNano + l.ReleaseNano))
+                : item;
+        }
+        foreach (var (s, leased) in batch.Where(b => b.Leased is null).Concat(merged.Values))
+        {
+            var scope = s.Subject.Scope == LimitScope.Key ? "key" : "team";
+            NpgsqlBatchCommand command;
+            if (leased is { } l)
+            {
+                command = new NpgsqlBatchCommand("SELECT sb_limit_lease_settle($1, $2, $3, $4, $5, $6, $7, $8)");
+                command.Parameters.Add(new NpgsqlParameter { Value = scope });
+                command.Parameters.Add(new NpgsqlParameter { Value = s.Subject.Id });
+                command.Parameters.Add(new NpgsqlParameter { Value = LeaseHolder });
+                command.Parameters.Add(new NpgsqlParameter { Value = s.NowMs });
+                command.Parameters.Add(new NpgsqlParameter { Value = l.ExtraTokens });
+                command.Parameters.Add(new NpgsqlParameter { Value = l.CostNano });
+                command.Parameters.Add(new NpgsqlParameter { Value = l.ReleaseNano });
+                command.Parameters.Add(new NpgsqlParameter { Value = s.PeriodId });
+                npgsqlBatch.BatchCommands.Add(command);
+                continue;
+            }
+            command = new NpgsqlBatchCommand("SELECT sb_limit_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+            command.Parameters.Add(new NpgsqlParameter { Value = scope });
             command.Parameters.Add(new NpgsqlParameter { Value = s.Subject.Id });
             command.Parameters.Add(new NpgsqlParameter { Value = ReplicaId });
             command.Parameters.Add(new NpgsqlParameter { Value = s.NowMs });
@@ -150,19 +350,29 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
         await npgsqlBatch.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Every tick: gives back slices idle for <see cref="LimitLeaseOptions.ReturnIdleAfter"/>, and every
+    /// <see cref="LimitLeaseOptions.HeartbeatEvery"/> refreshes the heartbeat of what this replica holds.
+    /// </summary>
     private async Task HeartbeatAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(HeartbeatEvery, time);
+        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 10,
+            Math.Min(_options.HeartbeatEvery.Ticks, _options.ReturnIdleAfter.Ticks / 2)));
+        using var timer = new PeriodicTimer(tick, time);
+        var lastBeat = long.MinValue;
         try
         {
             while (await timer.WaitForNextTickAsync(stopping))
             {
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                 try
                 {
-                    await using var connection = await database.OpenAsync(stopping);
-                    await using var command = SwitchboardDatabase.Command(connection,
-                        "UPDATE limit_holds SET heartbeat_ms = @now WHERE replica = @replica AND (in_flight > 0 OR reserved_nano_usd > 0)");
-                    await command.With("@now", time.GetUtcNow().ToUnixTimeMilliseconds()).With("@replica", ReplicaId).ExecuteNonQueryAsync(stopping);
+                    if (_options.Enabled) await ReturnIdleAsync(now, stopping);
+                    if (now - lastBeat >= (long)_options.HeartbeatEvery.TotalMilliseconds)
+                    {
+                        await HeartbeatOnceAsync(now, stopping);
+                        lastBeat = now;
+                    }
                 }
                 catch (Exception ex) when (IsUnavailable(ex))
                 {
@@ -175,15 +385,52 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
         }
     }
 
+    private async Task ReturnIdleAsync(long nowMs, CancellationToken cancellationToken)
+    {
+        var idleBefore = nowMs - (long)_options.ReturnIdleAfter.TotalMilliseconds;
+        var returns = new List<(SubjectLease, LeaseReturn)>();
+        foreach (var lease in _leases.Values) returns.Add((lease, lease.TakeUnused(nowMs, idleBefore)));
+        await ReturnAsync(returns, nowMs, cancellationToken);
+    }
+
+    private async Task HeartbeatOnceAsync(long sentMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // Only holds that have not expired yet are refreshed: an expired one may have had its capacity handed to other
+        // replicas, so reviving it would count it twice (the lease that held it is forfeited instead).
+        await using var command = SwitchboardDatabase.Command(connection,
+            "UPDATE limit_holds SET heartbeat_ms = @now WHERE replica IN (@replica, @holder) AND heartbeat_ms >= @now - @stale " +
+            "AND (in_flight > 0 OR reserved_nano_usd > 0)");
+        await command.With("@now", sentMs).With("@replica", ReplicaId).With("@holder", LeaseHolder).With("@stale", StaleMs)
+            .ExecuteNonQueryAsync(cancellationToken);
+        var previousAfter = sentMs - StaleMs / 2;
+        foreach (var lease in _leases.Values) lease.Confirm(sentMs, previousAfter);
+    }
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Graceful stop: every queued settlement is written (or given up after the host's shutdown timeout).</summary>
+    /// <summary>
+    /// Graceful stop: every queued settlement is written and every unused slice given back (or given up after the
+    /// host's shutdown timeout; the heartbeat expiry then frees them).
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _settlements.Writer.TryComplete();
         await _stopping.CancelAsync();
         if (_writer is not null) await _writer.WaitAsync(cancellationToken);
         if (_heartbeat is not null) await _heartbeat.WaitAsync(cancellationToken);
+        if (_leases.IsEmpty) return;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var returns = new List<(SubjectLease, LeaseReturn)>();
+        foreach (var lease in _leases.Values) returns.Add((lease, lease.TakeUnused(now)));
+        try
+        {
+            await ReturnAsync(returns, now, cancellationToken);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            LogReturnFailed(logger, ex.Message);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -201,9 +448,15 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shared limit counters unreachable ({Reason}): this process enforces limits on its own until they are back")]
     private static partial void LogAdmitDegraded(ILogger logger, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shared limit counters: unused leases not given back at stop ({Reason}); they expire with the heartbeat")]
+    private static partial void LogReturnFailed(ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shared limit counters: heartbeat failed ({Reason})")]
     private static partial void LogHeartbeatFailed(ILogger logger, string reason);
 }
+
+/// <summary>A settlement waiting to be written: exact (<paramref name="Leased"/> null) or from a lease.</summary>
+internal readonly record struct QueuedSettlement(SharedSettlement Settlement, LeaseSettlement? Leased);
 
 /// <summary>USD ↔ nano-USD (the storage schema's exact money unit).</summary>
 internal static class NanoUsd

@@ -63,7 +63,7 @@ public static class GatewayApp
         // The ledger, plus a small in-memory ring that answers /admin/logs while the database is unreachable.
         builder.Services.AddSingleton<RecentRequestLog>();
         builder.Services.AddSingleton<IUsageSink>(sp => new UsageFanOut(sp.GetRequiredService<LedgerWriter>(), sp.GetRequiredService<RecentRequestLog>()));
-        builder.Services.AddLimits(options.Config);
+        builder.Services.AddLimits(options.Config, options.LimitLeases);
         builder.Services.AddSingleton<GatewayProxy>();
         builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

@@ -16,4 +16,6 @@ public sealed record GatewayOptions
     /// directory, or <c>./data</c> with PostgreSQL.
     /// </summary>
     public string? DataDirectory { get; init; }
+    /// <summary>How replicas on PostgreSQL lease slices of the shared limit counters; null = the defaults.</summary>
+    public Switchboard.Storage.Limits.LimitLeaseOptions? LimitLeases { get; init; }
 }

@@ -13,14 +13,18 @@ namespace Switchboard.Hosting;
 /// </summary>
 public static class LimitServices
 {
-    public static IServiceCollection AddLimits(this IServiceCollection services, GatewayConfig config)
+    /// <param name="services">The gateway's services.</param>
+    /// <param name="config">The gateway config (its database decides in-process or shared counters).</param>
+    /// <param name="leases">How replicas lease slices of the shared counters (null = the defaults; tests shorten intervals).</param>
+    public static IServiceCollection AddLimits(this IServiceCollection services, GatewayConfig config, LimitLeaseOptions? leases = null)
     {
         services.AddSingleton(new DeploymentPricing(PriceList.BuiltIn));
         services.TryAddSingleton(_ => SwitchboardDatabase.FromConfigValue(config.Database));
         var postgres = DatabaseLocation.Parse(config.Database).Backend == StorageBackend.Postgres;
         if (postgres)
         {
-            services.AddSingleton<PostgresLimitCounters>();
+            services.AddSingleton(sp => new PostgresLimitCounters(sp.GetRequiredService<SwitchboardDatabase>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<PostgresLimitCounters>>(), leases));
             services.AddSingleton<ISharedLimitCounters>(sp => sp.GetRequiredService<PostgresLimitCounters>());
             services.AddHostedService(sp => sp.GetRequiredService<PostgresLimitCounters>());
             // The shared counters read a subject's spend so far from the ledger themselves, inside the admitting transaction.

@@ -64,4 +64,41 @@ public sealed class DatabaseOutageTests(MockUpstreamFixture mock, ITestOutputHel
         }
         Assert.Contains("\"ready\"", readyAgain, StringComparison.Ordinal);
     }
+
+    [PostgresFact]
+    public async Task A_limited_key_is_served_through_a_postgres_outage_from_its_lease_then_its_local_counters()
+    {
+        await using var pg = await PrivatePostgres.StartAsync();
+        const string key = "sb-outage-limited-0001";
+        var yaml = $$"""
+            master_key: {{TestConfigs.MasterKey}}
+            database: "{{pg.Url}}"
+            providers:
+              mock: { type: openai, base_url: "{{mock.BaseUrl}}/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+            models:
+              chat:
+                - { provider: mock, model: gpt-4o-mini, input_per_mtok: 1, output_per_mtok: 1 }
+            keys:
+              - { key: {{key}}, name: limited, rpm: 1000, tpm: 1000000, max_parallel: 20, budget_usd: 100 }
+            """;
+        await using var gateway = await GatewayInstance.StartAsync(yaml);
+        using var client = gateway.Client(key);
+        async Task<int> SendAsync(int n)
+        {
+            var ok = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var response = await client.PostAsync("/v1/chat/completions",
+                    new StringContent("""{"model":"chat","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"));
+                if (response.StatusCode == HttpStatusCode.OK) ok++;
+            }
+            return ok;
+        }
+
+        Assert.Equal(10, await SendAsync(10)); // takes slices
+        await pg.StopServerAsync();
+        Assert.Equal(40, await SendAsync(40)); // the slices, then (once they run out) this process's own counters
+        await pg.StartServerAsync();
+        Assert.Equal(10, await SendAsync(10));
+    }
 }

@@ -35,14 +35,16 @@ public sealed class GatewayInstance : IAsyncDisposable
     /// directory (deleted on dispose), so tests never share state. <paramref name="dataDirectory"/> is where the
     /// ledger's spill file goes (default: beside the SQLite file, or a temp directory with PostgreSQL).
     /// </summary>
-    public static async Task<GatewayInstance> StartAsync(string yaml, Func<string, string?>? env = null, string? dataDirectory = null, TimeProvider? time = null)
+    public static async Task<GatewayInstance> StartAsync(string yaml, Func<string, string?>? env = null, string? dataDirectory = null, TimeProvider? time = null,
+        Switchboard.Storage.Limits.LimitLeaseOptions? leases = null)
     {
         var result = ConfigLoader.LoadText(yaml, "test.yaml", env ?? (_ => null));
         if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
-        return await StartConfigAsync(result.Config!, DeclaresDatabase(yaml), dataDirectory, time);
+        return await StartConfigAsync(result.Config!, DeclaresDatabase(yaml), dataDirectory, time, leases);
     }
 
-    private static async Task<GatewayInstance> StartConfigAsync(GatewayConfig config, bool declaresDatabase, string? dataDirectory, TimeProvider? time = null)
+    private static async Task<GatewayInstance> StartConfigAsync(GatewayConfig config, bool declaresDatabase, string? dataDirectory, TimeProvider? time = null,
+        Switchboard.Storage.Limits.LimitLeaseOptions? leases = null)
     {
         string? own = null;
         if (dataDirectory is null)
@@ -53,7 +55,7 @@ public sealed class GatewayInstance : IAsyncDisposable
         }
         if (!declaresDatabase) config = config with { Database = Path.Combine(dataDirectory, "switchboard.db") };
         var logs = new CapturedLogs();
-        var app = GatewayApp.Build(new GatewayOptions { Config = config, Host = "127.0.0.1", Port = 0, DataDirectory = dataDirectory, Time = time },
+        var app = GatewayApp.Build(new GatewayOptions { Config = config, Host = "127.0.0.1", Port = 0, DataDirectory = dataDirectory, Time = time, LimitLeases = leases },
             logging => logging.ClearProviders().AddProvider(logs)); // captured for secret scans, not printed
         await app.StartAsync();
         return new GatewayInstance(app, app.Urls.First().TrimEnd('/'), logs, own);
