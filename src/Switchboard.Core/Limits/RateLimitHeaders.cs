@@ -22,23 +22,27 @@ internal static class RateLimitHeaders
         {
             var useTeam = teamRequests && (!keyRequests || team!.Rpm!.Value - teamState.RequestsUsed < key!.Rpm!.Value - keyState.RequestsUsed);
             var (limit, used, end) = useTeam ? (team!.Rpm!.Value, teamState.RequestsUsed, teamState.WindowEndMs) : (key!.Rpm!.Value, keyState.RequestsUsed, keyState.WindowEndMs);
-            Add(headers, "requests", limit, limit - used, end, nowMs);
+            Add(headers, RequestNames, limit, limit - used, end, nowMs);
         }
         if (keyTokens || teamTokens)
         {
             var useTeam = teamTokens && (!keyTokens || team!.Tpm!.Value - teamState.TokensUsed < key!.Tpm!.Value - keyState.TokensUsed);
             var (limit, used, end) = useTeam ? (team!.Tpm!.Value, teamState.TokensUsed, teamState.WindowEndMs) : (key!.Tpm!.Value, keyState.TokensUsed, keyState.WindowEndMs);
-            Add(headers, "tokens", limit, limit - used, end, nowMs);
+            Add(headers, TokenNames, limit, limit - used, end, nowMs);
         }
         return headers;
     }
 
-    private static void Add(List<KeyValuePair<string, string>> headers, string what, long limit, long remaining, long windowEndMs, long nowMs)
+    // The header names as constants: built by concatenation they were six strings per limited request.
+    private static readonly string[] RequestNames = ["x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"];
+    private static readonly string[] TokenNames = ["x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"];
+
+    private static void Add(List<KeyValuePair<string, string>> headers, string[] names, long limit, long remaining, long windowEndMs, long nowMs)
     {
-        headers.Add(new("x-ratelimit-limit-" + what, limit.ToString(CultureInfo.InvariantCulture)));
-        headers.Add(new("x-ratelimit-remaining-" + what, Math.Max(0, remaining).ToString(CultureInfo.InvariantCulture)));
+        headers.Add(new(names[0], limit.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(new(names[1], Math.Max(0, remaining).ToString(CultureInfo.InvariantCulture)));
         // An untouched window (refused before anything was counted) resets a full window from now.
         var reset = windowEndMs == 0 ? LimitCounters.WindowMs : Math.Clamp(windowEndMs - nowMs, 0, LimitCounters.WindowMs);
-        headers.Add(new("x-ratelimit-reset-" + what, GoDuration.Format(TimeSpan.FromMilliseconds(reset))));
+        headers.Add(new(names[2], GoDuration.Format(TimeSpan.FromMilliseconds(reset))));
     }
 }
