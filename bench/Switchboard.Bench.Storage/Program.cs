@@ -1,7 +1,11 @@
 // Usage: dotnet run -c Release --project bench/Switchboard.Bench.Storage -- [postgres://... admin URL]
 // Prints ns per key lookup (cache hit), ns per ledger enqueue, and ledger rows/s written to SQLite (and PostgreSQL).
+//        dotnet run -c Release --project bench/Switchboard.Bench.Storage -- --ledger [--prefill N] [--rows N] [--batch N] [postgres://...]
+// The second form prints µs per ledger row (LedgerBench) for SQLite, and PostgreSQL when a URL is given.
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Bench.Storage;
 using Switchboard.Config;
 using Switchboard.Storage;
 using Switchboard.Storage.Keys;
@@ -9,6 +13,25 @@ using Switchboard.Storage.Usage;
 using Switchboard.Usage;
 
 var dir = Directory.CreateTempSubdirectory("sb-bench-").FullName;
+if (args.Length > 0 && args[0] == "--ledger")
+{
+    int prefill = 200_000, count = 100_000, batch = 500;
+    string? postgres = null;
+    for (var i = 1; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--prefill": prefill = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            case "--rows": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            default: postgres = args[i]; break;
+        }
+    }
+    await LedgerBench.RunAsync(Path.Combine(dir, "ledger.db"), prefill, count, batch);
+    if (postgres is not null) await LedgerBench.RunAsync(postgres, prefill, count, batch);
+    Directory.Delete(dir, recursive: true);
+    return;
+}
 var targets = new List<string> { Path.Combine(dir, "bench.db") };
 if (args.Length > 0) targets.Add(args[0]);
 

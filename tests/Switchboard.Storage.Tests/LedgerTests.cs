@@ -58,6 +58,31 @@ public sealed class LedgerTests
     }
 
     [Theory, SqliteBackend, PostgresBackend]
+    public async Task A_large_batch_with_a_repeated_request_id_and_empty_columns_is_stored_once_per_id(string backend)
+    {
+        await using var test = await TestDatabase.CreateAsync(backend);
+        await using var db = await test.OpenMigratedAsync();
+        var repo = new LedgerRepository(db);
+        var rows = new List<UsageRecord>();
+        for (var i = 0; i < LedgerRepository.MaxBatch * 2 + 7; i++) rows.Add(Row(i, key: i % 3 == 0 ? null : "key_b", team: null, cost: i % 2 == 0 ? null : 0.5m));
+        rows.Add(rows[3]); // the same request twice in one batch (a retried row)
+        var bare = Row(9_999, key: null, team: null, status: 502) with { Provider = null, UpstreamModel = null, AttemptLog = null, UsageMissing = true, TimeToFirstTokenMs = null };
+        rows.Add(bare);
+
+        await repo.InsertAsync(rows);
+
+        Assert.Equal(LedgerRepository.MaxBatch * 2 + 8, await CountAsync(db));
+        var back = (await new UsageQueries(db).RecentAsync(new UsageFilter { Status = 502 }, 10)).Single();
+        Assert.Equal(bare.RequestId, back.RequestId);
+        Assert.Equal((null, null, null, null, null, "upstream_error"), (back.KeyId, back.Team, back.Provider, back.UpstreamModel, back.AttemptLog, back.ErrorCode));
+        Assert.True(back.UsageMissing);
+        Assert.True(back.CostEstimated); // a row without reported usage counts as estimated
+        Assert.Null(back.TimeToFirstTokenMs);
+        var totals = await new UsageQueries(db).TotalsAsync(new UsageFilter { KeyId = "key_b" });
+        Assert.Equal(rows.Take(rows.Count - 2).Count(r => r.KeyId == "key_b" && r.CostUsd is null), totals.UnpricedRequests);
+    }
+
+    [Theory, SqliteBackend, PostgresBackend]
     public async Task Usage_is_totalled_and_grouped_with_unpriced_requests_apart(string backend)
     {
         await using var test = await TestDatabase.CreateAsync(backend);

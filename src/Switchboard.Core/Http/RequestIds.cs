@@ -21,13 +21,20 @@ public static class RequestIds
         return id;
     }
 
-    /// <summary>"req_" and 32 random hex digits, built in one allocation (ids need to be unique, not secret).</summary>
-    private static string NewId() => string.Create(Prefix.Length + 32, 0, static (span, _) =>
+    /// <summary>
+    /// "req_" and 32 hex digits, built in one allocation: 12 digits of the Unix time in milliseconds, then 80 random bits
+    /// (ids need to be unique, not secret). Time first so that ids made one after another sort together: the usage
+    /// ledger's unique index on request_id then grows at its right edge instead of taking each new id at a random page.
+    /// With random ids that index cost ≈ 15 µs of the ≈ 27 µs of CPU per ledger row in SQLite (every row dirtied, and
+    /// wrote to the WAL, a different 4 KB page; bench/Switchboard.Bench.Storage --ledger, docs/storage.md).
+    /// </summary>
+    private static string NewId() => string.Create(Prefix.Length + 32, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), static (span, ms) =>
     {
         Prefix.CopyTo(span);
-        Span<byte> random = stackalloc byte[16];
-        Random.Shared.NextBytes(random);
-        Convert.TryToHexStringLower(random, span[Prefix.Length..], out _);
+        Span<byte> bytes = stackalloc byte[16];
+        for (var i = 5; i >= 0; i--, ms >>= 8) bytes[i] = (byte)ms;
+        Random.Shared.NextBytes(bytes[6..]);
+        Convert.TryToHexStringLower(bytes, span[Prefix.Length..], out _);
     });
 
     /// <summary>The id <see cref="Assign"/> gave this request.</summary>

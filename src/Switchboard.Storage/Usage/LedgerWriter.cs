@@ -115,7 +115,11 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop = Task.Run(() => RunAsync(_abort.Token), CancellationToken.None);
+        // A dedicated thread, not a thread-pool worker: a batch is a few milliseconds of synchronous SQLite work, and on a
+        // small machine a pool worker held that long is a request thread taken away (its requests wait for the burst, a
+        // p99 spike); the OS scheduler time-slices a separate thread against the request threads instead.
+        var abort = _abort.Token;
+        _loop = Task.Factory.StartNew(() => Run(abort), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return Task.CompletedTask;
     }
 
@@ -139,8 +143,10 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
         LogStopped(_logger, Stored, Spilled, spillLeft);
     }
 
-    private async Task RunAsync(CancellationToken abort)
+    /// <summary>The writer loop. It blocks its own thread on every wait (never a pool thread's), see <see cref="StartAsync"/>.</summary>
+    private void Run(CancellationToken abort)
     {
+        Thread.CurrentThread.Name = "ledger-writer";
         var batch = new List<UsageRecord>(LedgerRepository.MaxBatch);
         var batchFromSpill = 0L; // > 0: the batch came from the spill file, up to this offset
         var backoff = TimeSpan.FromMilliseconds(100);
@@ -159,18 +165,18 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
                     if (_queue.Reader.Completion.IsCompleted) break;
                     // Idle: wait for a row (or a flush request) without polling, then let a batch gather.
                     var wake = TakeWake();
-                    await Task.WhenAny(_queue.Reader.WaitToReadAsync(abort).AsTask(), wake).ConfigureAwait(false);
+                    Task.WhenAny(_queue.Reader.WaitToReadAsync(abort).AsTask(), wake).GetAwaiter().GetResult();
                     abort.ThrowIfCancellationRequested();
                     if (!wake.IsCompleted && !_stopping)
                     {
-                        await Task.WhenAny(Task.Delay(BatchWindow, abort), wake).ConfigureAwait(false);
+                        Task.WhenAny(Task.Delay(BatchWindow, abort), wake).GetAwaiter().GetResult();
                         abort.ThrowIfCancellationRequested();
                     }
                     continue;
                 }
                 try
                 {
-                    await _repository.InsertAsync(batch, abort).ConfigureAwait(false);
+                    _repository.InsertAsync(batch, abort).GetAwaiter().GetResult(); // SQLite: runs inline on this thread
                     Interlocked.Add(ref _stored, batch.Count);
                     if (batchFromSpill > 0) CommitSpillRead(batchFromSpill);
                     batch.Clear();
@@ -191,7 +197,7 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
                         while (_queue.Reader.TryRead(out var row)) batch.Add(row);
                         if (batch.Count > 0) { Spill(batch); batch.Clear(); }
                     }
-                    await Task.Delay(backoff, abort).ConfigureAwait(false);
+                    Task.Delay(backoff, abort).GetAwaiter().GetResult();
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                     if (_stopping && batch.Count == 0 && !File.Exists(_spillPath)) break;
                     if (_stopping && batch.Count == 0) continue;

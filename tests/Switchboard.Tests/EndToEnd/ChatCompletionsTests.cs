@@ -217,6 +217,23 @@ public sealed class ChatCompletionsTests(MockUpstreamFixture mock) : GatewayTest
     }
 
     [Fact]
+    public async Task Generated_request_ids_are_unique_and_later_ones_sort_after_earlier_ones()
+    {
+        // Time-ordered ids keep the ledger's request_id index appending at its end (docs/storage.md).
+        using var http = Gateway.Client(TestConfigs.AliceKey);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            if (i > 0) await Task.Delay(5); // a later millisecond
+            var response = await http.PostAsync("/chat/completions", Json("""{"model":"chat","messages":[{"role":"user","content":"order"}]}"""));
+            var id = response.Headers.GetValues("x-request-id").Single();
+            Assert.Matches("^req_[0-9a-f]{32}$", id);
+            ids.Add(id);
+        }
+        Assert.True(string.CompareOrdinal(ids[0], ids[1]) < 0 && string.CompareOrdinal(ids[1], ids[2]) < 0, string.Join(", ", ids));
+    }
+
+    [Fact]
     public async Task Azure_deployment_is_addressed_by_deployment_url_and_api_key_header()
     {
         ChatCompletion answer = await Chat("azure-chat").CompleteChatAsync([new UserChatMessage("hi azure")]);
