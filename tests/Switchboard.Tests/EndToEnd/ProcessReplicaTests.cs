@@ -65,7 +65,7 @@ public sealed class ProcessReplicaTests(MockUpstreamFixture mock) : IClassFixtur
     }
 
     [Theory, PostgresBackend]
-    public async Task Three_processes_admit_no_more_than_rpm_between_them(string backend)
+    public async Task Three_processes_admit_exactly_rpm_between_them(string backend)
     {
         await StartAsync(backend, replicas: 3);
 
@@ -73,9 +73,14 @@ public sealed class ProcessReplicaTests(MockUpstreamFixture mock) : IClassFixtur
 
         var admitted = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
         var refused = responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests);
-        Console.WriteLine($"3 processes, rpm 30, 150 concurrent requests: admitted {admitted}, refused {refused}");
         Assert.Equal(150, admitted + refused);
-        Assert.Equal(30, admitted);
+        Assert.True(admitted <= 30, $"{admitted} admitted in one window, rpm is 30");
+        // Slices a replica leased but did not use go back after 2 s idle (docs/limits.md): the rest of the window's
+        // allowance is then there for whichever process asks, and never more.
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        var later = (await FireAsync(RpmKey, 60)).Count(r => r.StatusCode == HttpStatusCode.OK);
+        Console.WriteLine($"3 processes, rpm 30, 150 concurrent requests: admitted {admitted}, refused {refused}; after the idle return {later} more of 60");
+        Assert.Equal(30, admitted + later);
     }
 
     [Theory, PostgresBackend]
