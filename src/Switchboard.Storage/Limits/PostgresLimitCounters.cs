@@ -175,16 +175,8 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
             await using var batch = new NpgsqlBatch(connection);
             foreach (var (lease, unused) in returns)
             {
-                var command = new NpgsqlBatchCommand("SELECT sb_limit_lease_return($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-                command.Parameters.Add(new NpgsqlParameter { Value = lease.Scope == LimitScope.Key ? "key" : "team" });
-                command.Parameters.Add(new NpgsqlParameter { Value = lease.Id });
-                command.Parameters.Add(new NpgsqlParameter { Value = LeaseHolder });
-                command.Parameters.Add(new NpgsqlParameter { Value = nowMs });
-                command.Parameters.Add(new NpgsqlParameter { Value = unused.WindowStartMs });
-                command.Parameters.Add(new NpgsqlParameter { Value = unused.Requests });
-                command.Parameters.Add(new NpgsqlParameter { Value = unused.Tokens });
-                command.Parameters.Add(new NpgsqlParameter { Value = unused.Parallel });
-                command.Parameters.Add(new NpgsqlParameter { Value = unused.CostNano });
+                var command = Call("SELECT sb_limit_lease_return($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    lease.Scope == LimitScope.Key ? "key" : "team", lease.Id, LeaseHolder, nowMs, unused.WindowStartMs, unused.Requests, unused.Tokens, unused.Parallel, unused.CostNano);
                 batch.BatchCommands.Add(command);
             }
             await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -322,32 +314,24 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
             NpgsqlBatchCommand command;
             if (leased is { } l)
             {
-                command = new NpgsqlBatchCommand("SELECT sb_limit_lease_settle($1, $2, $3, $4, $5, $6, $7, $8)");
-                command.Parameters.Add(new NpgsqlParameter { Value = scope });
-                command.Parameters.Add(new NpgsqlParameter { Value = s.Subject.Id });
-                command.Parameters.Add(new NpgsqlParameter { Value = LeaseHolder });
-                command.Parameters.Add(new NpgsqlParameter { Value = s.NowMs });
-                command.Parameters.Add(new NpgsqlParameter { Value = l.ExtraTokens });
-                command.Parameters.Add(new NpgsqlParameter { Value = l.CostNano });
-                command.Parameters.Add(new NpgsqlParameter { Value = l.ReleaseNano });
-                command.Parameters.Add(new NpgsqlParameter { Value = s.PeriodId });
+                command = Call("SELECT sb_limit_lease_settle($1, $2, $3, $4, $5, $6, $7, $8)",
+                    scope, s.Subject.Id, LeaseHolder, s.NowMs, l.ExtraTokens, l.CostNano, l.ReleaseNano, s.PeriodId);
                 npgsqlBatch.BatchCommands.Add(command);
                 continue;
             }
-            command = new NpgsqlBatchCommand("SELECT sb_limit_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
-            command.Parameters.Add(new NpgsqlParameter { Value = scope });
-            command.Parameters.Add(new NpgsqlParameter { Value = s.Subject.Id });
-            command.Parameters.Add(new NpgsqlParameter { Value = ReplicaId });
-            command.Parameters.Add(new NpgsqlParameter { Value = s.NowMs });
-            command.Parameters.Add(new NpgsqlParameter { Value = s.Reservation.WindowStartMs });
-            command.Parameters.Add(new NpgsqlParameter { Value = s.Reservation.Tokens });
-            command.Parameters.Add(new NpgsqlParameter { Value = s.ActualTokens });
-            command.Parameters.Add(new NpgsqlParameter { Value = NanoUsd.Ceiling(s.Reservation.Cost) });
-            command.Parameters.Add(new NpgsqlParameter { Value = NanoUsd.Round(s.ActualCost) });
-            command.Parameters.Add(new NpgsqlParameter { Value = s.PeriodId });
+            command = Call("SELECT sb_limit_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                scope, s.Subject.Id, ReplicaId, s.NowMs, s.Reservation.WindowStartMs, s.Reservation.Tokens, s.ActualTokens, NanoUsd.Ceiling(s.Reservation.Cost), NanoUsd.Round(s.ActualCost), s.PeriodId);
             npgsqlBatch.BatchCommands.Add(command);
         }
         await npgsqlBatch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>One positional function call in a batch: <paramref name="values"/> are <c>$1</c>, <c>$2</c>, ….</summary>
+    private static NpgsqlBatchCommand Call(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
     }
 
     /// <summary>
