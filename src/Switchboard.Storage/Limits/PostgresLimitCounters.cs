@@ -176,7 +176,7 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
             foreach (var (lease, unused) in returns)
             {
                 var command = Call("SELECT sb_limit_lease_return($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    lease.Scope == LimitScope.Key ? "key" : "team", lease.Id, LeaseHolder, nowMs, unused.WindowStartMs, unused.Requests, unused.Tokens, unused.Parallel, unused.CostNano);
+                    ScopeName(lease.Scope), lease.Id, LeaseHolder, nowMs, unused.WindowStartMs, unused.Requests, unused.Tokens, unused.Parallel, unused.CostNano);
                 batch.BatchCommands.Add(command);
             }
             await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -310,7 +310,7 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
         }
         foreach (var (s, leased) in batch.Where(b => b.Leased is null).Concat(merged.Values))
         {
-            var scope = s.Subject.Scope == LimitScope.Key ? "key" : "team";
+            var scope = ScopeName(s.Subject.Scope);
             NpgsqlBatchCommand command;
             if (leased is { } l)
             {
@@ -325,6 +325,9 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
         }
         await npgsqlBatch.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>How the SQL functions name a scope.</summary>
+    private static string ScopeName(LimitScope scope) => scope == LimitScope.Key ? "key" : "team";
 
     /// <summary>One positional function call in a batch: <paramref name="values"/> are <c>$1</c>, <c>$2</c>, ….</summary>
     private static NpgsqlBatchCommand Call(string sql, params object[] values)
@@ -351,7 +354,7 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                 try
                 {
-                    if (_options.Enabled) await ReturnIdleAsync(now, stopping);
+                    if (_options.Enabled) await ReturnUnusedAsync(now, stopping, idleBeforeMs: now - (long)_options.ReturnIdleAfter.TotalMilliseconds);
                     if (now - lastBeat >= (long)_options.HeartbeatEvery.TotalMilliseconds)
                     {
                         await HeartbeatOnceAsync(now, stopping);
@@ -369,11 +372,11 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
         }
     }
 
-    private async Task ReturnIdleAsync(long nowMs, CancellationToken cancellationToken)
+    /// <summary>Gives back every lease's unused slices, of leases idle since before <paramref name="idleBeforeMs"/> (all by default).</summary>
+    private async Task ReturnUnusedAsync(long nowMs, CancellationToken cancellationToken, long idleBeforeMs = long.MaxValue)
     {
-        var idleBefore = nowMs - (long)_options.ReturnIdleAfter.TotalMilliseconds;
         var returns = new List<(SubjectLease, LeaseReturn)>();
-        foreach (var lease in _leases.Values) returns.Add((lease, lease.TakeUnused(nowMs, idleBefore)));
+        foreach (var lease in _leases.Values) returns.Add((lease, lease.TakeUnused(nowMs, idleBeforeMs)));
         await ReturnAsync(returns, nowMs, cancellationToken);
     }
 
@@ -404,12 +407,9 @@ public sealed partial class PostgresLimitCounters(SwitchboardDatabase database, 
         if (_writer is not null) await _writer.WaitAsync(cancellationToken);
         if (_heartbeat is not null) await _heartbeat.WaitAsync(cancellationToken);
         if (_leases.IsEmpty) return;
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var returns = new List<(SubjectLease, LeaseReturn)>();
-        foreach (var lease in _leases.Values) returns.Add((lease, lease.TakeUnused(now)));
         try
         {
-            await ReturnAsync(returns, now, cancellationToken);
+            await ReturnUnusedAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {

@@ -14,6 +14,12 @@ public sealed class LedgerRepository(SwitchboardDatabase database)
 
     internal const int ColumnCount = 23;
 
+    // The derived columns, defined once for both backends' inserts (SqliteLedgerInsert, PostgresLedgerInsert).
+    internal static int UsageReported(UsageRecord r) => r.UsageMissing ? 0 : 1;
+
+    /// <summary>A row's cost is an estimate when the usage was estimated or the upstream reported none.</summary>
+    internal static int UsageEstimated(UsageRecord r) => r.CostEstimated || r.UsageMissing ? 1 : 0;
+
     /// <summary>Largest batch the writer hands over at once.</summary>
     public const int MaxBatch = 500;
 

@@ -69,8 +69,8 @@ internal static class PostgresLedgerInsert
             completion[i] = r.Usage.CompletionTokens;
             cached[i] = r.Usage.CachedPromptTokens;
             reasoning[i] = r.Usage.ReasoningTokens;
-            usageReported[i] = r.UsageMissing ? 0 : 1;
-            usageEstimated[i] = r.CostEstimated || r.UsageMissing ? 1 : 0;
+            usageReported[i] = LedgerRepository.UsageReported(r);
+            usageEstimated[i] = LedgerRepository.UsageEstimated(r);
             cost[i] = Money.ToNano(r.CostUsd);
             attempts[i] = r.Attempts;
             attemptLog[i] = r.AttemptLog;

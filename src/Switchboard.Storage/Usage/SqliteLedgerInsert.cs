@@ -75,8 +75,8 @@ internal static class SqliteLedgerInsert
         raw.sqlite3_bind_int64(s, p++, r.Usage.CompletionTokens);
         raw.sqlite3_bind_int64(s, p++, r.Usage.CachedPromptTokens);
         raw.sqlite3_bind_int64(s, p++, r.Usage.ReasoningTokens);
-        raw.sqlite3_bind_int64(s, p++, r.UsageMissing ? 0 : 1);
-        raw.sqlite3_bind_int64(s, p++, r.CostEstimated || r.UsageMissing ? 1 : 0);
+        raw.sqlite3_bind_int64(s, p++, LedgerRepository.UsageReported(r));
+        raw.sqlite3_bind_int64(s, p++, LedgerRepository.UsageEstimated(r));
         if (Money.ToNano(r.CostUsd) is { } nano) raw.sqlite3_bind_int64(s, p++, nano); else raw.sqlite3_bind_null(s, p++);
         raw.sqlite3_bind_int64(s, p++, r.Attempts);
         Text(s, p++, r.AttemptLog);
