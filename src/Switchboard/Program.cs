@@ -1,5 +1,9 @@
 using System.CommandLine;
 using Switchboard.Cli;
+using Switchboard.Hosting;
+
+// First of all: `serve` on Linux restarts itself once with a larger gen0 budget (see Gen0Budget for why and how).
+Gen0Budget.EnsureForServe(args);
 
 // The upstream leg gets the same treatment as Kestrel's inline scheduling: socket completions run inline on the
 // event thread. Read once by the socket engine, so it must be set before the first socket exists; an operator's

@@ -24,6 +24,9 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The OS process id the test started (the gateway keeps it across its own start-up restart).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The config file the process was started with.</summary>
     public string ConfigPath => Path.Combine(_directory, "switchboard.yaml");
 
@@ -33,8 +36,11 @@ public sealed class GatewayProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    /// <summary>Writes <paramref name="yaml"/> to a private directory and starts <c>serve</c> on a free loopback port.</summary>
-    public static async Task<GatewayProcess> StartAsync(string yaml)
+    /// <summary>
+    /// Writes <paramref name="yaml"/> to a private directory and starts <c>serve</c> on a free loopback port;
+    /// <paramref name="environment"/> sets (value) or removes (null) variables of the process's environment.
+    /// </summary>
+    public static async Task<GatewayProcess> StartAsync(string yaml, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "sb-proc-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
@@ -52,6 +58,11 @@ public sealed class GatewayProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
         start.Environment.Remove("SWITCHBOARD_CONFIG");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
         var process = Process.Start(start)!;
         var gateway = new GatewayProcess(process, directory, $"http://127.0.0.1:{port}");
         process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
