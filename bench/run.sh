@@ -84,6 +84,29 @@ trap 'exit 130' INT TERM
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 meta() { printf '%s=%s\n' "$1" "$2" >> "$RAW/meta.env"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
+# Percent of the machine's CPU time idle over the next $1 seconds.
+idle_percent() {
+  local a b
+  read -r _ a1 a2 a3 a4 a5 a6 a7 a8 _ < /proc/stat; a=$((a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8))
+  local idle0=$((a4 + a5))
+  sleep "$1"
+  read -r _ b1 b2 b3 b4 b5 b6 b7 b8 _ < /proc/stat; b=$((b1 + b2 + b3 + b4 + b5 + b6 + b7 + b8))
+  echo $(( (b4 + b5 - idle0) * 100 / (b - a > 0 ? b - a : 1) ))
+}
+# Before a latency or streaming phase: wait (at most 20 s) until the gateway has written the ledger rows a load phase
+# left queued and the machine is ≥ 90 % idle over half a second. Work left behind by wrk at 256 connections (ledger
+# batches, WAL checkpoints, collections, sockets closing) otherwise lands in the next phase's samples — of the direct
+# and nginx targets as much as the gateway's, all being on the same two cores — and decides a p99 of a few hundred
+# streams. The wait is logged.
+quiesce() {
+  local start=$SECONDS pending idle=0
+  while [ $((SECONDS - start)) -lt 20 ]; do
+    pending=$(curl -sf "http://127.0.0.1:$GW_PORT/health/ready" | sed -n 's/.*"ledger_pending":\([0-9]*\).*/\1/p')
+    idle=$(idle_percent 0.5)
+    [ "${pending:-0}" = 0 ] && [ "$idle" -ge 90 ] && break
+  done
+  log "  quiet after $((SECONDS - start)) s (idle ${idle} %, load $(load1))"
+}
 
 # --- prerequisites ---------------------------------------------------------------------------------------------------
 need_install=0
@@ -442,6 +465,7 @@ run_suite() {
   meta rss_warm "$(mib "$(rss_kb "$GATEWAY_PID")")"
 
   for r in $(seq "$ROUNDS"); do
+    quiesce
     log "round $r/$ROUNDS: latency at concurrency 1 (load $(load1))"
     for t in "${TARGETS[@]}"; do
       "$CLIENT" latency --url "${URL[$t]}" --key "$CLIENT_KEY" --warmup "$LAT_WARMUP" --duration "$LAT_DURATION" \
@@ -451,6 +475,7 @@ run_suite() {
       log "round $r/$ROUNDS: wrk -t2 -c$c -d$WRK_DURATION (load $(load1))"
       for t in "${TARGETS[@]}"; do wrk_run "$t" "$c" "$r" "$WRK_DURATION" "$WORK/post.lua" "${URL[$t]}"; done
     done
+    quiesce
     log "round $r/$ROUNDS: streaming, $STREAM_CHUNKS chunks every $STREAM_INTERVAL_MS ms (load $(load1))"
     for t in "${TARGETS[@]}"; do
       "$CLIENT" stream --url "${URL[$t]}" --key "$CLIENT_KEY" --streams "$STREAMS" --warmup "$STREAM_WARMUP" \
@@ -493,6 +518,7 @@ path_stream() { # tag, streams, warm-up streams, output file, [raw tag], [more c
 # 32 and 256 connections, streams), shorter, each path's direct, nginx and gateway targets back to back.
 run_path_round() { # round
   local r=$1 t c
+  quiesce
   log "round $r/$ROUNDS: translation paths, latency at concurrency 1 (load $(load1))"
   for t in "${PATH_TARGETS[@]}"; do
     "$CLIENT" latency --url "${T_URL[$t]}" --dialect "${T_DIALECT[$t]}" --model "${T_MODEL[$t]}" --key "$CLIENT_KEY" \
@@ -502,6 +528,7 @@ run_path_round() { # round
     log "round $r/$ROUNDS: translation paths, wrk -t2 -c$c -d$PATH_WRK_DURATION (load $(load1))"
     for t in "${PATH_TARGETS[@]}"; do wrk_run "$t" "$c" "$r" "$PATH_WRK_DURATION" "$WORK/post-$t.lua" "${T_URL[$t]}"; done
   done
+  quiesce
   log "round $r/$ROUNDS: translation paths, streaming (load $(load1))"
   for t in "${PATH_STREAM_TARGETS[@]}"; do
     local ok=0
