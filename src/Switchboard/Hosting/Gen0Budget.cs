@@ -52,6 +52,7 @@ public static partial class Gen0Budget
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables()) environment.Add($"{entry.Key}={entry.Value}");
         environment.Add($"{Variable}={Value}");
 
+        RemoveOwnDiagnosticSocket();
         var argvPointers = ToNativeArray(argv);
         var envPointers = ToNativeArray(environment);
         try
@@ -62,6 +63,28 @@ public static partial class Gen0Budget
         {
             foreach (var pointer in argvPointers) Marshal.FreeCoTaskMem(pointer);
             foreach (var pointer in envPointers) Marshal.FreeCoTaskMem(pointer);
+        }
+    }
+
+    /// <summary>
+    /// The runtime of this first image already listens on <c>$TMPDIR/dotnet-diagnostic-{pid}-{start time}-socket</c>
+    /// for dotnet-counters, dotnet-trace and dotnet-dump. The listener closes with the exec, but the file stays, and
+    /// the restarted runtime (same PID, same start time, so the same name) cannot bind it: the diagnostic tools would
+    /// get "connection refused" for the gateway's whole life. Removing the file lets the new runtime create it afresh.
+    /// </summary>
+    private static void RemoveOwnDiagnosticSocket()
+    {
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+                File.Delete(socket);
+        }
+        catch (IOException)
+        {
+            // Best effort: without it only the diagnostic tools cannot attach; the gateway itself is unaffected.
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 

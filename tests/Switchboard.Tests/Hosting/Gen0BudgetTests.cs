@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Switchboard.Hosting;
 using Switchboard.Tests.Support;
 
@@ -31,6 +32,26 @@ public sealed class Gen0BudgetTests
         Assert.Single(gateway.Output.Split('\n'), line => line.StartsWith("Switchboard on http://", StringComparison.Ordinal));
         await gateway.StopGracefullyAsync();
         Assert.Contains("Usage ledger stopped", gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Diagnostic_tools_can_still_attach_after_the_restart()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        await using var gateway = await GatewayProcess.StartAsync(Yaml, new Dictionary<string, string?>
+        {
+            [Gen0Budget.Variable] = null,
+            ["COMPlus_GCgen0size"] = null,
+        });
+        using var client = gateway.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+
+        // dotnet-counters, dotnet-trace and dotnet-dump find the process by this file and connect to it; the first
+        // image's file, left behind by the exec, used to refuse every connection.
+        var socketPath = Assert.Single(Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{gateway.ProcessId}-*-socket"));
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
+        Assert.True(socket.Connected);
     }
 
     [Fact]
