@@ -68,7 +68,9 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             }
             var admission = await admissionControl.AdmitAsync(
                 new AdmissionRequest(identity, model, TokenEstimator.EstimateFromBytes(body.Length), head.MaxTokens), context.RequestAborted);
-            foreach (var (name, value) in admission.Headers) context.Response.Headers[name] = value;
+            // By index: a foreach over the interface would box the list's enumerator on every request.
+            var limitHeaders = admission.Headers;
+            for (var i = 0; i < limitHeaders.Count; i++) context.Response.Headers[limitHeaders[i].Key] = limitHeaders[i].Value;
             if (admission.Rejection is { } rejection)
             {
                 await FinishWithErrorAsync(context, operation, rejection, Record(requestId, operation, identity, head.Model, startedAt));
