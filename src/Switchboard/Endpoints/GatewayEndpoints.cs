@@ -16,16 +16,17 @@ public static class GatewayEndpoints
 
     public static void MapGatewayEndpoints(this WebApplication app)
     {
-        // The proxy is a singleton, taken once here: a handler parameter resolved per request made ASP.NET Core create
-        // (and later dispose) a request service scope for every call (≈ 280 bytes and its bookkeeping).
+        // The generation handlers are singletons, taken once here: a handler parameter resolved per request made ASP.NET
+        // Core create (and later dispose) a request service scope for every call (≈ 280 bytes and its bookkeeping).
         var proxy = app.Services.GetRequiredService<GatewayProxy>();
+        var countTokens = app.Services.GetRequiredService<CountTokensHandler>();
         foreach (var prefix in (ReadOnlySpan<string>)["/v1", ""])
         {
             app.MapPost(prefix + "/chat/completions", (RequestDelegate)(c => proxy.HandleAsync(c, ProxyOperation.ChatCompletions)));
             app.MapPost(prefix + "/completions", (RequestDelegate)(c => proxy.HandleAsync(c, ProxyOperation.Completions)));
             app.MapPost(prefix + "/embeddings", (RequestDelegate)(c => proxy.HandleAsync(c, ProxyOperation.Embeddings)));
             app.MapPost(prefix + "/messages", (RequestDelegate)(c => proxy.HandleAsync(c, ProxyOperation.Messages)));
-            app.MapPost(prefix + "/messages/count_tokens", (HttpContext c, CountTokensHandler h) => h.HandleAsync(c));
+            app.MapPost(prefix + "/messages/count_tokens", (RequestDelegate)countTokens.HandleAsync);
             app.MapGet(prefix + "/models", ListModels);
             app.MapGet(prefix + "/models/{**id}", GetModel);
         }

@@ -18,11 +18,7 @@ public sealed class Gen0BudgetTests
     public async Task Serve_runs_with_the_larger_gen0_budget_under_the_same_pid()
     {
         if (!OperatingSystem.IsLinux()) return; // the restart is Linux-only (execve); elsewhere the default budget applies
-        await using var gateway = await GatewayProcess.StartAsync(Yaml, new Dictionary<string, string?>
-        {
-            [Gen0Budget.Variable] = null,
-            ["COMPlus_GCgen0size"] = null,
-        });
+        await using var gateway = await StartWithoutAnyGen0SettingAsync();
 
         Assert.Equal($"{Gen0Budget.Variable}={Gen0Budget.Value}", Gen0Setting(gateway.ProcessId));
         using var client = gateway.Client();
@@ -38,11 +34,7 @@ public sealed class Gen0BudgetTests
     public async Task Diagnostic_tools_can_still_attach_after_the_restart()
     {
         if (!OperatingSystem.IsLinux()) return;
-        await using var gateway = await GatewayProcess.StartAsync(Yaml, new Dictionary<string, string?>
-        {
-            [Gen0Budget.Variable] = null,
-            ["COMPlus_GCgen0size"] = null,
-        });
+        await using var gateway = await StartWithoutAnyGen0SettingAsync();
         using var client = gateway.Client();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
 
@@ -64,6 +56,10 @@ public sealed class Gen0BudgetTests
         using var client = gateway.Client();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
     }
+
+    /// <summary>A gateway started with neither spelling of the variable in its environment: the restart applies.</summary>
+    private static Task<GatewayProcess> StartWithoutAnyGen0SettingAsync() =>
+        GatewayProcess.StartAsync(Yaml, new Dictionary<string, string?> { [Gen0Budget.Variable] = null, ["COMPlus_GCgen0size"] = null });
 
     private static string? Gen0Setting(int pid) =>
         File.ReadAllText($"/proc/{pid}/environ").Split('\0').SingleOrDefault(v => v.StartsWith(Gen0Budget.Variable + "=", StringComparison.Ordinal));
