@@ -138,17 +138,34 @@ GATEWAY=${SB_GATEWAY_BIN:-$BIN/Switchboard/release/Switchboard}
 UPSTREAM=$BIN/Switchboard.Bench.Upstream/release/Switchboard.Bench.Upstream
 CLIENT=$BIN/Switchboard.Bench.Client/release/Switchboard.Bench.Client
 for exe in "$GATEWAY" "$UPSTREAM" "$CLIENT"; do [ -x "$exe" ] || { echo "run.sh: $exe is missing (build failed?)" >&2; exit 1; }; done
+# The bench client and upstream are instruments: every method is compiled once, fully optimized, the first time it
+# runs (in the warm-up), and never again. With tiered compilation their background JIT thread ran in 2-10 ms slices
+# while streams were measured, and on this VM's scheduler a thread woken meanwhile waited behind it (perf sched: 26 of
+# 63 wake-ups delayed > 1 ms during 100 direct streams; none with these settings, which cost the upstream no
+# throughput). The gateway runs with the runtime's defaults, as users run it.
+INSTRUMENT_ENV=(DOTNET_TieredCompilation=0 DOTNET_ReadyToRun=0)
+printf '#!/bin/sh\nexec env %s %q "$@"\n' "${INSTRUMENT_ENV[*]}" "$CLIENT" > "$WORK/bench-client"
+chmod +x "$WORK/bench-client"
+CLIENT=$WORK/bench-client
 
 # --- ports and processes ---------------------------------------------------------------------------------------------
 free_port() {
-  local port
+  # Below the kernel's ephemeral range: a port picked inside it could be the local end of one of the previous run's
+  # connections still in TIME_WAIT, and the bind would fail with "address already in use".
+  local port low
+  read -r low _ < /proc/sys/net/ipv4/ip_local_port_range
+  [ "$low" -gt 11000 ] || low=61000 # a machine with an unusual range: pick above it
   while :; do
-    port=$((20000 + RANDOM % 20000))
+    if [ "$low" = 61000 ]; then port=$((61000 + RANDOM % 4000)); else port=$((10000 + RANDOM % (low - 10000))); fi
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
-wait_http() { # url, what
-  for _ in $(seq 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+wait_http() { # url, what, pid of the process that should answer
+  for _ in $(seq 300); do
+    curl -sf --max-time 2 -o /dev/null "$1" && return 0
+    kill -0 "$3" 2>/dev/null || { echo "run.sh: $2 exited before it answered ($1)" >&2; return 1; }
+    sleep 0.1
+  done
   echo "run.sh: $2 did not come up ($1)" >&2; return 1
 }
 UP_PORT=$(free_port) NGINX_PORT=$(free_port) GW_PORT=$(free_port)
@@ -216,11 +233,11 @@ for spec in "${PATHS[@]}"; do
 done
 
 start_upstream() {
-  "$UPSTREAM" --host 127.0.0.1 --port "$UP_PORT" --chunks "$STREAM_CHUNKS" --chunk-interval-ms "$STREAM_INTERVAL_MS" \
+  env "${INSTRUMENT_ENV[@]}" "$UPSTREAM" --host 127.0.0.1 --port "$UP_PORT" --chunks "$STREAM_CHUNKS" --chunk-interval-ms "$STREAM_INTERVAL_MS" \
     > "$WORK/upstream.log" 2>&1 &
   UPSTREAM_PID=$!
   PIDS+=("$UPSTREAM_PID")
-  wait_http "http://127.0.0.1:$UP_PORT/health" "bench upstream"
+  wait_http "http://127.0.0.1:$UP_PORT/health" "bench upstream" "$UPSTREAM_PID"
 }
 
 start_nginx() {
@@ -264,7 +281,7 @@ EOF
   "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" > "$WORK/nginx/stdout.log" 2>&1 &
   NGINX_PID=$!
   PIDS+=("$NGINX_PID")
-  wait_http "http://127.0.0.1:$NGINX_PORT/health" "nginx"
+  wait_http "http://127.0.0.1:$NGINX_PORT/health" "nginx" "$NGINX_PID"
 }
 
 start_gateway() { # extra env assignments may be passed, e.g. DOTNET_PerfMapEnabled=1
@@ -311,7 +328,7 @@ EOF
     > "$WORK/gateway.log" 2>&1 &
   GATEWAY_PID=$!
   PIDS+=("$GATEWAY_PID")
-  wait_http "http://127.0.0.1:$GW_PORT/health/ready" "gateway"
+  wait_http "http://127.0.0.1:$GW_PORT/health/ready" "gateway" "$GATEWAY_PID"
 }
 
 # CPU time (clock ticks, user + system) of processes: for nginx the master and its workers.
@@ -459,7 +476,7 @@ run_suite() {
     wrk -t2 -c32 -d"$PATH_WARM_DURATION" -s "$WORK/post-$t.lua" "${T_URL[$t]}" > "$WORK/warmup-$t.txt"
   done
   for t in "${PATH_STREAM_TARGETS[@]}"; do
-    path_stream "$t" 1 "$STREAM_JIT_WARMUP" "$WORK/warmup-stream-$t.txt" "" --warmup-concurrency 20 \
+    path_stream_warmup "$t" "$STREAM_JIT_WARMUP" "$WORK/warmup-stream-$t.txt" \
       || { cat "$WORK/warmup-stream-$t.txt" >&2; echo "run.sh: streams on $t failed" >&2; exit 1; }
   done
   meta rss_warm "$(mib "$(rss_kb "$GATEWAY_PID")")"
@@ -477,10 +494,11 @@ run_suite() {
     done
     quiesce
     log "round $r/$ROUNDS: streaming, $STREAM_CHUNKS chunks every $STREAM_INTERVAL_MS ms (load $(load1))"
-    for t in "${TARGETS[@]}"; do
-      "$CLIENT" stream --url "${URL[$t]}" --key "$CLIENT_KEY" --streams "$STREAMS" --warmup "$STREAM_WARMUP" \
-        --chunks "$STREAM_CHUNKS" --interval-ms "$STREAM_INTERVAL_MS" --out-dir "$RAW" --tag "$t-r$r" | sed "s/^/  [$t] /" >&2
-    done
+    # Round-robin (one stream of each target in turn): the VM's wake-up delays come in phases of seconds, and targets
+    # measured in blocks one after another would each get a different phase.
+    "$CLIENT" stream --url "$(joined URL "${TARGETS[@]}")" --tag "$(printf "%s-r$r," "${TARGETS[@]}")" --key "$CLIENT_KEY" \
+      --streams "$STREAMS" --warmup "$STREAM_WARMUP" --chunks "$STREAM_CHUNKS" --interval-ms "$STREAM_INTERVAL_MS" \
+      --out-dir "$RAW" | sed "s/^/  /" >&2
     [ "${#PATHS[@]}" -gt 0 ] && run_path_round "$r"
   done
   meta load_end "$(load1)"
@@ -505,13 +523,11 @@ wrk_run() { # target, connections, round, duration, lua script, url
     END { printf "  [%s] %s req/s, p99 %s%s\n", t, rps, p99, err }' "$RAW/wrk-$t-c$c-r$r.txt" >&2
 }
 
-# One target's streams: the bench client in the target's dialect, on its stream URL.
-path_stream() { # tag, streams, warm-up streams, output file, [raw tag], [more client options]
-  local extra=()
-  [ -n "${5:-}" ] && extra=(--out-dir "$RAW" --tag "$5")
-  extra+=("${@:6}")
+# One target's warm-up streams (20 at a time, then one measured): the bench client in the target's dialect, on its
+# stream URL.
+path_stream_warmup() { # tag, warm-up streams, output file
   "$CLIENT" stream --url "${T_SURL[$1]}" --dialect "${T_DIALECT[$1]}" --model "${T_MODEL[$1]}" --key "$CLIENT_KEY" \
-    --streams "$2" --warmup "$3" --chunks "$STREAM_CHUNKS" --interval-ms "$STREAM_INTERVAL_MS" "${extra[@]}" > "$4"
+    --streams 1 --warmup "$2" --warmup-concurrency 20 --chunks "$STREAM_CHUNKS" --interval-ms "$STREAM_INTERVAL_MS" > "$3"
 }
 
 # One round of the translation paths: the same measurements as the OpenAI passthrough (latency at concurrency 1, wrk at
@@ -529,13 +545,23 @@ run_path_round() { # round
     for t in "${PATH_TARGETS[@]}"; do wrk_run "$t" "$c" "$r" "$PATH_WRK_DURATION" "$WORK/post-$t.lua" "${T_URL[$t]}"; done
   done
   quiesce
-  log "round $r/$ROUNDS: translation paths, streaming (load $(load1))"
-  for t in "${PATH_STREAM_TARGETS[@]}"; do
-    local ok=0
-    path_stream "$t" "$PATH_STREAMS" "$PATH_STREAM_WARMUP" "$WORK/stream-$t-r$r.txt" "$t-r$r" || ok=$?
-    sed "s/^/  [$t] /" "$WORK/stream-$t-r$r.txt" >&2
-    [ "$ok" = 0 ] || { echo "run.sh: streams on $t failed" >&2; exit 1; }
-  done
+  log "round $r/$ROUNDS: translation paths, streaming, round-robin over their targets (load $(load1))"
+  local ok=0
+  "$CLIENT" stream --url "$(joined T_SURL "${PATH_STREAM_TARGETS[@]}")" --dialect "$(joined T_DIALECT "${PATH_STREAM_TARGETS[@]}")" \
+    --model "$(joined T_MODEL "${PATH_STREAM_TARGETS[@]}")" --tag "$(printf "%s-r$r," "${PATH_STREAM_TARGETS[@]}")" \
+    --key "$CLIENT_KEY" --streams "$PATH_STREAMS" --warmup "$PATH_STREAM_WARMUP" --chunks "$STREAM_CHUNKS" \
+    --interval-ms "$STREAM_INTERVAL_MS" --out-dir "$RAW" > "$WORK/stream-paths-r$r.txt" || ok=$?
+  sed "s/^/  /" "$WORK/stream-paths-r$r.txt" >&2
+  [ "$ok" = 0 ] || { echo "run.sh: streams on the translation paths failed" >&2; exit 1; }
+}
+
+# The values of an associative array for the given keys, comma-separated (the stream command's target lists).
+joined() { # array name, keys...
+  local -n values=$1
+  shift
+  local k out=""
+  for k in "$@"; do out+="${values[$k]},"; done
+  echo "${out%,}"
 }
 
 # One line for the memory, soak and profile reports: which gateway build and environment ran.

@@ -7,7 +7,8 @@ const string Usage = """
           closed-loop non-streaming requests; every latency (send → last byte, µs) to FILE
       stream  --url URL [--dialect openai] [--key K] [--model bench] [--streams 30] [--warmup 3] [--warmup-concurrency 1] [--chunks 20] [--interval-ms 10] [--out-dir DIR] [--tag T]
           one stream at a time: time to first byte and first token, per-chunk relay latency, inter-chunk gaps
-          (DIR/{ttfb,ttft,chunk,gap}-T.txt)
+          (DIR/{ttfb,ttft,ttftnet,chunk,gap}-T.txt). Several targets: --url A,B,C --tag a,b,c (--dialect and --model:
+          one value for all or one per URL), measured round-robin (stream i of each target before stream i+1 of any)
       body    [--dialect openai] [--model bench] [--stream true|false]
           print the request body the other commands send (for wrk)
       hold    --url URL [--key K] [--streams 5000] [--ramp-per-sec 1000] [--chunks 30] [--interval-ms 1000] [--ready-file F] [--timeout 5m]
