@@ -152,11 +152,11 @@ CLIENT=$WORK/bench-client
 free_port() {
   # Below the kernel's ephemeral range: a port picked inside it could be the local end of one of the previous run's
   # connections still in TIME_WAIT, and the bind would fail with "address already in use".
+  # (A machine whose range starts below 11000 gets the old 20000-39999 pick.)
   local port low
   read -r low _ < /proc/sys/net/ipv4/ip_local_port_range
-  [ "$low" -gt 11000 ] || low=61000 # a machine with an unusual range: pick above it
   while :; do
-    if [ "$low" = 61000 ]; then port=$((61000 + RANDOM % 4000)); else port=$((10000 + RANDOM % (low - 10000))); fi
+    if [ "$low" -gt 11000 ]; then port=$((10000 + RANDOM % (low - 10000))); else port=$((20000 + RANDOM % 20000)); fi
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }

@@ -102,24 +102,9 @@ public static class StreamCommand
     /// <summary>One measured (or sequential warm-up) stream on a target, read to its end, checked and recorded.</summary>
     private static async Task MeasureOneAsync(HttpMessageInvoker invoker, StreamTarget target, byte[] buffer, int chunks, bool record)
     {
-        using var request = Http.Post(target.Url, target.Body, target.Auth);
-        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            using var response = await invoker.SendAsync(request, CancellationToken.None);
-            if ((int)response.StatusCode != 200)
-            {
-                var text = await response.Content.ReadAsStringAsync();
-                throw new HttpRequestException($"HTTP {(int)response.StatusCode}: {text[..Math.Min(text.Length, 300)]}");
-            }
-            await using var stream = await response.Content.ReadAsStreamAsync();
-            var events = await SseArrivalReader.ReadAsync(stream, buffer, CancellationToken.None);
-            var content = events.Count(e => e.Kind == SseKind.Content);
-            if (events.Count == 0 || content != chunks || !events[^1].Final)
-            {
-                throw new HttpRequestException($"malformed stream: {events.Count} events, {content} content chunks, expected {chunks}, "
-                    + (events.Count > 0 && events[^1].Final ? "complete" : "no end event"));
-            }
+            var (start, events) = await ReadCheckedStreamAsync(invoker, target, buffer, chunks);
             if (record) target.Samples.Add(start, events);
         }
         catch (HttpRequestException ex)
@@ -133,18 +118,39 @@ public static class StreamCommand
     {
         try
         {
-            using var request = Http.Post(target.Url, target.Body, target.Auth);
-            using var response = await invoker.SendAsync(request, CancellationToken.None);
-            if ((int)response.StatusCode != 200) return $"HTTP {(int)response.StatusCode}";
-            await using var stream = await response.Content.ReadAsStreamAsync();
-            var events = await SseArrivalReader.ReadAsync(stream, new byte[64 * 1024], CancellationToken.None);
-            var content = events.Count(e => e.Kind == SseKind.Content);
-            return content == chunks && events.Count > 0 && events[^1].Final ? null : $"malformed warm-up stream: {events.Count} events, {content} content chunks";
+            await ReadCheckedStreamAsync(invoker, target, new byte[64 * 1024], chunks);
+            return null;
         }
         catch (HttpRequestException ex)
         {
             return ex.Message;
         }
+    }
+
+    /// <summary>
+    /// Sends one stream request and reads its events to the end: when it was sent and what arrived. Throws
+    /// <see cref="HttpRequestException"/> for a non-200 answer or a stream without exactly <paramref name="chunks"/>
+    /// content events and its end event.
+    /// </summary>
+    private static async Task<(long Start, List<SseArrival> Events)> ReadCheckedStreamAsync(HttpMessageInvoker invoker, StreamTarget target, byte[] buffer, int chunks)
+    {
+        using var request = Http.Post(target.Url, target.Body, target.Auth);
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var response = await invoker.SendAsync(request, CancellationToken.None);
+        if ((int)response.StatusCode != 200)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            throw new HttpRequestException($"HTTP {(int)response.StatusCode}: {text[..Math.Min(text.Length, 300)]}");
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var events = await SseArrivalReader.ReadAsync(stream, buffer, CancellationToken.None);
+        var content = events.Count(e => e.Kind == SseKind.Content);
+        if (events.Count == 0 || content != chunks || !events[^1].Final)
+        {
+            throw new HttpRequestException($"malformed stream: {events.Count} events, {content} content chunks, expected {chunks}, "
+                + (events.Count > 0 && events[^1].Final ? "complete" : "no end event"));
+        }
+        return (start, events);
     }
 
     /// <summary>One target of a stream run: where to send, with which key and body, and the tag of its sample files.</summary>
