@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Switchboard benchmark: what the gateway adds on top of a direct call, next to one plain nginx proxy hop.
 #
-#   bench/run.sh                 full run (3 interleaved rounds, ~20 minutes with every path) -> bench/results/latest.md
+#   bench/run.sh                 full run (3 interleaved rounds, ~17 minutes with every path) -> bench/results/latest.md
 #   bench/run.sh --quick         smoke run (1 short round, ~3 minutes with every path)       -> bench/results/latest.md
 #   bench/run.sh --memory        5,000 slow streams held open through the gateway -> bench/results/memory-latest.md
 #   bench/run.sh --soak [N]      N requests (default 1,000,000) through the gateway -> bench/results/soak-latest.md
@@ -46,16 +46,19 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$QUICK" = 1 ]; then
-  ROUNDS=${ROUNDS:-1} LAT_WARMUP=1s LAT_DURATION=3s WRK_DURATION=3s WARM_DURATION=2s STREAMS=10 STREAM_WARMUP=3
-  PATH_LAT_WARMUP=0.5s PATH_LAT_DURATION=2s PATH_WRK_DURATION=2s PATH_WARM_DURATION=1s PATH_STREAMS=6 PATH_STREAM_WARMUP=2
+  ROUNDS=${ROUNDS:-1} LAT_WARMUP=1s LAT_DURATION=3s WRK_DURATION=3s WARM_DURATION=2s STREAMS=30 STREAM_WARMUP=3
+  PATH_LAT_WARMUP=0.5s PATH_LAT_DURATION=2s PATH_WRK_DURATION=2s PATH_WARM_DURATION=1s PATH_STREAMS=18 PATH_STREAM_WARMUP=2
   HOLD_CHUNKS=10 SOAK_N=$([ "$SOAK_N" = 1000000 ] && echo 100000 || echo "$SOAK_N") PAUSE=5 PAUSE_BETWEEN=3 MEM_ROUNDS=2
 else
-  ROUNDS=${ROUNDS:-3} LAT_WARMUP=1s LAT_DURATION=8s WRK_DURATION=10s WARM_DURATION=5s STREAMS=100 STREAM_WARMUP=5
-  # Each translation path gets shorter runs than the OpenAI passthrough (five more paths; the full run takes ~20 min).
-  PATH_LAT_WARMUP=0.5s PATH_LAT_DURATION=3s PATH_WRK_DURATION=3s PATH_WARM_DURATION=2s PATH_STREAMS=40 PATH_STREAM_WARMUP=3
+  ROUNDS=${ROUNDS:-3} LAT_WARMUP=1s LAT_DURATION=8s WRK_DURATION=10s WARM_DURATION=5s STREAMS=300 STREAM_WARMUP=5
+  # Each translation path gets shorter runs than the OpenAI passthrough (five more paths; the full run takes ~17 min).
+  PATH_LAT_WARMUP=0.5s PATH_LAT_DURATION=3s PATH_WRK_DURATION=3s PATH_WARM_DURATION=2s PATH_STREAMS=120 PATH_STREAM_WARMUP=3
   HOLD_CHUNKS=30 PAUSE=30 PAUSE_BETWEEN=10 MEM_ROUNDS=3
 fi
-STREAM_CHUNKS=20 STREAM_INTERVAL_MS=10
+# Short streams, many of them: the first-token rows get one sample per stream, and a p99 of 300 samples (the third
+# largest) moved by milliseconds from run to run; 5 chunks instead of 20 give 3x the streams in less time, and as
+# many chunk-relay and gap samples as before.
+STREAM_CHUNKS=5 STREAM_INTERVAL_MS=10
 # Warm-up streams per target before any is measured, 20 at a time: code that runs once per stream must be called some
 # dozens of times before the tiered JIT optimizes it (with 8 warm-up streams, the first rounds measured tier-0 code).
 STREAM_JIT_WARMUP=100

@@ -127,11 +127,13 @@ public static class ReportCommand
             {
                 AddLatencyRow(md, "first token without the upstream's wait p50", ttftNet, x => x.At(50));
                 AddLatencyRow(md, "first token without the upstream's wait p99", ttftNet, x => x.At(99));
+                AddPerRoundRow(md, "first token without the upstream's wait p99, per round", raw, "ttftnet", path, 99);
             }
             AddLatencyRow(md, "per-chunk relay latency p50", relay, x => x.At(50));
             AddLatencyRow(md, "per-chunk relay latency p99", relay, x => x.At(99));
             AddLatencyRow(md, "inter-chunk gap p50", gaps, x => x.At(50), millis: true);
             AddLatencyRow(md, "inter-chunk gap p99", gaps, x => x.At(99), millis: true);
+            md.AppendLine(Inv, $"| streams per target | {ttfb["direct"].Count} | {ttfb["nginx"].Count} | {ttfb["switchboard"].Count} | | |");
         }
         return latency;
     }
@@ -192,6 +194,28 @@ public static class ReportCommand
         md.Append(Inv, $"| {label}");
         foreach (var t in Targets) md.Append(" | ").Append(Format(pick(samples[t])));
         foreach (var t in Targets.Skip(1)) md.Append(" | ").Append(Delta(pick(samples[t]) - pick(samples["direct"])));
+        md.AppendLine(" |");
+    }
+
+    /// <summary>
+    /// One percentile per round ("r1 / r2 / r3") for each target and for what nginx and the gateway add: a stream's
+    /// tail moves with the machine's phases, and the spread of the rounds shows how far a pooled figure can be trusted.
+    /// </summary>
+    private static void AddPerRoundRow(StringBuilder md, string label, string dir, string prefix, PathSpec path, double percent)
+    {
+        var rounds = Directory.Exists(dir)
+            ? Directory.GetFiles(dir, $"{prefix}-{path.StreamTag("switchboard")}-r*.txt")
+                .Select(f => Path.GetFileNameWithoutExtension(f)[(prefix.Length + path.StreamTag("switchboard").Length + 3)..])
+                .OrderBy(r => r.Length).ThenBy(r => r, StringComparer.Ordinal).ToList()
+            : [];
+        if (rounds.Count < 2) return;
+        var at = Targets.ToDictionary(t => t, t => rounds
+            .Select(r => Pool(dir, $"{prefix}-{path.StreamTag(t)}-r{r}.txt").At(percent)).ToList());
+        string Joined(IEnumerable<double> values, bool signed) =>
+            string.Join(" / ", values.Select(v => double.IsNaN(v) ? "–" : string.Format(Inv, signed ? "{0:+0;-0}" : "{0:0}", v)));
+        md.Append(Inv, $"| {label} (µs)");
+        foreach (var t in Targets) md.Append(" | ").Append(Joined(at[t], signed: false));
+        foreach (var t in Targets.Skip(1)) md.Append(" | ").Append(Joined(at[t].Zip(at["direct"], (a, d) => a - d), signed: true));
         md.AppendLine(" |");
     }
 
