@@ -145,7 +145,7 @@ for exe in "$GATEWAY" "$UPSTREAM" "$CLIENT"; do [ -x "$exe" ] || { echo "run.sh:
 # runs (in the warm-up), and never again. With tiered compilation their background JIT thread ran in 2-10 ms slices
 # while streams were measured, and on this VM's scheduler a thread woken meanwhile waited behind it (perf sched: 26 of
 # 63 wake-ups delayed > 1 ms during 100 direct streams; none with these settings, which cost the upstream no
-# throughput). The gateway runs with the runtime's defaults, as users run it.
+# throughput). The gateway runs with its own settings (its runtimeconfig, serve's gen0 budget), as users run it.
 INSTRUMENT_ENV=(DOTNET_TieredCompilation=0 DOTNET_ReadyToRun=0)
 printf '#!/bin/sh\nexec env %s %q "$@"\n' "${INSTRUMENT_ENV[*]}" "$CLIENT" > "$WORK/bench-client"
 chmod +x "$WORK/bench-client"

@@ -203,9 +203,11 @@ public static class ReportCommand
     /// </summary>
     private static void AddPerRoundRow(StringBuilder md, string label, string dir, string prefix, PathSpec path, double percent)
     {
+        // The rounds are the numbers after "-r" in the gateway target's file names (…-r1.txt, …-r2.txt).
         var rounds = Directory.Exists(dir)
             ? Directory.GetFiles(dir, $"{prefix}-{path.StreamTag("switchboard")}-r*.txt")
-                .Select(f => Path.GetFileNameWithoutExtension(f)[(prefix.Length + path.StreamTag("switchboard").Length + 3)..])
+                .Select(f => Path.GetFileNameWithoutExtension(f))
+                .Select(name => name[(name.LastIndexOf("-r", StringComparison.Ordinal) + 2)..])
                 .OrderBy(r => r.Length).ThenBy(r => r, StringComparer.Ordinal).ToList()
             : [];
         if (rounds.Count < 2) return;
