@@ -4,24 +4,26 @@
 # wrk at 32 connections (with the gateway's CPU per request) and streaming against each variant's gateway. Prints a
 # markdown table, also written to bench/results/ab-latest.md.
 #
-#   bench/ab.sh [--rounds 3] [--seconds 6] [--no-build] VARIANT...
+#   bench/ab.sh [--rounds 3] [--seconds 6] [--no-build] [--quiet-tools] VARIANT...
 #
 # A VARIANT is a space-separated list of NAME=value environment assignments for the gateway; "" is the baseline.
 # BIN=PATH in a variant runs that gateway executable instead of this tree's build (A/B of a code change built
 # elsewhere, e.g. in a scratch copy with its own artifacts/).
 #   bench/ab.sh "" "DOTNET_gcServer=1" "Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=None"
 #   bench/ab.sh "" "BIN=/tmp/other/artifacts/bin/Switchboard/release/Switchboard"
+# --quiet-tools: the bench client's and upstream's idle pool workers sleep at once instead of spinning (run.sh's option).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-ROUNDS=3 SECONDS_PER_RUN=6 BUILD_FLAG=""
+ROUNDS=3 SECONDS_PER_RUN=6 BUILD_FLAG="" QUIET_FLAG="" TOOLS_ENV=()
 VARIANTS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift ;;
     --seconds) SECONDS_PER_RUN=$2; shift ;;
     --no-build) BUILD_FLAG=--no-build ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --quiet-tools) QUIET_FLAG=--quiet-tools; TOOLS_ENV=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0) ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) VARIANTS+=("$1") ;;
   esac
   shift
@@ -42,6 +44,11 @@ trap 'exit 130' INT TERM
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 CLIENT=$ROOT/artifacts-bench/bin/Switchboard.Bench.Client/release/Switchboard.Bench.Client
+if [ "${#TOOLS_ENV[@]}" -gt 0 ]; then
+  printf '#!/bin/sh\nexec env %s %q "$@"\n' "${TOOLS_ENV[*]}" "$CLIENT" > "$WORK/bench-client"
+  chmod +x "$WORK/bench-client"
+  CLIENT=$WORK/bench-client
+fi
 KEY=sk-bench-client-0123456789abcdef
 URLS=() GATEWAY_PIDS=()
 limit=$(( (ROUNDS * 2 * SECONDS_PER_RUN + 30) * ${#VARIANTS[@]} + 120 ))
@@ -52,7 +59,7 @@ for i in "${!VARIANTS[@]}"; do
   for word in ${VARIANTS[$i]}; do
     case "$word" in BIN=*) bin_part=${word#BIN=} ;; *) env_part="$env_part $word" ;; esac
   done
-  SB_GATEWAY_ENV="${env_part# }" SB_GATEWAY_BIN="$bin_part" "$ROOT/bench/run.sh" --serve "$limit" $flag > "$WORK/serve-$i.out" 2>&1 &
+  SB_GATEWAY_ENV="${env_part# }" SB_GATEWAY_BIN="$bin_part" "$ROOT/bench/run.sh" --serve "$limit" $flag $QUIET_FLAG > "$WORK/serve-$i.out" 2>&1 &
   SERVERS+=($!)
   for _ in $(seq 600); do grep -q '^gateway pid' "$WORK/serve-$i.out" 2>/dev/null && break; sleep 0.2; done
   URLS+=("$(awk '$1 == "switchboard" { print $2 }' "$WORK/serve-$i.out")")
@@ -90,7 +97,7 @@ for r in $(seq "$ROUNDS"); do
 done
 
 {
-  echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — gateway A/B, $ROUNDS round(s) of ${SECONDS_PER_RUN} s (medians of the rounds), load average $LOAD_START at the start, $(cut -d' ' -f1 /proc/loadavg) at the end"
+  echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — gateway A/B, $ROUNDS round(s) of ${SECONDS_PER_RUN} s (medians of the rounds), load average $LOAD_START at the start, $(cut -d' ' -f1 /proc/loadavg) at the end${QUIET_FLAG:+, bench client and upstream with --quiet-tools}"
   echo
   echo "| variant (gateway environment) | c=1 p50 | c=1 p90 | c=1 p99 | c=32 req/s | c=32 gateway CPU per request | stream chunk relay p50 / p99 |"
   echo "|---|--:|--:|--:|--:|--:|--:|"

@@ -12,7 +12,8 @@
 # Other options: --rounds N, --nginx-workers N|auto (default auto), --streams N (memory), --no-build, --keep (keep the
 # temp dir with logs and raw samples), --paths LIST: the translation paths measured besides OpenAI chat -> openai
 # (always measured): comma-separated from openai-anthropic, openai-gemini, anthropic-anthropic, anthropic-openai,
-# anthropic-gemini, or all (default) or none. SB_GATEWAY_ENV="NAME=value ..." passes environment variables to the gateway;
+# anthropic-gemini, or all (default) or none. --quiet-tools: the bench client's and upstream's idle thread-pool workers
+# sleep at once instead of spinning first (see INSTRUMENT_ENV below). SB_GATEWAY_ENV="NAME=value ..." passes environment variables to the gateway;
 # SB_GATEWAY_BIN=PATH runs another gateway build (e.g. a branch built elsewhere) instead of this tree's.
 # Modes can be combined (e.g. --memory --soak 200000); the latency/throughput suite runs when no mode flag is given.
 #
@@ -25,7 +26,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # --- options -----------------------------------------------------------------------------------------------------
 QUICK=0 SUITE=1 MEMORY=0 SOAK=0 SOAK_N=1000000 PROFILE=0 PROFILE_SECONDS=20 SERVE=0 SERVE_SECONDS=600 ROUNDS="" NGINX_WORKERS=auto
-HOLD_STREAMS=5000 BUILD=1 KEEP=0 PATHS_OPT=all
+HOLD_STREAMS=5000 BUILD=1 KEEP=0 PATHS_OPT=all QUIET_TOOLS=0
 is_number() { [[ "${1:-}" =~ ^[0-9]+$ ]]; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,6 +40,7 @@ while [ $# -gt 0 ]; do
     --streams) HOLD_STREAMS=$2; shift ;;
     --no-build) BUILD=0 ;;
     --keep) KEEP=1 ;;
+    --quiet-tools) QUIET_TOOLS=1 ;;
     --paths) PATHS_OPT=$2; shift ;;
     -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -147,6 +149,11 @@ for exe in "$GATEWAY" "$UPSTREAM" "$CLIENT"; do [ -x "$exe" ] || { echo "run.sh:
 # 63 wake-ups delayed > 1 ms during 100 direct streams; none with these settings, which cost the upstream no
 # throughput). The gateway runs with its own settings (its runtimeconfig, serve's gen0 budget), as users run it.
 INSTRUMENT_ENV=(DOTNET_TieredCompilation=0 DOTNET_ReadyToRun=0)
+# --quiet-tools: by default the instruments' idle pool workers spin (sched_yield) before they sleep, the runtime's
+# default; that keeps both vCPUs busy between events, so no target waits for a halted vCPU to wake. With the spinning
+# off the machine is idle between events as a real gateway host with sparse traffic is, and every target's latency
+# rises (docs/benchmarks.md, "The bench's own tools").
+if [ "$QUIET_TOOLS" = 1 ]; then INSTRUMENT_ENV+=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0); fi
 printf '#!/bin/sh\nexec env %s %q "$@"\n' "${INSTRUMENT_ENV[*]}" "$CLIENT" > "$WORK/bench-client"
 chmod +x "$WORK/bench-client"
 CLIENT=$WORK/bench-client
@@ -814,6 +821,7 @@ read -r -a gateway_env <<< "${SB_GATEWAY_ENV:-}"
 if [ "$PROFILE" = 1 ]; then gateway_env+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0); fi
 start_gateway "${gateway_env[@]}"
 [ -n "${SB_GATEWAY_ENV:-}" ] && meta gateway_env "$SB_GATEWAY_ENV"
+[ "$QUIET_TOOLS" = 1 ] && meta tools_env "${INSTRUMENT_ENV[*]}"
 [ -n "${SB_GATEWAY_BIN:-}" ] && meta gateway_env "${SB_GATEWAY_ENV:-} (binary $SB_GATEWAY_BIN)"
 sanity_check
 machine_meta

@@ -35,6 +35,10 @@ public static class ReportCommand
             + string.Create(Inv, $"Request: {M("body_bytes")} B chat request, {M("response_bytes")} B answer. ")
             + string.Create(Inv, $"Streams: {M("stream_chunks")} content chunks {M("stream_interval_ms")} ms apart."));
         if (meta.TryGetValue("gateway_env", out var env)) md.AppendLine(CultureInfo.InvariantCulture, $"Gateway environment: `{env}`.");
+        if (meta.TryGetValue("tools_env", out var tools))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"Bench client and upstream environment (`--quiet-tools`): `{tools}`.");
+        }
         md.AppendLine();
         var main = paths[0];
         var latency = AppendTable(md, raw, main);

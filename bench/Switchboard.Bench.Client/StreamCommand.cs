@@ -164,6 +164,8 @@ public static class StreamCommand
         public List<double> TtftNet { get; } = [];
         public List<double> Relay { get; } = [];
         public List<double> Gaps { get; } = [];
+        /// <summary>Each stream's send time, as the clock's raw stamp (CLOCK_MONOTONIC ns on Linux): lines a slow stream up with a `perf record -k mono` trace.</summary>
+        public List<long> Starts { get; } = [];
         public int Failures { get; private set; }
         public string LastError { get; private set; } = "";
 
@@ -175,6 +177,7 @@ public static class StreamCommand
 
         public void Add(long start, List<SseArrival> events)
         {
+            Starts.Add(start);
             Ttfb.Add(Http.Micros(start, events[0].ArrivedAt));
             var firstContent = events.FindIndex(e => e.Kind == SseKind.Content);
             Ttft.Add(Http.Micros(start, events[firstContent].ArrivedAt));
@@ -203,6 +206,7 @@ public static class StreamCommand
             Percentiles.WriteSamples(Path.Combine(outDir, $"ttftnet-{tag}.txt"), TtftNet);
             Percentiles.WriteSamples(Path.Combine(outDir, $"chunk-{tag}.txt"), Relay);
             Percentiles.WriteSamples(Path.Combine(outDir, $"gap-{tag}.txt"), Gaps);
+            File.WriteAllLines(Path.Combine(outDir, $"start-{tag}.txt"), Starts.Select(s => s.ToString(CultureInfo.InvariantCulture)));
         }
     }
 }

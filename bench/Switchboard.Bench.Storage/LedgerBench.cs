@@ -14,7 +14,11 @@ namespace Switchboard.Bench.Storage;
 /// </summary>
 internal static class LedgerBench
 {
-    public static async Task RunAsync(string target, int prefill, int rows, int batch)
+    /// <param name="gapMs">
+    /// A pause before each measured batch (0: back to back). With a pause the batches meet cold caches, as a gateway's
+    /// one-row batches do when requests are sparse (the writer commits 100 ms after a row arrives).
+    /// </param>
+    public static async Task RunAsync(string target, int prefill, int rows, int batch, int gapMs = 0)
     {
         await using var db = SwitchboardDatabase.FromConfigValue(target);
         await db.MigrateAsync();
@@ -43,17 +47,25 @@ internal static class LedgerBench
         var cpu0 = process.TotalProcessorTime;
         var threadCpu = 0.0;
         var clock = Stopwatch.StartNew();
+        var paused = TimeSpan.Zero;
         foreach (var b in batches)
         {
+            if (gapMs > 0)
+            {
+                var pause = Stopwatch.StartNew();
+                Thread.Sleep(gapMs); // blocks this thread, as the writer's own thread waits between batches
+                paused += pause.Elapsed;
+            }
             var t = ThreadCpu.Microseconds();
             await repository.InsertAsync(b);
             threadCpu += ThreadCpu.Microseconds() - t; // exact for SQLite (synchronous); PostgreSQL may resume elsewhere
         }
-        var wall = clock.Elapsed;
+        var wall = clock.Elapsed - paused;
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpu0;
+        var every = gapMs > 0 ? string.Create(CultureInfo.InvariantCulture, $" every {gapMs} ms") : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{db.Location.Display}: ledger insert, batch {batch}, {rows} rows on {prefill} already stored: {wall.TotalMicroseconds / rows:F2} µs/row wall, " +
+            $"{db.Location.Display}: ledger insert, batch {batch}{every}, {rows} rows on {prefill} already stored: {wall.TotalMicroseconds / rows:F2} µs/row wall, " +
             $"{cpu.TotalMicroseconds / rows:F2} µs/row CPU (this process), {threadCpu / rows:F2} µs/row CPU (inserting thread)"));
     }
 

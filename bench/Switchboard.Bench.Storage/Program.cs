@@ -1,6 +1,6 @@
 // Usage: dotnet run -c Release --project bench/Switchboard.Bench.Storage -- [postgres://... admin URL]
 // Prints ns per key lookup (cache hit), ns per ledger enqueue, and ledger rows/s written to SQLite (and PostgreSQL).
-//        dotnet run -c Release --project bench/Switchboard.Bench.Storage -- --ledger [--prefill N] [--rows N] [--batch N] [postgres://...]
+//        dotnet run -c Release --project bench/Switchboard.Bench.Storage -- --ledger [--prefill N] [--rows N] [--batch N] [--gap-ms N] [postgres://...]
 // The second form prints µs per ledger row (LedgerBench) for SQLite, and PostgreSQL when a URL is given.
 using System.Diagnostics;
 using System.Globalization;
@@ -15,7 +15,7 @@ using Switchboard.Usage;
 var dir = Directory.CreateTempSubdirectory("sb-bench-").FullName;
 if (args.Length > 0 && args[0] == "--ledger")
 {
-    int prefill = 200_000, count = 100_000, batch = 500;
+    int prefill = 200_000, count = 100_000, batch = 500, gapMs = 0;
     string? postgres = null;
     for (var i = 1; i < args.Length; i++)
     {
@@ -24,11 +24,12 @@ if (args.Length > 0 && args[0] == "--ledger")
             case "--prefill": prefill = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             case "--rows": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            case "--gap-ms": gapMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             default: postgres = args[i]; break;
         }
     }
-    await LedgerBench.RunAsync(Path.Combine(dir, "ledger.db"), prefill, count, batch);
-    if (postgres is not null) await LedgerBench.RunAsync(postgres, prefill, count, batch);
+    await LedgerBench.RunAsync(Path.Combine(dir, "ledger.db"), prefill, count, batch, gapMs);
+    if (postgres is not null) await LedgerBench.RunAsync(postgres, prefill, count, batch, gapMs);
     Directory.Delete(dir, recursive: true);
     return;
 }
