@@ -150,6 +150,16 @@ def main():
         print(f"  stream {i}: {net['g'][i]:.0f} us (first byte {ttfb[i]:.0f}); {slow_hop}; most excess CPU: {top}")
     print("slow streams by the kind of thread with the most excess time: "
           + ", ".join(f"{k} {n}" for k, n in tally.most_common()))
+    # The same share for every target, so the gateway's can be compared: streams more than --slow-us above their
+    # target's median while the other two targets' streams of the rotation were within it of theirs.
+    medians = {t: statistics.median(net[t]) for t in "dng"}
+    shares = []
+    for t, name in (("d", "direct"), ("n", "nginx"), ("g", "gateway")):
+        others = [o for o in "dng" if o != t]
+        calm = [i for i in range(len(net[t])) if all(net[o][i] < medians[o] + a.slow_us for o in others)]
+        alone = [i for i in calm if net[t][i] > medians[t] + a.slow_us]
+        shares.append(f"{name} {100 * len(alone) / max(1, len(calm)):.1f} % ({len(alone)} of {len(calm)}, median {medians[t]:.0f} us)")
+    print("slow alone (the other two targets normal in the same rotation): " + ", ".join(shares))
 
 
 if __name__ == "__main__":
