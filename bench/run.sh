@@ -836,6 +836,10 @@ if [ "$SERVE" = 1 ]; then
     echo "path-target $t ${T_URL[$t]} stream ${T_SURL[$t]} dialect ${T_DIALECT[$t]} model ${T_MODEL[$t]}"
   done | sort -u
   echo "key $CLIENT_KEY"
+  # The bench client as this script runs it (the instrument settings above) and the streams' shape, for scripts that
+  # measure against this stack (stream-trace.sh).
+  echo "client $CLIENT"
+  echo "stream-shape $STREAM_CHUNKS $STREAM_INTERVAL_MS"
   echo "gateway pid $GATEWAY_PID, upstream pid $UPSTREAM_PID, nginx pid $NGINX_PID; up for ${SERVE_SECONDS}s (Ctrl+C stops)"
   sleep "$SERVE_SECONDS" &
   wait $! # (a foreground sleep would hold back the TERM trap until it ends)

@@ -118,7 +118,8 @@ def main():
     median = statistics.median(net["g"])
     quiet = [i for i in range(len(start)) if net["d"][i] < 1000 and net["n"][i] < 1300]
     slow = [i for i in quiet if net["g"][i] > median + a.slow_us]
-    normal = [i for i in quiet if i not in set(slow)]
+    slow_set = set(slow)
+    normal = [i for i in quiet if i not in slow_set]
     normal_held, normal_hops = collections.Counter(), []
     for i in normal:
         for k, v in occupancy(start[i], start[i] + net["g"][i] / 1e6).items():
