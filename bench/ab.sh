@@ -16,6 +16,8 @@
 #   nginx hop (CPU per request = the upstream's, nginx's workers'), and "added" columns (row − direct, per percentile).
 # --floor: one more variant, the .NET floor (bench/Switchboard.Bench.Floor: YARP's forwarder with the gateway's runtime
 #   settings and gen0 budget, a key check and the key swap, nothing else), in its own stack like any variant.
+# The stream columns come from 20 streams of 20 chunks per round and row, run right after the wrk phase: indicative
+# only (run.sh and stream-trace.sh measure first tokens with quiet phases and hundreds of streams).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
     --quiet-tools) QUIET_FLAG=--quiet-tools; TOOLS_ENV=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0) ;;
     --reference) REFERENCE=1 ;;
     --floor) FLOOR=1 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) VARIANTS+=("$1") ;;
   esac
   shift
