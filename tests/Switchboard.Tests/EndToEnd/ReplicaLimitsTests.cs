@@ -18,6 +18,14 @@ public sealed class ReplicaLimitsTests(MockUpstreamFixture mock) : IClassFixture
     private const string KeyA = "sb-replica-team-a-0004";
     private const string KeyB = "sb-replica-team-b-0005";
 
+    /// <summary>
+    /// How long the "slow" model's upstream holds each request: long enough that all of a burst is admitted or refused
+    /// while the first admitted ones still run, also on a loaded CI machine. With 400 ms, a burst of 12 on max_parallel 4
+    /// once got 6 admitted: some admissions (a cold replica's first PostgreSQL round trips) came after earlier requests
+    /// had already finished and given their slots back, which the limit allows.
+    /// </summary>
+    private const int SlowUpstreamMs = 2500;
+
     /// <summary>Unused slices come back after 300 ms idle (production: 2 s).</summary>
     private static readonly LimitLeaseOptions Leases = new() { ReturnIdleAfter = TimeSpan.FromMilliseconds(300) };
 
@@ -38,7 +46,7 @@ public sealed class ReplicaLimitsTests(MockUpstreamFixture mock) : IClassFixture
         database: "{{database}}"
         providers:
           mock: { type: openai, base_url: "{{mockUrl}}/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          slow: { type: openai, base_url: "{{mockUrl}}/_knobs/latency_ms=400/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+          slow: { type: openai, base_url: "{{mockUrl}}/_knobs/latency_ms={{SlowUpstreamMs}}/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
         models:
           dear:
             - { provider: mock, model: gpt-4o-mini, input_per_mtok: 1000, output_per_mtok: 1000 }
