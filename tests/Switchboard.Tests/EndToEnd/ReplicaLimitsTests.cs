@@ -21,8 +21,10 @@ public sealed class ReplicaLimitsTests(MockUpstreamFixture mock) : IClassFixture
     /// <summary>
     /// How long the "slow" model's upstream holds each request: long enough that all of a burst is admitted or refused
     /// while the first admitted ones still run, also on a loaded CI machine. With 400 ms, a burst of 12 on max_parallel 4
-    /// once got 6 admitted: some admissions (a cold replica's first PostgreSQL round trips) came after earlier requests
-    /// had already finished and given their slots back, which the limit allows.
+    /// once got 6 admitted in CI (not reproduced in 11 local runs, 6 of them under CPU load). The likely reading: some
+    /// admissions (a cold replica's first PostgreSQL round trips) came after earlier requests had finished and given
+    /// their slots back, which the limit allows. With 2.5 s that reading is ruled out, so a failure here now means
+    /// over-admission.
     /// </summary>
     private const int SlowUpstreamMs = 2500;
 
