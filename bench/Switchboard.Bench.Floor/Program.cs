@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Switchboard.Bench.Floor;
+using Switchboard.Config;
 using Yarp.ReverseProxy.Forwarder;
 
 // Switchboard.Bench.Floor serve --config FILE [--host 127.0.0.1] [--port 4000]
@@ -32,9 +33,9 @@ if (configPath is null)
     Console.Error.WriteLine("--config is required");
     return 2;
 }
-var config = FloorConfig.Load(configPath);
-var clientKeys = config.ClientKeys();
-var (origin, upstreamKey) = config.Upstream();
+var config = ConfigLoader.LoadFile(configPath).GetConfigOrThrow();
+var clientKeys = FloorConfig.ClientKeys(config);
+var (origin, upstreamKey) = FloorConfig.Upstream(config);
 
 // As src/Switchboard/Program.cs: socket completions inline on the event threads (read once, before the first socket).
 Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
