@@ -78,7 +78,7 @@ for i in "${!VARIANTS[@]}"; do
   for word in ${VARIANTS[$i]}; do
     case "$word" in BIN=*) bin_part=${word#BIN=} ;; *) env_part="$env_part $word" ;; esac
   done
-  SB_GATEWAY_ENV="${env_part# }" SB_GATEWAY_BIN="$bin_part" "$ROOT/bench/run.sh" --serve "$limit" $flag $QUIET_FLAG --paths none > "$WORK/serve-$i.out" 2>&1 &
+  SB_GATEWAY_ENV="${env_part# }" SB_GATEWAY_BIN="$bin_part" "$ROOT/bench/run.sh" --serve "$limit" $flag $QUIET_FLAG --paths none --no-floor > "$WORK/serve-$i.out" 2>&1 &
   SERVERS+=($!)
   for _ in $(seq 600); do grep -q '^gateway pid' "$WORK/serve-$i.out" 2>/dev/null && break; sleep 0.2; done
   URLS+=("$(awk '$1 == "switchboard" { print $2 }' "$WORK/serve-$i.out")")

@@ -7,13 +7,17 @@
 #   bench/run.sh --soak [N]      N requests (default 1,000,000) through the gateway -> bench/results/soak-latest.md
 #   bench/run.sh --profile [S]   S seconds (default 20) of perf (+ dotnet-trace when installed) under wrk load
 #                                -> bench/results/profile-latest.md
-#   bench/run.sh --serve [S]     start the three targets, print their URLs and the key, keep them up S seconds
+#   bench/run.sh --serve [S]     start the targets, print their URLs and the key, keep them up S seconds
 #                                (default 600) for experiments by hand
+# The suite (and --serve) measures a fourth target beside direct, nginx and the gateway: the .NET floor
+# (bench/Switchboard.Bench.Floor: YARP's forwarder on Kestrel with the gateway's runtime settings, a key check and the
+# key swap, nothing else), so every report shows what the platform alone costs; --no-floor leaves it out.
 # Other options: --rounds N, --nginx-workers N|auto (default auto), --streams N (memory), --no-build, --keep (keep the
 # temp dir with logs and raw samples), --paths LIST: the translation paths measured besides OpenAI chat -> openai
 # (always measured): comma-separated from openai-anthropic, openai-gemini, anthropic-anthropic, anthropic-openai,
-# anthropic-gemini, or all (default) or none. --quiet-tools: the bench client's and upstream's idle thread-pool workers
-# sleep at once instead of spinning first (see INSTRUMENT_ENV below). SB_GATEWAY_ENV="NAME=value ..." passes environment variables to the gateway;
+# anthropic-gemini, or all (default) or none. --no-floor: no .NET floor target. --quiet-tools: the bench client's and
+# upstream's idle thread-pool workers sleep at once instead of spinning first (see INSTRUMENT_ENV below).
+# SB_GATEWAY_ENV="NAME=value ..." passes environment variables to the gateway;
 # SB_GATEWAY_BIN=PATH runs another gateway build (e.g. a branch built elsewhere) instead of this tree's.
 # Modes can be combined (e.g. --memory --soak 200000); the latency/throughput suite runs when no mode flag is given.
 #
@@ -26,7 +30,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # --- options -----------------------------------------------------------------------------------------------------
 QUICK=0 SUITE=1 MEMORY=0 SOAK=0 SOAK_N=1000000 PROFILE=0 PROFILE_SECONDS=20 SERVE=0 SERVE_SECONDS=600 ROUNDS="" NGINX_WORKERS=auto
-HOLD_STREAMS=5000 BUILD=1 KEEP=0 PATHS_OPT=all QUIET_TOOLS=0
+HOLD_STREAMS=5000 BUILD=1 KEEP=0 PATHS_OPT=all QUIET_TOOLS=0 FLOOR=1
 is_number() { [[ "${1:-}" =~ ^[0-9]+$ ]]; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,8 +45,9 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --keep) KEEP=1 ;;
     --quiet-tools) QUIET_TOOLS=1 ;;
+    --no-floor) FLOOR=0 ;;
     --paths) PATHS_OPT=$2; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -135,14 +140,17 @@ export SB_BUILD_SLOT=-bench
 BIN=$ROOT/artifacts-bench/bin
 if [ "$BUILD" = 1 ]; then
   log "building Release into artifacts-bench/"
-  for project in src/Switchboard bench/Switchboard.Bench.Upstream bench/Switchboard.Bench.Client; do
+  for project in src/Switchboard bench/Switchboard.Bench.Upstream bench/Switchboard.Bench.Client bench/Switchboard.Bench.Floor; do
     dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
   done
 fi
 GATEWAY=${SB_GATEWAY_BIN:-$BIN/Switchboard/release/Switchboard}
 UPSTREAM=$BIN/Switchboard.Bench.Upstream/release/Switchboard.Bench.Upstream
 CLIENT=$BIN/Switchboard.Bench.Client/release/Switchboard.Bench.Client
-for exe in "$GATEWAY" "$UPSTREAM" "$CLIENT"; do [ -x "$exe" ] || { echo "run.sh: $exe is missing (build failed?)" >&2; exit 1; }; done
+FLOOR_BIN=$BIN/Switchboard.Bench.Floor/release/Switchboard.Bench.Floor
+# The floor is a yardstick for the suite only (memory, soak and profile measure the gateway alone).
+[ "$SUITE" = 1 ] || [ "$SERVE" = 1 ] || FLOOR=0
+for exe in "$GATEWAY" "$UPSTREAM" "$CLIENT" $([ "$FLOOR" = 1 ] && echo "$FLOOR_BIN"); do [ -x "$exe" ] || { echo "run.sh: $exe is missing (build failed?)" >&2; exit 1; }; done
 # The bench client and upstream are instruments: every method is compiled once, fully optimized, the first time it
 # runs (in the warm-up), and never again. With tiered compilation their background JIT thread ran in 2-10 ms slices
 # while streams were measured, and on this VM's scheduler a thread woken meanwhile waited behind it (perf sched: 26 of
@@ -178,15 +186,18 @@ wait_http() { # url, what, pid of the process that should answer
   done
   echo "run.sh: $2 did not come up ($1)" >&2; return 1
 }
-UP_PORT=$(free_port) NGINX_PORT=$(free_port) GW_PORT=$(free_port)
+UP_PORT=$(free_port) NGINX_PORT=$(free_port) GW_PORT=$(free_port) FLOOR_PORT=$(free_port)
 while [ "$NGINX_PORT" = "$UP_PORT" ]; do NGINX_PORT=$(free_port); done
 while [ "$GW_PORT" = "$UP_PORT" ] || [ "$GW_PORT" = "$NGINX_PORT" ]; do GW_PORT=$(free_port); done
+while [ "$FLOOR_PORT" = "$UP_PORT" ] || [ "$FLOOR_PORT" = "$NGINX_PORT" ] || [ "$FLOOR_PORT" = "$GW_PORT" ]; do FLOOR_PORT=$(free_port); done
 declare -A URL=(
   [direct]="http://127.0.0.1:$UP_PORT/v1/chat/completions"
   [nginx]="http://127.0.0.1:$NGINX_PORT/v1/chat/completions"
   [switchboard]="http://127.0.0.1:$GW_PORT/v1/chat/completions"
+  [floor]="http://127.0.0.1:$FLOOR_PORT/v1/chat/completions"
 )
 TARGETS=(direct nginx switchboard)
+[ "$FLOOR" = 1 ] && TARGETS+=(floor)
 
 # --- translation paths: client dialect -> upstream type --------------------------------------------------------------
 # A target is one (URL, dialect, model) the client measures; its tag names its raw files. The baselines of a path are
@@ -232,7 +243,7 @@ done
 add_unique() { # array name, tag
   local -n list=$1
   local x
-  case "$2" in direct|nginx|switchboard) return ;; esac
+  case "$2" in direct|nginx|switchboard|floor) return ;; esac
   for x in "${list[@]}"; do [ "$x" = "$2" ] && return; done
   list+=("$2")
 }
@@ -341,12 +352,24 @@ EOF
   wait_http "http://127.0.0.1:$GW_PORT/health/ready" "gateway" "$GATEWAY_PID"
 }
 
+# The .NET floor on the gateway's config file (same key, same upstream and upstream key). The gateway's serve sets
+# its own 32 MiB gen0 budget (src/Switchboard/Hosting/Gen0Budget.cs); the floor gets the same budget here.
+start_floor() {
+  mkdir -p "$WORK/floor"
+  (cd "$WORK/floor" && exec env DOTNET_GCgen0size=0x2000000 "$FLOOR_BIN" serve --config "$WORK/switchboard.yaml" \
+    --host 127.0.0.1 --port "$FLOOR_PORT") > "$WORK/floor.log" 2>&1 &
+  FLOOR_PID=$!
+  PIDS+=("$FLOOR_PID")
+  wait_http "http://127.0.0.1:$FLOOR_PORT/health" "floor" "$FLOOR_PID"
+}
+
 # CPU time (clock ticks, user + system) of processes: for nginx the master and its workers.
 cpu_ticks() { local pid total=0; for pid in "$@"; do total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0))); done; echo "$total"; }
 proxy_pids() { # target (nginx-* and sb-* are the translation paths' targets)
   case "$1" in
     nginx|nginx-*) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
     switchboard|sb-*) echo "$GATEWAY_PID" ;;
+    floor) echo "$FLOOR_PID" ;;
     *) echo "" ;;
   esac
 }
@@ -374,11 +397,13 @@ sanity_check() {
     [ "$code" = 200 ] && grep -q '"chat.completion"' "$WORK/sanity-$t.json" \
       || { echo "run.sh: $t answered $code: $(head -c 300 "$WORK/sanity-$t.json")" >&2; exit 1; }
   done
-  # Auth really is ON: no key and a wrong key are refused by the gateway.
-  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d "$body" "${URL[switchboard]}")
-  [ "$code" = 401 ] || { echo "run.sh: the gateway answered $code without a key (auth must be ON)" >&2; exit 1; }
-  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk-wrong' -H 'Content-Type: application/json' -d "$body" "${URL[switchboard]}")
-  [ "$code" = 401 ] || { echo "run.sh: the gateway answered $code to a wrong key" >&2; exit 1; }
+  # Auth really is ON: no key and a wrong key are refused by the gateway (and by the floor, whose key check is its share).
+  for t in switchboard $([ "$FLOOR" = 1 ] && echo floor); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d "$body" "${URL[$t]}")
+    [ "$code" = 401 ] || { echo "run.sh: $t answered $code without a key (auth must be ON)" >&2; exit 1; }
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk-wrong' -H 'Content-Type: application/json' -d "$body" "${URL[$t]}")
+    [ "$code" = 401 ] || { echo "run.sh: $t answered $code to a wrong key" >&2; exit 1; }
+  done
   # Every path target answers 200 in its dialect (the gateway accepted the canned upstream answer and translated it).
   local marker
   for t in "${PATH_TARGETS[@]}" "${PATH_STREAM_TARGETS[@]}"; do
@@ -812,7 +837,7 @@ run_profile() {
 }
 
 # --- main ----------------------------------------------------------------------------------------------------------------
-log "temp dir $WORK; upstream :$UP_PORT, nginx :$NGINX_PORT, gateway :$GW_PORT"
+log "temp dir $WORK; upstream :$UP_PORT, nginx :$NGINX_PORT, gateway :$GW_PORT$([ "$FLOOR" = 1 ] && echo ", floor :$FLOOR_PORT")"
 start_upstream
 start_nginx
 # For perf: JIT symbol maps, and no W^X double mapping (its memfd mappings hide the maps from perf).
@@ -820,6 +845,7 @@ start_nginx
 read -r -a gateway_env <<< "${SB_GATEWAY_ENV:-}"
 if [ "$PROFILE" = 1 ]; then gateway_env+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0); fi
 start_gateway "${gateway_env[@]}"
+[ "$FLOOR" = 1 ] && start_floor
 [ -n "${SB_GATEWAY_ENV:-}" ] && meta gateway_env "$SB_GATEWAY_ENV"
 [ "$QUIET_TOOLS" = 1 ] && meta tools_env "${INSTRUMENT_ENV[*]}"
 [ -n "${SB_GATEWAY_BIN:-}" ] && meta gateway_env "${SB_GATEWAY_ENV:-} (binary $SB_GATEWAY_BIN)"
@@ -840,7 +866,7 @@ if [ "$SERVE" = 1 ]; then
   # measure against this stack (stream-trace.sh).
   echo "client $CLIENT"
   echo "stream-shape $STREAM_CHUNKS $STREAM_INTERVAL_MS"
-  echo "gateway pid $GATEWAY_PID, upstream pid $UPSTREAM_PID, nginx pid $NGINX_PID; up for ${SERVE_SECONDS}s (Ctrl+C stops)"
+  echo "gateway pid $GATEWAY_PID, upstream pid $UPSTREAM_PID, nginx pid $NGINX_PID$([ "$FLOOR" = 1 ] && echo ", floor pid $FLOOR_PID"); up for ${SERVE_SECONDS}s (Ctrl+C stops)"
   sleep "$SERVE_SECONDS" &
   wait $! # (a foreground sleep would hold back the TERM trap until it ends)
 fi

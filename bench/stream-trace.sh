@@ -34,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The stack: bench upstream, nginx and the gateway as run.sh starts them for its streaming phase.
-bench/run.sh --serve 7200 $BUILD_FLAG $QUIET_FLAG --paths none > "$WORK/stack.log" 2>&1 &
+bench/run.sh --serve 7200 $BUILD_FLAG $QUIET_FLAG --paths none --no-floor > "$WORK/stack.log" 2>&1 &
 STACK_PID=$!
 for _ in $(seq 1 240); do grep -q "^gateway pid" "$WORK/stack.log" && break; sleep 1; done
 grep -q "^gateway pid" "$WORK/stack.log" || { cat "$WORK/stack.log" >&2; exit 1; }

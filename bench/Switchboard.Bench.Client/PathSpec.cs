@@ -13,11 +13,14 @@ public sealed record PathSpec(string Id, string Title, string Direct, string Ngi
     public static readonly PathSpec OpenAIPassthrough = new("openai-openai", "OpenAI chat → openai (passthrough)",
         "direct", "nginx", "switchboard", "direct", "nginx");
 
-    /// <summary>The file tag of a column (direct, nginx, switchboard) for the non-streaming rows.</summary>
-    public string Tag(string column) => column switch { "direct" => Direct, "nginx" => Nginx, _ => Gateway };
+    /// <summary>
+    /// The file tag of a column (direct, nginx, switchboard, floor) for the non-streaming rows. The .NET floor is one
+    /// target of its own (run.sh's <c>floor</c>), measured on the OpenAI passthrough only.
+    /// </summary>
+    public string Tag(string column) => column switch { "direct" => Direct, "nginx" => Nginx, "floor" => "floor", _ => Gateway };
 
     /// <summary>The file tag of a column for the streaming rows.</summary>
-    public string StreamTag(string column) => column switch { "direct" => DirectStream, "nginx" => NginxStream, _ => Gateway };
+    public string StreamTag(string column) => column switch { "direct" => DirectStream, "nginx" => NginxStream, "floor" => "floor", _ => Gateway };
 
     /// <summary>The paths of a raw directory, the OpenAI passthrough first (the only one in runs made before paths existed).</summary>
     public static List<PathSpec> Read(string raw)

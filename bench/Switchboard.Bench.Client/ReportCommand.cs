@@ -7,10 +7,12 @@ namespace Switchboard.Bench.Client;
 /// <summary>
 /// Turns the raw files of one run.sh run into the markdown table: latency samples are pooled over all rounds
 /// per target before the percentiles are taken; wrk figures are the median of the rounds (min–max beside).
+/// The OpenAI passthrough table has a fourth column, the .NET floor (run.sh's <c>floor</c> target), when the run measured it.
 /// </summary>
 public static class ReportCommand
 {
     private static readonly string[] Targets = ["direct", "nginx", "switchboard"];
+    private static readonly string[] TargetsWithFloor = [.. Targets, "floor"];
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static int Run(Args args)
@@ -42,6 +44,7 @@ public static class ReportCommand
         md.AppendLine();
         var main = paths[0];
         var latency = AppendTable(md, raw, main);
+        var hasFloor = latency.ContainsKey("floor");
         md.AppendLine();
         md.AppendLine(string.Create(Inv, $"Gateway memory during this run: RSS {M("rss_start")} after start-up, {M("rss_warm")} after warm-up, ")
             + string.Create(Inv, $"peak (VmHWM) {M("rss_peak")}, {M("rss_end")} at the end."));
@@ -49,9 +52,13 @@ public static class ReportCommand
         md.AppendLine();
         var addedGateway = Added(latency, 99).ToString("0", Inv);
         var addedNginx = Added(latency, 99, "nginx").ToString("0", Inv);
-        md.AppendLine($"Added latency at c=1, p99, next to the published figures: Switchboard {addedGateway} µs, nginx {addedNginx} µs; "
+        var addedFloor = hasFloor ? $", the .NET floor {Added(latency, 99, "floor").ToString("0", Inv)} µs" : "";
+        md.AppendLine($"Added latency at c=1, p99, next to the published figures: Switchboard {addedGateway} µs, nginx {addedNginx} µs{addedFloor}; "
             + "LiteLLM-Rust 107 µs, agentgateway 186 µs, Helicone 444 µs, Bifrost 939 µs, Portkey 3.3 ms, LiteLLM (Python) 8 ms "
             + "(theirs: their own machines and methods).");
+
+        md.AppendLine();
+        AppendTargets(md, raw, main, latency);
 
         if (paths.Count > 1) AppendPaths(md, raw, paths);
 
@@ -64,25 +71,29 @@ public static class ReportCommand
     /// <summary>The rows of one path's table (the same rows for every path); returns the c=1 samples by column.</summary>
     private static Dictionary<string, Percentiles> AppendTable(StringBuilder md, string raw, PathSpec path)
     {
-        md.AppendLine("| metric | direct | nginx | switchboard | nginx adds | switchboard adds |");
-        md.AppendLine("|---|--:|--:|--:|--:|--:|");
+        // The floor is measured on the OpenAI passthrough only (it has no translation).
+        var targets = path == PathSpec.OpenAIPassthrough && Directory.GetFiles(raw, "lat-floor-r*.txt").Length > 0 ? TargetsWithFloor : Targets;
+        md.AppendLine("| metric | " + string.Join(" | ", targets) + " | " + string.Join(" | ", targets.Skip(1).Select(t => t + " adds")) + " |");
+        md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("--:|", targets.Length * 2 - 1)));
+        var blanks = string.Concat(Enumerable.Repeat(" |", targets.Length - 1));
+        string Counts(Dictionary<string, Percentiles> samples) => string.Join(" | ", targets.Select(t => samples[t].Count.ToString(Inv)));
 
         // Latency at concurrency 1 (pooled samples).
-        var latency = Targets.ToDictionary(t => t, t => Pool(raw, $"lat-{path.Tag(t)}-r*.txt"));
+        var latency = targets.ToDictionary(t => t, t => Pool(raw, $"lat-{path.Tag(t)}-r*.txt"));
         foreach (var (label, p) in new[] { ("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("p99.9", 99.9) })
         {
-            AddLatencyRow(md, $"latency c=1 {label}", latency, x => x.At(p));
+            AddLatencyRow(md, targets, $"latency c=1 {label}", latency, x => x.At(p));
         }
-        md.AppendLine(Inv, $"| c=1 samples per target | {latency["direct"].Count} | {latency["nginx"].Count} | {latency["switchboard"].Count} | | |");
+        md.AppendLine(Inv, $"| c=1 samples per target | {Counts(latency)} |{blanks}");
 
         // Throughput with wrk.
         foreach (var connections in new[] { 32, 256 })
         {
-            var runs = Targets.ToDictionary(t => t, t => WrkRuns(raw, path.Tag(t), connections));
+            var runs = targets.ToDictionary(t => t, t => WrkRuns(raw, path.Tag(t), connections));
             if (runs.Values.All(r => r.Count == 0)) continue;
             md.Append(Inv, $"| throughput c={connections} (req/s)");
-            foreach (var t in Targets) md.Append(" | ").Append(Spread(runs[t], r => r.Rps, "0"));
-            foreach (var t in Targets.Skip(1))
+            foreach (var t in targets) md.Append(" | ").Append(Spread(runs[t], r => r.Rps, "0"));
+            foreach (var t in targets.Skip(1))
             {
                 var d = Median(runs["direct"], r => r.Rps);
                 md.Append(" | ").Append(double.IsNaN(d) ? "" : string.Format(Inv, "{0:+0;-0} %", (Median(runs[t], r => r.Rps) / d - 1) * 100));
@@ -91,8 +102,8 @@ public static class ReportCommand
             foreach (var (label, pick) in new (string, Func<WrkRun, double>)[] { ("p50", r => r.P50), ("p99", r => r.P99) })
             {
                 md.Append(Inv, $"| latency c={connections} {label} (ms)");
-                foreach (var t in Targets) md.Append(" | ").Append(Spread(runs[t], r => pick(r) / 1000, "0.00"));
-                foreach (var t in Targets.Skip(1))
+                foreach (var t in targets) md.Append(" | ").Append(Spread(runs[t], r => pick(r) / 1000, "0.00"));
+                foreach (var t in targets.Skip(1))
                 {
                     md.Append(" | ").Append(string.Format(Inv, "{0:+0.00;-0.00} ms", (Median(runs[t], pick) - Median(runs["direct"], pick)) / 1000));
                 }
@@ -102,42 +113,42 @@ public static class ReportCommand
             {
                 if (runs.Values.All(list => list.All(r => double.IsNaN(pick(r))))) continue;
                 md.Append(Inv, $"| CPU per request c={connections}, {label} (µs)");
-                foreach (var t in Targets) md.Append(" | ").Append(runs[t].All(r => double.IsNaN(pick(r))) ? "–" : Spread(runs[t], pick, "0"));
-                md.AppendLine(" | | |");
+                foreach (var t in targets) md.Append(" | ").Append(runs[t].All(r => double.IsNaN(pick(r))) ? "–" : Spread(runs[t], pick, "0"));
+                md.AppendLine(" |" + blanks);
             }
-            var errors = Targets.Select(t => runs[t].Sum(r => r.Errors)).ToArray();
+            var errors = targets.Select(t => runs[t].Sum(r => r.Errors)).ToArray();
             if (errors.Any(e => e > 0))
             {
-                md.AppendLine(Inv, $"| errors c={connections} (non-2xx + socket) | {errors[0]} | {errors[1]} | {errors[2]} | | |");
+                md.AppendLine(Inv, $"| errors c={connections} (non-2xx + socket) | {string.Join(" | ", errors)} |{blanks}");
             }
         }
 
         // Streaming.
-        var ttfb = Targets.ToDictionary(t => t, t => Pool(raw, $"ttfb-{path.StreamTag(t)}-r*.txt"));
-        var relay = Targets.ToDictionary(t => t, t => Pool(raw, $"chunk-{path.StreamTag(t)}-r*.txt"));
-        var ttft = Targets.ToDictionary(t => t, t => Pool(raw, $"ttft-{path.StreamTag(t)}-r*.txt"));
-        var gaps = Targets.ToDictionary(t => t, t => Pool(raw, $"gap-{path.StreamTag(t)}-r*.txt"));
-        var ttftNet = Targets.ToDictionary(t => t, t => Pool(raw, $"ttftnet-{path.StreamTag(t)}-r*.txt"));
+        var ttfb = targets.ToDictionary(t => t, t => Pool(raw, $"ttfb-{path.StreamTag(t)}-r*.txt"));
+        var relay = targets.ToDictionary(t => t, t => Pool(raw, $"chunk-{path.StreamTag(t)}-r*.txt"));
+        var ttft = targets.ToDictionary(t => t, t => Pool(raw, $"ttft-{path.StreamTag(t)}-r*.txt"));
+        var gaps = targets.ToDictionary(t => t, t => Pool(raw, $"gap-{path.StreamTag(t)}-r*.txt"));
+        var ttftNet = targets.ToDictionary(t => t, t => Pool(raw, $"ttftnet-{path.StreamTag(t)}-r*.txt"));
         if (ttfb["switchboard"].Count > 0)
         {
-            AddLatencyRow(md, "stream time to first byte p50", ttfb, x => x.At(50));
-            AddLatencyRow(md, "stream time to first byte p99", ttfb, x => x.At(99));
+            AddLatencyRow(md, targets, "stream time to first byte p50", ttfb, x => x.At(50));
+            AddLatencyRow(md, targets, "stream time to first byte p99", ttfb, x => x.At(99));
             if (ttft["switchboard"].Count > 0)
             {
-                AddLatencyRow(md, "stream time to first token p50", ttft, x => x.At(50));
-                AddLatencyRow(md, "stream time to first token p99", ttft, x => x.At(99));
+                AddLatencyRow(md, targets, "stream time to first token p50", ttft, x => x.At(50));
+                AddLatencyRow(md, targets, "stream time to first token p99", ttft, x => x.At(99));
             }
             if (ttftNet["switchboard"].Count > 0)
             {
-                AddLatencyRow(md, "first token without the upstream's wait p50", ttftNet, x => x.At(50));
-                AddLatencyRow(md, "first token without the upstream's wait p99", ttftNet, x => x.At(99));
-                AddPerRoundRow(md, "first token without the upstream's wait p99, per round", raw, "ttftnet", path, 99);
+                AddLatencyRow(md, targets, "first token without the upstream's wait p50", ttftNet, x => x.At(50));
+                AddLatencyRow(md, targets, "first token without the upstream's wait p99", ttftNet, x => x.At(99));
+                AddPerRoundRow(md, targets, "first token without the upstream's wait p99, per round", raw, "ttftnet", path, 99);
             }
-            AddLatencyRow(md, "per-chunk relay latency p50", relay, x => x.At(50));
-            AddLatencyRow(md, "per-chunk relay latency p99", relay, x => x.At(99));
-            AddLatencyRow(md, "inter-chunk gap p50", gaps, x => x.At(50), millis: true);
-            AddLatencyRow(md, "inter-chunk gap p99", gaps, x => x.At(99), millis: true);
-            md.AppendLine(Inv, $"| streams per target | {ttfb["direct"].Count} | {ttfb["nginx"].Count} | {ttfb["switchboard"].Count} | | |");
+            AddLatencyRow(md, targets, "per-chunk relay latency p50", relay, x => x.At(50));
+            AddLatencyRow(md, targets, "per-chunk relay latency p99", relay, x => x.At(99));
+            AddLatencyRow(md, targets, "inter-chunk gap p50", gaps, x => x.At(50), millis: true);
+            AddLatencyRow(md, targets, "inter-chunk gap p99", gaps, x => x.At(99), millis: true);
+            md.AppendLine(Inv, $"| streams per target | {Counts(ttfb)} |{blanks}");
         }
         return latency;
     }
@@ -188,16 +199,44 @@ public static class ReportCommand
         }
     }
 
+    /// <summary>
+    /// Issue 3's targets as this run measured them: what each proxy adds over direct as a ratio to what nginx's hop adds,
+    /// throughput as a ratio to nginx's, and a stream's first token without the upstream's wait. The floor's column (when
+    /// measured) shows how close the platform alone comes to each target in the same run.
+    /// </summary>
+    private static void AppendTargets(StringBuilder md, string raw, PathSpec path, Dictionary<string, Percentiles> latency)
+    {
+        string[] proxies = latency.ContainsKey("floor") ? ["switchboard", "floor"] : ["switchboard"];
+        var wrk = proxies.Append("nginx").ToDictionary(t => t, t => WrkRuns(raw, path.Tag(t), 32));
+        var ttftNet = proxies.Append("direct").ToDictionary(t => t, t => Pool(raw, $"ttftnet-{path.StreamTag(t)}-r*.txt"));
+        static string Ratio(double value, double reference) =>
+            double.IsNaN(value) || double.IsNaN(reference) || reference <= 0 ? "–" : string.Format(Inv, "{0:0.00}×", value / reference);
+        void Row(string label, Func<string, string> cell) => md.AppendLine($"| {label} | " + string.Join(" | ", proxies.Select(cell)) + " |");
+
+        md.AppendLine("Against the targets (ratios from this run):");
+        md.AppendLine();
+        md.AppendLine("| target | " + string.Join(" | ", proxies) + " |");
+        md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("--:|", proxies.Length)));
+        Row("c=1 added p50 ÷ nginx's added (within 2×)", t => Ratio(Added(latency, 50, t), Added(latency, 50, "nginx")));
+        Row("c=1 added p99 ÷ nginx's added (within 2×)", t => Ratio(Added(latency, 99, t), Added(latency, 99, "nginx")));
+        Row("c=32 req/s ÷ nginx's (at least 0.6×)", t => Ratio(Median(wrk[t], r => r.Rps), Median(wrk["nginx"], r => r.Rps)));
+        Row("first token without the upstream's wait, added p99 (under 1 ms)", t =>
+        {
+            var added = ttftNet[t].At(99) - ttftNet["direct"].At(99);
+            return double.IsNaN(added) ? "–" : string.Format(Inv, "{0:+0;-0} µs", added);
+        });
+    }
+
     private static double Added(Dictionary<string, Percentiles> samples, double p, string target = "switchboard") =>
         samples[target].At(p) - samples["direct"].At(p);
 
-    private static void AddLatencyRow(StringBuilder md, string label, Dictionary<string, Percentiles> samples, Func<Percentiles, double> pick, bool millis = false)
+    private static void AddLatencyRow(StringBuilder md, string[] targets, string label, Dictionary<string, Percentiles> samples, Func<Percentiles, double> pick, bool millis = false)
     {
         string Format(double us) => double.IsNaN(us) ? "–" : millis ? string.Format(Inv, "{0:0.00} ms", us / 1000) : string.Format(Inv, "{0:0} µs", us);
         string Delta(double us) => double.IsNaN(us) ? "–" : millis ? string.Format(Inv, "{0:+0.00;-0.00} ms", us / 1000) : string.Format(Inv, "{0:+0;-0} µs", us);
         md.Append(Inv, $"| {label}");
-        foreach (var t in Targets) md.Append(" | ").Append(Format(pick(samples[t])));
-        foreach (var t in Targets.Skip(1)) md.Append(" | ").Append(Delta(pick(samples[t]) - pick(samples["direct"])));
+        foreach (var t in targets) md.Append(" | ").Append(Format(pick(samples[t])));
+        foreach (var t in targets.Skip(1)) md.Append(" | ").Append(Delta(pick(samples[t]) - pick(samples["direct"])));
         md.AppendLine(" |");
     }
 
@@ -205,7 +244,7 @@ public static class ReportCommand
     /// One percentile per round ("r1 / r2 / r3") for each target and for what nginx and the gateway add: a stream's
     /// tail moves with the machine's phases, and the spread of the rounds shows how far a pooled figure can be trusted.
     /// </summary>
-    private static void AddPerRoundRow(StringBuilder md, string label, string dir, string prefix, PathSpec path, double percent)
+    private static void AddPerRoundRow(StringBuilder md, string[] targets, string label, string dir, string prefix, PathSpec path, double percent)
     {
         // The rounds are the numbers after "-r" in the gateway target's file names (…-r1.txt, …-r2.txt).
         var rounds = Directory.Exists(dir)
@@ -215,13 +254,13 @@ public static class ReportCommand
                 .OrderBy(r => r.Length).ThenBy(r => r, StringComparer.Ordinal).ToList()
             : [];
         if (rounds.Count < 2) return;
-        var at = Targets.ToDictionary(t => t, t => rounds
+        var at = targets.ToDictionary(t => t, t => rounds
             .Select(r => Pool(dir, $"{prefix}-{path.StreamTag(t)}-r{r}.txt").At(percent)).ToList());
         string Joined(IEnumerable<double> values, bool signed) =>
             string.Join(" / ", values.Select(v => double.IsNaN(v) ? "–" : string.Format(Inv, signed ? "{0:+0;-0}" : "{0:0}", v)));
         md.Append(Inv, $"| {label} (µs)");
-        foreach (var t in Targets) md.Append(" | ").Append(Joined(at[t], signed: false));
-        foreach (var t in Targets.Skip(1)) md.Append(" | ").Append(Joined(at[t].Zip(at["direct"], (a, d) => a - d), signed: true));
+        foreach (var t in targets) md.Append(" | ").Append(Joined(at[t], signed: false));
+        foreach (var t in targets.Skip(1)) md.Append(" | ").Append(Joined(at[t].Zip(at["direct"], (a, d) => a - d), signed: true));
         md.AppendLine(" |");
     }
 
