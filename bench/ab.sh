@@ -42,8 +42,8 @@ if [ "$FLOOR" = 1 ]; then
     SB_BUILD_SLOT=-bench dotnet build "$ROOT/bench/Switchboard.Bench.Floor" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
   fi
   [ -x "$FLOOR_BIN" ] || { echo "ab.sh: $FLOOR_BIN is missing (build failed?)" >&2; exit 1; }
-  # The gateway's serve sets this gen0 budget for itself (src/Switchboard/Hosting/Gen0Budget.cs); the floor gets it here.
-  VARIANTS+=("BIN=$FLOOR_BIN DOTNET_GCgen0size=0x2000000")
+  # The floor gives itself the gateway's gen0 budget (it calls src/Switchboard/Hosting/Gen0Budget.cs as serve does).
+  VARIANTS+=("BIN=$FLOOR_BIN")
 fi
 [ "${#VARIANTS[@]}" -ge 1 ] || { echo "ab.sh: give at least one variant (\"\" = baseline)" >&2; exit 2; }
 

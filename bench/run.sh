@@ -352,12 +352,12 @@ EOF
   wait_http "http://127.0.0.1:$GW_PORT/health/ready" "gateway" "$GATEWAY_PID"
 }
 
-# The .NET floor on the gateway's config file (same key, same upstream and upstream key). The gateway's serve sets
-# its own 32 MiB gen0 budget (src/Switchboard/Hosting/Gen0Budget.cs); the floor gets the same budget here.
+# The .NET floor on the gateway's config file (same key, same upstream and upstream key). Like the gateway's serve, it
+# gives itself the 32 MiB gen0 budget (both call src/Switchboard/Hosting/Gen0Budget.cs).
 start_floor() {
   mkdir -p "$WORK/floor"
-  (cd "$WORK/floor" && exec env DOTNET_GCgen0size=0x2000000 "$FLOOR_BIN" serve --config "$WORK/switchboard.yaml" \
-    --host 127.0.0.1 --port "$FLOOR_PORT") > "$WORK/floor.log" 2>&1 &
+  (cd "$WORK/floor" && exec "$FLOOR_BIN" serve --config "$WORK/switchboard.yaml" --host 127.0.0.1 --port "$FLOOR_PORT") \
+    > "$WORK/floor.log" 2>&1 &
   FLOOR_PID=$!
   PIDS+=("$FLOOR_PID")
   wait_http "http://127.0.0.1:$FLOOR_PORT/health" "floor" "$FLOOR_PID"

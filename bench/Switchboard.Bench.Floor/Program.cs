@@ -8,9 +8,13 @@ using Yarp.ReverseProxy.Forwarder;
 //
 // The .NET floor: what a gateway on this platform costs before it does anything of its own. Kestrel and YARP's
 // forwarder (IHttpForwarder over one SocketsHttpHandler), with the gateway's runtime settings (inline socket
-// completions, inline scheduling, the same GC, the csproj's switches; bench/ab.sh also gives it the gateway's gen0
-// budget), and on the request path only a key check and the key swap. No routing, no JSON, no limits, no ledger.
+// completions, inline scheduling, the same GC, the csproj's switches, the gateway's gen0 budget), and on the request
+// path only a key check and the key swap. No routing, no JSON, no limits, no ledger.
 // It takes the gateway's command line and config file, so bench/ab.sh runs it as a variant (BIN=...).
+
+// As src/Switchboard/Program.cs, first of all: `serve` on Linux restarts itself once with the 32 MiB gen0 budget.
+Switchboard.Hosting.Gen0Budget.EnsureForServe(args);
+
 if (args is not ["serve", ..])
 {
     Console.Error.WriteLine("usage: Switchboard.Bench.Floor serve --config FILE [--host 127.0.0.1] [--port 4000]");
