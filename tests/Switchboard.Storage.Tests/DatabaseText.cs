@@ -15,7 +15,9 @@ internal static class DatabaseText
     public static async Task<bool> ContainsAsync(SwitchboardDatabase db, string needle)
     {
         await using var connection = await db.OpenAsync();
-        foreach (var (table, columns) in TextColumns)
+        // SQLite's spend roll-up (migration 002) holds key ids and team names; PostgreSQL has no such table.
+        (string, string[])[] rollup = db.IsPostgres ? [] : [("usage_spend", ["scope", "id"])];
+        foreach (var (table, columns) in TextColumns.Concat(rollup))
         {
             foreach (var column in columns)
             {

@@ -16,6 +16,12 @@ namespace Switchboard.Storage.Usage;
 /// ≈ 5 µs per row <em>more</em> than one row per execution (SQLite runs a multi-row VALUES as a co-routine and the
 /// large statement has to be prepared per batch), so it is not used.
 /// </para>
+/// <para>
+/// The same transaction adds the batch's priced cost to the spend roll-up (<see cref="SqliteSpendRollup"/>), counting
+/// only the rows this batch really inserted (<c>sqlite3_changes</c> after each step), so a batch retried after an
+/// outage, or a request id seen twice, adds nothing twice. Budgets read the roll-up instead of the ledger, which is why
+/// the ledger needs no per-key or per-team index (migration 002).
+/// </para>
 /// </summary>
 internal static class SqliteLedgerInsert
 {
@@ -25,30 +31,43 @@ internal static class SqliteLedgerInsert
     public static void Insert(SqliteConnection connection, IReadOnlyList<UsageRecord> rows)
     {
         var db = connection.Handle!;
-        using var statement = Prepare(db);
-        foreach (var row in rows)
+        var spend = new SqliteSpendRollup.Batch();
+        using (var statement = Prepare(db, InsertSql))
         {
-            Bind(statement, row);
-            Run(db, statement);
+            foreach (var row in rows)
+            {
+                Bind(statement, row);
+                Run(db, statement);
+                // 1 = inserted, 0 = the request id was already stored (DO NOTHING): only new rows count as spend.
+                if (raw.sqlite3_changes(db) == 1) spend.Add(row);
+            }
         }
+        SqliteSpendRollup.Write(db, spend);
     }
 
-    private static sqlite3_stmt Prepare(sqlite3 db)
+    private static readonly string InsertSql = BuildInsertSql();
+
+    private static string BuildInsertSql()
     {
         var sql = new StringBuilder(512);
         sql.Append("INSERT INTO usage_ledger (").Append(LedgerRepository.Columns).Append(") VALUES (");
         for (var c = 0; c < LedgerRepository.ColumnCount; c++) sql.Append(c == 0 ? "?" : ",?");
-        sql.Append(") ON CONFLICT (request_id) DO NOTHING");
-        var rc = raw.sqlite3_prepare_v2(db, sql.ToString(), out var stmt);
+        return sql.Append(") ON CONFLICT (request_id) DO NOTHING").ToString();
+    }
+
+    /// <summary>Prepares <paramref name="sql"/> on the native handle (the caller disposes the statement).</summary>
+    internal static sqlite3_stmt Prepare(sqlite3 db, string sql)
+    {
+        var rc = raw.sqlite3_prepare_v2(db, sql, out var stmt);
         if (rc != raw.SQLITE_OK)
         {
             stmt?.Dispose();
             SqliteException.ThrowExceptionForRC(rc, db);
         }
-        return stmt ?? throw new InvalidOperationException("SQLite returned no statement for the ledger insert");
+        return stmt ?? throw new InvalidOperationException("SQLite returned no statement for: " + sql);
     }
 
-    private static void Run(sqlite3 db, sqlite3_stmt stmt)
+    internal static void Run(sqlite3 db, sqlite3_stmt stmt)
     {
         var rc = raw.sqlite3_step(stmt);
         raw.sqlite3_reset(stmt);
@@ -84,7 +103,7 @@ internal static class SqliteLedgerInsert
         if (r.TimeToFirstTokenMs is { } ttft) raw.sqlite3_bind_double(s, p, ttft); else raw.sqlite3_bind_null(s, p);
     }
 
-    private static void Text(sqlite3_stmt s, int index, string? value)
+    internal static void Text(sqlite3_stmt s, int index, string? value)
     {
         if (value is null) raw.sqlite3_bind_null(s, index);
         else raw.sqlite3_bind_text(s, index, value);

@@ -127,8 +127,17 @@ public sealed class UsageQueries(SwitchboardDatabase database)
     }
 
     /// <summary>What a key has spent (priced rows) since <paramref name="since"/> (null = ever).</summary>
-    public async Task<decimal> SpendAsync(string keyId, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
-        (await TotalsAsync(new UsageFilter { KeyId = keyId, From = since }, cancellationToken).ConfigureAwait(false)).CostUsd;
+    public async Task<decimal> SpendAsync(string keyId, DateTimeOffset? since, CancellationToken cancellationToken = default)
+    {
+        if (database.IsPostgres || since is { } start && !SqliteSpendRollup.IsDayStart(start))
+        {
+            return (await TotalsAsync(new UsageFilter { KeyId = keyId, From = since }, cancellationToken).ConfigureAwait(false)).CostUsd;
+        }
+        // SQLite keeps no per-key ledger index; a budget period's spend comes from the roll-up the writer keeps.
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return Money.FromNano(await SqliteSpendRollup.SpentSinceAsync(connection, SqliteSpendRollup.KeyScope, keyId, since, cancellationToken)
+            .ConfigureAwait(false));
+    }
 
     private static string Where(DbCommand command, UsageFilter f)
     {

@@ -249,7 +249,9 @@ public sealed class KeysAndLedgerTests(MockUpstreamFixture mock, ITestOutputHelp
     {
         var text = new System.Text.StringBuilder();
         await using var connection = await db.OpenAsync();
-        foreach (var table in new[] { "virtual_keys", "teams", "usage_ledger" })
+        // SQLite also keeps the spend roll-up (migration 002); PostgreSQL has no such table.
+        string[] tables = db.IsPostgres ? ["virtual_keys", "teams", "usage_ledger"] : ["virtual_keys", "teams", "usage_ledger", "usage_spend"];
+        foreach (var table in tables)
         {
             await using var command = Storage.SwitchboardDatabase.Command(connection, $"SELECT * FROM {table}");
             await using var reader = await command.ExecuteReaderAsync();

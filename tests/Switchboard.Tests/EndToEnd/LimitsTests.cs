@@ -305,13 +305,21 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         var keyId = list.EnumerateArray().Single(k => k.GetProperty("name").GetString() == "budget-key").GetProperty("id").GetString();
         await using (var db = _database!.Open())
         {
-            await using var connection = await db.OpenAsync();
-            await using var insert = SwitchboardDatabase.Command(connection, """
-                INSERT INTO usage_ledger (request_id, ts_ms, key_id, key_name, endpoint, model, status, stream, prompt_tokens,
-                    completion_tokens, cached_tokens, reasoning_tokens, usage_reported, usage_estimated, cost_nano_usd, attempts, latency_ms)
-                VALUES ('earlier-run', @ts, @key, 'budget-key', 'chat.completions', 'dear', 200, 0, 400000, 90000, 0, 0, 1, 0, 490000000, 1, 1.0)
-                """);
-            await insert.With("@ts", DateTimeOffset.UtcNow.AddDays(-3).ToUnixTimeMilliseconds()).With("@key", keyId).ExecuteNonQueryAsync();
+            // Written as the previous run's ledger writer wrote it (on SQLite that also keeps the spend roll-up).
+            await new Switchboard.Storage.Usage.LedgerRepository(db).InsertAsync([new Switchboard.Usage.UsageRecord
+            {
+                RequestId = "earlier-run",
+                Timestamp = DateTimeOffset.UtcNow.AddDays(-3),
+                KeyId = keyId,
+                KeyName = "budget-key",
+                Endpoint = "chat.completions",
+                Model = "dear",
+                Status = 200,
+                Usage = new Switchboard.Usage.TokenUsage(400_000, 90_000, 490_000, 0, 0),
+                CostUsd = 0.49m,
+                Attempts = 1,
+                LatencyMs = 1.0,
+            }]);
         }
 
         using var http = _gateway.Client(BudgetKey);
