@@ -27,6 +27,8 @@ internal static class SqliteLedgerInsert
 {
     private const int SqliteDone = 101;
 
+    private static readonly string InsertSql = BuildInsertSql();
+
     /// <summary>Inserts <paramref name="rows"/> on <paramref name="connection"/>, inside the caller's open transaction.</summary>
     public static void Insert(SqliteConnection connection, IReadOnlyList<UsageRecord> rows)
     {
@@ -44,8 +46,6 @@ internal static class SqliteLedgerInsert
         }
         SqliteSpendRollup.Write(db, spend);
     }
-
-    private static readonly string InsertSql = BuildInsertSql();
 
     private static string BuildInsertSql()
     {
@@ -103,7 +103,7 @@ internal static class SqliteLedgerInsert
         if (r.TimeToFirstTokenMs is { } ttft) raw.sqlite3_bind_double(s, p, ttft); else raw.sqlite3_bind_null(s, p);
     }
 
-    internal static void Text(sqlite3_stmt s, int index, string? value)
+    private static void Text(sqlite3_stmt s, int index, string? value)
     {
         if (value is null) raw.sqlite3_bind_null(s, index);
         else raw.sqlite3_bind_text(s, index, value);

@@ -37,7 +37,8 @@ internal static class SqliteSpendRollup
         // Few distinct keys per batch (often one): a dictionary of a handful of entries, one allocation per batch.
         private readonly Dictionary<(string Scope, string Id, long Day), long> _sums = [];
 
-        internal IReadOnlyDictionary<(string Scope, string Id, long Day), long> Sums => _sums;
+        // The concrete type, so Write's foreach uses the struct enumerator (no allocation).
+        internal Dictionary<(string Scope, string Id, long Day), long> Sums => _sums;
 
         /// <summary>Counts <paramref name="row"/>'s cost for its key and its team (unpriced or free rows add nothing).</summary>
         public void Add(UsageRecord row)
