@@ -15,7 +15,6 @@ namespace Switchboard.Storage.Usage;
 /// </summary>
 internal static class SqliteSpendRollup
 {
-    internal const string Table = "usage_spend";
     internal const string KeyScope = "key";
     internal const string TeamScope = "team";
 
