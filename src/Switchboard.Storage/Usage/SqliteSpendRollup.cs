@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using SQLitePCL;
+using Switchboard.Limits;
 using Switchboard.Usage;
 
 namespace Switchboard.Storage.Usage;
@@ -15,8 +16,8 @@ namespace Switchboard.Storage.Usage;
 /// </summary>
 internal static class SqliteSpendRollup
 {
-    internal const string KeyScope = "key";
-    internal const string TeamScope = "team";
+    private const string KeyScope = "key";
+    private const string TeamScope = "team";
 
     private const long MsPerDay = 86_400_000;
 
@@ -53,16 +54,16 @@ internal static class SqliteSpendRollup
     }
 
     /// <summary>
-    /// The priced cost recorded for a key (<see cref="KeyScope"/>) or team (<see cref="TeamScope"/>) since
-    /// <paramref name="since"/> (null = ever), in nano-USD. <paramref name="since"/> must be a UTC midnight
-    /// (<see cref="IsDayStart"/>); callers with any other time sum the ledger instead.
+    /// The priced cost recorded for a key or team since <paramref name="since"/> (null = ever), in nano-USD.
+    /// <paramref name="since"/> must be a UTC midnight (<see cref="IsDayStart"/>); callers with any other time sum the
+    /// ledger instead (<see cref="UsageQueries.SpentSinceAsync"/> chooses).
     /// </summary>
-    public static async Task<long> SpentSinceAsync(DbConnection connection, string scope, string id, DateTimeOffset? since, CancellationToken cancellationToken)
+    public static async Task<long> SpentSinceAsync(DbConnection connection, LimitScope scope, string id, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         if (since is { } start && !IsDayStart(start)) throw new ArgumentException("the spend roll-up starts only at a UTC midnight", nameof(since));
         await using var command = SwitchboardDatabase.Command(connection,
             "SELECT COALESCE(SUM(cost_nano_usd), 0) FROM usage_spend WHERE scope = @scope AND id = @id AND day >= @day")
-            .With("@scope", scope).With("@id", id).With("@day", since is { } s ? Day(s.ToUnixTimeMilliseconds()) : long.MinValue);
+            .With("@scope", scope == LimitScope.Key ? KeyScope : TeamScope).With("@id", id).With("@day", since is { } s ? Day(s.ToUnixTimeMilliseconds()) : long.MinValue);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 

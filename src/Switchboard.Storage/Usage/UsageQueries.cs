@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using Switchboard.Limits;
 using Switchboard.Usage;
 
 namespace Switchboard.Storage.Usage;
@@ -127,16 +128,24 @@ public sealed class UsageQueries(SwitchboardDatabase database)
     }
 
     /// <summary>What a key has spent (priced rows) since <paramref name="since"/> (null = ever).</summary>
-    public async Task<decimal> SpendAsync(string keyId, DateTimeOffset? since, CancellationToken cancellationToken = default)
+    public Task<decimal> SpendAsync(string keyId, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
+        SpentSinceAsync(LimitScope.Key, keyId, since, cancellationToken);
+
+    /// <summary>
+    /// What a key or team has spent (priced rows) since <paramref name="since"/> (null = ever). On SQLite, a start at a
+    /// UTC midnight (every budget period's) is read from the spend roll-up the ledger writer keeps
+    /// (<see cref="SqliteSpendRollup"/>), since the ledger has no per-key or per-team index there; any other start, and
+    /// PostgreSQL, sum the ledger.
+    /// </summary>
+    public async Task<decimal> SpentSinceAsync(LimitScope scope, string id, DateTimeOffset? since, CancellationToken cancellationToken = default)
     {
         if (database.IsPostgres || since is { } start && !SqliteSpendRollup.IsDayStart(start))
         {
-            return (await TotalsAsync(new UsageFilter { KeyId = keyId, From = since }, cancellationToken).ConfigureAwait(false)).CostUsd;
+            var filter = scope == LimitScope.Key ? new UsageFilter { KeyId = id, From = since } : new UsageFilter { Team = id, From = since };
+            return (await TotalsAsync(filter, cancellationToken).ConfigureAwait(false)).CostUsd;
         }
-        // SQLite keeps no per-key ledger index; a budget period's spend comes from the roll-up the writer keeps.
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return Money.FromNano(await SqliteSpendRollup.SpentSinceAsync(connection, SqliteSpendRollup.KeyScope, keyId, since, cancellationToken)
-            .ConfigureAwait(false));
+        return Money.FromNano(await SqliteSpendRollup.SpentSinceAsync(connection, scope, id, since, cancellationToken).ConfigureAwait(false));
     }
 
     private static string Where(DbCommand command, UsageFilter f)
