@@ -63,6 +63,24 @@ internal static class HttpHelpers
     }
 
     /// <summary>
+    /// The <c>invalid_body</c> knob: a 200 that is not a valid answer. <c>truncated</c>: a completion cut mid-string;
+    /// <c>html</c>: a proxy's HTML page (as text/html); <c>array</c>: valid JSON of the wrong shape; <c>empty</c>: no body.
+    /// </summary>
+    public static async Task WriteInvalidBodyAsync(HttpContext ctx, string kind)
+    {
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = kind == "html" ? "text/html; charset=utf-8" : "application/json";
+        var body = kind switch
+        {
+            "truncated" => """{"id":"chatcmpl-mock","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hel"""u8.ToArray(),
+            "html" => "<html><body><h1>200 OK</h1><p>Maintenance page</p></body></html>"u8.ToArray(),
+            "array" => "[]"u8.ToArray(),
+            _ => [],
+        };
+        await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+    }
+
+    /// <summary>
     /// Serialises straight into the response pipe: no intermediate buffer, the pipe holds the bytes until the flush.
     /// Headers must be final before the call.
     /// </summary>

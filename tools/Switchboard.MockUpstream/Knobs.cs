@@ -16,9 +16,12 @@ internal sealed class Knobs
     [
         "status", "retry_after", "fail_first", "latency_ms", "chunk_delay_ms",
         "truncate_after", "reset_after", "garbage_after", "fixture", "words", "error",
+        "error_after", "echo_key", "garbage", "invalid_body",
     ];
 
     private static readonly string[] ErrorKinds = ["context_length", "content_policy"];
+    private static readonly string[] GarbageKinds = ["open", "shaped"];
+    private static readonly string[] InvalidBodyKinds = ["truncated", "html", "array", "empty"];
 
     public static readonly Knobs None = new(new SortedDictionary<string, string>(StringComparer.Ordinal));
 
@@ -47,6 +50,14 @@ internal sealed class Knobs
     public int? Words { get; private set; }
     /// <summary>A named refusal instead of the echo: <c>context_length</c> or <c>content_policy</c> (OpenAI's 400s).</summary>
     public string? Error { get; private set; }
+    /// <summary>After this many stream events, the dialect's mid-stream error event, then the end.</summary>
+    public int? ErrorAfter { get; private set; }
+    /// <summary>Injected errors (status and <c>error_after</c>) quote the credential the request carried, as a leaky upstream might.</summary>
+    public bool EchoKey { get; private set; }
+    /// <summary><c>open</c> (default): the garbage frame's data is <c>{not json</c>; <c>shaped</c>: <c>{"choices": not json}</c>.</summary>
+    public string Garbage { get; private set; } = "open";
+    /// <summary>A non-streamed answer that is a 200 but not valid JSON of the dialect: truncated, html, array or empty.</summary>
+    public string? InvalidBody { get; private set; }
 
     /// <summary>Splits <c>/_knobs/{spec}/rest</c>; returns false when the path carries no knob prefix.</summary>
     public static bool TrySplitPath(string path, out string spec, out string rest)
@@ -129,6 +140,16 @@ internal sealed class Knobs
             Error = value;
             return null;
         }
+        if (name is "garbage" or "invalid_body")
+        {
+            var kinds = name == "garbage" ? GarbageKinds : InvalidBodyKinds;
+            if (Array.IndexOf(kinds, value) < 0)
+            {
+                return $"Mock upstream: knob {name} needs one of {string.Join(", ", kinds)}, got '{value}'.";
+            }
+            if (name == "garbage") Garbage = value; else InvalidBody = value;
+            return null;
+        }
         if (name == "retry_after")
         {
             if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) || s < 0)
@@ -156,9 +177,27 @@ internal sealed class Knobs
             case "reset_after": ResetAfter = n; break;
             case "garbage_after": GarbageAfter = n; break;
             case "words": Words = n; break;
+            case "error_after": ErrorAfter = n; break;
+            case "echo_key": EchoKey = n != 0; break;
         }
         return null;
     }
+
+    /// <summary>The credential the request carried, in whichever header (or <c>?key=</c>) its dialect uses.</summary>
+    public static string PresentedKey(HttpRequest request)
+    {
+        var bearer = request.Headers.Authorization.ToString();
+        if (bearer.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return bearer["Bearer ".Length..].Trim();
+        foreach (var header in new[] { "x-api-key", "api-key", "x-goog-api-key" })
+        {
+            if (request.Headers[header].ToString() is { Length: > 0 } key) return key;
+        }
+        return request.Query["key"].ToString();
+    }
+
+    /// <summary>The message of an injected error, quoting the request's credential when <c>echo_key=1</c>.</summary>
+    public string InjectedMessage(string message, HttpRequest request) =>
+        EchoKey ? $"{message} (request made with key {PresentedKey(request)})" : message;
 
     /// <summary>The injected error for this request, or null when it should succeed (no status knob, or fail_first used up).</summary>
     public ApiError? InjectedError(MockState state, string? model, Dialect dialect = Dialect.OpenAI)

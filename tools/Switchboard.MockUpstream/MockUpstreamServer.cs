@@ -126,10 +126,18 @@ public static class MockUpstreamServer
                 ? route.Argument
                 : RequestBody.PeekModel(body);
             error = knobs.InjectedError(state, model, route.Dialect);
+            if (error is not null) error = error with { Message = knobs.InjectedMessage(error.Message, ctx.Request) };
         }
         if (error is not null)
         {
             await HttpHelpers.WriteErrorAsync(ctx, error);
+            return;
+        }
+
+        if (knobs.InvalidBody is { } invalid && route.Kind is RouteKind.Chat or RouteKind.Embeddings or RouteKind.AnthropicMessages
+                or RouteKind.AnthropicCountTokens or RouteKind.GeminiGenerate && !RequestBody.PeekStream(body))
+        {
+            await HttpHelpers.WriteInvalidBodyAsync(ctx, invalid);
             return;
         }
 

@@ -68,6 +68,21 @@ internal static class RequestBody
         }
     }
 
+    /// <summary>True when the body asks for a stream (<c>"stream": true</c>).</summary>
+    public static bool PeekStream(byte[] body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private static bool IsJson(string contentType)
     {
         int semi = contentType.IndexOf(';');

@@ -5,20 +5,40 @@ using Microsoft.AspNetCore.Http;
 
 namespace Switchboard.MockUpstream;
 
-/// <summary>How a dialect frames its stream: media type, event terminator and the broken frame garbage_after sends.</summary>
-internal sealed record SseFraming(string ContentType, byte[] Terminator, byte[] GarbageFrame)
+/// <summary>
+/// How a dialect frames its stream: media type, event terminator, the broken frames garbage_after sends (<c>open</c>:
+/// cut JSON; <c>shaped</c>: braces around something that is not JSON) and the mid-stream error event error_after sends
+/// (the dialect's real shape; its argument is the message).
+/// </summary>
+internal sealed record SseFraming(string ContentType, byte[] Terminator, byte[] GarbageFrame, byte[] ShapedGarbageFrame, Func<string, string> ErrorFrame)
 {
-    public static readonly SseFraming OpenAI = new("text/event-stream; charset=utf-8", "\n\n"u8.ToArray(), "data: {not json\n\n"u8.ToArray());
+    public static readonly SseFraming OpenAI = new("text/event-stream; charset=utf-8", "\n\n"u8.ToArray(), "data: {not json\n\n"u8.ToArray(),
+        "data: {\"choices\": not json}\n\n"u8.ToArray(),
+        m => $"data: {{\"error\":{{\"message\":{Quote(m)},\"type\":\"server_error\",\"param\":null,\"code\":null}}}}\n\n");
 
     /// <summary>Anthropic names every event (<c>event: ...</c>); the garbage frame is a delta whose data is not JSON.</summary>
     public static readonly SseFraming Anthropic = new(
-        "text/event-stream; charset=utf-8", "\n\n"u8.ToArray(), "event: content_block_delta\ndata: {not json\n\n"u8.ToArray());
+        "text/event-stream; charset=utf-8", "\n\n"u8.ToArray(), "event: content_block_delta\ndata: {not json\n\n"u8.ToArray(),
+        "event: content_block_delta\ndata: {\"type\": \"content_block_delta\", not json}\n\n"u8.ToArray(),
+        m => $"event: error\ndata: {{\"type\":\"error\",\"error\":{{\"type\":\"overloaded_error\",\"message\":{Quote(m)}}}}}\n\n");
 
     /// <summary>Gemini's <c>alt=sse</c> stream ends every event with CRLF CRLF.</summary>
-    public static readonly SseFraming Gemini = new("text/event-stream", "\r\n\r\n"u8.ToArray(), "data: {not json\r\n\r\n"u8.ToArray());
+    public static readonly SseFraming Gemini = new("text/event-stream", "\r\n\r\n"u8.ToArray(), "data: {not json\r\n\r\n"u8.ToArray(),
+        "data: {\"candidates\": not json}\r\n\r\n"u8.ToArray(), m => $"data: {GeminiError(m)}\r\n\r\n");
 
     /// <summary>Gemini without <c>alt=sse</c>: one JSON array written element by element.</summary>
-    public static readonly SseFraming GeminiJsonArray = new("application/json; charset=UTF-8", [], ",\r\n{not json"u8.ToArray());
+    public static readonly SseFraming GeminiJsonArray = new("application/json; charset=UTF-8", [], ",\r\n{not json"u8.ToArray(),
+        ",\r\n{\"candidates\": not json}"u8.ToArray(), m => $",\r\n{GeminiError(m)}\r\n]");
+
+    private static string Quote(string text) => JsonSerializer.Serialize(text);
+
+    private static string GeminiError(string message) =>
+        $"{{\"error\":{{\"code\":503,\"message\":{Quote(message)},\"status\":\"UNAVAILABLE\"}}}}";
+
+    /// <summary>The message error_after sends in each dialect (what the real APIs say when overloaded mid-answer).</summary>
+    public string DefaultErrorMessage => ReferenceEquals(this, Anthropic) ? "Overloaded"
+        : ReferenceEquals(this, OpenAI) ? "The server had an error while processing your request. Sorry about that!"
+        : "The model is overloaded. Please try again later.";
 }
 
 /// <summary>
@@ -108,7 +128,15 @@ internal sealed class SseStream : IDisposable
         }
         if (_knobs.GarbageAfter == _eventsWritten)
         {
-            _pipe.Write(_framing.GarbageFrame);
+            _pipe.Write(_knobs.Garbage == "shaped" ? _framing.ShapedGarbageFrame : _framing.GarbageFrame);
+            await FlushAsync();
+            Finish();
+            return false;
+        }
+        if (_knobs.ErrorAfter == _eventsWritten)
+        {
+            var message = _knobs.InjectedMessage(_framing.DefaultErrorMessage, _ctx.Request);
+            _pipe.Write(System.Text.Encoding.UTF8.GetBytes(_framing.ErrorFrame(message)));
             await FlushAsync();
             Finish();
             return false;
