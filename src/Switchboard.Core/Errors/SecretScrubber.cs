@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Switchboard.Errors;
@@ -24,5 +26,35 @@ public static partial class SecretScrubber
             }
         }
         return KeyShaped().Replace(text, "[redacted]");
+    }
+
+    /// <summary>
+    /// A copy of the JSON <paramref name="json"/> (known to be well-formed) with every string value scrubbed and
+    /// everything else kept: an upstream's error event relayed in its own shape, minus the secrets it echoed.
+    /// </summary>
+    public static byte[] ScrubJson(ReadOnlySpan<byte> json, params ReadOnlySpan<string?> secrets)
+    {
+        var output = new ArrayBufferWriter<byte>(json.Length + 16);
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+        using (var writer = new Utf8JsonWriter(output, OpenAIErrorWriter.WriterOptions))
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject: writer.WriteStartObject(); break;
+                    case JsonTokenType.EndObject: writer.WriteEndObject(); break;
+                    case JsonTokenType.StartArray: writer.WriteStartArray(); break;
+                    case JsonTokenType.EndArray: writer.WriteEndArray(); break;
+                    case JsonTokenType.PropertyName: writer.WritePropertyName(reader.GetString()!); break;
+                    case JsonTokenType.String: writer.WriteStringValue(Scrub(reader.GetString()!, secrets)); break;
+                    case JsonTokenType.Number: writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
+                    case JsonTokenType.True: writer.WriteBooleanValue(true); break;
+                    case JsonTokenType.False: writer.WriteBooleanValue(false); break;
+                    case JsonTokenType.Null: writer.WriteNullValue(); break;
+                }
+            }
+        }
+        return output.WrittenSpan.ToArray();
     }
 }

@@ -64,7 +64,7 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
         }
     }
 
-    /// <summary>Relays Anthropic's own count; false (estimate instead) when Anthropic cannot be reached.</summary>
+    /// <summary>Relays Anthropic's own count; false (estimate instead) when Anthropic cannot be reached or answers garbage.</summary>
     private static async Task<bool> TryAskAnthropicAsync(HttpContext context, UpstreamProvider provider, AnthropicProtocol protocol,
         string upstreamModel, PooledBuffer body)
     {
@@ -84,6 +84,8 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
                 await Dialect.WriteErrorAsync(context.Response, UpstreamErrors.FromResponse(response, answer.Span, provider));
                 return true;
             }
+            // An answer that is not a JSON object (or is an error) is never relayed: the estimate answers instead.
+            if (UpstreamExchange.CheckAnswer(answer.Span, provider) is not null) return false;
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = answer.Length;
             await context.Response.Body.WriteAsync(answer.Memory, context.RequestAborted);

@@ -57,6 +57,7 @@ public static class ObservedPassthroughAttempt
                         dialect, clock);
                 }
                 using var json = await UpstreamExchange.ReadBoundedAsync(response, OpenAIPassthroughAttempt.MaxResponseBytes, clock.Token);
+                if (UpstreamExchange.CheckAnswer(json.Span, provider) is { } invalid) return AttemptOutcome.Failed(invalid);
                 var usage = protocol.ReadChatResponse(json.Span, NoRequest).Value?.Usage;
                 var firstByte = Stopwatch.GetTimestamp();
                 var client = context.Response;

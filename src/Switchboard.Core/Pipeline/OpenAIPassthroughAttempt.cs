@@ -43,7 +43,7 @@ public static class OpenAIPassthroughAttempt
                 {
                     return await OpenAIStreamRelay.RelayAsync(context, response, provider, head.ClientWantsUsage, clock);
                 }
-                return await RelayJsonAsync(context, response, clock.Token);
+                return await RelayJsonAsync(context, response, provider, clock.Token);
             }
             catch (Exception ex) when (UpstreamExchange.Classify(ex, context, provider, clock) is { } outcome)
             {
@@ -52,10 +52,15 @@ public static class OpenAIPassthroughAttempt
         }
     }
 
-    /// <summary>Non-streaming answers are small and complete: read, take the usage, send with a Content-Length.</summary>
-    private static async Task<AttemptOutcome> RelayJsonAsync(HttpContext context, HttpResponseMessage response, CancellationToken cancel)
+    /// <summary>
+    /// Non-streaming answers are small and complete: read, check it is a JSON object (an invalid one is a retryable
+    /// upstream failure, never a success), take the usage, send with a Content-Length.
+    /// </summary>
+    private static async Task<AttemptOutcome> RelayJsonAsync(HttpContext context, HttpResponseMessage response, UpstreamProvider provider,
+        CancellationToken cancel)
     {
         using var json = await UpstreamExchange.ReadBoundedAsync(response, MaxResponseBytes, cancel);
+        if (UpstreamExchange.CheckAnswer(json.Span, provider) is { } invalid) return AttemptOutcome.Failed(invalid);
         var usage = OpenAIUsageReader.Read(json.Span);
         var firstByte = Stopwatch.GetTimestamp();
         var client = context.Response;

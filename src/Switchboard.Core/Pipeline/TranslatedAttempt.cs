@@ -78,7 +78,7 @@ public static class TranslatedAttempt
         var answer = protocol.ReadChatResponse(json.Span, request);
         if (!answer.IsSuccess)
         {
-            return AttemptOutcome.Failed(new GatewayError(502, "upstream_error", "upstream_bad_response",
+            return AttemptOutcome.Failed(new GatewayError(502, "upstream_error", "upstream_invalid_response",
                 $"Provider '{provider.Name}' answered with a body the gateway could not read: {answer.Error}", ErrorDisposition.Retryable)
             { Provider = provider.Name });
         }

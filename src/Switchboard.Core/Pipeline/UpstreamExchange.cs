@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
+using Switchboard.Errors;
 using Switchboard.Http;
 using Switchboard.Providers;
 
@@ -71,6 +72,17 @@ public static class UpstreamExchange
             throw;
         }
     }
+
+    /// <summary>
+    /// Null when a successful non-stream answer may be relayed: a well-formed JSON object that is not an error.
+    /// Otherwise the upstream failure it is (CONTRACT §6: an invalid answer is never relayed as a success).
+    /// </summary>
+    public static GatewayError? CheckAnswer(ReadOnlySpan<byte> json, UpstreamProvider provider) => WireJson.Check(json) switch
+    {
+        WireJsonKind.Valid => null,
+        WireJsonKind.Error => UpstreamErrors.ErrorInSuccessBody(json, provider),
+        _ => UpstreamErrors.InvalidResponse(provider, json.IsEmpty ? "an empty body" : "a body"),
+    };
 
     /// <summary>Maps what can go wrong while reading an upstream answer to the attempt's outcome.</summary>
     public static AttemptOutcome? Classify(Exception exception, HttpContext context, UpstreamProvider provider, AttemptClock clock) => exception switch

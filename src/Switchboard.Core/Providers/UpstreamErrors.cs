@@ -46,6 +46,25 @@ public static class UpstreamErrors
         { RetryAfter = retryAfter, Provider = provider.Name };
     }
 
+    /// <summary>
+    /// An answer that is not valid in the upstream's own wire format (broken JSON, not an object): an upstream failure,
+    /// retryable, never relayed as a success.
+    /// </summary>
+    public static GatewayError InvalidResponse(UpstreamProvider provider, string what) =>
+        new(502, "upstream_error", "upstream_invalid_response",
+            $"Provider '{provider.Name}' answered with {what} that is not valid in its wire format.", ErrorDisposition.Retryable)
+        { Provider = provider.Name };
+
+    /// <summary>A success status whose body is an error object (some OpenAI-compatible servers do this): a failure, scrubbed.</summary>
+    public static GatewayError ErrorInSuccessBody(ReadOnlySpan<byte> body, UpstreamProvider provider)
+    {
+        var info = provider.Protocol?.ReadError(body) ?? OpenAIErrorBody.Read(body);
+        var message = SecretScrubber.Scrub(info?.Message ?? "no message", provider.Config.ApiKey);
+        return new GatewayError(502, "upstream_error", "upstream_invalid_response",
+            $"Provider '{provider.Name}' answered HTTP 200 with an error ({info?.Code ?? info?.Type ?? "no type"}): {message}",
+            ErrorDisposition.Retryable) { Provider = provider.Name };
+    }
+
     /// <summary>OpenAI's own types are kept; other providers' words (Gemini's INVALID_ARGUMENT, …) read as invalid requests.</summary>
     private static string ClientFacingType(string? type) => type switch
     {

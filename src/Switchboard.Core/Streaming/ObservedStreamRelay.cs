@@ -14,7 +14,8 @@ namespace Switchboard.Streaming;
 /// <summary>
 /// Relays a stream whose wire the client already speaks (e.g. Anthropic → Anthropic): every event's bytes go out
 /// as received and are flushed at once, while the upstream's own stream reader watches them for usage, the end of
-/// the message and in-stream errors. Nothing is re-encoded, so nothing the gateway does not model is lost.
+/// the message and in-stream errors. Nothing is re-encoded, so nothing the gateway does not model is lost — except an
+/// error event, relayed in its own shape with every string scrubbed of secrets (upstreams echo keys).
 /// </summary>
 public static class ObservedStreamRelay
 {
@@ -44,15 +45,18 @@ public static class ObservedStreamRelay
                 while (failure is null && SseFraming.TryReadEvent(ref buffer, out var sseEvent))
                 {
                     var data = SseFraming.GetData(sseEvent, ref scratch);
+                    byte[]? scrubbedError = null;
                     if (!data.IsEmpty)
                     {
                         var name = SseFraming.GetEventName(sseEvent, ref scratch);
                         events.Clear();
-                        if (!observer.TryRead(name, data, events, out var invalid)
-                            && invalid?.Code is Translation.ValidationError.InvalidJson or Translation.ValidationError.InvalidType)
+                        // The observer may stop reading an event it has no use for (a ping): the whole event is checked here.
+                        var kind = WireJson.Check(data);
+                        if (kind == WireJsonKind.Invalid || (!observer.TryRead(name, data, events, out var invalid)
+                            && invalid?.Code is Translation.ValidationError.InvalidJson or Translation.ValidationError.InvalidType))
                         {
                             // Garbage is never relayed; the client gets the error instead (or another deployment, before start).
-                            failure = StreamFailures.Garbled(provider, invalid?.Message);
+                            failure = StreamFailures.Garbled(provider, null);
                             break;
                         }
                         foreach (var e in events)
@@ -67,8 +71,9 @@ public static class ObservedStreamRelay
                                 failure = StreamFailures.Reported(provider, error.Code ?? error.Type, error.Message);
                             }
                         }
-                        // An error before anything was sent may still fall over invisibly; after, the client sees it as sent.
+                        // An error before anything was sent may still fall over invisibly; after, the client sees it, scrubbed.
                         if (failure is not null && !started) break;
+                        if (failure is not null || kind == WireJsonKind.Error) scrubbedError = ScrubbedEvent(name, data, provider);
                     }
                     if (!started)
                     {
@@ -76,7 +81,14 @@ public static class ObservedStreamRelay
                         started = true;
                         firstByte = Stopwatch.GetTimestamp();
                     }
-                    foreach (var segment in sseEvent) output.Write(segment.Span);
+                    if (scrubbedError is null)
+                    {
+                        foreach (var segment in sseEvent) output.Write(segment.Span);
+                    }
+                    else
+                    {
+                        output.Write(scrubbedError);
+                    }
                     var flush = await output.FlushAsync(clientAborted);
                     if (flush.IsCompleted || flush.IsCanceled) return new AttemptOutcome(AttemptResult.ClientGone, null, usage, usageReported, firstByte);
                     errorForwarded = failure is not null;
@@ -115,5 +127,22 @@ public static class ObservedStreamRelay
             await output.FlushAsync(clientAborted);
         }
         return new AttemptOutcome(AttemptResult.FailedAfterStart, failure, usage, usageReported, firstByte);
+    }
+
+    /// <summary>The error event again (<c>event:</c> name and <c>data:</c>), its JSON's strings scrubbed of secrets.</summary>
+    private static byte[] ScrubbedEvent(ReadOnlySpan<byte> name, ReadOnlySpan<byte> data, UpstreamProvider provider)
+    {
+        var json = SecretScrubber.ScrubJson(data, provider.Config.ApiKey);
+        var frame = new List<byte>(json.Length + name.Length + 16);
+        if (!name.IsEmpty)
+        {
+            frame.AddRange("event: "u8);
+            frame.AddRange(name);
+            frame.Add((byte)'\n');
+        }
+        frame.AddRange("data: "u8);
+        frame.AddRange(json);
+        frame.AddRange("\n\n"u8);
+        return [.. frame];
     }
 }

@@ -12,8 +12,10 @@ namespace Switchboard.Streaming;
 
 /// <summary>
 /// Relays an OpenAI-wire SSE stream to an OpenAI-dialect client event by event: each event's bytes are written
-/// as received and flushed at once. The relay only looks inside events to learn usage, to drop the usage chunk the
-/// gateway asked for on the client's behalf, and to tell a finished stream from a cut one.
+/// as received and flushed at once. The relay only looks inside events to check each is a well-formed JSON object
+/// (garbage is never relayed), to learn usage, to drop the usage chunk the gateway asked for on the client's behalf,
+/// to tell a finished stream from a cut one, and to scrub secrets from an upstream error event (the one event it
+/// rewrites).
 /// </summary>
 public static class OpenAIStreamRelay
 {
@@ -35,6 +37,7 @@ public static class OpenAIStreamRelay
         var usageReported = false;
         byte[]? scratch = null;
         GatewayError? failure = null;
+        var errorForwarded = false;
 
         var upstream = await upstreamResponse.Content.ReadAsStreamAsync(clock.Token);
         var reader = UpstreamPipe.Reader(upstream);
@@ -49,24 +52,28 @@ public static class OpenAIStreamRelay
                 {
                     var data = SseFraming.GetData(sseEvent, ref scratch);
                     var forward = true;
+                    byte[]? scrubbedError = null;
                     if (data.SequenceEqual("[DONE]"u8))
                     {
                         sawDone = true;
                     }
                     else if (!data.IsEmpty)
                     {
-                        if (!IsJsonObjectShaped(data))
+                        var kind = WireJson.Check(data);
+                        if (kind == WireJsonKind.Invalid)
                         {
                             // Never relayed: a client must not have to parse garbage before it learns the stream failed.
                             failure = StreamFailures.Garbled(provider, null);
                             break;
                         }
-                        if (IsErrorEvent(data))
+                        if (kind == WireJsonKind.Error)
                         {
                             failure = StreamErrorEvent(data, provider);
                             if (!started) break;
+                            // Relayed in the upstream's own shape, but never with a secret it echoed (the provider key).
+                            scrubbedError = SecretScrubber.ScrubJson(data, provider.Config.ApiKey);
                         }
-                        if (HasProperty(data, "\"finish_reason\""u8, nullAllowed: false)) sawFinish = true;
+                        else if (HasProperty(data, "\"finish_reason\""u8, nullAllowed: false)) sawFinish = true;
                         if (HasProperty(data, "\"usage\""u8, nullAllowed: false))
                         {
                             var read = OpenAIUsageReader.Read(data);
@@ -86,7 +93,15 @@ public static class OpenAIStreamRelay
                         started = true;
                         firstByte = Stopwatch.GetTimestamp();
                     }
-                    Write(output, sseEvent);
+                    if (scrubbedError is null)
+                    {
+                        Write(output, sseEvent);
+                    }
+                    else
+                    {
+                        WriteData(output, scrubbedError);
+                        errorForwarded = true;
+                    }
                     var flush = await output.FlushAsync(clientAborted);
                     if (flush.IsCompleted || flush.IsCanceled) return new AttemptOutcome(AttemptResult.ClientGone, null, usage, usageReported, firstByte);
                     if (failure is not null) break;
@@ -129,48 +144,32 @@ public static class OpenAIStreamRelay
         if (!started) return new AttemptOutcome(AttemptResult.FailedBeforeStart, failure, usage, usageReported, null);
 
         // Bytes already reached the client: end with an explicit error event, never a clean end (and no [DONE]).
-        if (!clientAborted.IsCancellationRequested && !IsErrorAlreadyForwarded(failure))
+        if (!clientAborted.IsCancellationRequested && !errorForwarded)
         {
-            output.Write("data: "u8);
-            output.Write(OpenAIErrorWriter.ToUtf8(failure));
-            output.Write("\n\n"u8);
+            WriteData(output, OpenAIErrorWriter.ToUtf8(failure));
             await output.FlushAsync(clientAborted);
         }
         return new AttemptOutcome(AttemptResult.FailedAfterStart, failure, usage, usageReported, firstByte);
     }
-
-    private static bool IsErrorAlreadyForwarded(GatewayError failure) => failure.Code == StreamErrorCode;
-
-    private const string StreamErrorCode = "upstream_stream_error";
 
     private static void Write(PipeWriter output, in ReadOnlySequence<byte> sseEvent)
     {
         foreach (var segment in sseEvent) output.Write(segment.Span);
     }
 
-    /// <summary>
-    /// A cheap shape check instead of a parse (the passthrough path never parses chunks it does not need): a chunk is
-    /// one JSON object, so it starts with '{' and ends with '}'. Catches cut and garbled events without buffering.
-    /// </summary>
-    internal static bool IsJsonObjectShaped(ReadOnlySpan<byte> data)
+    private static void WriteData(PipeWriter output, ReadOnlySpan<byte> json)
     {
-        var trimmed = data.Trim(" \t\r\n"u8);
-        return trimmed.Length >= 2 && trimmed[0] == (byte)'{' && trimmed[^1] == (byte)'}';
+        output.Write("data: "u8);
+        output.Write(json);
+        output.Write("\n\n"u8);
     }
 
-    /// <summary>An OpenAI mid-stream error: <c>{"error": {...}}</c> as the event's top-level object.</summary>
-    private static bool IsErrorEvent(ReadOnlySpan<byte> data)
-    {
-        var trimmed = data.TrimStart(" \t\r\n"u8);
-        if (trimmed.IsEmpty || trimmed[0] != (byte)'{') return false;
-        trimmed = trimmed[1..].TrimStart(" \t\r\n"u8);
-        return trimmed.StartsWith("\"error\""u8);
-    }
-
+    /// <summary>An OpenAI mid-stream error (<c>{"error": {...}}</c>) as the attempt's failure, its message scrubbed.</summary>
     private static GatewayError StreamErrorEvent(ReadOnlySpan<byte> data, UpstreamProvider provider)
     {
-        var message = System.Text.Encoding.UTF8.GetString(data.Length > 1000 ? data[..1000] : data);
-        return StreamFailures.Reported(provider, StreamErrorCode, message);
+        var info = OpenAIErrorBody.Read(data);
+        var message = info?.Message ?? System.Text.Encoding.UTF8.GetString(data.Length > 1000 ? data[..1000] : data);
+        return StreamFailures.Reported(provider, info?.Code ?? info?.Type, message);
     }
 
     /// <summary>

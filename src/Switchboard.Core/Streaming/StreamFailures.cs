@@ -22,8 +22,8 @@ public static class StreamFailures
 
     /// <summary>A stream event that is not what the upstream's wire promises (e.g. broken JSON): never relayed.</summary>
     public static GatewayError Garbled(UpstreamProvider provider, string? detail) =>
-        new(502, "upstream_error", "upstream_bad_response",
-            $"Provider '{provider.Name}' sent a stream event the gateway could not read{(detail is null ? "" : ": " + detail)}.",
+        new(502, "upstream_error", "upstream_invalid_response",
+            $"Provider '{provider.Name}' sent a stream event the gateway could not read{(detail is null ? "" : ": " + SecretScrubber.Scrub(detail, provider.Config.ApiKey))}.",
             ErrorDisposition.Retryable) { Provider = provider.Name };
 
     /// <summary>An error event the upstream put in its stream, scrubbed of the provider's key.</summary>

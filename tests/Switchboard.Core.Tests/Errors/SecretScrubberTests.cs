@@ -15,4 +15,14 @@ public sealed class SecretScrubberTests
     [Fact]
     public void The_exact_provider_key_is_redacted_whatever_its_shape() =>
         Assert.Equal("bad key [redacted]!", SecretScrubber.Scrub("bad key plainsecretvalue!", "plainsecretvalue"));
+
+    [Fact]
+    public void Json_keeps_its_shape_and_loses_every_secret_in_its_strings()
+    {
+        var scrubbed = System.Text.Encoding.UTF8.GetString(SecretScrubber.ScrubJson(
+            """{"type":"error","error":{"type":"overloaded_error","message":"key plainsecretvalue and sk-abc123def456 refused","n":[1,2.5,true,null]}}"""u8,
+            "plainsecretvalue"));
+
+        Assert.Equal("""{"type":"error","error":{"type":"overloaded_error","message":"key [redacted] and [redacted] refused","n":[1,2.5,true,null]}}""", scrubbed);
+    }
 }

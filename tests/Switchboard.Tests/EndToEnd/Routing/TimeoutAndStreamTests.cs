@@ -107,7 +107,7 @@ public sealed class TimeoutAndStreamTests(MockUpstreamFixture mock) : IClassFixt
         Assert.DoesNotContain("not json", answer.Body, StringComparison.Ordinal);
         Assert.Equal("explicit", Verdict(answer, stream: true));
         Assert.Equal(3, answer.Events.Count); // two relayed chunks, then the error
-        Assert.Equal("upstream_bad_response", JsonDocument.Parse(answer.Events[^1]).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("upstream_invalid_response", JsonDocument.Parse(answer.Events[^1]).RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]
