@@ -236,7 +236,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             };
             if (finalStatus != 0)
             {
-                if (outcome.Result == AttemptResult.FailedAfterStart) LogUpstreamFailure(logger, requestId, provider.Name, finalStatus, errorCode);
+                if (outcome.Result == AttemptResult.FailedAfterStart) LogUpstreamFailure(requestId, deployment, outcome.Error!);
                 return (new UsageRecord
                 {
                     RequestId = requestId,
@@ -260,7 +260,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 }, deployment);
             }
             lastError = outcome.Error!;
-            LogUpstreamFailure(logger, requestId, provider.Name, lastError.Status, lastError.Code);
+            LogUpstreamFailure(requestId, deployment, lastError);
             if (lastError.Disposition == ErrorDisposition.Retryable)
             {
                 // A long Retry-After is not slept through: the deployment sits this request out (and cools down).
@@ -361,6 +361,20 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: routing failed")]
     private static partial void LogRouteFailure(ILogger logger, string requestId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: provider {Provider} failed with {Status} {Code}")]
-    private static partial void LogUpstreamFailure(ILogger logger, string requestId, string provider, int status, string? code);
+    /// <summary>
+    /// An attempt's failure as an operator needs it: who, which model, the status, the error's code (or type) and its
+    /// message — scrubbed once more (the message may quote upstream text) and cut to a readable length.
+    /// </summary>
+    private void LogUpstreamFailure(string requestId, RoutedDeployment deployment, GatewayError error)
+    {
+        if (!logger.IsEnabled(LogLevel.Warning)) return;
+        var message = error.Message.Length > MaxLoggedMessage ? string.Concat(error.Message.AsSpan(0, MaxLoggedMessage), "…") : error.Message;
+        LogUpstreamFailure(logger, requestId, deployment.Provider.Name, deployment.UpstreamModel, error.Status, error.Code ?? error.Type,
+            SecretScrubber.Scrub(message, deployment.Provider.Config.ApiKey));
+    }
+
+    private const int MaxLoggedMessage = 500;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: provider {Provider} (model {UpstreamModel}) failed with {Status} {Code}: {Message}")]
+    private static partial void LogUpstreamFailure(ILogger logger, string requestId, string provider, string upstreamModel, int status, string code, string message);
 }
