@@ -129,6 +129,62 @@ public sealed class KnobTests(MockHostFixture fixture) : IClassFixture<MockHostF
     }
 
     [Fact]
+    public async Task Garbage_shaped_sends_braces_around_something_that_is_not_json()
+    {
+        using var response = await _mock.PostAsync("/_knobs/garbage_after=1;garbage=shaped/v1/chat/completions", StreamBody);
+        var events = Wire.DataEvents(await response.Content.ReadAsStringAsync());
+        Assert.Equal(2, events.Count);
+        Assert.Equal("{\"choices\": not json}", events[^1]);
+    }
+
+    [Fact]
+    public async Task Error_after_sends_the_real_mid_stream_error_event_and_ends()
+    {
+        using var response = await _mock.PostAsync("/_knobs/error_after=2/v1/chat/completions", StreamBody);
+        var events = Wire.DataEvents(await response.Content.ReadAsStringAsync());
+        Assert.Equal(3, events.Count);
+        var error = JsonDocument.Parse(events[^1]).RootElement.GetProperty("error");
+        Assert.Equal("server_error", error.GetProperty("type").GetString());
+        Assert.DoesNotContain("request made with key", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Echo_key_makes_injected_errors_quote_the_credential()
+    {
+        using var response = await _mock.PostAsync("/_knobs/error_after=0;echo_key=1/v1/chat/completions", StreamBody);
+        var events = Wire.DataEvents(await response.Content.ReadAsStringAsync());
+        var message = JsonDocument.Parse(Assert.Single(events)).RootElement.GetProperty("error").GetProperty("message").GetString();
+        Assert.EndsWith("(request made with key " + MockHost.Key + ")", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("truncated", "{\"id\":\"chatcmpl-mock\"")]
+    [InlineData("html", "<html>")]
+    [InlineData("array", "[]")]
+    [InlineData("empty", "")]
+    public async Task Invalid_body_answers_200_with_something_that_is_not_a_completion(string kind, string start)
+    {
+        using var response = await _mock.PostAsync($"/_knobs/invalid_body={kind}/v1/chat/completions", Body);
+        Assert.Equal(200, (int)response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith(start, text, StringComparison.Ordinal);
+        Assert.False(IsCompletion(text));
+    }
+
+    private static bool IsCompletion(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("choices", out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task Knobs_apply_to_embeddings_too()
     {
         using var response = await _mock.PostAsync("/_knobs/status=429/v1/embeddings", J("{'model':'text-embedding-3-small','input':'x'}"));
