@@ -167,6 +167,14 @@ internal struct RequestTextScanner(TokenCounter counter, int maxExactChars)
             _extrapolatedChars += bytes; // no more exact counting: a byte is about a character
             return;
         }
+        var remember = bytes >= TokenCounter.RememberedBytes && !reader.HasValueSequence;
+        if (remember && counter.TryRecall(reader.ValueSpan, out var recalled))
+        {
+            _exactTokens += recalled;
+            _exactChars += bytes; // for the extrapolation ratio only: a byte is about a character
+            _exactLeft -= bytes;
+            return;
+        }
         // Unescaped UTF-16 never has more characters than the escaped UTF-8 has bytes.
         if (buffer is null || buffer.Length < bytes)
         {
@@ -181,6 +189,15 @@ internal struct RequestTextScanner(TokenCounter counter, int maxExactChars)
         catch (InvalidOperationException)
         {
             _extrapolatedChars += bytes; // an invalid escape (a lone surrogate): counted by size
+            return;
+        }
+        if (remember && length <= _exactLeft)
+        {
+            var tokens = counter.Count(buffer.AsSpan(0, length));
+            counter.Remember(reader.ValueSpan, tokens);
+            _exactTokens += tokens;
+            _exactChars += length;
+            _exactLeft -= length;
             return;
         }
         AddText(buffer.AsSpan(0, length));

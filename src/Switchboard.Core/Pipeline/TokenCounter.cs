@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
@@ -20,7 +22,9 @@ namespace Switchboard.Pipeline;
 /// image costs depend on size and model, the upstream's usage settles them). Not counted: JSON syntax, ids, model
 /// names, options, base64 data and URLs. To bound the CPU a huge request can cost, at most
 /// <see cref="MaxExactChars"/> characters of text per request are tokenized; the rest is extrapolated at the ratio
-/// measured on what was tokenized.
+/// measured on what was tokenized. Clients resend the same long texts with every request (a system prompt, tool
+/// definitions, the conversation so far): the counts of texts of at least <see cref="RememberedBytes"/> bytes are
+/// remembered by a 64-bit hash of their JSON bytes, so a repeated text costs a hash instead of a tokenization.
 /// </remarks>
 public sealed class TokenCounter
 {
@@ -31,11 +35,16 @@ public sealed class TokenCounter
     internal const int PerMessage = 3;
     internal const int ReplyPriming = 3;
     internal const int PerImage = 85;
+    /// <summary>Texts at least this long (JSON bytes) have their counts remembered.</summary>
+    internal const int RememberedBytes = 256;
+    /// <summary>Remembered counts per encoding; the table is emptied when it reaches this size (no LRU bookkeeping).</summary>
+    private const int MaxRemembered = 8192;
 
     private static readonly Lazy<TokenCounter> O200k = new(() => new TokenCounter("o200k_base"));
     private static readonly Lazy<TokenCounter> Cl100k = new(() => new TokenCounter("cl100k_base"));
 
     private readonly Tokenizer _tokenizer;
+    private readonly ConcurrentDictionary<(ulong Hash, int Length), int> _remembered = new();
 
     private TokenCounter(string encoding)
     {
@@ -73,6 +82,18 @@ public sealed class TokenCounter
             text = text[cut..];
         }
         return tokens + _tokenizer.CountTokens(text);
+    }
+
+    /// <summary>A remembered count of the text whose JSON string bytes (escaped, unquoted) are <paramref name="json"/>.</summary>
+    internal bool TryRecall(ReadOnlySpan<byte> json, out int tokens) => _remembered.TryGetValue((XxHash3.HashToUInt64(json), json.Length), out tokens);
+
+    /// <summary>Forgets every remembered count (the bench measures first sight with it).</summary>
+    internal void Forget() => _remembered.Clear();
+
+    internal void Remember(ReadOnlySpan<byte> json, long tokens)
+    {
+        if (_remembered.Count >= MaxRemembered) _remembered.Clear();
+        _remembered[(XxHash3.HashToUInt64(json), json.Length)] = (int)Math.Min(int.MaxValue, tokens);
     }
 
     /// <summary>

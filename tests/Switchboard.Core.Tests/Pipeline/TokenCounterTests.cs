@@ -44,6 +44,17 @@ public sealed class TokenCounterTests
     }
 
     [Fact]
+    public void A_long_text_sent_again_counts_the_same_from_memory()
+    {
+        var text = string.Concat(Enumerable.Range(0, 300).Select(i => $"line {i} of a system prompt; "));
+        var json = $$"""{"model":"gpt-4o","messages":[{"role":"system","content":"{{text}}"}]}""";
+        var expected = 3 + 1 + TokenCounter.For("gpt-4o").Count(text) + 3;
+        Assert.Equal(expected, Body(json)); // counted, then remembered
+        Assert.Equal(expected, Body(json)); // recalled
+        Assert.Equal(expected + 2 + 1 + 3, Body(json.Replace("]}", """,{"role":"user","content":"hello world"}]}""", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_chat_body_counts_its_messages_not_its_json()
     {
         // 3 per message + "user" (1) + "hello world" (2) + 3 for the reply: OpenAI's accounting for gpt-4o.
