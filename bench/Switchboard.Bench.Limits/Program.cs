@@ -11,9 +11,16 @@ using Switchboard.Storage.Limits;
 using Switchboard.Usage;
 
 // Usage: dotnet run -c Release --project bench/Switchboard.Bench.Limits [-- --postgres postgres://user@127.0.0.1:5432/db]
+//        dotnet run -c Release --project bench/Switchboard.Bench.Limits -- --tokens   (prompt token counting; see TokenBench)
 // Prints the time one admission + settlement takes (median of 7 runs) for each configuration. No HTTP: this isolates
 // what the limits feature adds to a request; the HTTP suite (bench/run.sh) measures the gateway as a whole.
 // The PostgreSQL database must be migrated (the gateway does that at startup); its limit rows are left behind.
+
+if (args is ["--tokens"])
+{
+    TokenBench.Run();
+    return;
+}
 
 var postgres = args.Length >= 2 && args[0] == "--postgres" ? args[1] : null;
 using var runtime = new GatewayRuntime(new GatewayConfig

@@ -11,7 +11,7 @@ internal static class ConfigMapper
 {
     private static readonly string[] TopLevelKeys =
     [
-        "master_key", "database", "server", "providers", "models", "fallbacks", "keys", "teams", "media",
+        "master_key", "database", "server", "providers", "models", "fallbacks", "keys", "teams", "media", "limits",
         .. RoutingMapper.TopLevelKeys,
     ];
 
@@ -40,6 +40,7 @@ internal static class ConfigMapper
             Keys = KeyMapper.Read(fields.Get("keys"), reader, references),
             Teams = TeamMapper.Read(fields.Get("teams"), reader),
             Media = MediaMapper.Read(fields.Get("media"), reader),
+            Limits = LimitPolicyMapper.Read(fields.Get("limits"), reader),
         };
         config = RoutingMapper.Read(fields, reader, references, config);
         ConfigValidator.Validate(references, reader);

@@ -55,6 +55,9 @@ public sealed record GatewayConfig
     /// <summary>How images given by URL are fetched for upstreams that cannot fetch them (the <c>media:</c> section).</summary>
     public MediaSettings Media { get; init; } = new();
 
+    /// <summary>How admission estimates a request against tpm and budgets (the <c>limits:</c> section).</summary>
+    public LimitPolicy Limits { get; init; } = new();
+
     /// <summary>True when neither keys nor a master key are configured: any bearer is accepted.</summary>
     public bool IsOpenMode => Keys.IsEmpty && string.IsNullOrEmpty(MasterKey);
 }
@@ -64,6 +67,23 @@ public sealed record ServerSettings
 {
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 4000;
+}
+
+/// <summary>How admission reserves a request's output against <c>tpm</c> and budgets (docs/limits.md).</summary>
+public enum BudgetMode
+{
+    /// <summary>The request's expected cost: its prompt plus min(max_tokens, expected output tokens).</summary>
+    Expected,
+    /// <summary>The worst case: its prompt plus max_tokens (or 4,096 without it), all at the dearest rates.</summary>
+    Strict,
+}
+
+/// <summary>The <c>limits:</c> section: how admission estimates requests (applies to every key and team).</summary>
+public sealed record LimitPolicy
+{
+    public BudgetMode BudgetMode { get; init; } = BudgetMode.Expected;
+    /// <summary>Output tokens expected of a request in expected mode (capped by its max_tokens).</summary>
+    public int ExpectedOutputTokens { get; init; } = 1024;
 }
 
 /// <summary>

@@ -48,6 +48,17 @@ public sealed class TopLevelTests
     }
 
     [Fact]
+    public void Limits_budget_mode_is_expected_unless_strict_is_asked_for()
+    {
+        Assert.Equal(new LimitPolicy { BudgetMode = BudgetMode.Expected, ExpectedOutputTokens = 1024 }, TestConfig.LoadOk("master_key: m\n").Limits);
+        Assert.Equal(new LimitPolicy { BudgetMode = BudgetMode.Strict, ExpectedOutputTokens = 512 },
+            TestConfig.LoadOk("limits: { budget_mode: strict, expected_output_tokens: 512 }\n").Limits);
+        var error = TestConfig.SingleError("limits:\n  budget_mode: lenient\n");
+        Assert.Equal(2, error.Line);
+        Assert.Contains("lenient", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Server_host_and_port()
     {
         var config = TestConfig.LoadOk("server:\n  host: 0.0.0.0\n  port: 8080\n");

@@ -29,7 +29,7 @@ public sealed class UnknownAndDuplicateKeyTests
             """);
 
         TestConfig.AssertError(error, 2, "provider",
-            "unknown key 'provider' (allowed: master_key, database, server, providers, models, fallbacks, keys, teams, media, routing, reload, route_overrides, context_window_fallbacks, content_policy_fallbacks)");
+            "unknown key 'provider' (allowed: master_key, database, server, providers, models, fallbacks, keys, teams, media, limits, routing, reload, route_overrides, context_window_fallbacks, content_policy_fallbacks)");
     }
 
     [Fact]

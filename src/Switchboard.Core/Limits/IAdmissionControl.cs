@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Switchboard.Auth;
 using Switchboard.Errors;
+using Switchboard.Pipeline;
 using Switchboard.Routing;
 using Switchboard.Usage;
 
@@ -9,9 +10,35 @@ namespace Switchboard.Limits;
 /// <summary>What admission control needs to know about a request before it is routed.</summary>
 /// <param name="Identity">The authenticated caller.</param>
 /// <param name="Model">The public model, with every deployment that might serve it (for worst-case pricing).</param>
-/// <param name="EstimatedPromptTokens">A cheap estimate of the prompt's size, settled later with reported usage.</param>
+/// <param name="Prompt">The prompt's tokens, counted when admission or billing needs them; settled later with reported usage.</param>
 /// <param name="MaxOutputTokens">The client's output cap, if it sent one.</param>
-public readonly record struct AdmissionRequest(ClientIdentity Identity, RoutedModel Model, long EstimatedPromptTokens, long? MaxOutputTokens);
+public readonly record struct AdmissionRequest(ClientIdentity Identity, RoutedModel Model, PromptTokens Prompt, long? MaxOutputTokens);
+
+/// <summary>
+/// A request's prompt tokens: a known count, or the raw body and the tokenizer to count it with, on demand. Counting
+/// is deferred because only keys with <c>tpm</c> or a budget need it at admission; otherwise it is needed only when an
+/// upstream reports no usage. The body must outlive every call of <see cref="Count"/> (the request's handling).
+/// </summary>
+public readonly struct PromptTokens
+{
+    private readonly ReadOnlyMemory<byte> _body;
+    private readonly string? _upstreamModel;
+    private readonly long _known;
+
+    /// <summary>A body to count with the tokenizer of <paramref name="upstreamModel"/> (loaded on first use).</summary>
+    public PromptTokens(ReadOnlyMemory<byte> body, string upstreamModel)
+    {
+        _body = body;
+        _upstreamModel = upstreamModel;
+    }
+
+    private PromptTokens(long known) => _known = known;
+
+    public static implicit operator PromptTokens(long count) => new(count);
+
+    /// <summary>The count (tokenizes the body each time it is called on an uncounted prompt: keep the result).</summary>
+    public long Count() => _upstreamModel is null ? _known : TokenCounter.For(_upstreamModel).CountRequestBody(_body.Span);
+}
 
 /// <summary>
 /// The gate every generation request passes after authentication and before routing: rate limits, parallel limits

@@ -16,7 +16,7 @@ namespace Switchboard.Limits;
 public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPricing pricing, TimeProvider time, ISpendSource spend,
     ISharedLimitCounters? shared = null) : IAdmissionControl
 {
-    /// <summary>Output tokens reserved (for tpm and budgets) when the client sent no max_tokens.</summary>
+    /// <summary>Output tokens reserved (for tpm and budgets) in strict mode when the client sent no max_tokens.</summary>
     public const long DefaultOutputReservation = 4096;
 
     private readonly ConcurrentDictionary<string, LimitCounters> _keys = new(StringComparer.Ordinal);
@@ -27,12 +27,15 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
         var identity = request.Identity;
         var keyLimits = identity.Limits;
         var teamLimits = identity.Team is null ? null : identity.TeamLimits;
-        if (keyLimits is null && teamLimits is null) return new PricedTicket(this, request.EstimatedPromptTokens);
+        if (keyLimits is null && teamLimits is null) return new PricedTicket(this, request.Prompt);
 
-        var output = request.MaxOutputTokens is > 0 and { } max ? max : DefaultOutputReservation;
-        var tokens = request.EstimatedPromptTokens + output;
+        var budgeted = keyLimits?.BudgetUsd is not null || teamLimits?.BudgetUsd is not null;
+        // The prompt is tokenized only when a limit needs it (tpm or a budget); rpm and parallel limits do not.
+        var needsTokens = budgeted || keyLimits?.Tpm is not null || teamLimits?.Tpm is not null;
+        var estimate = AdmissionEstimate.Of(runtimes.Current.Config.Limits, needsTokens ? request.Prompt.Count() : 0, request.MaxOutputTokens);
+        var tokens = estimate.Tokens;
         decimal cost = 0;
-        if (keyLimits?.BudgetUsd is not null || teamLimits?.BudgetUsd is not null)
+        if (budgeted)
         {
             var modelPricing = pricing.For(request.Model, runtimes.Current);
             if (modelPricing.UnpricedDeployment is { } unpriced)
@@ -41,8 +44,10 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
                     ? Refused.With(LimitErrors.Unpriced(request.Model.Name, unpriced, LimitScope.Key, identity.Name))
                     : Refused.With(LimitErrors.Unpriced(request.Model.Name, unpriced, LimitScope.Team, identity.Team!));
             }
-            cost = modelPricing.WorstCase.WorstCase(request.EstimatedPromptTokens, output);
+            cost = modelPricing.WorstCase.WorstCase(estimate.PromptTokens, estimate.OutputTokens);
+            estimate = estimate with { Cost = cost };
         }
+        PromptTokens prompt = needsTokens ? estimate.PromptTokens : request.Prompt;
 
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
@@ -54,8 +59,8 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
             try
             {
                 var result = await shared.AdmitAsync(new SharedAdmitRequest(key, team, nowMs, tokens, cost), cancellationToken);
-                return Decide(identity, request.EstimatedPromptTokens, key, result.Key, result.KeyReservation, null,
-                    team, result.Team, result.TeamReservation, null, tokens, now, isShared: true);
+                return Decide(identity, prompt, key, result.Key, result.KeyReservation, null,
+                    team, result.Team, result.TeamReservation, null, estimate, now, isShared: true);
             }
             catch (Exception ex) when (shared.IsUnavailable(ex))
             {
@@ -79,27 +84,27 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
             teamState = teamCounters.TryReserve(team.Limits, nowMs, team.Period.Id, tokens, cost, out teamReservation);
             if (teamState.Refusal != LimitRefusal.None && key is not null) keyCounters!.Undo(keyReservation);
         }
-        return Decide(identity, request.EstimatedPromptTokens, key, keyState, keyReservation, keyCounters,
-            team, teamState, teamReservation, teamCounters, tokens, now, isShared: false);
+        return Decide(identity, prompt, key, keyState, keyReservation, keyCounters,
+            team, teamState, teamReservation, teamCounters, estimate, now, isShared: false);
     }
 
-    private Admission Decide(ClientIdentity identity, long promptEstimate,
+    private Admission Decide(ClientIdentity identity, PromptTokens prompt,
         SubjectLimits? key, in CounterSnapshot keyState, in Reservation keyReservation, LimitCounters? keyCounters,
         SubjectLimits? team, in CounterSnapshot teamState, in Reservation teamReservation, LimitCounters? teamCounters,
-        long tokens, DateTimeOffset now, bool isShared)
+        in AdmissionEstimate estimate, DateTimeOffset now, bool isShared)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         if (key is not null && keyState.Refusal != LimitRefusal.None)
         {
-            var error = LimitErrors.For(keyState.Refusal, LimitScope.Key, identity.Name, key.Limits, keyState, tokens, now, key.Period);
+            var error = LimitErrors.For(keyState.Refusal, LimitScope.Key, identity.Name, key.Limits, keyState, estimate, now, key.Period);
             return Refused.With(error, RateLimitHeaders.Build(key.Limits, keyState, null, default, nowMs));
         }
         if (team is not null && teamState.Refusal != LimitRefusal.None)
         {
-            var error = LimitErrors.For(teamState.Refusal, LimitScope.Team, team.Id, team.Limits, teamState, tokens, now, team.Period);
+            var error = LimitErrors.For(teamState.Refusal, LimitScope.Team, team.Id, team.Limits, teamState, estimate, now, team.Period);
             return Refused.With(error, RateLimitHeaders.Build(null, default, team.Limits, teamState, nowMs));
         }
-        return new LimitTicket(this, promptEstimate,
+        return new LimitTicket(this, prompt,
             new LimitTicketState(key, keyCounters, keyReservation, team, teamCounters, teamReservation, isShared),
             RateLimitHeaders.Build(key?.Limits, keyState, team?.Limits, teamState, nowMs));
     }
@@ -115,17 +120,18 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
     /// <summary>
     /// Prices the final record: the serving deployment's price applied to the reported usage. When the client received
     /// an answer (or part of a stream) but the upstream reported no usage, the usage is estimated — the prompt from
-    /// admission's estimate, the output from what reached the client — and the record says so (CostEstimated).
+    /// request's tokens as the tokenizer counts them, the output from what reached the client — and the record says so
+    /// (CostEstimated).
     /// </summary>
-    internal UsageRecord Price(UsageRecord final, RoutedDeployment? servedBy, long promptEstimate, OutputCounter? output)
+    internal UsageRecord Price(UsageRecord final, RoutedDeployment? servedBy, in PromptTokens prompt, OutputCounter? output)
     {
         var usage = final.Usage;
         var estimated = false;
         if (final.UsageMissing && (final.Status == 200 || final.TimeToFirstTokenMs is not null))
         {
             var completion = output is null ? 0 : Math.Max(usage.CompletionTokens, output.Flushes);
-            var prompt = Math.Max(usage.PromptTokens, promptEstimate);
-            usage = new TokenUsage(prompt, completion, prompt + completion, usage.CachedPromptTokens, usage.ReasoningTokens);
+            var promptTokens = Math.Max(usage.PromptTokens, prompt.Count());
+            usage = new TokenUsage(promptTokens, completion, promptTokens + completion, usage.CachedPromptTokens, usage.ReasoningTokens);
             estimated = true;
         }
         var price = servedBy is null ? null : pricing.For(servedBy);
@@ -173,13 +179,13 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
     }
 
     /// <summary>A caller without limits: nothing to reserve, but the request is still priced.</summary>
-    private sealed class PricedTicket(LimitAdmissionControl owner, long promptEstimate) : Admission
+    private sealed class PricedTicket(LimitAdmissionControl owner, PromptTokens prompt) : Admission
     {
         private OutputCounter? _output;
 
         public override void Observe(HttpContext context) => _output = OutputCounter.Install(context);
 
-        public override UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy) => owner.Price(final, servedBy, promptEstimate, _output);
+        public override UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy) => owner.Price(final, servedBy, prompt, _output);
     }
 }
 
@@ -192,16 +198,16 @@ internal readonly record struct LimitTicketState(
 internal sealed class LimitTicket : Admission
 {
     private readonly LimitAdmissionControl _owner;
-    private readonly long _promptEstimate;
+    private readonly PromptTokens _prompt;
     private readonly LimitTicketState _state;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _headers;
     private OutputCounter? _output;
     private int _settled;
 
-    public LimitTicket(LimitAdmissionControl owner, long promptEstimate, in LimitTicketState state, IReadOnlyList<KeyValuePair<string, string>> headers)
+    public LimitTicket(LimitAdmissionControl owner, PromptTokens prompt, in LimitTicketState state, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
         _owner = owner;
-        _promptEstimate = promptEstimate;
+        _prompt = prompt;
         _state = state;
         _headers = headers;
     }
@@ -215,7 +221,7 @@ internal sealed class LimitTicket : Admission
 
     public override UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy)
     {
-        var priced = _owner.Price(final, servedBy, _promptEstimate, _output);
+        var priced = _owner.Price(final, servedBy, _prompt, _output);
         if (Interlocked.Exchange(ref _settled, 1) == 0) _owner.Settle(_state, priced);
         return priced;
     }

@@ -14,7 +14,8 @@ namespace Switchboard.Pipeline;
 
 /// <summary>
 /// <c>POST /v1/messages/count_tokens</c> (Claude Code calls it before long requests): asked of Anthropic itself when
-/// the model's first deployment is Anthropic, estimated locally otherwise (marked <c>x-switchboard-token-count: estimated</c>).
+/// the model's first deployment is Anthropic, counted locally otherwise with that deployment's tokenizer (see
+/// <see cref="TokenCounter"/>; marked <c>x-switchboard-token-count: estimated</c>, since off OpenAI models it is an approximation).
 /// </summary>
 public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time)
 {
@@ -55,11 +56,14 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
             {
                 return;
             }
+            var counter = TokenCounter.For(first.UpstreamModel);
+            var tokens = counter.Count(request);
             context.Response.Headers["x-switchboard-token-count"] = "estimated";
+            context.Response.Headers["x-switchboard-tokenizer"] = counter.Encoding;
             context.Response.ContentType = "application/json";
             await using var json = new Utf8JsonWriter(context.Response.Body);
             json.WriteStartObject();
-            json.WriteNumber("input_tokens"u8, TokenEstimator.Estimate(request));
+            json.WriteNumber("input_tokens"u8, tokens);
             json.WriteEndObject();
         }
     }

@@ -67,7 +67,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 return;
             }
             var admission = await admissionControl.AdmitAsync(
-                new AdmissionRequest(identity, model, TokenEstimator.EstimateFromBytes(body.Length), head.MaxTokens), context.RequestAborted);
+                new AdmissionRequest(identity, model, new PromptTokens(body.Memory, model.Deployments[0].UpstreamModel), head.MaxTokens), context.RequestAborted);
             // By index: a foreach over the interface would box the list's enumerator on every request.
             var limitHeaders = admission.Headers;
             for (var i = 0; i < limitHeaders.Count; i++) context.Response.Headers[limitHeaders[i].Key] = limitHeaders[i].Value;

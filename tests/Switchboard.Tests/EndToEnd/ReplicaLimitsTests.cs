@@ -36,11 +36,11 @@ public sealed class ReplicaLimitsTests(MockUpstreamFixture mock) : IClassFixture
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    private async Task StartAsync(string backend, int replicas = 3)
+    private async Task StartAsync(string backend, int replicas = 3, string extra = "")
     {
         _database = await TestDatabase.CreateAsync(backend);
         await (await _database.OpenMigratedAsync()).DisposeAsync();
-        for (var i = 0; i < replicas; i++) _gateways.Add(await GatewayInstance.StartAsync(Config(mock.BaseUrl, _database.ConfigValue), leases: Leases));
+        for (var i = 0; i < replicas; i++) _gateways.Add(await GatewayInstance.StartAsync(Config(mock.BaseUrl, _database.ConfigValue) + extra, leases: Leases));
     }
 
     private static string Config(string mockUrl, string database) => $$"""
@@ -162,6 +162,34 @@ public sealed class ReplicaLimitsTests(MockUpstreamFixture mock) : IClassFixture
         Console.WriteLine($"3 replicas, budget $1, waves of 100 concurrent: spent ${spent}, overspend ${overspend}, admitted {rows.Count(r => r.Status == 200)} of {sent}");
         Assert.Equal(0m, overspend);
         Assert.True(1m - spent < 0.2m, $"spent only {spent}");
+    }
+
+    [Theory, PostgresBackend]
+    public async Task Three_replicas_overspend_only_by_the_requests_in_flight_when_answers_cost_more_than_expected(string backend)
+    {
+        // One expected output token is reserved per request, but every answer is longer: each request costs more than
+        // it reserved. CONTRACT §6: the budget is overspent by at most the requests admitted when it ran out, and
+        // nothing is admitted after that.
+        await StartAsync(backend, extra: "\nlimits: { expected_output_tokens: 1 }\n");
+        var sent = 0;
+        var lastAdmitted = 0;
+        var stopped = false;
+        for (var wave = 0; wave < 30 && !stopped; wave++)
+        {
+            var batch = await FireAsync(BudgetKey, 100);
+            sent += batch.Length;
+            await SettledAsync("budget-key", sent);
+            var admitted = batch.Count(r => r.StatusCode == HttpStatusCode.OK);
+            if (admitted == 0) stopped = true;
+            else lastAdmitted = admitted;
+        }
+        var rows = await SettledAsync("budget-key", sent);
+        var served = rows.Where(r => r.Status == 200).ToList();
+        var spent = served.Sum(r => r.CostUsd!.Value);
+        Console.WriteLine($"3 replicas, budget $1, 1 expected output token: spent ${spent}, admitted {served.Count} of {sent}, {lastAdmitted} in the last admitting wave");
+        Assert.True(stopped, $"still admitting after 30 waves: spent {spent}");
+        Assert.True(served.All(r => r.Usage.CompletionTokens > 1), "the mock's answers must be longer than the expected output");
+        Assert.True(spent - 1m <= lastAdmitted * served.Max(r => r.CostUsd!.Value), $"spent {spent}, more than the last wave's {lastAdmitted} requests could");
     }
 
     [Theory, PostgresBackend]

@@ -308,6 +308,17 @@ public sealed class TranslationMatrixTests(MockUpstreamFixture mock) : GatewayTe
         Assert.True(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["input_tokens"]!.GetValue<int>() > 0);
     }
 
+    [Fact]
+    public async Task Count_tokens_on_an_OpenAI_model_is_the_tokenizers_count()
+    {
+        using var http = AnthropicHttp();
+        var response = await http.PostAsync("/v1/messages/count_tokens", Json("""{"model":"gpt","messages":[{"role":"user","content":"count these words please"}]}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // o200k_base (gpt-4o-mini): 3 per message + "user" (1) + "count these words please" (4) + 3 for the reply.
+        Assert.Equal(11, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["input_tokens"]!.GetValue<int>());
+        Assert.Equal("o200k_base", response.Headers.GetValues("x-switchboard-tokenizer").Single());
+    }
+
     private HttpClient AnthropicHttp()
     {
         var http = Gateway.Client();
