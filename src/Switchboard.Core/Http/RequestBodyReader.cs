@@ -1,16 +1,20 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Errors;
+using Switchboard.Translation.Json;
 
 namespace Switchboard.Http;
 
-/// <summary>Reads a whole JSON request body into a pooled buffer, mapping transport failures to client errors.</summary>
+/// <summary>
+/// Reads a whole JSON request body into a pooled buffer, mapping transport failures to client errors, and refuses a
+/// body that is not valid Unicode (see <see cref="JsonTextCheck"/>) before anything decodes it.
+/// </summary>
 public static class RequestBodyReader
 {
     /// <summary>Bodies larger than this are refused with 413 (images as data URLs make chat bodies large).</summary>
     public const long MaxBodyBytes = 64 * 1024 * 1024;
 
-    /// <summary>Reads the body. Returns the error instead when it is not JSON, too large, or cut off.</summary>
+    /// <summary>Reads the body. Returns the error instead when it is not JSON, too large, cut off, badly framed or not valid Unicode.</summary>
     public static async ValueTask<(PooledBuffer? Body, GatewayError? Error)> ReadJsonAsync(HttpRequest request, CancellationToken cancel)
     {
         if (request.ContentType is { } contentType && !IsJson(contentType))
@@ -36,6 +40,11 @@ public static class RequestBodyReader
                 }
                 if (result.IsCompleted || result.IsCanceled) break;
             }
+            if (JsonTextCheck.Check(buffer.Span) is { } notUnicode)
+            {
+                buffer.Dispose();
+                return (null, GatewayError.InvalidRequest(notUnicode.ToString(), notUnicode.Param, notUnicode.Code));
+            }
             return (buffer, null);
         }
         catch (BadHttpRequestException ex)
@@ -44,6 +53,13 @@ public static class RequestBodyReader
             return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? GatewayError.PayloadTooLarge(MaxBodyBytes)
                 : GatewayError.InvalidRequest("The request body could not be read: " + ex.Message));
+        }
+        catch (IOException ex) when (!cancel.IsCancellationRequested)
+        {
+            // Kestrel reports a malformed chunked body (a chunk size such as ffffffffffffffff overflows, bad chunk
+            // framing) as a bare IOException, not a BadHttpRequestException: still the client's framing, so a 400.
+            buffer.Dispose();
+            return (null, GatewayError.InvalidRequest("The request body could not be read: " + ex.Message));
         }
         catch
         {

@@ -48,7 +48,7 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
             var request = read.Value!;
             if (!identity.MayUse(request.Model) || !runtime.TryResolveModel(identity, request.Model, out var model))
             {
-                await Dialect.WriteErrorAsync(context.Response, GatewayError.ModelNotFound(request.Model));
+                await Dialect.WriteErrorAsync(context.Response, ModelNotFoundHint.For(runtime, identity, request.Model));
                 return;
             }
             var first = model.Deployments[0];

@@ -63,7 +63,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             }
             if (!identity.MayUse(head.Model) || !runtime.TryResolveModel(identity, head.Model, out var model))
             {
-                await FinishWithErrorAsync(context, operation, GatewayError.ModelNotFound(head.Model), Record(requestId, operation, identity, head.Model, startedAt));
+                await FinishWithErrorAsync(context, operation, ModelNotFoundHint.For(runtime, identity, head.Model), Record(requestId, operation, identity, head.Model, startedAt));
                 return;
             }
             var admission = await admissionControl.AdmitAsync(
@@ -150,9 +150,11 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             {
                 state.Exclude(index);
                 deployment.Health.ReleaseProbe();
-                lastError ??= new GatewayError(501, "upstream_error", "provider_type_not_supported",
-                    $"Provider '{provider.Name}' has type '{provider.Config.Type}', which cannot serve {operation.Name} yet.",
-                    ErrorDisposition.Gateway);
+                // The client asked this model for an operation its deployments cannot serve: a 400 naming why, not a
+                // gateway failure (a 501 here was the fuzzer's most common "5xx from the gateway itself").
+                lastError ??= GatewayError.InvalidRequest(
+                    $"Model '{head.Model}' cannot serve {operation.Name}: provider '{provider.Name}' has type '{provider.Config.Type}', which cannot serve {operation.Name} yet.",
+                    "model", "unsupported_operation");
                 continue;
             }
             if (!passthrough && canonical is null)

@@ -53,7 +53,7 @@ public static class TranslatedAttempt
             {
                 if (!response.IsSuccessStatusCode)
                 {
-                    using var errorBody = await UpstreamExchange.ReadBoundedAsync(response, 1024 * 1024, clock.Token);
+                    using var errorBody = await UpstreamExchange.ReadErrorBodyAsync(response, 1024 * 1024, clock.Token);
                     return AttemptOutcome.Failed(UpstreamErrors.FromResponse(response, errorBody.Span, provider));
                 }
                 if (stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")

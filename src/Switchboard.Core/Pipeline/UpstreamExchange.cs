@@ -84,6 +84,32 @@ public static class UpstreamExchange
         _ => UpstreamErrors.InvalidResponse(provider, json.IsEmpty ? "an empty body" : "a body"),
     };
 
+    /// <summary>
+    /// Reads an upstream error body, keeping at most <paramref name="limit"/> bytes: an error that echoes a giant
+    /// request value ("Invalid value: 'aaaa…'") is still the upstream's error (usually the client's 4xx), not a broken
+    /// connection, so the excess is dropped rather than failing the attempt as <c>upstream_unreachable</c>.
+    /// </summary>
+    public static async Task<PooledBuffer> ReadErrorBodyAsync(HttpResponseMessage response, int limit, CancellationToken cancel)
+    {
+        var buffer = new PooledBuffer(16 * 1024);
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancel);
+            while (buffer.Length < limit)
+            {
+                var read = await stream.ReadAsync(buffer.GetMemory(16 * 1024)[..Math.Min(16 * 1024, limit - buffer.Length)], cancel);
+                if (read == 0) break;
+                buffer.Advance(read);
+            }
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Maps what can go wrong while reading an upstream answer to the attempt's outcome.</summary>
     public static AttemptOutcome? Classify(Exception exception, HttpContext context, UpstreamProvider provider, AttemptClock clock) => exception switch
     {

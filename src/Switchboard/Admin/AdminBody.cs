@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using Switchboard.Errors;
+using Switchboard.Http;
 using Switchboard.Storage.Keys;
 
 namespace Switchboard.Admin;
@@ -25,10 +26,15 @@ internal sealed class AdminBody
 
     public static async Task<(AdminBody? Body, GatewayError? Error)> ReadAsync(HttpRequest request, IReadOnlyCollection<string> allowed)
     {
+        // Read like every other body (bad framing, a body over the limit, invalid UTF-8 and lone surrogate escapes are
+        // 400/413 here), not parsed off the socket: a transport IOException used to pass for an unreachable database.
+        var (bytes, readError) = await RequestBodyReader.ReadJsonAsync(request, request.HttpContext.RequestAborted);
+        if (bytes is null) return (null, readError);
+        using var ownedBytes = bytes; // the document reads from this buffer until its root is cloned below
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            document = JsonDocument.Parse(bytes.Memory);
         }
         catch (JsonException e)
         {

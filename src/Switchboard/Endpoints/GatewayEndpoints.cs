@@ -8,7 +8,7 @@ using Switchboard.Usage;
 
 namespace Switchboard.Endpoints;
 
-/// <summary>The client-facing routes (each with and without <c>/v1</c>), health, admin, and OpenAI-style 404/405s.</summary>
+/// <summary>The client-facing routes (each with and without <c>/v1</c>), health, admin, with 404/405s shaped by RequestIdMiddleware.</summary>
 public static class GatewayEndpoints
 {
     // Models are config data, not time-stamped objects; a fixed "created" keeps listings stable across restarts.
@@ -37,14 +37,8 @@ public static class GatewayEndpoints
         app.MapAdminEndpoints();
         app.MapRoutingAdminEndpoints();
 
-        // Anything else answers like the OpenAI API does, in its error shape, never an empty 404.
-        app.MapFallback(context =>
-        {
-            var matchedMethodOnly = context.Request.Method is not ("GET" or "POST");
-            return ErrorResponses.WriteOpenAIAsync(context.Response, matchedMethodOnly
-                ? GatewayError.MethodNotAllowed($"Method {context.Request.Method} is not allowed on {context.Request.Path}.")
-                : GatewayError.NotFound($"Unknown request URL: {context.Request.Method} {context.Request.Path}. Please check the URL for typos."));
-        });
+        // No fallback route: a path without an endpoint ends as routing's 404, a known path with another method as its 405
+        // (with Allow), and RequestIdMiddleware gives both a body in the path's dialect (PathErrors).
     }
 
     private static async Task ListModels(HttpContext context, RuntimeHolder runtimes, TimeProvider time)
@@ -75,7 +69,7 @@ public static class GatewayEndpoints
         }
         if (!identity.MayUse(id) || !runtime.TryResolveModel(identity, id, out var model))
         {
-            await ErrorResponses.WriteOpenAIAsync(context.Response, GatewayError.ModelNotFound(id));
+            await ErrorResponses.WriteOpenAIAsync(context.Response, Switchboard.Routing.ModelNotFoundHint.For(runtime, identity, id));
             return;
         }
         await context.Response.WriteAsJsonAsync(new ModelObject(id, "model", ModelCreated, model.OwnedBy), GatewayJsonContext.Default.ModelObject);

@@ -4,9 +4,19 @@ using Switchboard.Http;
 namespace Switchboard.Hosting;
 
 /// <summary>
-/// Puts <c>x-request-id</c> on every response (success, error, unknown route) and turns anything unexpected into a
-/// 500 in the OpenAI dialect instead of an empty response.
+/// Puts <c>x-request-id</c> on every response (success, error, unknown route), turns anything unexpected into a 500,
+/// and gives a body to every error the pipeline ended without one (no route: 404; a known route with another method:
+/// 405 with <c>Allow</c>), each in the dialect of its path (<see cref="PathErrors"/>).
 /// </summary>
+/// <remarks>
+/// What cannot be shaped here: Kestrel answers some malformed requests itself before any middleware runs: a request
+/// line it cannot parse or longer than <c>MaxRequestLineSize</c> (400 / 414), headers over
+/// <c>MaxRequestHeadersTotalSize</c> or malformed (431 / 400), a bad <c>Content-Length</c> or <c>Transfer-Encoding</c>
+/// header (400). Those get Kestrel's empty-bodied response with <c>Connection: close</c> and no <c>x-request-id</c>:
+/// there is no request yet to give an id to, and Kestrel offers no hook to write that response. A body that turns
+/// out malformed while it is read (bad chunk framing, over the size limit) is the application's to answer and is
+/// shaped (see <see cref="RequestBodyReader"/>).
+/// </remarks>
 public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -20,12 +30,17 @@ public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<Re
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client left; nothing to answer.
+            return;
         }
         catch (Exception ex)
         {
             LogUnhandled(logger, id, ex.GetType().Name);
-            await ErrorResponses.WriteOpenAIAsync(context.Response,
-                GatewayError.Internal($"The gateway failed to handle the request (request id {id})."));
+            await PathErrors.WriteAsync(context, GatewayError.Internal($"The gateway failed to handle the request (request id {id})."));
+            return;
+        }
+        if (context.Response.StatusCode >= 400 && !context.Response.HasStarted)
+        {
+            await PathErrors.WriteAsync(context, PathErrors.ForBodilessStatus(context));
         }
     }
 

@@ -37,6 +37,10 @@ public static partial class AnthropicMessagesRequestReader
         {
             return new ValidationError(null, "request body is empty", ValidationError.InvalidJson);
         }
+        if (JsonTextCheck.Check(utf8Json) is { } notUnicode)
+        {
+            return notUnicode;
+        }
         try
         {
             var reader = new Utf8JsonReader(utf8Json, ReaderOptions);

@@ -1,0 +1,85 @@
+namespace Switchboard.Fuzz;
+
+/// <summary>Who a route wants as caller: a virtual key, the master key, or nobody.</summary>
+public enum Caller
+{
+    Client,
+    Master,
+    Anyone,
+}
+
+/// <summary>
+/// A route the gateway serves, with a valid request for it. <see cref="Template"/> is the body with slots
+/// (<c>§0</c>, <c>§1</c> …) whose valid raw JSON values <see cref="Slots"/> gives; mutations replace one slot's value.
+/// </summary>
+public sealed record Route(string Method, string Path, Caller Caller, string? Template = null, Func<Random, FuzzTargets, string[]>? Slots = null)
+{
+    public string Label => $"{Method} {Path}";
+
+    public bool HasBody => Template is not null;
+
+    /// <summary>Every route of the gateway (CONTRACT §3, §4 and the README's API table).</summary>
+    public static readonly Route[] All =
+    [
+        new("POST", "/v1/chat/completions", Caller.Client,
+            """{"model":§0,"messages":[{"role":§1,"content":§2}],"max_tokens":§3,"stream":§4,"temperature":§5}""",
+            (r, t) => [Q(t.ChatModel(r)), Q("user"), Q("hello"), "16", r.Next(4) == 0 ? "true" : "false", "0.5"]),
+        new("POST", "/chat/completions", Caller.Client,
+            """{"model":§0,"messages":[{"role":"system","content":§1},{"role":"user","content":[{"type":"text","text":§2}]}],"tools":§3}""",
+            (r, t) => [Q(t.ChatModel(r)), Q("be brief"), Q("hi"),
+                """[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]"""]),
+        new("POST", "/v1/completions", Caller.Client, """{"model":§0,"prompt":§1,"max_tokens":§2}""",
+            (r, t) => [Q(t.ChatModel(r)), Q("say hi"), "8"]),
+        new("POST", "/v1/embeddings", Caller.Client, """{"model":§0,"input":§1}""",
+            (r, t) => [Q(t.EmbeddingModel(r)), r.Next(2) == 0 ? Q("hello") : """["a","b"]"""]),
+        new("POST", "/v1/messages", Caller.Client,
+            """{"model":§0,"max_tokens":§1,"system":§2,"messages":[{"role":§3,"content":§4}],"stream":§5}""",
+            (r, t) => [Q(t.ChatModel(r)), "32", Q("be brief"), Q("user"), r.Next(2) == 0 ? Q("hello") : """[{"type":"text","text":"hello"}]""",
+                r.Next(4) == 0 ? "true" : "false"]),
+        new("POST", "/messages", Caller.Client, """{"model":§0,"max_tokens":§1,"messages":[{"role":"user","content":§2}]}""",
+            (r, t) => [Q(t.ChatModel(r)), "32", Q("hi")]),
+        new("POST", "/v1/messages/count_tokens", Caller.Client, """{"model":§0,"messages":[{"role":"user","content":§1}],"system":§2}""",
+            (r, t) => [Q(t.ChatModel(r)), Q("count me"), Q("sys")]),
+        new("GET", "/v1/models", Caller.Client),
+        new("GET", "/v1/models/{model}", Caller.Client),
+        new("POST", "/admin/keys", Caller.Master, """{"name":§0,"rpm":§1,"models":§2,"budget_usd":§3,"expires_at":§4}""",
+            (r, t) => [Q("fuzz-" + r.Next(1_000_000)), "100", "null", "10.5", Q("2099-01-01T00:00:00Z")]),
+        new("GET", "/admin/keys", Caller.Master),
+        new("GET", "/admin/keys/{id}", Caller.Master),
+        new("PATCH", "/admin/keys/{id}", Caller.Master, """{"rpm":§0,"team":§1}""", (r, t) => ["5", "null"]),
+        new("DELETE", "/admin/keys/{id}", Caller.Master),
+        new("POST", "/admin/teams", Caller.Master, """{"name":§0,"tpm":§1,"budget_period":§2}""",
+            (r, t) => [Q("team-" + r.Next(1_000_000)), "1000", Q("daily")]),
+        new("GET", "/admin/teams", Caller.Master),
+        new("PUT", "/admin/teams/{team}", Caller.Master, """{"rpm":§0}""", (r, t) => ["7"]),
+        new("DELETE", "/admin/teams/{team}", Caller.Master),
+        new("GET", "/admin/usage", Caller.Master),
+        new("GET", "/admin/logs", Caller.Master),
+        new("GET", "/admin/deployments", Caller.Master),
+        new("GET", "/health/live", Caller.Anyone),
+        new("GET", "/health/ready", Caller.Anyone),
+    ];
+
+    /// <summary>A JSON string literal (the values here need no escaping).</summary>
+    public static string Q(string text) => "\"" + text + "\"";
+}
+
+/// <summary>What the fuzzer knows of the gateway under test: its address, keys and model names.</summary>
+public sealed record FuzzTargets(string Host, string? ClientKey, string? MasterKey, IReadOnlyList<string> Models)
+{
+    public string ChatModel(Random random) =>
+        Models.Count == 0 || random.Next(10) == 0 ? "no-such-model" : Models[random.Next(Models.Count)];
+
+    /// <summary>
+    /// An embedding model when the gateway has one. Not a chat model: OpenAI (and the strict mock) answer a chat model
+    /// on /v1/embeddings with 403 "You are not allowed to generate embeddings from this model", which the gateway
+    /// reads as a refused provider key (502 upstream_authentication_failed), a known misclassification left to the
+    /// upstream-error work.
+    /// </summary>
+    public string EmbeddingModel(Random random)
+    {
+        var embeddings = Models.Where(m => m.Contains("embed", StringComparison.OrdinalIgnoreCase)).ToList();
+        return embeddings.Count > 0 && random.Next(10) != 0 ? embeddings[random.Next(embeddings.Count)]
+            : embeddings.Count > 0 ? "no-such-model" : ChatModel(random);
+    }
+}
