@@ -51,6 +51,11 @@ public static class RawHttp
 
     public static RawResponse? Parse(byte[] raw)
     {
+        // Interim answers (100 Continue to an Expect header) come before the real one.
+        while (raw.AsSpan().StartsWith("HTTP/1.1 1"u8) && raw.AsSpan().IndexOf("\r\n\r\n"u8) is var interim and >= 0)
+        {
+            raw = raw[(interim + 4)..];
+        }
         var end = raw.AsSpan().IndexOf("\r\n\r\n"u8);
         if (end < 0) return null;
         var lines = Encoding.Latin1.GetString(raw, 0, end).Split("\r\n");
