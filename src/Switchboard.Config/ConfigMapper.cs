@@ -15,7 +15,7 @@ internal static class ConfigMapper
         .. RoutingMapper.TopLevelKeys,
     ];
 
-    private static readonly string[] ServerKeys = ["host", "port"];
+    private static readonly string[] ServerKeys = ["host", "port", "shutdown_timeout"];
 
     public static GatewayConfig Map(YamlNode root, YamlNodeReader reader)
     {
@@ -76,7 +76,8 @@ internal static class ConfigMapper
         }
 
         var port = reader.Int(fields.Get("port"), fields.PathOf("port"), min: 1, max: 65535);
-        return new ServerSettings { Host = host ?? defaults.Host, Port = port ?? defaults.Port };
+        var shutdown = reader.Duration(fields.Get("shutdown_timeout"), fields.PathOf("shutdown_timeout"));
+        return new ServerSettings { Host = host ?? defaults.Host, Port = port ?? defaults.Port, ShutdownTimeout = shutdown ?? defaults.ShutdownTimeout };
     }
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;

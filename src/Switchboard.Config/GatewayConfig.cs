@@ -67,6 +67,14 @@ public sealed record ServerSettings
 {
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 4000;
+
+    /// <summary>
+    /// How long a stop (SIGTERM, Ctrl+C) lets in-flight requests and streams finish before it ends the rest with an
+    /// error; the usage ledger is flushed after that.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>How admission reserves a request's output against <c>tpm</c> and budgets (docs/limits.md).</summary>

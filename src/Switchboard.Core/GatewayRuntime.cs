@@ -72,10 +72,11 @@ public sealed class GatewayRuntime : IDisposable
     public IKeyLookup Keys { get; }
 
     /// <summary>
-    /// Single-user local mode: no master key and no key anywhere (file or database), so any bearer is accepted.
-    /// A database that holds an active key ends open mode; revoked ones do not (with no master key nobody could use them).
+    /// Single-user local mode: the config has no <c>keys:</c> and no <c>master_key</c>, so a bearer that is not a known
+    /// key is accepted. Decided by the config alone (CONTRACT §6): keys created in the database never switch it on or
+    /// off; a known key is still identified (its limits apply) and a revoked or expired one still refused.
     /// </summary>
-    public bool IsOpenMode => Config.IsOpenMode && !Keys.HasKeys;
+    public bool IsOpenMode => Config.IsOpenMode;
     public FrozenDictionary<string, UpstreamProvider> Providers { get; }
     /// <summary>Every model by name, hidden ones included.</summary>
     public FrozenDictionary<string, RoutedModel> Models { get; }

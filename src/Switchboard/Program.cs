@@ -23,4 +23,8 @@ var root = new RootCommand("Switchboard: one OpenAI-compatible endpoint in front
     KeysCommand.Create(configOption),
     UsageCommand.Create(configOption),
 };
-return await root.Parse(args).InvokeAsync();
+// System.CommandLine's own signal handling is off: on SIGTERM or Ctrl+C it cancelled the action and, after its default
+// 2 s ProcessTerminationTimeout, returned from Main while `serve` was still draining (requests reset, ledger not
+// flushed). The host's console lifetime handles those signals instead: `serve` drains (server.shutdown_timeout),
+// flushes the ledger and then exits 0; the short verbs simply end on Ctrl+C.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -89,6 +89,25 @@ public sealed class TopLevelTests
     }
 
     [Fact]
+    public void Server_shutdown_timeout_defaults_to_30_seconds_and_takes_a_duration()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(30), TestConfig.LoadOk("server: { port: 4000 }\n").Server.ShutdownTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), TestConfig.LoadOk("master_key: m\n").Server.ShutdownTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(2), TestConfig.LoadOk("server: { shutdown_timeout: 2m }\n").Server.ShutdownTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), TestConfig.LoadOk("server:\n  shutdown_timeout: 1.5\n").Server.ShutdownTimeout);
+    }
+
+    [Theory]
+    [InlineData("soon", "expected a duration like 10s, 500ms, 2m or a number of seconds, got 'soon'")]
+    [InlineData("0s", "must be more than 0 and at most 24h, got '0s'")]
+    public void Server_shutdown_timeout_must_be_a_positive_duration(string value, string message)
+    {
+        var error = TestConfig.SingleError($"server:\n  shutdown_timeout: {value}\n");
+
+        TestConfig.AssertError(error, 2, "server.shutdown_timeout", message);
+    }
+
+    [Fact]
     public void Server_must_be_a_mapping()
     {
         var error = TestConfig.SingleError("server: localhost:4000\n");

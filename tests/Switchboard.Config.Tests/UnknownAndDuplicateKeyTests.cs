@@ -47,7 +47,7 @@ public sealed class UnknownAndDuplicateKeyTests
             """);
 
         Assert.Equal(3, result.Errors.Length);
-        TestConfig.HasError(result, 1, "server.prot", "unknown key 'prot' (allowed: host, port)");
+        TestConfig.HasError(result, 1, "server.prot", "unknown key 'prot' (allowed: host, port, shutdown_timeout)");
         TestConfig.HasError(result, 6, "models.gpt-4o[0].wieght",
             "unknown key 'wieght' (allowed: provider, model, input_per_mtok, output_per_mtok, cached_input_per_mtok, weight, priority, timeouts)");
         TestConfig.HasError(result, 8, "keys[0].rmp",

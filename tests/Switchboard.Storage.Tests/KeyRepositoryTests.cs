@@ -92,9 +92,55 @@ public sealed class KeyRepositoryTests
         await directory.RefreshAsync();
         Assert.False(directory.TryFind(created.Secret, out _));
         Assert.True(directory.IsRevoked(created.Secret));
-        // Only revoked keys left: nothing could authenticate, so (without a master key) the gateway may run open.
-        Assert.False(directory.HasKeys);
         await directory.StopAsync(CancellationToken.None);
+    }
+
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task An_unknown_key_is_looked_up_by_hash_so_another_process_key_works_before_the_next_poll(string backend)
+    {
+        await using var test = await TestDatabase.CreateAsync(backend);
+        await using var db1 = await test.OpenMigratedAsync();
+        await using var db2 = test.Open();
+        var keys1 = new KeyRepository(db1, TimeProvider.System);
+        using var other = new KeyDirectory(new KeyRepository(db2, TimeProvider.System), new GatewayConfig(), TimeProvider.System, NullLogger<KeyDirectory>.Instance);
+        // Connected, then its poller stopped: only the lookup by hash can learn the keys created from here on.
+        await other.StartAsync(CancellationToken.None);
+        await other.StopAsync(CancellationToken.None);
+        await keys1.PutTeamAsync(new TeamRecord { Name = "new-team", Rpm = 9 });
+        var created = await keys1.CreateAsync(new KeySpec { Name = "fresh", Team = "new-team", Tpm = 10 }, RecordSource.Api);
+        var revoked = await keys1.CreateAsync(new KeySpec { Name = "gone" }, RecordSource.Api);
+        await keys1.RevokeAsync(revoked.Key.Id);
+
+        Assert.False(other.TryFind(created.Secret, out _));
+        var identity = await other.FindUncachedAsync(created.Secret, CancellationToken.None);
+        Assert.NotNull(identity);
+        Assert.Equal((created.Key.Id, "fresh", "new-team", 10), (identity.KeyId, identity.Name, identity.Team, identity.Limits!.Tpm));
+        Assert.Equal(9, identity.TeamLimits!.Rpm);
+        var lookups = other.UncachedLookups;
+        Assert.Same(identity, await other.FindUncachedAsync(created.Secret, CancellationToken.None)); // remembered: no second read
+        Assert.Equal(lookups, other.UncachedLookups);
+
+        Assert.Null(await other.FindUncachedAsync(revoked.Secret, CancellationToken.None));
+        Assert.Null(await other.FindUncachedAsync("sk-sb-no-such-key", CancellationToken.None));
+        lookups = other.UncachedLookups;
+        Assert.Null(await other.FindUncachedAsync("sk-sb-no-such-key", CancellationToken.None)); // the miss is remembered
+        Assert.Equal(lookups, other.UncachedLookups);
+    }
+
+    [Fact]
+    public async Task Random_unknown_keys_cannot_drive_more_than_the_rate_limit_of_database_lookups()
+    {
+        await using var test = await TestDatabase.CreateAsync("Sqlite");
+        await using var db = await test.OpenMigratedAsync();
+        using var directory = new KeyDirectory(new KeyRepository(db, TimeProvider.System), new GatewayConfig(), TimeProvider.System, NullLogger<KeyDirectory>.Instance);
+        await directory.StartAsync(CancellationToken.None);
+        await directory.StopAsync(CancellationToken.None);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => directory.FindUncachedAsync($"sk-random-{i}", CancellationToken.None).AsTask()));
+
+        Assert.All(answers, Assert.Null);
+        // One bucket of lookups, plus at most one refill should the burst straddle it.
+        Assert.InRange(directory.UncachedLookups, 1, 2 * KeyDirectory.UncachedLookupsPerSecond);
     }
 
     [Theory, SqliteBackend, PostgresBackend]

@@ -8,7 +8,19 @@ namespace Switchboard.Auth;
 /// </summary>
 public static class ApiKeyExtractor
 {
+    /// <summary>The key from the headers, else from <c>?key=</c> (client-facing routes).</summary>
     public static string? Extract(HttpRequest request)
+    {
+        if (ExtractFromHeaders(request) is { } fromHeaders) return fromHeaders;
+        var query = request.Query["key"].ToString();
+        return query.Length > 0 ? query : null;
+    }
+
+    /// <summary>
+    /// The key from the headers only. The master key is taken only this way: a URL ends up in access logs, proxy logs
+    /// and browser history, so <c>?key=</c> never authorizes <c>/admin</c>.
+    /// </summary>
+    public static string? ExtractFromHeaders(HttpRequest request)
     {
         var headers = request.Headers;
         var authorization = headers.Authorization.ToString();
@@ -23,7 +35,6 @@ public static class ApiKeyExtractor
             var value = headers[name].ToString();
             if (value.Length > 0) return value.Trim();
         }
-        var query = request.Query["key"].ToString();
-        return query.Length > 0 ? query : null;
+        return null;
     }
 }

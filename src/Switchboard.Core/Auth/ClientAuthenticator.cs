@@ -8,35 +8,50 @@ namespace Switchboard.Auth;
 /// <summary>Decides who a request is from, against the current runtime's key store.</summary>
 public static class ClientAuthenticator
 {
-    public static (ClientIdentity? Identity, GatewayError? Error) Authenticate(HttpRequest request, GatewayRuntime runtime, TimeProvider time)
+    private static readonly GatewayError NoKey = GatewayError.InvalidApiKey(
+        "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' (or x-api-key / api-key).");
+    // Never echo any part of the presented secret.
+    private static readonly GatewayError Revoked = GatewayError.InvalidApiKey("This API key has been revoked.");
+    private static readonly GatewayError Incorrect = GatewayError.InvalidApiKey("Incorrect API key provided.");
+    private static readonly GatewayError Expired = GatewayError.InvalidApiKey("This API key has expired.");
+
+    /// <summary>
+    /// The caller's identity, or the 401 to send. A known key is a synchronous in-memory lookup (the returned task is
+    /// already complete); only a key the cache does not know, outside open mode, is looked up in the database.
+    /// In open mode (config alone, see <see cref="GatewayRuntime.IsOpenMode"/>) a known key is still identified and a
+    /// revoked or expired one refused; any other bearer, or none, is the anonymous user.
+    /// </summary>
+    public static ValueTask<(ClientIdentity? Identity, GatewayError? Error)> AuthenticateAsync(HttpRequest request, GatewayRuntime runtime,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var secret = ApiKeyExtractor.Extract(request);
-        if (runtime.IsOpenMode) return (ClientIdentity.Anonymous, null);
-        if (string.IsNullOrEmpty(secret))
-        {
-            return (null, GatewayError.InvalidApiKey(
-                "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' (or x-api-key / api-key)."));
-        }
-        if (IsMaster(secret, runtime)) return (MasterIdentity, null);
-        if (!runtime.Keys.TryFind(secret, out var identity))
-        {
-            // Never echo any part of the presented secret.
-            return (null, GatewayError.InvalidApiKey(runtime.Keys.IsRevoked(secret)
-                ? "This API key has been revoked."
-                : "Incorrect API key provided."));
-        }
-        if (identity.ExpiresAt is { } expires && expires <= time.GetUtcNow())
-        {
-            return (null, GatewayError.InvalidApiKey("This API key has expired."));
-        }
-        return (identity, null);
+        var open = runtime.IsOpenMode;
+        if (string.IsNullOrEmpty(secret)) return new(open ? (ClientIdentity.Anonymous, null) : (null, NoKey));
+        if (IsMaster(secret, runtime)) return new((MasterIdentity, null));
+        if (runtime.Keys.TryFind(secret, out var identity)) return new(Unexpired(identity, time));
+        if (runtime.Keys.IsRevoked(secret)) return new((null, Revoked));
+        if (open) return new((ClientIdentity.Anonymous, null));
+        return LookUpUncachedAsync(secret, runtime, time, cancellationToken);
     }
+
+    private static async ValueTask<(ClientIdentity? Identity, GatewayError? Error)> LookUpUncachedAsync(string secret, GatewayRuntime runtime,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var identity = await runtime.Keys.FindUncachedAsync(secret, cancellationToken).ConfigureAwait(false);
+        return identity is null ? (null, Incorrect) : Unexpired(identity, time);
+    }
+
+    private static (ClientIdentity? Identity, GatewayError? Error) Unexpired(ClientIdentity identity, TimeProvider time) =>
+        identity.ExpiresAt is { } expires && expires <= time.GetUtcNow() ? (null, Expired) : (identity, null);
 
     /// <summary>The operator holding the master key may also call every model (as with LiteLLM's master key).</summary>
     private static readonly ClientIdentity MasterIdentity = new() { Name = "master" };
 
-    /// <summary>Constant-time check of the master key for the admin API.</summary>
-    public static bool IsMasterKey(HttpRequest request, GatewayRuntime runtime) => IsMaster(ApiKeyExtractor.Extract(request), runtime);
+    /// <summary>
+    /// Constant-time check of the master key for the admin API, taken from the headers only (never <c>?key=</c>: a URL
+    /// is written to access logs and browser history).
+    /// </summary>
+    public static bool IsMasterKey(HttpRequest request, GatewayRuntime runtime) => IsMaster(ApiKeyExtractor.ExtractFromHeaders(request), runtime);
 
     private static bool IsMaster(string? presented, GatewayRuntime runtime)
     {

@@ -29,9 +29,10 @@ public sealed class KeyStore : IKeyLookup
 
     public int Count => _bySecret.Count;
 
-    public bool HasKeys => _bySecret.Count > 0;
-
     public bool TryFind(string secret, [NotNullWhen(true)] out ClientIdentity? identity) => _bySecret.TryGetValue(secret, out identity);
 
     public bool IsRevoked(string secret) => false;
+
+    /// <summary>The config file's keys are all in memory: there is nothing behind them to ask.</summary>
+    public ValueTask<ClientIdentity?> FindUncachedAsync(string secret, CancellationToken cancellationToken) => default;
 }

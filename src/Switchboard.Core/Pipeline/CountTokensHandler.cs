@@ -25,7 +25,7 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
     {
         using var lease = runtimes.Lease(); // a reload must not dispose the provider under this request
         var runtime = lease.Runtime;
-        var (identity, authError) = ClientAuthenticator.Authenticate(context.Request, runtime, time);
+        var (identity, authError) = await ClientAuthenticator.AuthenticateAsync(context.Request, runtime, time, context.RequestAborted);
         if (identity is null)
         {
             await Dialect.WriteErrorAsync(context.Response, authError!);

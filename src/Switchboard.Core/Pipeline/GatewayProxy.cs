@@ -24,12 +24,15 @@ namespace Switchboard.Pipeline;
 /// record without recording it.
 /// </remarks>
 public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionControl admissionControl, IUsageSink usageSink,
-    TimeProvider time, ILogger<GatewayProxy> logger)
+    TimeProvider time, ILogger<GatewayProxy> logger, ShutdownDrain? shutdown = null)
 {
     /// <summary>How many upstream attempts the answer took (fallovers are never invisible).</summary>
     public const string AttemptsHeader = "x-switchboard-attempts";
     /// <summary>The provider (config name) that produced the answer.</summary>
     public const string ProviderHeader = "x-switchboard-provider";
+
+    /// <summary>The stop's drain deadline (none for hosts built without one).</summary>
+    private CancellationToken Deadline => shutdown?.Deadline ?? default;
 
     public async Task HandleAsync(HttpContext context, ProxyOperation operation)
     {
@@ -40,7 +43,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
         var requestId = RequestIds.Get(context);
         var dialect = operation.Dialect;
 
-        var (identity, authError) = ClientAuthenticator.Authenticate(context.Request, runtime, time);
+        var (identity, authError) = await ClientAuthenticator.AuthenticateAsync(context.Request, runtime, time, context.RequestAborted);
         if (identity is null)
         {
             await FinishWithErrorAsync(context, operation, authError!, Record(requestId, operation, null, "", startedAt));
@@ -207,12 +210,12 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             try
             {
                 outcome = !passthrough
-                    ? await TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, runtime.Config.Media)
+                    ? await TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, runtime.Config.Media, Deadline)
                     : protocol.Wire == Providers.Wires.OpenAIChat
                         ? await OpenAIPassthroughAttempt.RunAsync(context,
                             operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream),
-                            deployment, provider.Target!, head, body, upstreamBody)
-                        : await ObservedPassthroughAttempt.RunAsync(context, operation.Dialect, deployment, protocol, head, body, upstreamBody);
+                            deployment, provider.Target!, head, body, upstreamBody, Deadline)
+                        : await ObservedPassthroughAttempt.RunAsync(context, operation.Dialect, deployment, protocol, head, body, upstreamBody, Deadline);
             }
             finally
             {

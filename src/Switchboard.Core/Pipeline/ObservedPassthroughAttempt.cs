@@ -24,7 +24,7 @@ public static class ObservedPassthroughAttempt
     private static readonly ChatRequest NoRequest = new() { Model = "" };
 
     public static async Task<AttemptOutcome> RunAsync(HttpContext context, IClientDialect dialect, RoutedDeployment deployment,
-        IUpstreamProtocol protocol, OpenAIRequestHead head, PooledBuffer clientBody, PooledBuffer upstreamBody)
+        IUpstreamProtocol protocol, OpenAIRequestHead head, PooledBuffer clientBody, PooledBuffer upstreamBody, CancellationToken shutdown)
     {
         var provider = deployment.Provider;
         upstreamBody.Clear();
@@ -38,7 +38,7 @@ public static class ObservedPassthroughAttempt
             }
             protocol.Authorize(headers);
         });
-        using var clock = AttemptClock.Start(deployment.Timeouts, context.RequestAborted);
+        using var clock = AttemptClock.Start(deployment.Timeouts, context.RequestAborted, shutdown);
         var (response, failure) = await UpstreamExchange.SendAsync(context, provider, request, clock);
         if (response is null) return failure;
 

@@ -20,13 +20,13 @@ public static class OpenAIPassthroughAttempt
     public const int MaxResponseBytes = 64 * 1024 * 1024;
 
     public static async Task<AttemptOutcome> RunAsync(HttpContext context, Uri uri, RoutedDeployment deployment,
-        IUpstreamTarget target, OpenAIRequestHead head, PooledBuffer clientBody, PooledBuffer upstreamBody)
+        IUpstreamTarget target, OpenAIRequestHead head, PooledBuffer clientBody, PooledBuffer upstreamBody, CancellationToken shutdown)
     {
         var provider = deployment.Provider;
         upstreamBody.Clear();
         OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModelJson, upstreamBody);
         using var request = UpstreamExchange.CreateRequest(uri, upstreamBody, head.Stream, provider, target.Authorize);
-        using var clock = AttemptClock.Start(deployment.Timeouts, context.RequestAborted);
+        using var clock = AttemptClock.Start(deployment.Timeouts, context.RequestAborted, shutdown);
         var (response, failure) = await UpstreamExchange.SendAsync(context, provider, request, clock);
         if (response is null) return failure;
 

@@ -19,7 +19,7 @@ namespace Switchboard.Pipeline;
 public static class TranslatedAttempt
 {
     public static async Task<AttemptOutcome> RunAsync(HttpContext context, IClientDialect dialect, RoutedDeployment deployment,
-        IUpstreamProtocol protocol, ChatRequest request, PooledBuffer upstreamBody, Config.MediaSettings media)
+        IUpstreamProtocol protocol, ChatRequest request, PooledBuffer upstreamBody, Config.MediaSettings media, CancellationToken shutdown)
     {
         var provider = deployment.Provider;
         if (protocol.Wire == Wires.Gemini && ImageInliner.HasRemoteImages(request))
@@ -43,7 +43,7 @@ public static class TranslatedAttempt
 
         var stream = request.IsStreaming;
         using var message = UpstreamExchange.CreateRequest(protocol.ChatUri(deployment.UpstreamModel, stream), upstreamBody, stream, provider, protocol.Authorize);
-        using var clock = AttemptClock.Start(deployment.Timeouts, context.RequestAborted);
+        using var clock = AttemptClock.Start(deployment.Timeouts, context.RequestAborted, shutdown);
         var (response, failure) = await UpstreamExchange.SendAsync(context, provider, message, clock);
         if (response is null) return failure;
 

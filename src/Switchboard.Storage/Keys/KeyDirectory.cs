@@ -21,6 +21,11 @@ namespace Switchboard.Storage.Keys;
 /// presented secret is remembered in a bounded map (secret → hash). The map holds only hashes of secrets clients
 /// sent; revocation works on the snapshot (hash → identity), so a remembered hash never outlives a revocation.
 /// </para>
+/// <para>
+/// A key the snapshot does not know is looked up in the database by its hash (<see cref="FindUncachedAsync"/>), so a
+/// key created on another replica works there at once instead of after the next poll; that path is rate-limited and
+/// remembers misses briefly, so random bearers cannot load the database.
+/// </para>
 /// </summary>
 public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposable
 {
@@ -59,8 +64,6 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
 
     /// <summary>The change sequence of the loaded snapshot (-1 before the first load).</summary>
     public long LoadedSequence => Interlocked.Read(ref _loadedSequence);
-
-    public bool HasKeys => _snapshot.AnyKeys;
 
     public bool TryFind(string secret, [NotNullWhen(true)] out ClientIdentity? identity) =>
         _snapshot.Active.TryGetValue(HashOf(secret), out identity);
@@ -189,6 +192,7 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
     {
         _snapshot = Build(snapshot.Keys, snapshot.Teams);
         Interlocked.Exchange(ref _loadedSequence, snapshot.Sequence);
+        ForgetUncached();
     }
 
     /// <summary>Builds the lookup tables and each key's identity (with its own and its team's limits) once per change.</summary>
@@ -197,7 +201,7 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
         var teamLimits = new Dictionary<string, LimitSettings?>(StringComparer.Ordinal);
         foreach (var team in teams)
         {
-            teamLimits[team.Name] = Limits(team.Rpm, team.Tpm, team.MaxParallel, team.BudgetUsd, team.BudgetPeriod);
+            teamLimits[team.Name] = LimitsOf(team);
         }
         var active = new Dictionary<string, ClientIdentity>(StringComparer.Ordinal);
         var revoked = new HashSet<string>(StringComparer.Ordinal);
@@ -208,19 +212,24 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
                 revoked.Add(key.SecretHash);
                 continue;
             }
-            active[key.SecretHash] = new ClientIdentity
-            {
-                Name = key.Name,
-                KeyId = key.Id,
-                Team = key.Team,
-                AllowedModels = key.Models is { } models ? models.ToFrozenSet(StringComparer.Ordinal) : null,
-                Limits = Limits(key.Rpm, key.Tpm, key.MaxParallel, key.BudgetUsd, key.BudgetPeriod),
-                TeamLimits = key.Team is { } team && teamLimits.TryGetValue(team, out var limits) ? limits : null,
-                ExpiresAt = key.ExpiresAt,
-            };
+            active[key.SecretHash] = IdentityOf(key, key.Team is { } team && teamLimits.TryGetValue(team, out var limits) ? limits : null);
         }
-        return new Snapshot(active.ToFrozenDictionary(StringComparer.Ordinal), revoked.ToFrozenSet(StringComparer.Ordinal), active.Count > 0);
+        return new Snapshot(active.ToFrozenDictionary(StringComparer.Ordinal), revoked.ToFrozenSet(StringComparer.Ordinal),
+            teamLimits.ToFrozenDictionary(StringComparer.Ordinal));
     }
+
+    private static ClientIdentity IdentityOf(KeyRecord key, LimitSettings? teamLimits) => new()
+    {
+        Name = key.Name,
+        KeyId = key.Id,
+        Team = key.Team,
+        AllowedModels = key.Models is { } models ? models.ToFrozenSet(StringComparer.Ordinal) : null,
+        Limits = Limits(key.Rpm, key.Tpm, key.MaxParallel, key.BudgetUsd, key.BudgetPeriod),
+        TeamLimits = teamLimits,
+        ExpiresAt = key.ExpiresAt,
+    };
+
+    private static LimitSettings? LimitsOf(TeamRecord team) => Limits(team.Rpm, team.Tpm, team.MaxParallel, team.BudgetUsd, team.BudgetPeriod);
 
     private static LimitSettings? Limits(int? rpm, int? tpm, int? parallel, decimal? budget, string? period) =>
         new LimitSettings(rpm, tpm, parallel, budget, period) is { IsUnlimited: false } limits ? limits : null;
@@ -229,9 +238,12 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
     {
         _stopping.Dispose();
         _reload.Dispose();
+        DisposeUncached();
     }
 
-    private sealed record Snapshot(FrozenDictionary<string, ClientIdentity> Active, FrozenSet<string> Revoked, bool AnyKeys);
+    /// <summary>One loaded state: active keys and revoked hashes by secret hash, and each team's limits by name.</summary>
+    private sealed record Snapshot(FrozenDictionary<string, ClientIdentity> Active, FrozenSet<string> Revoked,
+        FrozenDictionary<string, LimitSettings?> TeamLimits);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database {Database} unreachable ({Kind}: {Reason}); known keys keep working from the cache, usage is buffered")]
     private static partial void LogDatabaseUnreachable(ILogger logger, string database, string kind, string reason);

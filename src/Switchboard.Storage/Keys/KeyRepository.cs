@@ -62,6 +62,15 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <summary>The key whose secret hashes to <paramref name="secretHash"/> (revoked ones too); null when none does. One indexed read.</summary>
+    public async Task<KeyRecord?> FindByHashAsync(string secretHash, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // ReadKeysAsync binds its one parameter as @id.
+        var rows = await ReadKeysAsync(connection, $"SELECT {KeyColumns} FROM virtual_keys WHERE secret_hash = @id", secretHash, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
     /// <summary>Applies <paramref name="patch"/>; null when there is no such key.</summary>
     public async Task<KeyRecord?> UpdateAsync(string id, KeyPatch patch, CancellationToken cancellationToken = default)
     {

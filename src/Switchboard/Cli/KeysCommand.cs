@@ -81,6 +81,12 @@ public static class KeysCommand
                 Console.WriteLine($"id:  {created.Key.Id}");
                 Console.WriteLine($"key: {created.Secret}");
                 Console.Error.WriteLine("Store the key now: it is not shown again (only its hash is kept).");
+                if (config.IsOpenMode)
+                {
+                    // Open mode is the config's choice alone (CONTRACT §6): a stored key does not lock the gateway.
+                    Console.Error.WriteLine("Note: the config has no keys: and no master_key, so the gateway stays in open mode and still accepts "
+                        + "any bearer; this key identifies its holder (its limits apply). Add master_key: to the config to require keys.");
+                }
             }
             return 0;
         });

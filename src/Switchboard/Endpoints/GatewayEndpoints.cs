@@ -44,7 +44,7 @@ public static class GatewayEndpoints
     private static async Task ListModels(HttpContext context, RuntimeHolder runtimes, TimeProvider time)
     {
         var runtime = runtimes.Current;
-        var (identity, error) = ClientAuthenticator.Authenticate(context.Request, runtime, time);
+        var (identity, error) = await ClientAuthenticator.AuthenticateAsync(context.Request, runtime, time, context.RequestAborted);
         if (identity is null)
         {
             await ErrorResponses.WriteOpenAIAsync(context.Response, error!);
@@ -61,7 +61,7 @@ public static class GatewayEndpoints
     private static async Task GetModel(HttpContext context, string id, RuntimeHolder runtimes, TimeProvider time)
     {
         var runtime = runtimes.Current;
-        var (identity, error) = ClientAuthenticator.Authenticate(context.Request, runtime, time);
+        var (identity, error) = await ClientAuthenticator.AuthenticateAsync(context.Request, runtime, time, context.RequestAborted);
         if (identity is null)
         {
             await ErrorResponses.WriteOpenAIAsync(context.Response, error!);

@@ -12,6 +12,9 @@ namespace Switchboard.Hosting;
 /// <summary>Builds the gateway's web host: Kestrel tuned for proxying, the services, the endpoints.</summary>
 public static class GatewayApp
 {
+    /// <summary>Time a stop allows after <c>server.shutdown_timeout</c>: the cut requests finish, then the ledger flushes.</summary>
+    public static readonly TimeSpan LedgerFlushAllowance = TimeSpan.FromSeconds(15);
+
     public static WebApplication Build(GatewayOptions options, Action<ILoggingBuilder>? configureLogging = null)
     {
         // No reload-on-change for the host's own appsettings files (the gateway is configured by its YAML file, which
@@ -64,12 +67,20 @@ public static class GatewayApp
         builder.Services.AddSingleton<RecentRequestLog>();
         builder.Services.AddSingleton<IUsageSink>(sp => new UsageFanOut(sp.GetRequiredService<LedgerWriter>(), sp.GetRequiredService<RecentRequestLog>()));
         builder.Services.AddLimits(options.Config, options.LimitLeases);
+        // A stop drains: Kestrel stops accepting and waits for the requests in flight until server.shutdown_timeout,
+        // when ShutdownDrain ends the rest with an error (streams get an error event); the host's own limit leaves
+        // room after that for those requests to finish and for the ledger (stopped after Kestrel) to flush.
+        var shutdownTimeout = options.Config.Server.ShutdownTimeout;
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout + LedgerFlushAllowance);
+        builder.Services.AddSingleton<ShutdownDrain>();
         builder.Services.AddSingleton<GatewayProxy>();
         builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
 
         var app = builder.Build();
         var runtimes = app.Services.GetRequiredService<RuntimeHolder>();
+        var drain = app.Services.GetRequiredService<ShutdownDrain>();
+        app.Lifetime.ApplicationStopping.Register(() => drain.Begin(shutdownTimeout));
         app.Lifetime.ApplicationStopped.Register(() => runtimes.Current.Dispose());
         app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.UseMiddleware<RequestIdMiddleware>();

@@ -158,14 +158,14 @@ public sealed class KeysAndLedgerTests(MockUpstreamFixture mock, ITestOutputHelp
             Assert.Equal(HttpStatusCode.Unauthorized, (await ChatAsync(first, "any-bearer")).StatusCode);
             await first.StopAsync();
         }
-        // The file's keys are revoked in the database when they leave the file; revoked keys alone must not keep a
-        // gateway with no master key locked (nobody could authenticate): CONTRACT §2's single-user local mode.
+        // The file's keys are revoked in the database when they leave the file. Open mode is the config's choice alone
+        // (CONTRACT §2, §6): the gateway runs open, yet the revoked key stays refused.
         var open = string.Join('\n', Yaml(db).Split('\n')
             .TakeWhile(l => !l.TrimStart().StartsWith("keys:", StringComparison.Ordinal))
             .Where(l => !l.StartsWith("master_key:", StringComparison.Ordinal))) + $"\ndatabase: \"{db.ConfigValue}\"\n";
         await using var second = await GatewayInstance.StartAsync(open);
         Assert.Equal(HttpStatusCode.OK, (await ChatAsync(second, "any-bearer")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await ChatAsync(second, TestConfigs.AliceKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ChatAsync(second, TestConfigs.AliceKey)).StatusCode);
     }
 
     [Theory, SqliteBackend, PostgresBackend]

@@ -27,6 +27,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>The OS process id the test started (the gateway keeps it across its own start-up restart).</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>The process's exit code (once it has exited).</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>The config file the process was started with.</summary>
     public string ConfigPath => Path.Combine(_directory, "switchboard.yaml");
 
