@@ -158,6 +158,21 @@ public sealed class InvalidAnswerTests(MockUpstreamFixture mock) : IClassFixture
     }
 
     [Fact]
+    public async Task An_invalid_count_tokens_answer_is_never_relayed_the_estimate_answers_instead()
+    {
+        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+            Anthropic("claude", mock.BaseUrl, "invalid_body=html"), "m: [{ provider: claude, model: claude-sonnet-4-6 }]"));
+        using var http = gateway.Client(TestConfigs.MasterKey);
+
+        var response = await http.PostAsync("/v1/messages/count_tokens", new StringContent(
+            """{"model":"m","messages":[{"role":"user","content":"count me"}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("estimated", Header(response, "x-switchboard-token-count"));
+        Assert.True(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("input_tokens").GetInt32() > 0);
+    }
+
+    [Fact]
     public async Task Translated_an_invalid_anthropic_body_reaches_an_openai_client_as_a_502_upstream_invalid_response()
     {
         await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
