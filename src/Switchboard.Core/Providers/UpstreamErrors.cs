@@ -23,7 +23,8 @@ public static class UpstreamErrors
             info?.Message is { Length: > 0 } m ? m : PlainText(body) ?? $"HTTP {status} {response.ReasonPhrase}",
             provider.Config.ApiKey);
         var retryAfter = RetryAfter(response) ?? info?.RetryAfter;
-        var (type, code, param) = (info?.Type, info?.Code, info?.Param);
+        // Every field relayed to the client is scrubbed, not only the message: an upstream may echo a key anywhere.
+        var (type, code, param) = (ScrubOrNull(info?.Type, provider), ScrubOrNull(info?.Code, provider), ScrubOrNull(info?.Param, provider));
 
         if (status is 401 or 403)
         {
@@ -64,6 +65,9 @@ public static class UpstreamErrors
             $"Provider '{provider.Name}' answered HTTP 200 with an error ({info?.Code ?? info?.Type ?? "no type"}): {message}",
             ErrorDisposition.Retryable) { Provider = provider.Name };
     }
+
+    private static string? ScrubOrNull(string? text, UpstreamProvider provider) =>
+        text is null ? null : SecretScrubber.Scrub(text, provider.Config.ApiKey);
 
     /// <summary>OpenAI's own types are kept; other providers' words (Gemini's INVALID_ARGUMENT, …) read as invalid requests.</summary>
     private static string ClientFacingType(string? type) => type switch

@@ -34,6 +34,16 @@ public sealed class UpstreamErrorsTests : IDisposable
     }
 
     [Fact]
+    public void A_key_echoed_in_code_or_param_is_scrubbed_like_the_message()
+    {
+        var error = Map(HttpStatusCode.BadRequest,
+            $$$"""{"error":{"message":"bad","type":"invalid_request_error","param":"auth {{{ProviderKey}}}","code":"{{{ProviderKey}}}"}}""");
+        Assert.DoesNotContain(ProviderKey, error.Param, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderKey, error.Code, StringComparison.Ordinal);
+        Assert.NotNull(error.Code);
+    }
+
+    [Fact]
     public void Rate_limits_and_server_errors_are_retryable_upstream_errors_with_retry_after()
     {
         var limited = Map(HttpStatusCode.TooManyRequests, """{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}""",
