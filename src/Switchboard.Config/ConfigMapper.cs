@@ -42,7 +42,7 @@ internal static class ConfigMapper
             Media = MediaMapper.Read(fields.Get("media"), reader),
         };
         config = RoutingMapper.Read(fields, reader, references, config);
-        ConfigValidator.Validate(references, reader);
+        ConfigValidator.Validate(references, reader, config.Providers);
         return config;
     }
 

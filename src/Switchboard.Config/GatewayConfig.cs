@@ -95,6 +95,15 @@ public sealed record ProviderConfig
 {
     /// <summary>The name chosen in the config (the key under <c>providers:</c>).</summary>
     public required string Name { get; init; }
+/// <summary>What an Anthropic deployment does with mid-conversation <c>role: system</c> messages (config <c>system_messages</c>).</summary>
+public enum SystemMessageHandling
+{
+    /// <summary>Folded into the adjacent user turn as <c>&lt;system-reminder&gt;</c> text (models that refuse them).</summary>
+    Fold,
+    /// <summary>Relayed as sent (models that take them).</summary>
+    Keep,
+}
+
     public required ProviderType Type { get; init; }
     /// <summary>Absolute http(s) URL. For <c>openai</c> it includes <c>/v1</c>; for the others it is the host root.</summary>
     public required Uri BaseUrl { get; init; }
@@ -162,6 +171,8 @@ public sealed record KeyConfig
     public int? MaxParallel { get; init; }
     public decimal? BudgetUsd { get; init; }
     /// <summary>Optional budget reset period: null, "daily" or "monthly".</summary>
+    /// <summary>Anthropic upstreams: what to do with mid-conversation system messages; null = decided by the model family.</summary>
+    public SystemMessageHandling? SystemMessages { get; init; }
     public string? BudgetPeriod { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     /// <summary>Team name this key belongs to (its limits are under <c>teams:</c>, or managed via /admin/teams).</summary>
