@@ -55,6 +55,9 @@ public sealed record GatewayConfig
     /// <summary>How images given by URL are fetched for upstreams that cannot fetch them (the <c>media:</c> section).</summary>
     public MediaSettings Media { get; init; } = new();
 
+    /// <summary>Limits for keys that do not set their own (the <c>key_defaults:</c> section).</summary>
+    public KeyDefaults KeyDefaults { get; init; } = KeyDefaults.None;
+
     /// <summary>True when neither keys nor a master key are configured: any bearer is accepted.</summary>
     public bool IsOpenMode => Keys.IsEmpty && string.IsNullOrEmpty(MasterKey);
 }
@@ -62,8 +65,22 @@ public sealed record GatewayConfig
 /// <summary>Where the gateway listens. Command-line flags override these.</summary>
 public sealed record ServerSettings
 {
+    /// <summary>The default of <see cref="MaxBodySize"/>: 64 MiB (images as data URLs make chat bodies large).</summary>
+    public const long DefaultMaxBodySize = 64L * 1024 * 1024;
+
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 4000;
+    /// <summary>Largest request body accepted, in bytes (<c>server.max_body_size</c>); larger ones get 413.</summary>
+    public long MaxBodySize { get; init; } = DefaultMaxBodySize;
+}
+
+/// <summary>Limits that apply to every key that does not set its own (<c>key_defaults:</c>).</summary>
+public sealed record KeyDefaults
+{
+    public static readonly KeyDefaults None = new();
+
+    /// <summary>Requests in flight at once per key, for keys without their own <c>max_parallel</c>; null = unlimited.</summary>
+    public int? MaxParallel { get; init; }
 }
 
 /// <summary>
@@ -78,6 +95,15 @@ public sealed record MediaSettings
 }
 
 /// <summary>The wire protocol an upstream speaks.</summary>
+/// <summary>What an Anthropic deployment does with mid-conversation <c>role: system</c> messages (config <c>system_messages</c>).</summary>
+public enum SystemMessageHandling
+{
+    /// <summary>Folded into the adjacent user turn as <c>&lt;system-reminder&gt;</c> text (models that refuse them).</summary>
+    Fold,
+    /// <summary>Relayed as sent (models that take them).</summary>
+    Keep,
+}
+
 public enum ProviderType
 {
     /// <summary>OpenAI and every OpenAI-compatible server (Ollama, vLLM, LM Studio, Groq, ...).</summary>
@@ -95,15 +121,6 @@ public sealed record ProviderConfig
 {
     /// <summary>The name chosen in the config (the key under <c>providers:</c>).</summary>
     public required string Name { get; init; }
-/// <summary>What an Anthropic deployment does with mid-conversation <c>role: system</c> messages (config <c>system_messages</c>).</summary>
-public enum SystemMessageHandling
-{
-    /// <summary>Folded into the adjacent user turn as <c>&lt;system-reminder&gt;</c> text (models that refuse them).</summary>
-    Fold,
-    /// <summary>Relayed as sent (models that take them).</summary>
-    Keep,
-}
-
     public required ProviderType Type { get; init; }
     /// <summary>Absolute http(s) URL. For <c>openai</c> it includes <c>/v1</c>; for the others it is the host root.</summary>
     public required Uri BaseUrl { get; init; }
@@ -154,6 +171,8 @@ public sealed record DeploymentConfig
     public int? Priority { get; init; }
     /// <summary>Timeouts for this deployment (null fields inherit).</summary>
     public TimeoutSettings Timeouts { get; init; } = TimeoutSettings.None;
+    /// <summary>Anthropic upstreams: what to do with mid-conversation system messages; null = decided by the model family.</summary>
+    public SystemMessageHandling? SystemMessages { get; init; }
     /// <summary>1-based line in the config file, for messages about this deployment.</summary>
     public int Line { get; init; }
 }
@@ -171,8 +190,6 @@ public sealed record KeyConfig
     public int? MaxParallel { get; init; }
     public decimal? BudgetUsd { get; init; }
     /// <summary>Optional budget reset period: null, "daily" or "monthly".</summary>
-    /// <summary>Anthropic upstreams: what to do with mid-conversation system messages; null = decided by the model family.</summary>
-    public SystemMessageHandling? SystemMessages { get; init; }
     public string? BudgetPeriod { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     /// <summary>Team name this key belongs to (its limits are under <c>teams:</c>, or managed via /admin/teams).</summary>

@@ -30,7 +30,7 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
             await Dialect.WriteErrorAsync(context.Response, authError!);
             return;
         }
-        var (body, readError) = await RequestBodyReader.ReadJsonAsync(context.Request, context.RequestAborted);
+        var (body, readError) = await RequestBodyReader.ReadJsonAsync(context.Request, context.RequestAborted, runtime.Config.Server.MaxBodySize);
         if (body is null)
         {
             await Dialect.WriteErrorAsync(context.Response, readError!);
