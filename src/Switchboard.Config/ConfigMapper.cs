@@ -11,11 +11,15 @@ internal static class ConfigMapper
 {
     private static readonly string[] TopLevelKeys =
     [
-        "master_key", "database", "server", "providers", "models", "fallbacks", "keys", "teams", "media", "limits",
+        "master_key", "database", "server", "providers", "models", "fallbacks", "keys", "teams", "media", "limits", "key_defaults",
         .. RoutingMapper.TopLevelKeys,
     ];
 
-    private static readonly string[] ServerKeys = ["host", "port", "shutdown_timeout"];
+    private static readonly string[] ServerKeys = ["host", "port", "shutdown_timeout", "max_body_size"];
+    private static readonly string[] KeyDefaultsKeys = ["max_parallel"];
+
+    /// <summary>The largest max_body_size: 1 GiB (one request body lives in one array, which must stay well under 2 GiB).</summary>
+    private const long MaxSize = 1024L * 1024 * 1024;
 
     public static GatewayConfig Map(YamlNode root, YamlNodeReader reader)
     {
@@ -41,9 +45,10 @@ internal static class ConfigMapper
             Teams = TeamMapper.Read(fields.Get("teams"), reader),
             Media = MediaMapper.Read(fields.Get("media"), reader),
             Limits = LimitPolicyMapper.Read(fields.Get("limits"), reader),
+            KeyDefaults = ReadKeyDefaults(fields.Get("key_defaults"), reader),
         };
         config = RoutingMapper.Read(fields, reader, references, config);
-        ConfigValidator.Validate(references, reader);
+        ConfigValidator.Validate(references, reader, config.Providers);
         return config;
     }
 
@@ -77,7 +82,48 @@ internal static class ConfigMapper
 
         var port = reader.Int(fields.Get("port"), fields.PathOf("port"), min: 1, max: 65535);
         var shutdown = reader.Duration(fields.Get("shutdown_timeout"), fields.PathOf("shutdown_timeout"));
-        return new ServerSettings { Host = host ?? defaults.Host, Port = port ?? defaults.Port, ShutdownTimeout = shutdown ?? defaults.ShutdownTimeout };
+        var maxBodySize = ReadSize(fields.Get("max_body_size"), fields.PathOf("max_body_size"), reader);
+        return new ServerSettings
+        {
+            Host = host ?? defaults.Host, Port = port ?? defaults.Port, ShutdownTimeout = shutdown ?? defaults.ShutdownTimeout,
+            MaxBodySize = maxBodySize ?? defaults.MaxBodySize,
+        };
+    }
+
+    private static KeyDefaults ReadKeyDefaults(YamlNode? node, YamlNodeReader reader)
+    {
+        if (node is null || reader.Fields(node, "key_defaults", KeyDefaultsKeys) is not { } fields)
+        {
+            return KeyDefaults.None;
+        }
+
+        return new KeyDefaults { MaxParallel = reader.Int(fields.Get("max_parallel"), fields.PathOf("max_parallel")) };
+    }
+
+    /// <summary>A size in bytes: a plain number, or a number with <c>KB</c>, <c>MB</c> or <c>GB</c> (powers of 1024).</summary>
+    private static long? ReadSize(YamlNode? node, string path, YamlNodeReader reader)
+    {
+        var text = reader.Text(node, path)?.Trim();
+        if (text is null)
+        {
+            return null;
+        }
+
+        var (digits, unit) = text.ToUpperInvariant() switch
+        {
+            var t when t.EndsWith("KB", StringComparison.Ordinal) => (t[..^2], 1024L),
+            var t when t.EndsWith("MB", StringComparison.Ordinal) => (t[..^2], 1024L * 1024),
+            var t when t.EndsWith("GB", StringComparison.Ordinal) => (t[..^2], 1024L * 1024 * 1024),
+            var t => (t, 1L),
+        };
+        if (!long.TryParse(digits.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            || number < 1 || number > MaxSize / unit)
+        {
+            reader.Error(node!, path, $"must be a size from 1 byte to 1GB, such as 64MB or 1048576, got {YamlNodeReader.Quote(text)}");
+            return null;
+        }
+
+        return number * unit;
     }
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;

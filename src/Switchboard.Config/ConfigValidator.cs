@@ -10,10 +10,26 @@ internal static class ConfigValidator
     // Beyond this many names the "(defined: ...)" hint stops helping and only floods the terminal.
     private const int MaxListedNames = 20;
 
-    public static void Validate(ConfigReferences references, YamlNodeReader reader)
+    public static void Validate(ConfigReferences references, YamlNodeReader reader, IEnumerable<ProviderConfig> providers)
     {
         CheckDefined(references.ProviderReferences, references.DeclaredProviders, "provider", "providers", reader);
         CheckDefined(references.ModelReferences, references.DeclaredModels, "model", "models", reader);
+        CheckAnthropicOnly(references.AnthropicOnlySettings, providers, reader);
+    }
+
+    /// <summary>A setting of the Anthropic wire on a deployment of another provider type would silently do nothing.</summary>
+    private static void CheckAnthropicOnly(List<NameReference> settings, IEnumerable<ProviderConfig> providers, YamlNodeReader reader)
+    {
+        foreach (var setting in settings)
+        {
+            var provider = providers.FirstOrDefault(p => p.Name == setting.Name);
+            if (provider is not null && provider.Type != ProviderType.Anthropic)
+            {
+                var key = setting.Path[(setting.Path.LastIndexOf('.') + 1)..];
+                reader.Error(setting.Node, setting.Path,
+                    $"{key} is only valid for a deployment of an anthropic provider ({YamlNodeReader.Quote(setting.Name)} is not one)");
+            }
+        }
     }
 
     private static void CheckDefined(

@@ -58,6 +58,9 @@ public sealed record GatewayConfig
     /// <summary>How admission estimates a request against tpm and budgets (the <c>limits:</c> section).</summary>
     public LimitPolicy Limits { get; init; } = new();
 
+    /// <summary>Limits for keys that do not set their own (the <c>key_defaults:</c> section).</summary>
+    public KeyDefaults KeyDefaults { get; init; } = KeyDefaults.None;
+
     /// <summary>True when neither keys nor a master key are configured: any bearer is accepted.</summary>
     public bool IsOpenMode => Keys.IsEmpty && string.IsNullOrEmpty(MasterKey);
 }
@@ -65,6 +68,9 @@ public sealed record GatewayConfig
 /// <summary>Where the gateway listens. Command-line flags override these.</summary>
 public sealed record ServerSettings
 {
+    /// <summary>The default of <see cref="MaxBodySize"/>: 64 MiB (images as data URLs make chat bodies large).</summary>
+    public const long DefaultMaxBodySize = 64L * 1024 * 1024;
+
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 4000;
 
@@ -75,6 +81,9 @@ public sealed record ServerSettings
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
 
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest request body accepted, in bytes (<c>server.max_body_size</c>); larger ones get 413.</summary>
+    public long MaxBodySize { get; init; } = DefaultMaxBodySize;
 }
 
 /// <summary>How admission reserves a request's output against <c>tpm</c> and budgets (docs/limits.md).</summary>
@@ -94,6 +103,15 @@ public sealed record LimitPolicy
     public int ExpectedOutputTokens { get; init; } = 1024;
 }
 
+/// <summary>Limits that apply to every key that does not set its own (<c>key_defaults:</c>).</summary>
+public sealed record KeyDefaults
+{
+    public static readonly KeyDefaults None = new();
+
+    /// <summary>Requests in flight at once per key, for keys without their own <c>max_parallel</c>; null = unlimited.</summary>
+    public int? MaxParallel { get; init; }
+}
+
 /// <summary>
 /// Image fetching on the client's behalf (Gemini takes no http(s) image URLs, so the gateway fetches them). By default
 /// the gateway refuses to fetch from loopback, private, link-local and other non-public addresses, so that a client
@@ -106,6 +124,15 @@ public sealed record MediaSettings
 }
 
 /// <summary>The wire protocol an upstream speaks.</summary>
+/// <summary>What an Anthropic deployment does with mid-conversation <c>role: system</c> messages (config <c>system_messages</c>).</summary>
+public enum SystemMessageHandling
+{
+    /// <summary>Folded into the adjacent user turn as <c>&lt;system-reminder&gt;</c> text (models that refuse them).</summary>
+    Fold,
+    /// <summary>Relayed as sent (models that take them).</summary>
+    Keep,
+}
+
 public enum ProviderType
 {
     /// <summary>OpenAI and every OpenAI-compatible server (Ollama, vLLM, LM Studio, Groq, ...).</summary>
@@ -173,6 +200,8 @@ public sealed record DeploymentConfig
     public int? Priority { get; init; }
     /// <summary>Timeouts for this deployment (null fields inherit).</summary>
     public TimeoutSettings Timeouts { get; init; } = TimeoutSettings.None;
+    /// <summary>Anthropic upstreams: what to do with mid-conversation system messages; null = decided by the model family.</summary>
+    public SystemMessageHandling? SystemMessages { get; init; }
     /// <summary>1-based line in the config file, for messages about this deployment.</summary>
     public int Line { get; init; }
 }

@@ -8,7 +8,7 @@ namespace Switchboard.Config;
 internal static class ModelMapper
 {
     private static readonly string[] DeploymentKeys =
-        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "weight", "priority", "timeouts"];
+        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "weight", "priority", "timeouts", "system_messages"];
 
     /// <summary>Keys of the mapping form of a model (<c>smart: { strategy: ..., deployments: [...] }</c>).</summary>
     private static readonly string[] ModelKeys = ["strategy", "deployments", "timeouts", "hidden"];
@@ -180,6 +180,12 @@ internal static class ModelMapper
         var weight = reader.Int(fields.Get("weight"), fields.PathOf("weight"));
         var priority = reader.Int(fields.Get("priority"), fields.PathOf("priority"), min: 0);
         var timeouts = RoutingMapper.ReadTimeouts(fields.Get("timeouts"), fields.PathOf("timeouts"), reader, allowConnect: false);
+        var systemMessages = reader.OneOf(fields.Get("system_messages"), fields.PathOf("system_messages"), ["fold", "keep"], "system_messages")
+            switch { "fold" => SystemMessageHandling.Fold, "keep" => SystemMessageHandling.Keep, _ => (SystemMessageHandling?)null };
+        if (systemMessages is not null && provider is not null)
+        {
+            references.AnthropicOnlySettings.Add(new NameReference(provider, fields.Get("system_messages")!, fields.PathOf("system_messages")));
+        }
 
         if (reader.Errors.Count != errorsBefore || provider is null || model is null)
         {
@@ -196,6 +202,7 @@ internal static class ModelMapper
             Weight = weight ?? 1,
             Priority = priority,
             Timeouts = timeouts,
+            SystemMessages = systemMessages,
             Line = checked((int)node.Start.Line),
         };
     }

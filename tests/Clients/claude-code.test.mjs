@@ -1,6 +1,7 @@
 // Claude Code (npm "@anthropic-ai/claude-code", pinned in package.json) pointed at the gateway with ANTHROPIC_BASE_URL,
 // run non-interactively (`claude -p ... --output-format json`) against one gateway model per upstream type:
-//   cc-anthropic  Anthropic upstream (the /v1/messages body passes through)
+//   cc-anthropic  Anthropic upstream (the /v1/messages body passes through; the mid-conversation system messages
+//                 Claude Code sends for this alias are folded, since claude-sonnet-4-5 refuses them)
 //   cc-openai     OpenAI upstream (translated to Chat Completions)
 //   cc-gemini     Gemini upstream (translated to streamGenerateContent)
 // Each gets a plain answer and a turn with a tool call (Read) whose result goes back for the final answer. Claude Code
@@ -91,10 +92,18 @@ describe('claude-code', { skip: claude.reason ?? false }, () => {
       const since = Date.now();
       const result = runClaude(upstream.model, 'Say hello', ['--tools', '']);
       assert.equal(result.num_turns, 1);
-      assert.match(result.result, /^Echo: [\s\S]*Say hello$/);
+      // The mock echoes the last user turn, which on the Anthropic upstream ends with the folded system message.
+      assert.match(result.result, /^Echo: [\s\S]*Say hello(\n<system-reminder>\n[\s\S]*<\/system-reminder>)?$/);
       assert.ok(result.usage.input_tokens > 0, 'usage reached Claude Code');
       const requests = await upstreamRequests(since, upstream.path);
       assert.ok(requests.length >= 1, `the ${upstream.model} upstream was called`);
+      if (upstream.model === 'cc-anthropic') {
+        // Claude Code sent a mid-conversation system message (it does not know the alias); claude-sonnet-4-5 refuses
+        // those, so the gateway folded it into the user turn.
+        const body = JSON.parse(requests.at(-1).body);
+        assert.ok(!body.messages.some((m) => m.role === 'system'), 'no system message reached the upstream');
+        assert.ok(JSON.stringify(body.messages).includes('<system-reminder>'), 'the system message was folded in');
+      }
     });
 
     test(`${upstream.model}: a Read tool call, its result, and the answer`, { timeout: 150_000 }, async () => {

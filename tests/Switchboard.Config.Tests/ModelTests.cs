@@ -148,4 +148,34 @@ public sealed class ModelTests
 
         TestConfig.AssertError(error, 5, "models.gpt 4o", "invalid model name 'gpt 4o' (no spaces or control characters)");
     }
+
+    [Theory]
+    [InlineData("fold", SystemMessageHandling.Fold)]
+    [InlineData("keep", SystemMessageHandling.Keep)]
+    public void System_messages_is_read_for_an_anthropic_deployment(string text, SystemMessageHandling expected)
+    {
+        var config = TestConfig.LoadOk($"providers:\n  claude: {{ type: anthropic, base_url: https://api.anthropic.com }}\nmodels:\n  m: {{ provider: claude, model: claude-sonnet-4-5, system_messages: {text} }}\n");
+        Assert.Equal(expected, Assert.Single(Assert.Single(config.Models).Deployments).SystemMessages);
+    }
+
+    [Fact]
+    public void System_messages_defaults_to_the_model_family()
+    {
+        Assert.Null(LoadDeployment("{ provider: openai, model: gpt-4o }").SystemMessages);
+    }
+
+    [Fact]
+    public void System_messages_takes_only_fold_or_keep()
+    {
+        var error = TestConfig.SingleError("providers:\n  claude: { type: anthropic, base_url: https://api.anthropic.com }\nmodels:\n  m: { provider: claude, model: c, system_messages: drop }\n");
+        TestConfig.AssertError(error, 4, "models.m.system_messages", "unknown system_messages 'drop' (allowed: fold, keep)");
+    }
+
+    [Fact]
+    public void System_messages_on_a_provider_that_is_not_anthropic_is_an_error()
+    {
+        var error = DeploymentError("{ provider: openai, model: gpt-4o, system_messages: fold }");
+        TestConfig.AssertError(error, 6, "models.m[0].system_messages",
+            "system_messages is only valid for a deployment of an anthropic provider ('openai' is not one)");
+    }
 }

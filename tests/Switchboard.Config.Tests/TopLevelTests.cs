@@ -81,6 +81,42 @@ public sealed class TopLevelTests
         Assert.Equal(9, error.Column);
     }
 
+    [Theory]
+    [InlineData("1048576", 1048576L)]
+    [InlineData("512KB", 512L * 1024)]
+    [InlineData("100MB", 100L * 1024 * 1024)]
+    [InlineData("1gb", 1024L * 1024 * 1024)]
+    public void Server_max_body_size_takes_bytes_or_units(string text, long bytes)
+    {
+        Assert.Equal(bytes, TestConfig.LoadOk($"server: {{ max_body_size: {text} }}\n").Server.MaxBodySize);
+    }
+
+    [Fact]
+    public void Server_max_body_size_defaults_to_64MB()
+    {
+        Assert.Equal(64L * 1024 * 1024, TestConfig.LoadOk("server: { port: 1 }\n").Server.MaxBodySize);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("2GB")]
+    [InlineData("ten MB")]
+    [InlineData("-5")]
+    public void Server_max_body_size_must_be_a_size(string text)
+    {
+        var error = TestConfig.SingleError($"server:\n  max_body_size: {text}\n");
+        TestConfig.AssertError(error, 2, "server.max_body_size", $"must be a size from 1 byte to 1GB, such as 64MB or 1048576, got '{text}'");
+    }
+
+    [Fact]
+    public void Key_defaults_set_max_parallel_for_keys_without_their_own()
+    {
+        Assert.Equal(4, TestConfig.LoadOk("key_defaults: { max_parallel: 4 }\n").KeyDefaults.MaxParallel);
+        Assert.Null(TestConfig.LoadOk("server: { port: 1 }\n").KeyDefaults.MaxParallel);
+        var error = TestConfig.SingleError("key_defaults: { rpm: 4 }\n");
+        Assert.Equal("key_defaults.rpm", error.KeyPath);
+    }
+
     [Fact]
     public void Server_port_at_the_bounds_is_fine()
     {

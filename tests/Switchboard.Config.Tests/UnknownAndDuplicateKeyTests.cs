@@ -29,7 +29,7 @@ public sealed class UnknownAndDuplicateKeyTests
             """);
 
         TestConfig.AssertError(error, 2, "provider",
-            "unknown key 'provider' (allowed: master_key, database, server, providers, models, fallbacks, keys, teams, media, limits, routing, reload, route_overrides, context_window_fallbacks, content_policy_fallbacks)");
+            "unknown key 'provider' (allowed: master_key, database, server, providers, models, fallbacks, keys, teams, media, limits, key_defaults, routing, reload, route_overrides, context_window_fallbacks, content_policy_fallbacks)");
     }
 
     [Fact]
@@ -47,9 +47,9 @@ public sealed class UnknownAndDuplicateKeyTests
             """);
 
         Assert.Equal(3, result.Errors.Length);
-        TestConfig.HasError(result, 1, "server.prot", "unknown key 'prot' (allowed: host, port, shutdown_timeout)");
+        TestConfig.HasError(result, 1, "server.prot", "unknown key 'prot' (allowed: host, port, shutdown_timeout, max_body_size)");
         TestConfig.HasError(result, 6, "models.gpt-4o[0].wieght",
-            "unknown key 'wieght' (allowed: provider, model, input_per_mtok, output_per_mtok, cached_input_per_mtok, weight, priority, timeouts)");
+            "unknown key 'wieght' (allowed: provider, model, input_per_mtok, output_per_mtok, cached_input_per_mtok, weight, priority, timeouts, system_messages)");
         TestConfig.HasError(result, 8, "keys[0].rmp",
             "unknown key 'rmp' (allowed: key, name, models, rpm, tpm, max_parallel, budget_usd, budget_period, expires_at, team)");
     }

@@ -196,7 +196,7 @@ public sealed class ValidConfigTests
         {
             var error = Assert.Single(ConfigLoader.LoadFile(path).Errors);
 
-            Assert.Equal($"{path}:2:3: server.prot: unknown key 'prot' (allowed: host, port, shutdown_timeout)", error.ToString());
+            Assert.Equal($"{path}:2:3: server.prot: unknown key 'prot' (allowed: host, port, shutdown_timeout, max_body_size)", error.ToString());
         }
         finally
         {

@@ -21,7 +21,7 @@ public sealed class AnthropicMidConversationTests(MockHostFixture fixture) : ICl
     public async Task Older_models_refuse_a_system_message()
     {
         var response = await _mock.AnthropicAsync(J("{'model':'claude-sonnet-4-5','max_tokens':100,'messages':[{'role':'user','content':'hi'},{'role':'system','content':'Be brief.'}]}"));
-        await ProviderWire.AssertAnthropicErrorAsync(response, 400, "invalid_request_error", "messages: Unexpected role \"system\"", prefix: true);
+        await ProviderWire.AssertAnthropicErrorAsync(response, 400, "invalid_request_error", "messages: Unexpected role \"system\". Use the top-level system parameter.");
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public sealed class AnthropicStrictnessTests(MockHostFixture fixture) : IClassFi
         { "{" + Model + "'response_format':{'type':'json'}," + Hi + "}", 400, "invalid_request_error", "response_format: Extra inputs are not permitted" },
         { "{" + Model + "'messages':[]}", 400, "invalid_request_error", "messages: at least one message is required" },
         { "{" + Model + "'messages':[{'role':'system','content':'be nice'},{'role':'user','content':'hi'}]}", 400, "invalid_request_error",
-            "messages: Unexpected role \"system\". The Messages API accepts a top-level `system` parameter, not \"system\" as an input message role." },
+            "messages: Unexpected role \"system\". Use the top-level system parameter." },
         { "{" + Model + "'messages':[{'role':'bot','content':'hi'}]}", 400, "invalid_request_error", "messages.0.role: Input should be 'user' or 'assistant'" },
         { "{" + Model + "'messages':[{'content':'hi'}]}", 400, "invalid_request_error", "messages.0.role: Field required" },
         { "{" + Model + "'messages':[{'role':'user'}]}", 400, "invalid_request_error", "messages.0.content: Field required" },

@@ -51,7 +51,7 @@ public sealed record GatewayError(
 
     public static GatewayError PayloadTooLarge(long limit) =>
         new(413, "invalid_request_error", "request_too_large",
-            $"The request body is larger than the gateway's limit of {limit} bytes.", ErrorDisposition.ClientFault);
+            $"The request body is larger than the gateway's limit of {limit} bytes (server.max_body_size).", ErrorDisposition.ClientFault);
 
     public static GatewayError UnsupportedMediaType(string message) =>
         new(415, "invalid_request_error", "unsupported_media_type", message, ErrorDisposition.ClientFault);

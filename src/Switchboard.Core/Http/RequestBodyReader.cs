@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Switchboard.Errors;
 using Switchboard.Translation.Json;
 
@@ -11,20 +12,31 @@ namespace Switchboard.Http;
 /// </summary>
 public static class RequestBodyReader
 {
-    /// <summary>Bodies larger than this are refused with 413 (images as data URLs make chat bodies large).</summary>
-    public const long MaxBodyBytes = 64 * 1024 * 1024;
+    /// <summary>The default limit (<c>server.max_body_size</c>): larger bodies are refused with 413.</summary>
+    public const long MaxBodyBytes = Config.ServerSettings.DefaultMaxBodySize;
 
-    /// <summary>Reads the body. Returns the error instead when it is not JSON, too large, cut off, badly framed or not valid Unicode.</summary>
-    public static async ValueTask<(PooledBuffer? Body, GatewayError? Error)> ReadJsonAsync(HttpRequest request, CancellationToken cancel)
+    /// <summary>
+    /// Reads the body. Returns the error instead when it is not JSON, larger than <paramref name="maxBytes"/>, cut off,
+    /// badly framed or not valid Unicode.
+    /// </summary>
+    public static async ValueTask<(PooledBuffer? Body, GatewayError? Error)> ReadJsonAsync(HttpRequest request, CancellationToken cancel,
+        long maxBytes = MaxBodyBytes)
     {
         if (request.ContentType is { } contentType && !IsJson(contentType))
         {
             return (null, GatewayError.UnsupportedMediaType(
                 $"Invalid Content-Type header ({contentType}); the request body must be JSON (application/json)."));
         }
-        if (request.ContentLength > MaxBodyBytes) return (null, GatewayError.PayloadTooLarge(MaxBodyBytes));
+        if (request.ContentLength > maxBytes) return (null, GatewayError.PayloadTooLarge(maxBytes));
+        // The limit may have changed with a reload since Kestrel started: the server's own check follows it (it can
+        // still be set while nothing has been read).
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = maxBytes;
+        }
 
-        var buffer = new PooledBuffer(request.ContentLength is > 0 and < MaxBodyBytes ? (int)request.ContentLength.Value : 4096);
+        // Sized to the announced length exactly: a large body then takes one array of its own size (see PooledBuffer).
+        var buffer = new PooledBuffer(request.ContentLength is > 0 and { } length && length <= maxBytes ? (int)length : 4096);
         try
         {
             var reader = request.BodyReader;
@@ -33,10 +45,10 @@ public static class RequestBodyReader
                 var result = await reader.ReadAsync(cancel);
                 buffer.Write(result.Buffer);
                 reader.AdvanceTo(result.Buffer.End);
-                if (buffer.Length > MaxBodyBytes)
+                if (buffer.Length > maxBytes)
                 {
                     buffer.Dispose();
-                    return (null, GatewayError.PayloadTooLarge(MaxBodyBytes));
+                    return (null, GatewayError.PayloadTooLarge(maxBytes));
                 }
                 if (result.IsCompleted || result.IsCanceled) break;
             }
@@ -51,7 +63,7 @@ public static class RequestBodyReader
         {
             buffer.Dispose();
             return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? GatewayError.PayloadTooLarge(MaxBodyBytes)
+                ? GatewayError.PayloadTooLarge(maxBytes)
                 : GatewayError.InvalidRequest("The request body could not be read: " + ex.Message));
         }
         catch (IOException ex) when (!cancel.IsCancellationRequested)

@@ -22,10 +22,26 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
     private readonly ConcurrentDictionary<string, LimitCounters> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LimitCounters> _teams = new(StringComparer.Ordinal);
 
+    /// <summary>The limits of a key without limits of its own under the current <c>key_defaults</c> (built once per config).</summary>
+    private DefaultLimits? _defaultsOnly;
+
+    private sealed record DefaultLimits(Config.KeyDefaults Source, LimitSettings Limits);
+
+    /// <summary>The key's limits with <c>key_defaults</c> filled in where the key sets none.</summary>
+    private LimitSettings? WithDefaults(LimitSettings? limits, Config.KeyDefaults defaults)
+    {
+        if (defaults.MaxParallel is not { } parallel) return limits;
+        if (limits is not null) return limits.MaxParallel is null ? limits with { MaxParallel = parallel } : limits;
+        if (_defaultsOnly is { } cached && ReferenceEquals(cached.Source, defaults)) return cached.Limits;
+        var built = new LimitSettings(null, null, parallel, null, null);
+        _defaultsOnly = new DefaultLimits(defaults, built);
+        return built;
+    }
+
     public async ValueTask<Admission> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         var identity = request.Identity;
-        var keyLimits = identity.Limits;
+        var keyLimits = WithDefaults(identity.Limits, runtimes.Current.Config.KeyDefaults);
         var teamLimits = identity.Team is null ? null : identity.TeamLimits;
         if (keyLimits is null && teamLimits is null) return new PricedTicket(this, request.Prompt);
 

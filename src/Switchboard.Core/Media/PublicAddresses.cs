@@ -17,12 +17,16 @@ public static class PublicAddresses
         IPNetwork.Parse("192.0.0.0/24"), IPNetwork.Parse("192.0.2.0/24"), IPNetwork.Parse("192.168.0.0/16"),
         IPNetwork.Parse("198.18.0.0/15"), IPNetwork.Parse("198.51.100.0/24"), IPNetwork.Parse("203.0.113.0/24"),
         IPNetwork.Parse("224.0.0.0/4"), IPNetwork.Parse("240.0.0.0/4"),
-        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("64:ff9b:1::/48"), IPNetwork.Parse("100::/64"),
+        // ::/96 holds ::, ::1 and the deprecated IPv4-compatible addresses (::a.b.c.d), which some stacks still
+        // route to the IPv4 address inside: none is a public destination. 2001::/32 is Teredo (a tunnel whose
+        // addresses hide an IPv4 endpoint): no image host lives there.
+        IPNetwork.Parse("::/96"), IPNetwork.Parse("64:ff9b:1::/48"), IPNetwork.Parse("100::/64"), IPNetwork.Parse("2001::/32"),
         IPNetwork.Parse("2001:db8::/32"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"),
         IPNetwork.Parse("fec0::/10"), IPNetwork.Parse("ff00::/8"),
     ];
 
     private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
+    private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
 
     /// <summary>True when <paramref name="address"/> is a globally reachable unicast address.</summary>
     public static bool IsPublic(IPAddress address)
@@ -36,6 +40,12 @@ public static class PublicAddresses
             // NAT64 embeds an IPv4 address in its last 32 bits: judge that address.
             var bytes = address.GetAddressBytes();
             address = new IPAddress(bytes.AsSpan(12, 4));
+        }
+        else if (SixToFour.Contains(address))
+        {
+            // 6to4 embeds the IPv4 address of its relay in bits 16-47 (2002:AABB:CCDD::): judge that address.
+            var bytes = address.GetAddressBytes();
+            address = new IPAddress(bytes.AsSpan(2, 4));
         }
         foreach (var network in NonPublic)
         {

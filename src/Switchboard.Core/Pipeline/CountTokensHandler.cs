@@ -31,7 +31,7 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
             await Dialect.WriteErrorAsync(context.Response, authError!);
             return;
         }
-        var (body, readError) = await RequestBodyReader.ReadJsonAsync(context.Request, context.RequestAborted);
+        var (body, readError) = await RequestBodyReader.ReadJsonAsync(context.Request, context.RequestAborted, runtime.Config.Server.MaxBodySize);
         if (body is null)
         {
             await Dialect.WriteErrorAsync(context.Response, readError!);
@@ -52,7 +52,7 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
                 return;
             }
             var first = model.Deployments[0];
-            if (first.Provider.Protocol is AnthropicProtocol anthropic && await TryAskAnthropicAsync(context, first.Provider, anthropic, first.UpstreamModel, body))
+            if (first.Provider.Protocol is AnthropicProtocol anthropic && await TryAskAnthropicAsync(context, first, anthropic, body))
             {
                 return;
             }
@@ -69,13 +69,14 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
     }
 
     /// <summary>Relays Anthropic's own count; false (estimate instead) when Anthropic cannot be reached or answers garbage.</summary>
-    private static async Task<bool> TryAskAnthropicAsync(HttpContext context, UpstreamProvider provider, AnthropicProtocol protocol,
-        string upstreamModel, PooledBuffer body)
+    private static async Task<bool> TryAskAnthropicAsync(HttpContext context, RoutedDeployment deployment, AnthropicProtocol protocol, PooledBuffer body)
     {
+        var provider = deployment.Provider;
         var (head, _) = OpenAIRequestHead.Parse(body.Span, OpenAIRequestHead.Kind.Chat);
         using var upstreamBody = new PooledBuffer(body.Length + 64);
-        OpenAIBodyRewriter.Rewrite(body.Span, head, upstreamModel, upstreamBody, forceUsage: false);
-        using var request = UpstreamExchange.CreateRequest(protocol.CountTokensUri, upstreamBody, stream: false, provider, protocol.Authorize);
+        OpenAIBodyRewriter.Rewrite(body.Span, head, deployment.UpstreamModelJson, upstreamBody, forceUsage: false);
+        using var folded = ObservedPassthroughAttempt.FoldSystemMessages(protocol, deployment, upstreamBody);
+        using var request = UpstreamExchange.CreateRequest(protocol.CountTokensUri, folded ?? upstreamBody, stream: false, provider, protocol.Authorize);
         using var clock = AttemptClock.Start(new AttemptTimeouts(provider.Config.RequestTimeout, provider.Config.RequestTimeout, provider.Config.RequestTimeout), context.RequestAborted);
         var (response, _) = await UpstreamExchange.SendAsync(context, provider, request, clock);
         if (response is null) return false;

@@ -50,7 +50,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             return;
         }
 
-        var (body, readError) = await RequestBodyReader.ReadJsonAsync(context.Request, context.RequestAborted);
+        var (body, readError) = await RequestBodyReader.ReadJsonAsync(context.Request, context.RequestAborted, runtime.Config.Server.MaxBodySize);
         if (body is null)
         {
             await FinishWithErrorAsync(context, operation, readError!, Record(requestId, operation, identity, "", startedAt));

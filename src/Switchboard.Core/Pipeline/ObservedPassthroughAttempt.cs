@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Dialects;
+using Switchboard.Dialects.AnthropicMessages;
 using Switchboard.Dialects.OpenAIChat;
 using Switchboard.Http;
 using Switchboard.Providers;
@@ -23,13 +24,28 @@ public static class ObservedPassthroughAttempt
 
     private static readonly ChatRequest NoRequest = new() { Model = "" };
 
+    /// <summary>
+    /// The body with its mid-conversation system messages folded, when the upstream model refuses them and the body
+    /// has any; null (send <paramref name="body"/> as it is) otherwise, after a byte scan only.
+    /// </summary>
+    public static PooledBuffer? FoldSystemMessages(IUpstreamProtocol protocol, RoutedDeployment deployment, PooledBuffer body)
+    {
+        if (protocol.Wire != Wires.AnthropicMessages || !deployment.FoldsSystemMessages
+            || !SystemMessageFolder.MayContainSystemMessage(body.Span)) return null;
+        var folded = new PooledBuffer(body.Length + 256);
+        if (SystemMessageFolder.TryFold(body.Span, folded)) return folded;
+        folded.Dispose();
+        return null;
+    }
+
     public static async Task<AttemptOutcome> RunAsync(HttpContext context, IClientDialect dialect, RoutedDeployment deployment,
         IUpstreamProtocol protocol, OpenAIRequestHead head, PooledBuffer clientBody, PooledBuffer upstreamBody, CancellationToken shutdown)
     {
         var provider = deployment.Provider;
         upstreamBody.Clear();
         OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModelJson, upstreamBody, forceUsage: false);
-        using var request = UpstreamExchange.CreateRequest(protocol.ChatUri(deployment.UpstreamModel, head.Stream), upstreamBody, head.Stream, provider, headers =>
+        using var folded = FoldSystemMessages(protocol, deployment, upstreamBody);
+        using var request = UpstreamExchange.CreateRequest(protocol.ChatUri(deployment.UpstreamModel, head.Stream), folded ?? upstreamBody, head.Stream, provider, headers =>
         {
             foreach (var name in ForwardedHeaders)
             {

@@ -20,6 +20,23 @@ internal static class WireReading
     public static WireFormatException WrongType(string param, string expected) =>
         Fail(param, $"must be {expected}", ValidationError.InvalidType);
 
+    /// <summary>
+    /// An image or document given by URL, checked: http(s) (and, where the dialect allows them, <c>data:</c> URLs)
+    /// only. Any other scheme (<c>file:</c>, <c>ftp:</c>, <c>gopher:</c>, ...) would reach an upstream that fetches
+    /// URLs itself (Gemini's <c>fileData</c>), or the gateway's own fetcher, so it is refused here, naming the field.
+    /// </summary>
+    public static string CheckMediaUrl(string url, string param, bool allowData)
+    {
+        if (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            || (allowData && url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)))
+        {
+            return url;
+        }
+        var colon = url.IndexOf(':', StringComparison.Ordinal);
+        var scheme = colon is > 0 and <= 32 ? $"'{url[..colon]}:'" : "none";
+        throw Fail(param, $"must be an http or https URL{(allowData ? " or a data: URL" : "")}, got scheme {scheme}");
+    }
+
     /// <summary>Joins a path and a member name. Paths are built only when an error is reported, so
     /// reads pass the parent path and the member separately.</summary>
     public static string Join(string path, string member) =>

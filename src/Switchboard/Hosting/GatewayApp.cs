@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Switchboard.Endpoints;
-using Switchboard.Http;
 using Switchboard.Pipeline;
 using Switchboard.Storage;
 using Switchboard.Storage.Keys;
@@ -25,7 +24,7 @@ public static class GatewayApp
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = RequestBodyReader.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = options.Config.Server.MaxBodySize;
             // Streams can be idle for a long time while a model thinks; never cut them for "slow" data rates.
             kestrel.Limits.MinResponseDataRate = null;
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(10));

@@ -124,6 +124,39 @@ public sealed class RemoteImageTests(MockUpstreamFixture mock) : GatewayTestBase
         Assert.Contains("could not be fetched", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("gemini", "file:///etc/passwd", "'file:'")]
+    [InlineData("gemini", "gopher://127.0.0.1:6379/_INFO", "'gopher:'")]
+    [InlineData("gemini", "ftp://example.com/a.png", "'ftp:'")]
+    [InlineData("claude", "file:///etc/passwd", "'file:'")]
+    public async Task An_image_url_that_is_not_http_is_a_400_in_the_OpenAI_dialect_naming_the_field(string model, string url, string scheme)
+    {
+        await Mock.ResetAsync();
+        var (status, body) = await ChatAsync(model, url);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = body["error"]!;
+        Assert.Equal("invalid_request_error", error["type"]!.GetValue<string>());
+        Assert.Equal("messages[0].content[0].image_url.url", error["param"]!.GetValue<string>());
+        Assert.Contains(scheme, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(await Mock.RequestsAsync());
+    }
+
+    [Theory]
+    [InlineData("gemini", "file:///etc/passwd")]
+    [InlineData("gemini", "gopher://example.com/x")]
+    [InlineData("gpt", "ftp://example.com/a.png")]
+    public async Task An_image_url_that_is_not_http_is_a_400_in_the_Anthropic_dialect_naming_the_field(string model, string url)
+    {
+        await Mock.ResetAsync();
+        var (status, body) = await MessagesAsync(model, url);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("error", body["type"]!.GetValue<string>());
+        Assert.Equal("invalid_request_error", body["error"]!["type"]!.GetValue<string>());
+        var message = body["error"]!["message"]!.GetValue<string>();
+        Assert.True(message.Contains("source.url", StringComparison.Ordinal) && message.Contains("http or https", StringComparison.Ordinal), message);
+        Assert.Empty(await Mock.RequestsAsync());
+    }
+
     [Fact]
     public async Task Document_by_url_to_an_OpenAI_upstream_is_a_400_in_the_Anthropic_dialect()
     {
@@ -144,6 +177,9 @@ public sealed class RemoteImageTests(MockUpstreamFixture mock) : GatewayTestBase
     [InlineData("http://169.254.169.254/latest/meta-data")] // cloud metadata
     [InlineData("http://[::ffff:10.0.0.1]/x.png")]           // a private address hidden in IPv6
     [InlineData("http://localhost:1/x.png")]                 // a name that resolves to loopback
+    [InlineData("http://[::127.0.0.1]/x.png")]               // IPv4-compatible loopback
+    [InlineData("http://[2002:a9fe:a9fe::1]/x.png")]         // 6to4 of the cloud metadata address
+    [InlineData("http://[64:ff9b::7f00:1]/x.png")]           // NAT64 of loopback
     public async Task By_default_the_gateway_does_not_fetch_images_from_its_own_network(string url)
     {
         await using var strict = await GatewayInstance.StartAsync(TestConfigs.WithKeys(Mock.BaseUrl, ExtraProviders, ExtraModels));

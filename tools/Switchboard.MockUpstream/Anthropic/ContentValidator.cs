@@ -47,7 +47,7 @@ internal static partial class ContentValidator
         if (!AnthropicModels.HasMidConversationSystem(req.Model))
         {
             return AnthropicErrors.Invalid(
-                "messages: Unexpected role \"system\". The Messages API accepts a top-level `system` parameter, not \"system\" as an input message role.");
+                "messages: Unexpected role \"system\". Use the top-level system parameter.");
         }
         if (index == 0 || req.Messages.Count == 0 || req.Messages[^1].Role != "user" || req.MidSystemAfter.Contains(req.Messages.Count))
         {

@@ -257,7 +257,7 @@ internal static partial class AnthropicBlockReader
         ContentPart part = s.Type switch
         {
             "base64" => ImagePart.FromData(s.Data ?? throw Missing($"{path}.source.data"), s.MediaType ?? throw Missing($"{path}.source.media_type")),
-            "url" => ImagePart.FromUrl(s.Url ?? throw Missing($"{path}.source.url")),
+            "url" => ImagePart.FromUrl(CheckMediaUrl(s.Url ?? throw Missing($"{path}.source.url"), $"{path}.source.url", allowData: false)),
             // Files by id, and source types yet to come: only Anthropic can use them.
             _ => Raw(ref start, "image"),
         };
@@ -296,7 +296,7 @@ internal static partial class AnthropicBlockReader
                 Data = Convert.ToBase64String(Encoding.UTF8.GetBytes(s.Data ?? throw Missing($"{path}.source.data"))),
                 MediaType = s.MediaType ?? AnthropicContentWriter.PlainText,
             },
-            "url" => new FilePart { Url = s.Url ?? throw Missing($"{path}.source.url") },
+            "url" => new FilePart { Url = CheckMediaUrl(s.Url ?? throw Missing($"{path}.source.url"), $"{path}.source.url", allowData: false) },
             "file" => new FilePart { FileId = s.FileId ?? throw Missing($"{path}.source.file_id") },
             _ => null,
         };

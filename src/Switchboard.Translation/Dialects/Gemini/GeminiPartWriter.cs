@@ -166,6 +166,8 @@ internal static class GeminiPartWriter
                 {
                     throw Fail($"messages[{messageIndex}].content", "image data URLs must be base64 for Gemini");
                 }
+                // Gemini fetches fileData URIs itself: nothing but a web URL may reach it (the readers check this too).
+                CheckMediaUrl(url, $"messages[{messageIndex}].content", allowData: false);
                 WriteFileData(writer, image.MediaType ?? GeminiMediaTypes.Guess(url, "image/jpeg"), url);
                 break;
             case AudioPart audio:

@@ -141,7 +141,7 @@ internal static class OpenAIChatContentReader
         {
             null => throw Missing($"{path}.type"),
             "text" => new TextPart(text ?? throw Missing($"{path}.text")),
-            "image_url" => ToImage(imageUrl ?? throw Missing($"{path}.image_url"), detail),
+            "image_url" => ToImage(imageUrl ?? throw Missing($"{path}.image_url"), detail, path),
             "input_audio" => audio ?? throw Missing($"{path}.input_audio"),
             "file" => file ?? throw Missing($"{path}.file"),
             "refusal" => new RefusalPart(refusal ?? throw Missing($"{path}.refusal")),
@@ -150,10 +150,10 @@ internal static class OpenAIChatContentReader
         return cacheControl is null ? part : part with { CacheControl = cacheControl };
     }
 
-    private static ImagePart ToImage(DataUrl url, string? detail) =>
+    private static ImagePart ToImage(DataUrl url, string? detail, string path) =>
         url.Data is not null
             ? ImagePart.FromData(url.Data, url.MediaType!, detail)
-            : ImagePart.FromUrl(url.Url!, detail);
+            : ImagePart.FromUrl(CheckMediaUrl(url.Url!, $"{path}.image_url.url", allowData: true), detail);
 
     private static (DataUrl? Url, string? Detail) ReadImageUrl(ref Utf8JsonReader reader, string parentPath, string member)
     {
