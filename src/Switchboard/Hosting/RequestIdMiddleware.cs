@@ -4,7 +4,8 @@ using Switchboard.Http;
 namespace Switchboard.Hosting;
 
 /// <summary>
-/// Puts <c>x-request-id</c> on every response (success, error, unknown route) and turns anything unexpected into a
+/// Puts <c>x-request-id</c> (the gateway's id) on every response (success, error, unknown route), and
+/// <c>x-client-request-id</c> when the client sent an id of its own, and turns anything unexpected into a
 /// 500 in the OpenAI dialect instead of an empty response.
 /// </summary>
 public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
@@ -13,6 +14,7 @@ public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<Re
     {
         var id = RequestIds.Assign(context);
         context.Response.Headers[RequestIds.Header] = id;
+        if (RequestIds.ClientId(context) is { } clientId) context.Response.Headers[RequestIds.ClientHeader] = clientId;
         try
         {
             await next(context);
