@@ -133,11 +133,12 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
 /// <summary>Adds a parameter in one line (both providers accept <c>@name</c>).</summary>
 public static class DbCommandExtensions
 {
+    /// <summary>Adds <c>@name</c>; a string is bound as <see cref="StoredText.Clean"/> makes it (what every text column holds).</summary>
     public static DbCommand With(this DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
+        parameter.Value = (value is string text ? StoredText.Clean(text) : value) ?? DBNull.Value;
         command.Parameters.Add(parameter);
         return command;
     }

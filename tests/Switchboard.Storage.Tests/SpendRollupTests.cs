@@ -142,6 +142,8 @@ public sealed class SpendRollupTests
         {
             while (await r.ReadAsync()) names.Add(r.GetString(0));
         }
-        Assert.Equal(["ix_usage_ledger_ts"], names);
+        // The per-key and per-team indexes are gone; migration 003 adds only the partial client-request-id index.
+        Assert.Equal(["ix_usage_ledger_client_request_id", "ix_usage_ledger_ts"], names);
+        Assert.All(await new UsageQueries(db).RecentAsync(new UsageFilter { KeyId = "key_a" }, 10), r => Assert.Null(r.ClientRequestId));
     }
 }

@@ -96,6 +96,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                     Status = gone ? 499 : 500,
                     ErrorCode = gone ? "client_closed_request" : "internal_error",
                     UsageMissing = true,
+                    ClientRequestId = RequestIds.ClientId(context),
                 }, null));
                 if (!gone) LogRouteFailure(logger, requestId, ex);
                 throw;
@@ -191,6 +192,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                     {
                         Status = 499, ErrorCode = "client_closed_request", Attempts = attempts, AttemptLog = attemptLog, Stream = head.Stream,
                         Provider = lastDeployment?.Provider.Name, UpstreamModel = lastDeployment?.UpstreamModel,
+                        ClientRequestId = RequestIds.ClientId(context),
                     }, lastDeployment);
                 }
             }
@@ -245,6 +247,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 return (new UsageRecord
                 {
                     RequestId = requestId,
+                    ClientRequestId = RequestIds.ClientId(context),
                     Timestamp = time.GetUtcNow(),
                     KeyName = identity is { IsAnonymous: false } ? identity.Name : null,
                     KeyId = identity?.KeyId,
@@ -301,6 +304,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             Stream = head.Stream,
             Attempts = attempts,
             AttemptLog = attemptLog,
+            ClientRequestId = RequestIds.ClientId(context),
         }, lastError), lastDeployment);
     }
 
@@ -344,7 +348,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
     /// <summary>Refusals before routing (auth, validation, admission): recorded here, since no ticket was issued.</summary>
     private async Task FinishWithErrorAsync(HttpContext context, ProxyOperation operation, GatewayError error, UsageRecord record)
     {
-        usageSink.Record(Failed(record, error));
+        usageSink.Record(record with { Status = error.Status, ErrorCode = error.Code ?? error.Type, ClientRequestId = RequestIds.ClientId(context) });
         await operation.Dialect.WriteErrorAsync(context.Response, error);
     }
 

@@ -3,7 +3,10 @@ namespace Switchboard.Usage;
 /// <summary>One request as the ledger sees it: who, what, where it went, how it ended, what it cost in tokens.</summary>
 public sealed record UsageRecord
 {
+    /// <summary>The gateway's own id for the request (unique, time-ordered): the ledger's key.</summary>
     public required string RequestId { get; init; }
+    /// <summary>The id the client sent in <c>x-request-id</c> (or <c>x-client-request-id</c>), if acceptable; stored beside the gateway's.</summary>
+    public string? ClientRequestId { get; init; }
     public required DateTimeOffset Timestamp { get; init; }
     /// <summary>The virtual key's name (never its secret); null in open mode.</summary>
     public string? KeyName { get; init; }

@@ -17,6 +17,11 @@ namespace Switchboard.Storage.Usage;
 /// database once it is back. A graceful stop writes everything still queued; if the database is down at that
 /// moment, the rest goes to the spill file, which the next start loads.
 /// </para>
+/// <para>
+/// No row can stop the ledger: when the database refuses a batch because of its data (not its availability), the
+/// batch is halved until the refused rows are found; they go to the quarantine file (<see cref="LedgerQuarantine"/>,
+/// logged with their request id) and the rest is written. Rows read back from the spill file get the same treatment.
+/// </para>
 /// </summary>
 public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDisposable
 {
@@ -36,6 +41,7 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
     private readonly ILogger<LedgerWriter> _logger;
     private readonly Channel<UsageRecord> _queue;
     private readonly string _spillPath;
+    private readonly LedgerQuarantine _quarantine;
     private readonly Lock _spillGate = new();
     private readonly CancellationTokenSource _abort = new();
     // Completed to cut a wait short (a flush or a stop); replaced by a fresh one once observed. A semaphore here left one
@@ -46,6 +52,7 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
     private long _accepted;
     private long _stored;
     private long _spilledTotal;
+    private long _quarantined;
     private volatile bool _healthy = true;
     private volatile bool _stopping;
 
@@ -58,6 +65,7 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
         _logger = logger;
         Directory.CreateDirectory(spillDirectory);
         _spillPath = Path.Combine(spillDirectory, "ledger-spill.jsonl");
+        _quarantine = new LedgerQuarantine(spillDirectory);
         _queue = Channel.CreateBounded<UsageRecord>(new BoundedChannelOptions(MemoryLimit)
         {
             SingleReader = true,
@@ -86,6 +94,15 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
     /// <summary>The spill file's path (exists only while it holds rows).</summary>
     public string SpillPath => _spillPath;
 
+    /// <summary>Rows (or unreadable spill-file lines) the database refused, set aside in <see cref="QuarantinePath"/>.</summary>
+    public long Quarantined => Interlocked.Read(ref _quarantined);
+
+    /// <summary>The quarantine file's path (exists once a row was quarantined).</summary>
+    public string QuarantinePath => _quarantine.Path;
+
+    /// <summary>Rows accepted but neither written nor quarantined yet.</summary>
+    public long Pending => Math.Max(0, Accepted - Stored - Quarantined);
+
     /// <summary>Queues a finished request's row. O(1), no I/O unless 100 000 rows are already waiting.</summary>
     public void Record(UsageRecord record)
     {
@@ -104,7 +121,7 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
     {
         var target = Accepted;
         var deadline = DateTime.UtcNow + timeout;
-        while (Stored < target)
+        while (Stored + Quarantined < target)
         {
             if (DateTime.UtcNow >= deadline) return false;
             Wake();
@@ -176,7 +193,7 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
                 }
                 try
                 {
-                    _repository.InsertAsync(batch, abort).GetAwaiter().GetResult(); // SQLite: runs inline on this thread
+                    Write(batch, abort); // SQLite: runs inline on this thread
                     Interlocked.Add(ref _stored, batch.Count);
                     if (batchFromSpill > 0) CommitSpillRead(batchFromSpill);
                     batch.Clear();
@@ -263,8 +280,14 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
             {
                 if (buffer[i] != (byte)'\n') continue;
                 var line = buffer.AsSpan(lineStart, i - lineStart);
-                if (line.Length > 0 && JsonSerializer.Deserialize(line, LedgerJsonContext.Default.UsageRecord) is { } row) batch.Add(row);
+                if (line.Length > 0 && ReadSpillLine(line) is { } row) batch.Add(row);
                 lineStart = i + 1;
+            }
+            if (batch.Count == 0 && lineStart > 0)
+            {
+                // Every complete line read was unreadable (now quarantined): skip past them and read on.
+                CommitSpillRead(offset + lineStart);
+                return ReadSpill(batch);
             }
             // A final line without '\n' is a write in progress (or torn by a crash): left for later.
             return batch.Count == 0 ? 0 : offset + lineStart;

@@ -7,8 +7,8 @@ namespace Switchboard.Storage.Usage;
 /// The PostgreSQL ledger insert: one statement per batch that takes each column as an array and unnests them,
 /// <c>INSERT … SELECT * FROM unnest($1::text[], …) ON CONFLICT (request_id) DO NOTHING</c>.
 /// <para>
-/// Why: the statement text and its 23 parameters are the same whatever the batch size, so it is prepared once per
-/// physical connection and each batch is one round trip with 23 typed arrays (no boxing, no per-row parameters). The
+/// Why: the statement text and its 24 parameters are the same whatever the batch size, so it is prepared once per
+/// physical connection and each batch is one round trip with 24 typed arrays (no boxing, no per-row parameters). The
 /// previous form, a <c>VALUES</c> list with 23 <em>named</em> parameters per row (11 500 for 500 rows), made Npgsql
 /// rewrite and re-plan an 11 500-parameter statement for every batch. Idempotency is unchanged (ON CONFLICT DO NOTHING
 /// also skips a request id repeated within one batch). Binary COPY was not needed: it cannot skip duplicates by itself
@@ -22,7 +22,7 @@ internal static class PostgresLedgerInsert
         "$1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], " +
         "$10::integer[], $11::text[], $12::integer[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], " +
         "$17::integer[], $18::integer[], $19::bigint[], $20::integer[], $21::text[], $22::double precision[], " +
-        "$23::double precision[]) ON CONFLICT (request_id) DO NOTHING";
+        "$23::double precision[], $24::text[]) ON CONFLICT (request_id) DO NOTHING";
 
     public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<UsageRecord> rows,
         int start, int count, CancellationToken cancellationToken)
@@ -50,9 +50,10 @@ internal static class PostgresLedgerInsert
         var attemptLog = new string?[count];
         var latency = new double[count];
         var ttft = new double?[count];
+        var clientRequestId = new string?[count];
         for (var i = 0; i < count; i++)
         {
-            var r = rows[start + i];
+            var r = LedgerRepository.ForStorage(rows[start + i]);
             requestId[i] = r.RequestId;
             ts[i] = r.Timestamp.ToUnixTimeMilliseconds();
             keyId[i] = r.KeyId;
@@ -76,6 +77,7 @@ internal static class PostgresLedgerInsert
             attemptLog[i] = r.AttemptLog;
             latency[i] = r.LatencyMs;
             ttft[i] = r.TimeToFirstTokenMs;
+            clientRequestId[i] = r.ClientRequestId;
         }
         await using var command = new NpgsqlCommand(Sql, connection, tx);
         var p = command.Parameters;
@@ -102,6 +104,7 @@ internal static class PostgresLedgerInsert
         p.Add(new NpgsqlParameter<string?[]> { TypedValue = attemptLog });
         p.Add(new NpgsqlParameter<double[]> { TypedValue = latency });
         p.Add(new NpgsqlParameter<double?[]> { TypedValue = ttft });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = clientRequestId });
         await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -10,7 +10,7 @@ namespace Switchboard.Storage.Usage;
 /// executed once per row with the values bound by position through the native handle.
 /// <para>
 /// Why not <see cref="SqliteCommand"/>: it binds every parameter by name on every execution
-/// (<c>sqlite3_bind_parameter_index</c>, a linear scan of the statement's names), 23 scans of 23 names per row; by
+/// (<c>sqlite3_bind_parameter_index</c>, a linear scan of the statement's names), 24 scans of 24 names per row; by
 /// position each value is one native call. Measured (bench/Switchboard.Bench.Storage --ledger, docs/storage.md):
 /// ≈ 6 µs less CPU per row. A multi-row <c>VALUES</c> list of 8 or 32 rows per statement was tried and cost
 /// ≈ 5 µs per row <em>more</em> than one row per execution (SQLite runs a multi-row VALUES as a co-routine and the
@@ -36,8 +36,9 @@ internal static class SqliteLedgerInsert
         var spend = new SqliteSpendRollup.Batch();
         using (var statement = Prepare(db, InsertSql))
         {
-            foreach (var row in rows)
+            foreach (var given in rows)
             {
+                var row = LedgerRepository.ForStorage(given);
                 Bind(statement, row);
                 Run(db, statement);
                 // 1 = inserted, 0 = the request id was already stored (DO NOTHING): only new rows count as spend.
@@ -74,7 +75,7 @@ internal static class SqliteLedgerInsert
         if (rc != SqliteDone) SqliteException.ThrowExceptionForRC(rc, db);
     }
 
-    /// <summary>Binds one row's 23 values at parameters 1 … 23, in the order of <see cref="LedgerRepository.Columns"/>.</summary>
+    /// <summary>Binds one row's 24 values at parameters 1 … 24, in the order of <see cref="LedgerRepository.Columns"/>.</summary>
     private static void Bind(sqlite3_stmt s, UsageRecord r)
     {
         var p = 1;
@@ -100,7 +101,8 @@ internal static class SqliteLedgerInsert
         raw.sqlite3_bind_int64(s, p++, r.Attempts);
         Text(s, p++, r.AttemptLog);
         raw.sqlite3_bind_double(s, p++, r.LatencyMs);
-        if (r.TimeToFirstTokenMs is { } ttft) raw.sqlite3_bind_double(s, p, ttft); else raw.sqlite3_bind_null(s, p);
+        if (r.TimeToFirstTokenMs is { } ttft) raw.sqlite3_bind_double(s, p++, ttft); else raw.sqlite3_bind_null(s, p++);
+        Text(s, p, r.ClientRequestId);
     }
 
     private static void Text(sqlite3_stmt s, int index, string? value)

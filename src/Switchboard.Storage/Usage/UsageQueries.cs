@@ -15,6 +15,8 @@ public sealed record UsageFilter
     public string? Team { get; init; }
     public string? Provider { get; init; }
     public int? Status { get; init; }
+    /// <summary>The id the client sent with the request (<see cref="UsageRecord.ClientRequestId"/>).</summary>
+    public string? ClientRequestId { get; init; }
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
 }
@@ -122,6 +124,7 @@ public sealed class UsageQueries(SwitchboardDatabase database)
                 AttemptLog = DbValues.Text(r, 20),
                 LatencyMs = DbValues.Double(r, 21),
                 TimeToFirstTokenMs = DbValues.NullableDouble(r, 22),
+                ClientRequestId = DbValues.Text(r, 23),
             });
         }
         return rows;
@@ -162,6 +165,7 @@ public sealed class UsageQueries(SwitchboardDatabase database)
         if (f.Team is not null) Add("team = @team", "@team", f.Team);
         if (f.Provider is not null) Add("provider = @provider", "@provider", f.Provider);
         if (f.Status is { } status) Add("status = @status", "@status", status);
+        if (f.ClientRequestId is not null) Add("client_request_id = @client_request_id", "@client_request_id", f.ClientRequestId);
         if (f.From is { } from) Add("ts_ms >= @from", "@from", from.ToUnixTimeMilliseconds());
         if (f.To is { } to) Add("ts_ms < @to", "@to", to.ToUnixTimeMilliseconds());
         return sql.ToString();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Switchboard.Errors;
 using Switchboard.Http;
+using Switchboard.Storage;
 using Switchboard.Storage.Keys;
 
 namespace Switchboard.Admin;
@@ -70,11 +71,28 @@ internal sealed class AdminBody
         if (!_root.TryGetProperty(name, out var value)) return default;
         if (value.ValueKind == JsonValueKind.Null) return allowNull ? Optional.Of<string?>(null) : Fail<string?>(name, "must not be null");
         if (value.ValueKind != JsonValueKind.String) return Fail<string?>(name, "expected a string");
-        var text = value.GetString()!.Trim();
+        string text;
+        try
+        {
+            text = value.GetString()!.Trim();
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped unpaired surrogate ("\ud800"): valid JSON syntax, but not text.
+            return Fail<string?>(name, NameRule);
+        }
         if (text.Length == 0) return Fail<string?>(name, "must not be empty");
         if (text.Length > 200) return Fail<string?>(name, "is longer than 200 characters");
+        if (!StoredText.IsValidName(text)) return Fail<string?>(name, NameRule);
         return Optional.Of<string?>(text);
     }
+
+    /// <summary>Why a name is refused: what <see cref="StoredText.IsValidName"/> checks.</summary>
+    public const string NameRule = "must be text without control characters (such as NUL) or unpaired surrogates";
+
+    /// <summary>A 400 for a name given in the path (e.g. <c>/admin/teams/{name}</c>) that no stored name could be; else null.</summary>
+    public static GatewayError? CheckName(string name, string field) =>
+        StoredText.IsValidName(name) ? null : GatewayError.InvalidRequest($"'{field}': {NameRule}", field);
 
     public Optional<int?> PositiveInt(string name)
     {

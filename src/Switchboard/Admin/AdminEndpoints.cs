@@ -160,6 +160,7 @@ public static class AdminEndpoints
         Guard(context, runtimes, async () =>
         {
             var routeName = context.Request.RouteValues["name"] as string;
+            if (routeName is not null && AdminBody.CheckName(routeName, "name") is { } badName) { await Fail(context, badName); return; }
             var (body, error) = await AdminBody.ReadAsync(context.Request, TeamFields);
             if (body is null) { await Fail(context, error!); return; }
             var name = routeName ?? body.Text("name", allowNull: false).Value;
@@ -294,6 +295,7 @@ public static class AdminEndpoints
             Team = Opt(q["team"].ToString()),
             Provider = Opt(q["provider"].ToString()),
             Status = status,
+            ClientRequestId = Opt(q["client_request_id"].ToString()),
             From = from,
             To = to,
         }, null);

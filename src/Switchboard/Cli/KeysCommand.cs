@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Switchboard.Storage;
 using Switchboard.Storage.Keys;
 
 namespace Switchboard.Cli;
@@ -56,6 +57,14 @@ public static class KeysCommand
                 if (value is < 1) { Console.Error.WriteLine($"{flag}: must be a positive whole number"); return 1; }
             }
             if (parse.GetValue(budget) is < 0) { Console.Error.WriteLine("--budget-usd: must be >= 0"); return 1; }
+            foreach (var (flag, value) in new[] { ("--name", parse.GetValue(name)), ("--team", parse.GetValue(team)) })
+            {
+                if (value is not null && !StoredText.IsValidName(value))
+                {
+                    Console.Error.WriteLine($"{flag}: must be text without control characters (such as NUL) or unpaired surrogates");
+                    return 1;
+                }
+            }
             if (await StorageCli.OpenAsync(parse.GetValue(configOption), cancel) is not var (config, db)) return 1;
             await using (db)
             {

@@ -83,7 +83,7 @@ public static class GatewayEndpoints
     {
         var dbOk = directory.IsDatabaseHealthy;
         var status = new ReadyStatus(dbOk && ledger.IsHealthy ? "ready" : "degraded", dbOk ? "ok" : "unreachable",
-            ledger.IsHealthy ? "ok" : "buffering", Math.Max(0, ledger.Accepted - ledger.Stored));
+            ledger.IsHealthy ? "ok" : "buffering", ledger.Pending);
         return TypedResults.Json(status, AdminJsonContext.Default.ReadyStatus);
     }
 
@@ -136,6 +136,7 @@ public static class GatewayEndpoints
                 CostUsd = r.CostUsd,
                 UsageEstimated = r.CostEstimated || r.UsageMissing,
                 AttemptLog = r.AttemptLog,
+                ClientRequestId = r.ClientRequestId,
             });
         }
         await context.Response.WriteAsJsonAsync(new RequestLogPage(rows), GatewayJsonContext.Default.RequestLogPage);
@@ -150,6 +151,7 @@ public static class GatewayEndpoints
             if ((f.KeyId is null || r.KeyId == f.KeyId) && (f.KeyName is null || r.KeyName == f.KeyName)
                 && (f.Model is null || r.Model == f.Model) && (f.Team is null || r.Team == f.Team)
                 && (f.Provider is null || r.Provider == f.Provider) && (f.Status is null || r.Status == f.Status)
+                && (f.ClientRequestId is null || r.ClientRequestId == f.ClientRequestId)
                 && (f.From is null || r.Timestamp >= f.From) && (f.To is null || r.Timestamp < f.To))
             {
                 rows.Add(r);

@@ -41,6 +41,8 @@ public sealed record RequestLogEntry(
     [JsonPropertyName("cost_usd")] public decimal? CostUsd { get; init; }
     [JsonPropertyName("usage_estimated")] public bool UsageEstimated { get; init; }
     [JsonPropertyName("attempt_log")] public string? AttemptLog { get; init; }
+    /// <summary>The id the client sent in <c>x-request-id</c> / <c>x-client-request-id</c>, if any (<c>request_id</c> is the gateway's).</summary>
+    [JsonPropertyName("client_request_id")] public string? ClientRequestId { get; init; }
 }
 
 /// <summary><c>GET /admin/logs</c> envelope.</summary>

@@ -4,9 +4,10 @@ using Switchboard.Http;
 namespace Switchboard.Hosting;
 
 /// <summary>
-/// Puts <c>x-request-id</c> on every response (success, error, unknown route), turns anything unexpected into a 500,
-/// and gives a body to every error the pipeline ended without one (no route: 404; a known route with another method:
-/// 405 with <c>Allow</c>), each in the dialect of its path (<see cref="PathErrors"/>).
+/// Puts <c>x-request-id</c> (the gateway's id) on every response (success, error, unknown route), and
+/// <c>x-client-request-id</c> when the client sent an id of its own; turns anything unexpected into a 500, and gives a
+/// body to every error the pipeline ended without one (no route: 404; a known route with another method: 405 with
+/// <c>Allow</c>), each in the dialect of its path (<see cref="PathErrors"/>).
 /// </summary>
 /// <remarks>
 /// What cannot be shaped here: Kestrel answers some malformed requests itself before any middleware runs: a request
@@ -23,6 +24,7 @@ public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<Re
     {
         var id = RequestIds.Assign(context);
         context.Response.Headers[RequestIds.Header] = id;
+        if (RequestIds.ClientId(context) is { } clientId) context.Response.Headers[RequestIds.ClientHeader] = clientId;
         try
         {
             await next(context);

@@ -55,4 +55,18 @@ public sealed class StorageCliTests(MockUpstreamFixture mock) : IClassFixture<Mo
         (_, stdout, _) = await CliProcess.RunAsync(_dir, "keys", "list");
         Assert.Contains("revoked", stdout.Split('\n').Single(l => l.Contains("cli-key", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Keys_create_refuses_a_name_with_a_control_character_with_a_clear_error()
+    {
+        await using var db = await TestDatabase.CreateAsync("Sqlite");
+        await File.WriteAllTextAsync(Path.Combine(_dir, "switchboard.yaml"), TestConfigs.WithKeys(mock.BaseUrl) + $"\ndatabase: \"{db.ConfigValue}\"\n");
+
+        // A NUL cannot travel in argv; any other control character is refused by the same rule.
+        var (code, stdout, stderr) = await CliProcess.RunAsync(_dir, "keys", "create", "--name", "bad\u0001name");
+
+        Assert.Equal(1, code);
+        Assert.Contains("--name: must be text without control characters", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("key:", stdout, StringComparison.Ordinal);
+    }
 }

@@ -211,7 +211,9 @@ public sealed class ChatCompletionsTests(MockUpstreamFixture mock) : GatewayTest
         var response = await http.SendAsync(request);
 
         Assert.True(response.IsSuccessStatusCode);
-        Assert.Equal("trace-abc-123", response.Headers.GetValues("x-request-id").Single());
+        // The gateway's own id keys the request; the client's is echoed beside it (issue 19).
+        Assert.StartsWith("req_", response.Headers.GetValues("x-request-id").Single(), StringComparison.Ordinal);
+        Assert.Equal("trace-abc-123", response.Headers.GetValues("x-client-request-id").Single());
         var fresh = await http.PostAsync("/chat/completions", Json("""{"model":"chat","messages":[{"role":"user","content":"again"}]}"""));
         Assert.StartsWith("req_", fresh.Headers.GetValues("x-request-id").Single(), StringComparison.Ordinal);
     }
