@@ -55,6 +55,12 @@ public sealed class TokenCounter
     /// <summary>The tiktoken encoding's name (<c>o200k_base</c>, <c>cl100k_base</c>).</summary>
     public string Encoding { get; }
 
+    /// <summary>
+    /// Loads the default encoding (about a second of CPU and 42 MB): the gateway calls it in the background at start, so
+    /// the first request that needs a count (a key with tpm or a budget, usage an upstream omits) does not pay for it.
+    /// </summary>
+    public static void WarmUp() => _ = O200k.Value;
+
     /// <summary>The counter for an upstream model id (a provider prefix such as <c>openai/</c> is ignored).</summary>
     public static TokenCounter For(string upstreamModel) => UsesCl100k(upstreamModel) ? Cl100k.Value : O200k.Value;
 

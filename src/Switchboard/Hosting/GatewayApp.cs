@@ -80,6 +80,8 @@ public static class GatewayApp
         var runtimes = app.Services.GetRequiredService<RuntimeHolder>();
         var drain = app.Services.GetRequiredService<ShutdownDrain>();
         app.Lifetime.ApplicationStopping.Register(() => drain.Begin(shutdownTimeout));
+        // Off the request path: the tokenizer's data loads while the gateway already answers.
+        app.Lifetime.ApplicationStarted.Register(() => ThreadPool.UnsafeQueueUserWorkItem(static _ => TokenCounter.WarmUp(), null));
         app.Lifetime.ApplicationStopped.Register(() => runtimes.Current.Dispose());
         app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.UseMiddleware<RequestIdMiddleware>();
