@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -24,7 +23,6 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
     private static readonly object s_configured = new();
 
     private readonly NpgsqlDataSource? _postgres;
-    private readonly List<Assembly> _migrationAssemblies = [typeof(SwitchboardDatabase).Assembly];
 
     public SwitchboardDatabase(DatabaseLocation location)
     {
@@ -46,18 +44,6 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
     public DatabaseLocation Location { get; }
     public StorageBackend Backend => Location.Backend;
     public bool IsPostgres => Backend == StorageBackend.Postgres;
-
-    /// <summary>
-    /// Assemblies whose embedded resources named <c>Migrations/&lt;sqlite|postgres&gt;/NNN_name.sql</c> are applied by
-    /// <see cref="MigrateAsync"/> (this assembly is always included). Versions must be unique across all of them.
-    /// </summary>
-    public void AddMigrationsFrom(Assembly assembly)
-    {
-        lock (_migrationAssemblies)
-        {
-            if (!_migrationAssemblies.Contains(assembly)) _migrationAssemblies.Add(assembly);
-        }
-    }
 
     /// <summary>
     /// Opens a pooled connection. SQLite connections come with WAL, a busy timeout and foreign keys on (set when the
@@ -99,9 +85,7 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
     /// </summary>
     public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default)
     {
-        Assembly[] assemblies;
-        lock (_migrationAssemblies) assemblies = [.. _migrationAssemblies];
-        return MigrationRunner.RunAsync(this, MigrationCatalog.Load(Backend, assemblies), cancellationToken);
+        return MigrationRunner.RunAsync(this, MigrationCatalog.Load(Backend, [typeof(SwitchboardDatabase).Assembly]), cancellationToken);
     }
 
     /// <summary>Creates a command on <paramref name="connection"/> with <c>@name</c> parameters.</summary>

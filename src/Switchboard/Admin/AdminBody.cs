@@ -58,8 +58,6 @@ internal sealed class AdminBody
         }
     }
 
-    public bool Has(string name) => _root.TryGetProperty(name, out _);
-
     private Optional<T> Fail<T>(string name, string message)
     {
         Error ??= GatewayError.InvalidRequest($"'{name}': {message}", name);
