@@ -15,20 +15,15 @@ namespace Switchboard.Admin;
 internal sealed class AdminBody
 {
     private readonly JsonElement _root;
-    private readonly HashSet<string> _allowed;
 
-    private AdminBody(JsonElement root, HashSet<string> allowed)
-    {
-        _root = root;
-        _allowed = allowed;
-    }
+    private AdminBody(JsonElement root) => _root = root;
 
     public GatewayError? Error { get; private set; }
 
     public static async Task<(AdminBody? Body, GatewayError? Error)> ReadAsync(HttpRequest request, IReadOnlyCollection<string> allowed)
     {
         // Read like every other body (bad framing, a body over the limit, invalid UTF-8 and lone surrogate escapes are
-        // 400/413 here), not parsed off the socket: a transport IOException used to pass for an unreachable database.
+        // 400/413 here), not parsed off the socket, where a transport IOException would pass for an unreachable database.
         var (bytes, readError) = await RequestBodyReader.ReadJsonAsync(request, request.HttpContext.RequestAborted);
         if (bytes is null) return (null, readError);
         using var ownedBytes = bytes; // the document reads from this buffer until its root is cloned below
@@ -54,7 +49,7 @@ internal sealed class AdminBody
                         $"Unknown field '{property.Name}' (allowed: {string.Join(", ", allowed)}).", property.Name));
                 }
             }
-            return (new AdminBody(root, set), null);
+            return (new AdminBody(root), null);
         }
     }
 
