@@ -17,8 +17,8 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
 {
     // Native SQLite handles whose per-connection settings are already applied. A pooled SqliteConnection reuses its native
     // handle, and the settings live on the handle, so they are applied once per handle, not on every open (the key
-    // directory's poll opens 4 times a second, the ledger writer once per batch): a one-row ledger batch went from 94 to
-    // 83 µs of CPU back to back (docs/storage.md). Weak keys: a handle the pool closes drops out.
+    // directory's poll opens 4 times a second, the ledger writer once per batch). Weak keys: a handle the pool closes
+    // drops out.
     private static readonly ConditionalWeakTable<sqlite3, object> s_configuredHandles = new();
     private static readonly object s_configured = new();
 
@@ -64,8 +64,7 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
             await using var pragma = connection.CreateCommand();
             // WAL lets readers (admin queries) run beside the ledger writer; NORMAL sync is durable across crashes of
             // the process (not of the OS), the usual WAL setting. A 32 MB page cache (per pooled connection; the default
-            // is 2 MB) keeps the ledger's index pages in memory: with the default, every batch insert re-read index
-            // pages from the OS (pread was a tenth of the ledger's cost in a profile under load).
+            // is 2 MB) keeps the ledger's index pages in memory, so a batch insert does not re-read them from the OS.
             pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-32768;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (handle is not null) s_configuredHandles.AddOrUpdate(handle, s_configured);
