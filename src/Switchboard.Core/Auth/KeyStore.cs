@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using Switchboard.Config;
+using Switchboard.Limits;
 
 namespace Switchboard.Auth;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Auth;
+using Switchboard.Limits;
 
 namespace Switchboard.Storage.Keys;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Auth;
 using Switchboard.Config;
+using Switchboard.Limits;
 
 namespace Switchboard.Storage.Keys;
 
@@ -231,7 +232,7 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
 
     private static LimitSettings? LimitsOf(TeamRecord team) => Limits(team.Rpm, team.Tpm, team.MaxParallel, team.BudgetUsd, team.BudgetPeriod);
 
-    private static LimitSettings? Limits(int? rpm, int? tpm, int? parallel, decimal? budget, string? period) =>
+    private static LimitSettings? Limits(int? rpm, int? tpm, int? parallel, decimal? budget, BudgetPeriod period) =>
         new LimitSettings(rpm, tpm, parallel, budget, period) is { IsUnlimited: false } limits ? limits : null;
 
     public void Dispose()

@@ -5,6 +5,7 @@ using Switchboard.Errors;
 using Switchboard.Http;
 using Switchboard.Storage;
 using Switchboard.Storage.Keys;
+using Switchboard.Limits;
 
 namespace Switchboard.Admin;
 
@@ -109,14 +110,15 @@ internal sealed class AdminBody
         return Optional.Of<decimal?>(d);
     }
 
-    public Optional<string?> BudgetPeriod(string name)
+    public Optional<BudgetPeriod> BudgetPeriod(string name)
     {
         var text = Text(name);
-        if (text is { IsSet: true, Value: not null and not "daily" and not "monthly" })
+        if (!text.IsSet) return default;
+        if (!BudgetPeriods.TryParse(text.Value, out var period))
         {
-            return Fail<string?>(name, "expected \"daily\", \"monthly\" or null");
+            return Fail<BudgetPeriod>(name, "expected \"daily\", \"monthly\" or null");
         }
-        return text;
+        return Optional.Of(period);
     }
 
     public Optional<DateTimeOffset?> Time(string name)
