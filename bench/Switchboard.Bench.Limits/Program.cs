@@ -33,8 +33,8 @@ var deployment = model.Deployments[0];
 var holder = new RuntimeHolder(runtime);
 var pricing = new DeploymentPricing(PriceList.BuiltIn);
 
-var huge = new LimitSettings(Rpm: int.MaxValue, Tpm: int.MaxValue, MaxParallel: 1_000_000, BudgetUsd: null, null);
-var hugeBudget = huge with { BudgetUsd = 1_000_000_000m, BudgetPeriod = "monthly" };
+var huge = new LimitSettings(Rpm: int.MaxValue, Tpm: int.MaxValue, MaxParallel: 1_000_000, BudgetUsd: null, BudgetPeriod.Lifetime);
+var hugeBudget = huge with { BudgetUsd = 1_000_000_000m, BudgetPeriod = BudgetPeriod.Monthly };
 var cases = new (string Name, ClientIdentity Who)[]
 {
     ("no limits (pricing only)", new ClientIdentity { Name = "a", KeyId = "a" }),

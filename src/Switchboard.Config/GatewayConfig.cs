@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using Switchboard.Limits;
 
 namespace Switchboard.Config;
 
@@ -218,8 +219,8 @@ public sealed record KeyConfig
     public int? Tpm { get; init; }
     public int? MaxParallel { get; init; }
     public decimal? BudgetUsd { get; init; }
-    /// <summary>Optional budget reset period: null, "daily" or "monthly".</summary>
-    public string? BudgetPeriod { get; init; }
+    /// <summary>When the budget resets (config: absent, "daily" or "monthly").</summary>
+    public BudgetPeriod BudgetPeriod { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     /// <summary>Team name this key belongs to (its limits are under <c>teams:</c>, or managed via /admin/teams).</summary>
     public string? Team { get; init; }
@@ -233,6 +234,6 @@ public sealed record TeamConfig
     public int? Tpm { get; init; }
     public int? MaxParallel { get; init; }
     public decimal? BudgetUsd { get; init; }
-    /// <summary>Optional budget reset period: null, "daily" or "monthly".</summary>
-    public string? BudgetPeriod { get; init; }
+    /// <summary>When the budget resets (config: absent, "daily" or "monthly").</summary>
+    public BudgetPeriod BudgetPeriod { get; init; }
 }

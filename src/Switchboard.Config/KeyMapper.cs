@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
+using Switchboard.Limits;
 
 namespace Switchboard.Config;
 
@@ -9,8 +10,6 @@ internal static class KeyMapper
 {
     private static readonly string[] AllowedKeys =
         ["key", "name", "models", "rpm", "tpm", "max_parallel", "budget_usd", "budget_period", "expires_at", "team"];
-
-    private static readonly string[] BudgetPeriods = ["daily", "monthly"];
 
     // ISO-8601 / RFC 3339 forms only; "K" accepts "Z", an offset, or nothing (then UTC is assumed).
     private static readonly string[] DateFormats =
@@ -64,7 +63,7 @@ internal static class KeyMapper
                 Tpm = reader.Int(fields.Get("tpm"), fields.PathOf("tpm")),
                 MaxParallel = reader.Int(fields.Get("max_parallel"), fields.PathOf("max_parallel")),
                 BudgetUsd = reader.NonNegativeDecimal(fields.Get("budget_usd"), fields.PathOf("budget_usd")),
-                BudgetPeriod = reader.OneOf(fields.Get("budget_period"), fields.PathOf("budget_period"), BudgetPeriods, "budget period"),
+                BudgetPeriod = BudgetPeriods.ParseStored(reader.OneOf(fields.Get("budget_period"), fields.PathOf("budget_period"), BudgetPeriods.Names, "budget period")),
                 ExpiresAt = ReadExpiry(fields, reader),
                 Team = NullIfEmpty(reader.Text(fields.Get("team"), fields.PathOf("team"))?.Trim()),
             };

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using YamlDotNet.RepresentationModel;
+using Switchboard.Limits;
 
 namespace Switchboard.Config;
 
@@ -7,8 +8,6 @@ namespace Switchboard.Config;
 internal static class TeamMapper
 {
     private static readonly string[] AllowedKeys = ["rpm", "tpm", "max_parallel", "budget_usd", "budget_period"];
-
-    private static readonly string[] BudgetPeriods = ["daily", "monthly"];
 
     public static ImmutableArray<TeamConfig> Read(YamlNode? node, YamlNodeReader reader)
     {
@@ -42,7 +41,7 @@ internal static class TeamMapper
                 Tpm = reader.Int(fields.Get("tpm"), fields.PathOf("tpm")),
                 MaxParallel = reader.Int(fields.Get("max_parallel"), fields.PathOf("max_parallel")),
                 BudgetUsd = reader.NonNegativeDecimal(fields.Get("budget_usd"), fields.PathOf("budget_usd")),
-                BudgetPeriod = reader.OneOf(fields.Get("budget_period"), fields.PathOf("budget_period"), BudgetPeriods, "budget period"),
+                BudgetPeriod = BudgetPeriods.ParseStored(reader.OneOf(fields.Get("budget_period"), fields.PathOf("budget_period"), BudgetPeriods.Names, "budget period")),
             };
             if (reader.Errors.Count == errorsBefore)
             {

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -18,13 +17,12 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
 {
     // Native SQLite handles whose per-connection settings are already applied. A pooled SqliteConnection reuses its native
     // handle, and the settings live on the handle, so they are applied once per handle, not on every open (the key
-    // directory's poll opens 4 times a second, the ledger writer once per batch): a one-row ledger batch went from 94 to
-    // 83 µs of CPU back to back (docs/storage.md). Weak keys: a handle the pool closes drops out.
+    // directory's poll opens 4 times a second, the ledger writer once per batch). Weak keys: a handle the pool closes
+    // drops out.
     private static readonly ConditionalWeakTable<sqlite3, object> s_configuredHandles = new();
     private static readonly object s_configured = new();
 
     private readonly NpgsqlDataSource? _postgres;
-    private readonly List<Assembly> _migrationAssemblies = [typeof(SwitchboardDatabase).Assembly];
 
     public SwitchboardDatabase(DatabaseLocation location)
     {
@@ -48,18 +46,6 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
     public bool IsPostgres => Backend == StorageBackend.Postgres;
 
     /// <summary>
-    /// Assemblies whose embedded resources named <c>Migrations/&lt;sqlite|postgres&gt;/NNN_name.sql</c> are applied by
-    /// <see cref="MigrateAsync"/> (this assembly is always included). Versions must be unique across all of them.
-    /// </summary>
-    public void AddMigrationsFrom(Assembly assembly)
-    {
-        lock (_migrationAssemblies)
-        {
-            if (!_migrationAssemblies.Contains(assembly)) _migrationAssemblies.Add(assembly);
-        }
-    }
-
-    /// <summary>
     /// Opens a pooled connection. SQLite connections come with WAL, a busy timeout and foreign keys on (set when the
     /// native connection is first opened; a connection reused from the pool keeps them).
     /// </summary>
@@ -78,8 +64,7 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
             await using var pragma = connection.CreateCommand();
             // WAL lets readers (admin queries) run beside the ledger writer; NORMAL sync is durable across crashes of
             // the process (not of the OS), the usual WAL setting. A 32 MB page cache (per pooled connection; the default
-            // is 2 MB) keeps the ledger's index pages in memory: with the default, every batch insert re-read index
-            // pages from the OS (pread was a tenth of the ledger's cost in a profile under load).
+            // is 2 MB) keeps the ledger's index pages in memory, so a batch insert does not re-read them from the OS.
             pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-32768;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (handle is not null) s_configuredHandles.AddOrUpdate(handle, s_configured);
@@ -99,9 +84,7 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
     /// </summary>
     public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default)
     {
-        Assembly[] assemblies;
-        lock (_migrationAssemblies) assemblies = [.. _migrationAssemblies];
-        return MigrationRunner.RunAsync(this, MigrationCatalog.Load(Backend, assemblies), cancellationToken);
+        return MigrationRunner.RunAsync(this, MigrationCatalog.Load(Backend, [typeof(SwitchboardDatabase).Assembly]), cancellationToken);
     }
 
     /// <summary>Creates a command on <paramref name="connection"/> with <c>@name</c> parameters.</summary>

@@ -1,4 +1,5 @@
 using Switchboard.Config;
+using Switchboard.Limits;
 
 namespace Switchboard.Config.Tests;
 
@@ -72,7 +73,7 @@ public sealed class ValidConfigTests
         Assert.Equal(100000, key.Tpm);
         Assert.Equal(5m, key.BudgetUsd);
         Assert.Null(key.MaxParallel);
-        Assert.Null(key.BudgetPeriod);
+        Assert.Equal(BudgetPeriod.Lifetime, key.BudgetPeriod);
         Assert.Null(key.ExpiresAt);
         Assert.Null(key.Team);
     }
@@ -120,7 +121,7 @@ public sealed class ValidConfigTests
         var teamA = config.Keys[0];
         Assert.Equal(4, teamA.MaxParallel);
         Assert.Equal(12.5m, teamA.BudgetUsd);
-        Assert.Equal("monthly", teamA.BudgetPeriod);
+        Assert.Equal(BudgetPeriod.Monthly, teamA.BudgetPeriod);
         Assert.Equal(new DateTimeOffset(2027, 1, 31, 12, 0, 0, TimeSpan.Zero), teamA.ExpiresAt);
         Assert.Equal("research", teamA.Team);
         Assert.Null(config.Keys[1].Models);

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Config;
 using Switchboard.Storage.Keys;
+using Switchboard.Limits;
 
 namespace Switchboard.Storage.Tests;
 
@@ -14,14 +15,14 @@ public sealed class KeyRepositoryTests
         await using var db = await test.OpenMigratedAsync();
         var keys = new KeyRepository(db, TimeProvider.System);
 
-        var created = await keys.CreateAsync(new KeySpec { Name = "ci", Team = "ops", Models = ["gpt-4o"], Rpm = 5, BudgetUsd = 1.25m, BudgetPeriod = "daily" }, RecordSource.Api);
+        var created = await keys.CreateAsync(new KeySpec { Name = "ci", Team = "ops", Models = ["gpt-4o"], Rpm = 5, BudgetUsd = 1.25m, BudgetPeriod = BudgetPeriod.Daily }, RecordSource.Api);
 
         Assert.StartsWith("sk-sb-", created.Secret, StringComparison.Ordinal);
         Assert.True(created.Secret.Length >= 38);
         Assert.Equal(created.Secret[..10] + "…", created.Key.SecretPrefix);
         var stored = await keys.GetAsync(created.Key.Id);
         Assert.NotNull(stored);
-        Assert.Equal(("ci", "ops", 5, 1.25m, "daily"), (stored.Name, stored.Team, stored.Rpm!.Value, stored.BudgetUsd!.Value, stored.BudgetPeriod));
+        Assert.Equal(("ci", "ops", 5, 1.25m, BudgetPeriod.Daily), (stored.Name, stored.Team, stored.Rpm!.Value, stored.BudgetUsd!.Value, stored.BudgetPeriod));
         Assert.Equal(["gpt-4o"], stored.Models!.Value.ToArray());
         Assert.Equal(KeySecrets.Hash(created.Secret), stored.SecretHash);
         Assert.False(await DatabaseText.ContainsAsync(db, created.Secret), "the secret itself is in the database");
@@ -74,7 +75,7 @@ public sealed class KeyRepositoryTests
         await using var test = await TestDatabase.CreateAsync(backend);
         await using var db = await test.OpenMigratedAsync();
         var keys = new KeyRepository(db, TimeProvider.System);
-        var config = new GatewayConfig { Teams = [new TeamConfig { Name = "ops", Rpm = 100, BudgetUsd = 50, BudgetPeriod = "monthly" }] };
+        var config = new GatewayConfig { Teams = [new TeamConfig { Name = "ops", Rpm = 100, BudgetUsd = 50, BudgetPeriod = BudgetPeriod.Monthly }] };
         using var directory = new KeyDirectory(keys, config, TimeProvider.System, NullLogger<KeyDirectory>.Instance);
         await directory.StartAsync(CancellationToken.None);
         var created = await keys.CreateAsync(new KeySpec { Name = "svc", Team = "ops", Tpm = 10, Models = ["m"] }, RecordSource.Api);
@@ -83,7 +84,7 @@ public sealed class KeyRepositoryTests
         Assert.True(directory.TryFind(created.Secret, out var identity));
         Assert.Equal((created.Key.Id, "svc", "ops"), (identity.KeyId, identity.Name, identity.Team));
         Assert.Equal(10, identity.Limits!.Tpm);
-        Assert.Equal(new Auth.LimitSettings(100, null, null, 50m, "monthly"), identity.TeamLimits);
+        Assert.Equal(new LimitSettings(100, null, null, 50m, BudgetPeriod.Monthly), identity.TeamLimits);
         Assert.True(identity.MayUse("m"));
         Assert.False(identity.MayUse("other"));
         Assert.True(directory.IsDatabaseHealthy);

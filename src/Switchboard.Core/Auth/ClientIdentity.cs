@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Switchboard.Limits;
 
 namespace Switchboard.Auth;
 
@@ -22,15 +23,4 @@ public sealed record ClientIdentity
     public static readonly ClientIdentity Anonymous = new() { Name = "anonymous", IsAnonymous = true };
 
     public bool MayUse(string model) => AllowedModels is null || AllowedModels.Contains(model);
-}
-
-/// <summary>Rate limits and budget of a key or a team (every field optional: null = unlimited).</summary>
-/// <param name="Rpm">Requests per minute.</param>
-/// <param name="Tpm">Tokens (prompt + completion) per minute.</param>
-/// <param name="MaxParallel">Requests in flight at once.</param>
-/// <param name="BudgetUsd">Spend cap in USD for the period.</param>
-/// <param name="BudgetPeriod">null (lifetime), "daily" or "monthly" (UTC calendar periods).</param>
-public sealed record LimitSettings(int? Rpm, int? Tpm, int? MaxParallel, decimal? BudgetUsd, string? BudgetPeriod)
-{
-    public bool IsUnlimited => Rpm is null && Tpm is null && MaxParallel is null && BudgetUsd is null;
 }

@@ -1,13 +1,13 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using Switchboard.Config;
+using Switchboard.Limits;
 
 namespace Switchboard.Auth;
 
 /// <summary>
 /// Virtual keys defined in the config file. Those secrets are already in memory as plain text (they came from the
-/// file), so they are looked up by value with an ordinal hash table: hashing every presented key with SHA-256 cost
-/// 3.6 % of the gateway's CPU under load (bench/results/profile-latest.md).
+/// file), so they are looked up by value with an ordinal hash table, without hashing every presented key with SHA-256.
 /// Keys stored elsewhere (the database, from the limits issue on) are kept only as hashes.
 /// </summary>
 public sealed class KeyStore : IKeyLookup

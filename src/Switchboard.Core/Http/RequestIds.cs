@@ -44,9 +44,8 @@ public static class RequestIds
     /// <summary>
     /// "req_" and 32 hex digits, built in one allocation: 12 digits of the Unix time in milliseconds, then 80 random bits
     /// (ids need to be unique, not secret). Time first so that ids made one after another sort together: the usage
-    /// ledger's unique index on request_id then grows at its right edge instead of taking each new id at a random page.
-    /// With random ids that index cost ≈ 15 µs of the ≈ 27 µs of CPU per ledger row in SQLite (every row dirtied, and
-    /// wrote to the WAL, a different 4 KB page; bench/Switchboard.Bench.Storage --ledger, docs/storage.md).
+    /// ledger's unique index on request_id then grows at its right edge instead of taking each new id at a random page
+    /// (with random ids every row would dirty, and write to the WAL, a different index page).
     /// </summary>
     public static string NewId() => string.Create(Prefix.Length + 32, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), static (span, ms) =>
     {

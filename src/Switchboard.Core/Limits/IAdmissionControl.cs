@@ -75,16 +75,3 @@ public abstract class Admission
     /// </summary>
     public abstract UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy);
 }
-
-/// <summary>Admits everything and prices nothing: the behaviour before limits and budgets exist.</summary>
-public sealed class AdmitAll : IAdmissionControl
-{
-    private static readonly Admission Ticket = new AdmittedWithoutLimits();
-
-    public ValueTask<Admission> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken) => ValueTask.FromResult(Ticket);
-
-    private sealed class AdmittedWithoutLimits : Admission
-    {
-        public override UsageRecord Settle(UsageRecord final, RoutedDeployment? servedBy) => final;
-    }
-}

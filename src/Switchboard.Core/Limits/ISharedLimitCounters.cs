@@ -3,7 +3,7 @@ using Switchboard.Auth;
 namespace Switchboard.Limits;
 
 /// <summary>One key's or team's limits as admission sees them for one request.</summary>
-public sealed record SubjectLimits(LimitScope Scope, string Id, LimitSettings Limits, BudgetPeriod Period);
+public sealed record SubjectLimits(LimitScope Scope, string Id, LimitSettings Limits, BudgetWindow Period);
 
 /// <summary>A request to reserve, atomically, against a key's and its team's shared counters.</summary>
 public readonly record struct SharedAdmitRequest(SubjectLimits? Key, SubjectLimits? Team, long NowMs, long Tokens, decimal Cost);

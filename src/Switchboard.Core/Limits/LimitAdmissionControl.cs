@@ -33,7 +33,7 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
         if (defaults.MaxParallel is not { } parallel) return limits;
         if (limits is not null) return limits.MaxParallel is null ? limits with { MaxParallel = parallel } : limits;
         if (_defaultsOnly is { } cached && ReferenceEquals(cached.Source, defaults)) return cached.Limits;
-        var built = new LimitSettings(null, null, parallel, null, null);
+        var built = new LimitSettings(null, null, parallel, null, BudgetPeriod.Lifetime);
         _defaultsOnly = new DefaultLimits(defaults, built);
         return built;
     }
@@ -67,8 +67,8 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
 
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
-        var key = keyLimits is null ? null : new SubjectLimits(LimitScope.Key, identity.KeyId ?? identity.Name, keyLimits, BudgetPeriod.At(keyLimits.BudgetPeriod, now));
-        var team = teamLimits is null ? null : new SubjectLimits(LimitScope.Team, identity.Team!, teamLimits, BudgetPeriod.At(teamLimits.BudgetPeriod, now));
+        var key = keyLimits is null ? null : new SubjectLimits(LimitScope.Key, identity.KeyId ?? identity.Name, keyLimits, BudgetWindow.At(keyLimits.BudgetPeriod, now));
+        var team = teamLimits is null ? null : new SubjectLimits(LimitScope.Team, identity.Team!, teamLimits, BudgetWindow.At(teamLimits.BudgetPeriod, now));
 
         if (shared is not null)
         {
@@ -171,7 +171,7 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
 
     private void Settle(SubjectLimits subject, LimitCounters? counters, in Reservation reservation, bool isShared, DateTimeOffset now, long nowMs, long tokens, decimal cost)
     {
-        var periodId = BudgetPeriod.At(subject.Limits.BudgetPeriod, now).Id;
+        var periodId = BudgetWindow.At(subject.Limits.BudgetPeriod, now).Id;
         if (isShared) shared!.Settle(new SharedSettlement(subject, reservation, nowMs, periodId, tokens, cost));
         else counters!.Settle(reservation, nowMs, periodId, tokens, cost);
     }

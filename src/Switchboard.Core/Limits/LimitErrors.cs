@@ -8,7 +8,7 @@ namespace Switchboard.Limits;
 internal static class LimitErrors
 {
     public static GatewayError For(LimitRefusal refusal, LimitScope scope, string subject, LimitSettings limits, in CounterSnapshot state,
-        in AdmissionEstimate estimate, DateTimeOffset now, BudgetPeriod period)
+        in AdmissionEstimate estimate, DateTimeOffset now, BudgetWindow period)
     {
         var who = scope == LimitScope.Key ? $"key `{subject}`" : $"team `{subject}`";
         // Clamped to one window: with shared counters the window may have been opened by a request whose clock read was a
@@ -43,10 +43,10 @@ internal static class LimitErrors
     /// A budget refusal names its cause: the budget is spent, or what is left (after the reservations of requests in
     /// flight) is less than this request's expected (strict mode: worst-case) cost, with the numbers.
     /// </summary>
-    private static GatewayError Budget(string who, LimitSettings limits, in CounterSnapshot state, in AdmissionEstimate estimate, BudgetPeriod period)
+    private static GatewayError Budget(string who, LimitSettings limits, in CounterSnapshot state, in AdmissionEstimate estimate, BudgetWindow period)
     {
         var budget = limits.BudgetUsd ?? 0;
-        var when = period.End is { } end ? $" The {limits.BudgetPeriod} budget resets at {end.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}." : "";
+        var when = period.End is { } end ? $" The {limits.BudgetPeriod.Name()} budget resets at {end.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}." : "";
         string message;
         if (state.Spent >= budget)
         {

@@ -155,7 +155,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 state.Exclude(index);
                 deployment.Health.ReleaseProbe();
                 // The client asked this model for an operation its deployments cannot serve: a 400 naming why, not a
-                // gateway failure (a 501 here was the fuzzer's most common "5xx from the gateway itself").
+                // gateway failure.
                 lastError ??= GatewayError.InvalidRequest(
                     $"Model '{head.Model}' cannot serve {operation.Name}: provider '{provider.Name}' has type '{provider.Config.Type}', which cannot serve {operation.Name} yet.",
                     "model", "unsupported_operation");
@@ -233,7 +233,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 : AttemptLogEntry(attemptLog, provider.Name, status);
             ReportHealth(deployment, outcome, attemptStarted, routing);
 
-            // The row is built once with its final status (a `with` copy per outcome was two more ~180-byte records per request).
+            // The row is built once with its final status: no `with` copy per outcome.
             var (finalStatus, errorCode) = outcome.Result switch
             {
                 AttemptResult.Completed => (200, null),

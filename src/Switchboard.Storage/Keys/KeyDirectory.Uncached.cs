@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Auth;
+using Switchboard.Limits;
 
 namespace Switchboard.Storage.Keys;
 
@@ -10,7 +11,7 @@ namespace Switchboard.Storage.Keys;
 /// at once rather than after the next poll. Guarded so that random bearers cannot load the database: a token bucket
 /// of <see cref="UncachedLookupsPerSecond"/> lookups, at most <see cref="UncachedLookupsInFlight"/> at a time (never
 /// waited for), and a short memory of misses (<see cref="UnknownKeyMemory"/>). A lookup declined by these limits
-/// refuses the key, as before this path existed; the next poll still learns it. Keys found this way are remembered
+/// refuses the key; the next poll still learns it. Keys found this way are remembered
 /// until the next snapshot, which then knows them (their creation moved the change sequence).
 /// </summary>
 public sealed partial class KeyDirectory

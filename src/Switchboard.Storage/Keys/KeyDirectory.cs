@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Auth;
 using Switchboard.Config;
+using Switchboard.Limits;
 
 namespace Switchboard.Storage.Keys;
 
@@ -17,7 +18,7 @@ namespace Switchboard.Storage.Keys;
 /// snapshot (seeded with the config file's keys at startup) keeps answering and <see cref="IsDatabaseHealthy"/> says so.
 /// </para>
 /// <para>
-/// Lookup cost: hashing each presented secret with SHA-256 cost 3.6 % of gateway CPU in a profile, so the hash of a
+/// Lookup cost: hashing every presented secret with SHA-256 on every request is not free, so the hash of a
 /// presented secret is remembered in a bounded map (secret → hash). The map holds only hashes of secrets clients
 /// sent; revocation works on the snapshot (hash → identity), so a remembered hash never outlives a revocation.
 /// </para>
@@ -231,7 +232,7 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
 
     private static LimitSettings? LimitsOf(TeamRecord team) => Limits(team.Rpm, team.Tpm, team.MaxParallel, team.BudgetUsd, team.BudgetPeriod);
 
-    private static LimitSettings? Limits(int? rpm, int? tpm, int? parallel, decimal? budget, string? period) =>
+    private static LimitSettings? Limits(int? rpm, int? tpm, int? parallel, decimal? budget, BudgetPeriod period) =>
         new LimitSettings(rpm, tpm, parallel, budget, period) is { IsUnlimited: false } limits ? limits : null;
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Switchboard.Limits;
 
 namespace Switchboard.Storage.Keys;
 
@@ -25,7 +26,7 @@ public sealed record KeyRecord
     public int? Tpm { get; init; }
     public int? MaxParallel { get; init; }
     public decimal? BudgetUsd { get; init; }
-    public string? BudgetPeriod { get; init; }
+    public BudgetPeriod BudgetPeriod { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -45,7 +46,7 @@ public sealed record KeySpec
     public int? Tpm { get; init; }
     public int? MaxParallel { get; init; }
     public decimal? BudgetUsd { get; init; }
-    public string? BudgetPeriod { get; init; }
+    public BudgetPeriod BudgetPeriod { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
 }
 
@@ -71,7 +72,7 @@ public sealed record KeyPatch
     public Optional<int?> Tpm { get; init; }
     public Optional<int?> MaxParallel { get; init; }
     public Optional<decimal?> BudgetUsd { get; init; }
-    public Optional<string?> BudgetPeriod { get; init; }
+    public Optional<BudgetPeriod> BudgetPeriod { get; init; }
     public Optional<DateTimeOffset?> ExpiresAt { get; init; }
 }
 
@@ -86,7 +87,7 @@ public sealed record TeamRecord
     public int? Tpm { get; init; }
     public int? MaxParallel { get; init; }
     public decimal? BudgetUsd { get; init; }
-    public string? BudgetPeriod { get; init; }
+    public BudgetPeriod BudgetPeriod { get; init; }
     public string Source { get; init; } = RecordSource.Api;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }

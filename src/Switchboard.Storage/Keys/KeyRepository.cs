@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Data.Common;
 using Switchboard.Config;
+using Switchboard.Limits;
 
 namespace Switchboard.Storage.Keys;
 
@@ -276,7 +277,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
             "ON CONFLICT (name) DO UPDATE SET rpm=excluded.rpm, tpm=excluded.tpm, max_parallel=excluded.max_parallel, " +
             "budget_nano_usd=excluded.budget_nano_usd, budget_period=excluded.budget_period, source=excluded.source, updated_at_ms=excluded.updated_at_ms", tx)
             .With("@name", team.Name).With("@rpm", team.Rpm).With("@tpm", team.Tpm).With("@par", team.MaxParallel)
-            .With("@budget", Money.ToNano(team.BudgetUsd)).With("@period", team.BudgetPeriod).With("@source", team.Source)
+            .With("@budget", Money.ToNano(team.BudgetUsd)).With("@period", team.BudgetPeriod.Name()).With("@source", team.Source)
             .With("@created", team.CreatedAt.ToUnixTimeMilliseconds()).With("@updated", team.UpdatedAt.ToUnixTimeMilliseconds());
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -285,7 +286,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
         .With("@id", k.Id).With("@name", k.Name).With("@hash", k.SecretHash).With("@prefix", k.SecretPrefix).With("@team", k.Team)
         .With("@models", k.Models is { } models ? string.Join('\n', models.AsEnumerable()) : null)
         .With("@rpm", k.Rpm).With("@tpm", k.Tpm).With("@par", k.MaxParallel).With("@budget", Money.ToNano(k.BudgetUsd))
-        .With("@period", k.BudgetPeriod).With("@exp", DbValues.Ms(k.ExpiresAt)).With("@rev", DbValues.Ms(k.RevokedAt))
+        .With("@period", k.BudgetPeriod.Name()).With("@exp", DbValues.Ms(k.ExpiresAt)).With("@rev", DbValues.Ms(k.RevokedAt))
         .With("@created", k.CreatedAt.ToUnixTimeMilliseconds()).With("@updated", k.UpdatedAt.ToUnixTimeMilliseconds()).With("@source", k.Source);
 
     private static async Task<List<KeyRecord>> ReadKeysAsync(DbConnection connection, string sql, string? id, CancellationToken cancellationToken, DbTransaction? tx = null)
@@ -309,7 +310,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
                 Tpm = DbValues.NullableInt(r, 7),
                 MaxParallel = DbValues.NullableInt(r, 8),
                 BudgetUsd = Money.FromNano(DbValues.NullableLong(r, 9)),
-                BudgetPeriod = DbValues.Text(r, 10),
+                BudgetPeriod = BudgetPeriods.ParseStored(DbValues.Text(r, 10)),
                 ExpiresAt = DbValues.NullableTime(r, 11),
                 RevokedAt = DbValues.NullableTime(r, 12),
                 CreatedAt = DbValues.Time(r, 13),
@@ -334,7 +335,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
                 Tpm = DbValues.NullableInt(r, 2),
                 MaxParallel = DbValues.NullableInt(r, 3),
                 BudgetUsd = Money.FromNano(DbValues.NullableLong(r, 4)),
-                BudgetPeriod = DbValues.Text(r, 5),
+                BudgetPeriod = BudgetPeriods.ParseStored(DbValues.Text(r, 5)),
                 Source = r.GetString(6),
                 CreatedAt = DbValues.Time(r, 7),
                 UpdatedAt = DbValues.Time(r, 8),

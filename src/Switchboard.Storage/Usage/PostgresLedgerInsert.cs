@@ -8,11 +8,10 @@ namespace Switchboard.Storage.Usage;
 /// <c>INSERT … SELECT * FROM unnest($1::text[], …) ON CONFLICT (request_id) DO NOTHING</c>.
 /// <para>
 /// Why: the statement text and its 24 parameters are the same whatever the batch size, so it is prepared once per
-/// physical connection and each batch is one round trip with 24 typed arrays (no boxing, no per-row parameters). The
-/// previous form, a <c>VALUES</c> list with 23 <em>named</em> parameters per row (11 500 for 500 rows), made Npgsql
-/// rewrite and re-plan an 11 500-parameter statement for every batch. Idempotency is unchanged (ON CONFLICT DO NOTHING
-/// also skips a request id repeated within one batch). Binary COPY was not needed: it cannot skip duplicates by itself
-/// (it would need a staging table and a second statement) and this form already moves the cost off the client.
+/// physical connection and each batch is one round trip with 24 typed arrays (no boxing, no per-row parameters; a
+/// <c>VALUES</c> list with named parameters per row would be a new statement for every batch size). ON CONFLICT DO
+/// NOTHING also skips a request id repeated within one batch. Not binary COPY: it cannot skip duplicates by itself (it
+/// would need a staging table and a second statement).
 /// </para>
 /// </summary>
 internal static class PostgresLedgerInsert

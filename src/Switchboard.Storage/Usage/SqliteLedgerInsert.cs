@@ -11,10 +11,8 @@ namespace Switchboard.Storage.Usage;
 /// <para>
 /// Why not <see cref="SqliteCommand"/>: it binds every parameter by name on every execution
 /// (<c>sqlite3_bind_parameter_index</c>, a linear scan of the statement's names), 24 scans of 24 names per row; by
-/// position each value is one native call. Measured (bench/Switchboard.Bench.Storage --ledger, docs/storage.md):
-/// ≈ 6 µs less CPU per row. A multi-row <c>VALUES</c> list of 8 or 32 rows per statement was tried and cost
-/// ≈ 5 µs per row <em>more</em> than one row per execution (SQLite runs a multi-row VALUES as a co-routine and the
-/// large statement has to be prepared per batch), so it is not used.
+/// position each value is one native call. One row per execution rather than a multi-row <c>VALUES</c> list: SQLite
+/// runs a multi-row VALUES as a co-routine, and a statement sized to the batch would have to be prepared per batch.
 /// </para>
 /// <para>
 /// The same transaction adds the batch's priced cost to the spend roll-up (<see cref="SqliteSpendRollup"/>), counting

@@ -5,6 +5,7 @@ using Switchboard.Errors;
 using Switchboard.Http;
 using Switchboard.Storage;
 using Switchboard.Storage.Keys;
+using Switchboard.Limits;
 
 namespace Switchboard.Admin;
 
@@ -15,20 +16,15 @@ namespace Switchboard.Admin;
 internal sealed class AdminBody
 {
     private readonly JsonElement _root;
-    private readonly HashSet<string> _allowed;
 
-    private AdminBody(JsonElement root, HashSet<string> allowed)
-    {
-        _root = root;
-        _allowed = allowed;
-    }
+    private AdminBody(JsonElement root) => _root = root;
 
     public GatewayError? Error { get; private set; }
 
     public static async Task<(AdminBody? Body, GatewayError? Error)> ReadAsync(HttpRequest request, IReadOnlyCollection<string> allowed)
     {
         // Read like every other body (bad framing, a body over the limit, invalid UTF-8 and lone surrogate escapes are
-        // 400/413 here), not parsed off the socket: a transport IOException used to pass for an unreachable database.
+        // 400/413 here), not parsed off the socket, where a transport IOException would pass for an unreachable database.
         var (bytes, readError) = await RequestBodyReader.ReadJsonAsync(request, request.HttpContext.RequestAborted);
         if (bytes is null) return (null, readError);
         using var ownedBytes = bytes; // the document reads from this buffer until its root is cloned below
@@ -54,11 +50,9 @@ internal sealed class AdminBody
                         $"Unknown field '{property.Name}' (allowed: {string.Join(", ", allowed)}).", property.Name));
                 }
             }
-            return (new AdminBody(root, set), null);
+            return (new AdminBody(root), null);
         }
     }
-
-    public bool Has(string name) => _root.TryGetProperty(name, out _);
 
     private Optional<T> Fail<T>(string name, string message)
     {
@@ -116,14 +110,15 @@ internal sealed class AdminBody
         return Optional.Of<decimal?>(d);
     }
 
-    public Optional<string?> BudgetPeriod(string name)
+    public Optional<BudgetPeriod> BudgetPeriod(string name)
     {
         var text = Text(name);
-        if (text is { IsSet: true, Value: not null and not "daily" and not "monthly" })
+        if (!text.IsSet) return default;
+        if (!BudgetPeriods.TryParse(text.Value, out var period))
         {
-            return Fail<string?>(name, "expected \"daily\", \"monthly\" or null");
+            return Fail<BudgetPeriod>(name, "expected \"daily\", \"monthly\" or null");
         }
-        return text;
+        return Optional.Of(period);
     }
 
     public Optional<DateTimeOffset?> Time(string name)

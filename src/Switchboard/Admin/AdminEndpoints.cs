@@ -4,6 +4,7 @@ using Switchboard.Errors;
 using Switchboard.Storage;
 using Switchboard.Storage.Keys;
 using Switchboard.Storage.Usage;
+using Switchboard.Limits;
 
 namespace Switchboard.Admin;
 
@@ -109,7 +110,7 @@ public static class AdminEndpoints
             if (key is null) { await Fail(context, NoSuchKey(id)); return; }
             await ledger.FlushAsync(TimeSpan.FromSeconds(2), context.RequestAborted);
             // The same UTC calendar periods the limits enforce; null (lifetime) sums everything.
-            DateTimeOffset? since = key.BudgetPeriod is null ? null : Switchboard.Limits.BudgetPeriod.At(key.BudgetPeriod, time.GetUtcNow()).Start;
+            DateTimeOffset? since = key.BudgetPeriod == BudgetPeriod.Lifetime ? null : BudgetWindow.At(key.BudgetPeriod, time.GetUtcNow()).Start;
             var spend = await usage.SpendAsync(key.Id, since, context.RequestAborted);
             await context.Response.WriteAsJsonAsync(View(key, time) with { SpendUsd = spend, SpendSince = since }, AdminJsonContext.Default.AdminKey);
         });
@@ -151,7 +152,7 @@ public static class AdminEndpoints
 
     internal static AdminKey View(KeyRecord k, TimeProvider time) => new(
         k.Id, "key", k.Name, k.SecretPrefix, k.Team, k.Models is { } m ? [.. m] : null, k.Rpm, k.Tpm, k.MaxParallel, k.BudgetUsd,
-        k.BudgetPeriod, k.ExpiresAt, k.RevokedAt, k.CreatedAt,
+        k.BudgetPeriod.Name(), k.ExpiresAt, k.RevokedAt, k.CreatedAt,
         k.IsRevoked ? "revoked" : k.ExpiresAt is { } e && e <= time.GetUtcNow() ? "expired" : "active", k.Source);
 
     // ---- teams -------------------------------------------------------------------------------------------------
@@ -221,7 +222,7 @@ public static class AdminEndpoints
         });
 
     private static AdminTeam View(TeamRecord t) =>
-        new(t.Name, "team", t.Rpm, t.Tpm, t.MaxParallel, t.BudgetUsd, t.BudgetPeriod, t.Source, t.UpdatedAt);
+        new(t.Name, "team", t.Rpm, t.Tpm, t.MaxParallel, t.BudgetUsd, t.BudgetPeriod.Name(), t.Source, t.UpdatedAt);
 
     // ---- usage -------------------------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using Spectre.Console;
 using Switchboard.Storage;
 using Switchboard.Storage.Keys;
+using Switchboard.Limits;
 
 namespace Switchboard.Cli;
 
@@ -23,7 +24,7 @@ public static class KeysCommand
                 foreach (var k in keys)
                 {
                     var status = k.IsRevoked ? "revoked" : k.ExpiresAt is { } e && e <= DateTimeOffset.UtcNow ? "expired" : "active";
-                    var budget = k.BudgetUsd is { } b ? $"${b.ToString(CultureInfo.InvariantCulture)}{(k.BudgetPeriod is { } p ? "/" + p : "")}" : "-";
+                    var budget = k.BudgetUsd is { } b ? $"${b.ToString(CultureInfo.InvariantCulture)}{(k.BudgetPeriod.Name() is { } p ? "/" + p : "")}" : "-";
                     table.AddRow(Markup.Escape(k.Id), Markup.Escape(k.Name), Markup.Escape(k.SecretPrefix), Markup.Escape(k.Team ?? "-"),
                         Markup.Escape(k.Models is { } m ? string.Join(",", m) : "*"), StorageCli.Text(k.Rpm), StorageCli.Text(k.Tpm),
                         StorageCli.Text(k.MaxParallel), Markup.Escape(budget), StorageCli.Text(k.ExpiresAt), status, k.Source);
@@ -46,10 +47,10 @@ public static class KeysCommand
             { configOption, name, team, models, rpm, tpm, parallel, budget, period, expires };
         create.SetAction(async (parse, cancel) =>
         {
-            var budgetPeriod = parse.GetValue(period);
-            if (budgetPeriod is not (null or "daily" or "monthly"))
+            var periodText = parse.GetValue(period);
+            if (!BudgetPeriods.TryParse(periodText, out var budgetPeriod))
             {
-                Console.Error.WriteLine($"--budget-period: expected daily or monthly, got '{budgetPeriod}'");
+                Console.Error.WriteLine($"--budget-period: expected daily or monthly, got '{periodText}'");
                 return 1;
             }
             foreach (var (flag, value) in new[] { ("--rpm", parse.GetValue(rpm)), ("--tpm", parse.GetValue(tpm)), ("--max-parallel", parse.GetValue(parallel)) })

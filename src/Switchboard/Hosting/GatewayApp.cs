@@ -18,8 +18,7 @@ public static class GatewayApp
     {
         // No reload-on-change for the host's own appsettings files (the gateway is configured by its YAML file, which
         // ConfigReloader watches): that reload watches the whole content root recursively, so every SQLite write under
-        // ./data raised a file-system event — a managed allocation and a thread-pool callback per request (seen in
-        // bench/results/profile-latest.md as PhysicalFilesWatcher.OnFileSystemEntryChange).
+        // ./data would raise a file-system event: a managed allocation and a thread-pool callback per request.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseKestrel(kestrel =>
         {

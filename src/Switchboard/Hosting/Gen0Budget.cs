@@ -5,13 +5,12 @@ namespace Switchboard.Hosting;
 
 /// <summary>
 /// Gives <c>serve</c> a 32 MiB gen0 allocation budget. With background GC on (needed for long streams, see the
-/// csproj) the runtime caps gen0 at 6 MiB and on this kind of machine settles near 2 MiB: at ~17k req/s × ~6 KB
-/// that is dozens of gen0 collections a second, each one promoting the ledger rows still waiting for their batch.
+/// csproj) the runtime caps gen0 at a few MiB: under load that is dozens of gen0 collections a second, each one
+/// promoting the ledger rows still waiting for their batch.
 /// The budget can only be set through the environment (<c>DOTNET_GCgen0size</c>: the GC reads it before any managed
 /// code runs and has no runtimeconfig.json name for it), so on Linux <c>serve</c> replaces its own process image
 /// once, at start, with the same program, arguments and environment plus that variable (same PID, same stdio).
-/// Measured with <c>bench/ab.sh</c> (docs/benchmarks.md, "gen0 budget"): +4–7 % throughput at 32 connections, lower
-/// p99 at concurrency 1. An operator's own <c>DOTNET_GCgen0size</c> (any value, <c>0</c> = the runtime's default)
+/// An operator's own <c>DOTNET_GCgen0size</c> (any value, <c>0</c> = the runtime's default)
 /// wins and nothing is restarted.
 /// </summary>
 public static partial class Gen0Budget

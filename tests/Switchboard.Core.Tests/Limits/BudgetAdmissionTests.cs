@@ -41,7 +41,7 @@ public sealed class BudgetAdmissionTests : IDisposable
 
     private static ClientIdentity Key(string name, LimitSettings limits) => new() { Name = name, KeyId = name, Limits = limits };
 
-    private static ClientIdentity Budget(decimal usd) => Key("small", new LimitSettings(null, null, null, BudgetUsd: usd, null));
+    private static ClientIdentity Budget(decimal usd) => Key("small", new LimitSettings(null, null, null, BudgetUsd: usd, BudgetPeriod.Lifetime));
 
     private static UsageRecord Done(long prompt, long completion) => new()
     {
@@ -112,7 +112,7 @@ public sealed class BudgetAdmissionTests : IDisposable
     public async Task Tokens_per_minute_reserve_the_expected_output_not_max_tokens()
     {
         var control = Control(_expected);
-        var who = Key("k", new LimitSettings(null, Tpm: 10_000, null, null, null));
+        var who = Key("k", new LimitSettings(null, Tpm: 10_000, null, null, BudgetPeriod.Lifetime));
         var first = await control.AdmitAsync(new AdmissionRequest(who, _expected.Models["sonnet"], 30, 32000), CancellationToken.None);
         Assert.Contains(first.Headers, h => h is { Key: "x-ratelimit-remaining-tokens", Value: "8946" }); // 10000 - 30 - 1024
         Assert.Null((await control.AdmitAsync(new AdmissionRequest(who, _expected.Models["sonnet"], 30, 32000), CancellationToken.None)).Rejection);

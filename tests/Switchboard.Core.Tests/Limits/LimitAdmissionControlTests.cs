@@ -48,9 +48,9 @@ public sealed class LimitAdmissionControlTests : IDisposable
     [Fact]
     public async Task A_team_limit_binds_every_key_of_the_team_together()
     {
-        var team = new LimitSettings(Rpm: 3, null, null, null, null);
-        var a = Key("a", new LimitSettings(Rpm: 2, null, null, null, null), "t", team);
-        var b = Key("b", new LimitSettings(Rpm: 2, null, null, null, null), "t", team);
+        var team = new LimitSettings(Rpm: 3, null, null, null, BudgetPeriod.Lifetime);
+        var a = Key("a", new LimitSettings(Rpm: 2, null, null, null, BudgetPeriod.Lifetime), "t", team);
+        var b = Key("b", new LimitSettings(Rpm: 2, null, null, null, BudgetPeriod.Lifetime), "t", team);
 
         Assert.Null((await Admit(a)).Rejection);
         Assert.Null((await Admit(a)).Rejection);
@@ -70,7 +70,7 @@ public sealed class LimitAdmissionControlTests : IDisposable
     [Fact]
     public async Task Tokens_per_minute_count_what_was_used_not_what_was_reserved()
     {
-        var who = Key("k", new LimitSettings(null, Tpm: 100, null, null, null));
+        var who = Key("k", new LimitSettings(null, Tpm: 100, null, null, BudgetPeriod.Lifetime));
         var first = await Admit(who, prompt: 10, max: 40); // reserves 50
         Assert.Contains(first.Headers, h => h is { Key: "x-ratelimit-remaining-tokens", Value: "50" });
         first.Settle(Done("dear", 10, 5), _runtime.Models["dear"].Deployments[0]); // used 15
@@ -87,7 +87,7 @@ public sealed class LimitAdmissionControlTests : IDisposable
     public async Task A_budget_is_reserved_at_the_dearest_deployment_a_fallback_could_reach()
     {
         // "cheap" falls back to "dear": 20 tokens at $1000/MTok = $0.02 worst case, though "cheap" itself costs $0.00002.
-        var who = Key("k", new LimitSettings(null, null, null, BudgetUsd: 0.03m, null));
+        var who = Key("k", new LimitSettings(null, null, null, BudgetUsd: 0.03m, BudgetPeriod.Lifetime));
         var first = await Admit(who, "cheap");
         Assert.Null(first.Rejection);
         Assert.Equal("insufficient_quota", (await Admit(who, "cheap")).Rejection?.Code);
@@ -100,7 +100,7 @@ public sealed class LimitAdmissionControlTests : IDisposable
     [Fact]
     public async Task A_daily_budget_starts_again_at_midnight_UTC_and_a_monthly_one_on_the_first()
     {
-        var daily = Key("d", new LimitSettings(null, null, null, BudgetUsd: 0.025m, "daily"));
+        var daily = Key("d", new LimitSettings(null, null, null, BudgetUsd: 0.025m, BudgetPeriod.Daily));
         var ticket = await Admit(daily);
         ticket.Settle(Done("dear", 10, 10), _runtime.Models["dear"].Deployments[0]); // $0.02 spent
         var refused = (await Admit(daily)).Rejection;
@@ -114,7 +114,7 @@ public sealed class LimitAdmissionControlTests : IDisposable
     [Fact]
     public async Task Parallel_slots_come_back_when_requests_settle()
     {
-        var who = Key("k", new LimitSettings(null, null, MaxParallel: 2, null, null));
+        var who = Key("k", new LimitSettings(null, null, MaxParallel: 2, null, BudgetPeriod.Lifetime));
         var one = await Admit(who);
         var two = await Admit(who);
         var three = await Admit(who);
@@ -131,7 +131,7 @@ public sealed class LimitAdmissionControlTests : IDisposable
     [Fact]
     public async Task A_budgeted_key_is_refused_a_model_that_could_reach_an_unpriced_deployment()
     {
-        var budgeted = Key("k", new LimitSettings(null, null, null, BudgetUsd: 5m, null));
+        var budgeted = Key("k", new LimitSettings(null, null, null, BudgetUsd: 5m, BudgetPeriod.Lifetime));
         var refused = (await Admit(budgeted, "free-local")).Rejection;
         Assert.Equal(403, refused?.Status);
         Assert.Equal("model_not_priced", refused?.Code);
@@ -147,7 +147,7 @@ public sealed class LimitAdmissionControlTests : IDisposable
     public async Task Concurrent_admissions_never_reserve_past_the_budget()
     {
         // Worst case per request: 20 tokens × $1000/MTok = $0.02; actual: 12 tokens = $0.012. Budget $0.5.
-        var who = Key("k", new LimitSettings(null, null, null, BudgetUsd: 0.5m, null));
+        var who = Key("k", new LimitSettings(null, null, null, BudgetUsd: 0.5m, BudgetPeriod.Lifetime));
         var spent = 0m;
         var gate = new Lock();
         for (var round = 0; round < 10; round++)

@@ -23,8 +23,6 @@ public sealed class BadInputTests(MockUpstreamFixture mock) : GatewayTestBase(mo
           gpt-4o: [{ provider: mock, model: gpt-4o }]
         """;
 
-    private static readonly string[] BadUnicode = ["\\ud800", "a\\udc00b", "\\ud800\\u0041"];
-
     public static TheoryData<string, string, string> TranslatedPaths => new()
     {
         // path, model, the body's content value (raw JSON text inside the quotes)

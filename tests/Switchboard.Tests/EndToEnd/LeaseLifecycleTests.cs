@@ -59,7 +59,7 @@ public sealed class LeaseLifecycleTests : IAsyncLifetime
     }
 
     private AdmissionRequest Request(string keyId) =>
-        new(new ClientIdentity { Name = keyId, KeyId = keyId, Limits = new LimitSettings(null, null, MaxParallel: 8, null, null) }, _runtime.Models["m"], 10, 16);
+        new(new ClientIdentity { Name = keyId, KeyId = keyId, Limits = new LimitSettings(null, null, MaxParallel: 8, null, BudgetPeriod.Lifetime) }, _runtime.Models["m"], 10, 16);
 
     /// <summary>Admits requests that stay in flight until one is refused; returns how many were admitted.</summary>
     private static async Task<List<Admission>> HoldUntilRefusedAsync(LimitAdmissionControl control, AdmissionRequest request)

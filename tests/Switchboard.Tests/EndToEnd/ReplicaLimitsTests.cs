@@ -15,8 +15,6 @@ public sealed class ReplicaLimitsTests(MockUpstreamFixture mock) : IClassFixture
     private const string RpmKey = "sb-replica-rpm-0001";
     private const string BudgetKey = "sb-replica-budget-0002";
     private const string ParallelKey = "sb-replica-par-0003";
-    private const string KeyA = "sb-replica-team-a-0004";
-    private const string KeyB = "sb-replica-team-b-0005";
 
     /// <summary>
     /// How long the "slow" model's upstream holds each request: long enough that all of a burst is admitted or refused

@@ -23,8 +23,6 @@ namespace Switchboard.Dialects.AnthropicMessages;
 /// </remarks>
 public static class SystemMessageFolder
 {
-    private const byte Quote = (byte)'"';
-
     /// <summary>
     /// A quick byte scan: false when the body certainly has no <c>"role": "system"</c> member, so the common request
     /// costs one vectorised search and no parse. A true may be a false alarm (the fold then changes nothing).
