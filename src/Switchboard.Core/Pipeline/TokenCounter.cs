@@ -35,8 +35,12 @@ public sealed class TokenCounter
     internal const int PerMessage = 3;
     internal const int ReplyPriming = 3;
     internal const int PerImage = 85;
-    /// <summary>Texts at least this long (JSON bytes) have their counts remembered.</summary>
-    internal const int RememberedBytes = 256;
+    /// <summary>
+    /// Texts at least this long (JSON bytes) have their counts remembered. Short ones too: a system line or a
+    /// greeting repeats as often as a long prompt, and hashing it is far cheaper than the tokenizer, whose own cache
+    /// serializes concurrent callers.
+    /// </summary>
+    internal const int RememberedBytes = 16;
     /// <summary>Remembered counts per encoding; the table is emptied when it reaches this size (no LRU bookkeeping).</summary>
     private const int MaxRemembered = 8192;
 
