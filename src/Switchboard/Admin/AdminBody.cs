@@ -65,16 +65,8 @@ internal sealed class AdminBody
         if (!_root.TryGetProperty(name, out var value)) return default;
         if (value.ValueKind == JsonValueKind.Null) return allowNull ? Optional.Of<string?>(null) : Fail<string?>(name, "must not be null");
         if (value.ValueKind != JsonValueKind.String) return Fail<string?>(name, "expected a string");
-        string text;
-        try
-        {
-            text = value.GetString()!.Trim();
-        }
-        catch (InvalidOperationException)
-        {
-            // An escaped unpaired surrogate ("\ud800"): valid JSON syntax, but not text.
-            return Fail<string?>(name, NameRule);
-        }
+        // No unpaired-surrogate escape gets here: RequestBodyReader refuses the body first (JsonTextCheck).
+        var text = value.GetString()!.Trim();
         if (text.Length == 0) return Fail<string?>(name, "must not be empty");
         if (text.Length > 200) return Fail<string?>(name, "is longer than 200 characters");
         if (!StoredText.IsValidName(text)) return Fail<string?>(name, NameRule);
