@@ -1,14 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Auth;
-using Switchboard.Dialects.AnthropicMessages;
-using Switchboard.Dialects.OpenAIChat;
+using Switchboard.Providers.Anthropic;
+using Switchboard.Providers.OpenAI;
 using Switchboard.Errors;
 using Switchboard.Http;
 using Switchboard.Providers;
 using Switchboard.Routing;
-using Switchboard.Providers.Anthropic;
-using Switchboard.Translation.Dialects.AnthropicMessages;
 
 namespace Switchboard.Pipeline;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Switchboard.Auth;
-using Switchboard.Dialects.OpenAIChat;
+using Switchboard.Providers.OpenAI;
 using Switchboard.Errors;
 using Switchboard.Http;
 using Switchboard.Limits;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Dialects;
-using Switchboard.Dialects.AnthropicMessages;
-using Switchboard.Dialects.OpenAIChat;
+using Switchboard.Providers.Anthropic;
+using Switchboard.Providers.OpenAI;
 using Switchboard.Http;
 using Switchboard.Providers;
 using Switchboard.Routing;

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Switchboard.Dialects.OpenAIChat;
+using Switchboard.Providers.OpenAI;
 using Switchboard.Http;
 using Switchboard.Providers;
-using Switchboard.Providers.OpenAI;
 using Switchboard.Routing;
 using Switchboard.Streaming;
 

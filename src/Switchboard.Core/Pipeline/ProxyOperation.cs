@@ -1,5 +1,5 @@
 using Switchboard.Dialects;
-using Switchboard.Dialects.OpenAIChat;
+using Switchboard.Providers.OpenAI;
 using Switchboard.Providers;
 
 namespace Switchboard.Pipeline;
@@ -16,7 +16,7 @@ public sealed record ProxyOperation(
     Func<IUpstreamTarget, string, Uri>? OpenAITarget)
 {
     public static readonly ProxyOperation ChatCompletions = new("chat.completions", OpenAIRequestHead.Kind.Chat, OpenAIChatClientDialect.Instance, null);
-    public static readonly ProxyOperation Messages = new("messages", OpenAIRequestHead.Kind.Chat, Dialects.AnthropicMessages.AnthropicClientDialect.Instance, null);
+    public static readonly ProxyOperation Messages = new("messages", OpenAIRequestHead.Kind.Chat, Providers.Anthropic.AnthropicClientDialect.Instance, null);
     public static readonly ProxyOperation Completions = new("completions", OpenAIRequestHead.Kind.Completions, OpenAIChatClientDialect.Instance, (t, m) => t.Completions(m));
     public static readonly ProxyOperation Embeddings = new("embeddings", OpenAIRequestHead.Kind.Embeddings, OpenAIChatClientDialect.Instance, (t, m) => t.Embeddings(m));
 

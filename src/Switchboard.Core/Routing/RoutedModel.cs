@@ -10,10 +10,10 @@ public sealed record RoutedDeployment(DeploymentConfig Config, UpstreamProvider 
     public string UpstreamModel => Config.Model;
 
     /// <summary>The upstream model id as a JSON string literal, encoded once at load: the body rewrite splices it in.</summary>
-    public byte[] UpstreamModelJson { get; } = Dialects.OpenAIChat.OpenAIBodyRewriter.EncodeJsonString(Config.Model);
+    public byte[] UpstreamModelJson { get; } = Providers.OpenAI.OpenAIBodyRewriter.EncodeJsonString(Config.Model);
 
     /// <summary>Anthropic wire: mid-conversation system messages are folded for this upstream model (decided once at load).</summary>
-    public bool FoldsSystemMessages { get; } = Dialects.AnthropicMessages.ClaudeModelFamilies.FoldsSystemMessages(Config);
+    public bool FoldsSystemMessages { get; } = Providers.Anthropic.ClaudeModelFamilies.FoldsSystemMessages(Config);
 
     /// <summary>Passive health, shared with every runtime that routes to the same provider + upstream model.</summary>
     public DeploymentHealth Health { get; init; } = new(Provider.Name, Config.Model);

@@ -1,4 +1,4 @@
-using Switchboard.Dialects.AnthropicMessages;
+using Switchboard.Providers.Anthropic;
 using Switchboard.Errors;
 
 namespace Switchboard.Hosting;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Switchboard.Config;
 using Switchboard.Translation;
 using Switchboard.Translation.Canonical;
-using Switchboard.Translation.Dialects.AnthropicMessages;
+using Switchboard.Providers.Anthropic;
 
 namespace Switchboard.Providers.Anthropic;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Switchboard.Config;
 using Switchboard.Translation;
 using Switchboard.Translation.Canonical;
-using Switchboard.Translation.Dialects.Gemini;
+using Switchboard.Providers.Gemini;
 
 namespace Switchboard.Providers.Gemini;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Switchboard.Translation;
 using Switchboard.Translation.Canonical;
-using Switchboard.Translation.Dialects.OpenAIChat;
+using Switchboard.Providers.OpenAI;
 
 namespace Switchboard.Providers.OpenAI;
 

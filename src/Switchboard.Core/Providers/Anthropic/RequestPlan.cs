@@ -1,0 +1,148 @@
+using Switchboard.Translation.Canonical;
+
+namespace Switchboard.Providers.Anthropic;
+
+/// <summary>How thinking goes out.</summary>
+internal enum ThinkingMode
+{
+    /// <summary>No <c>thinking</c> member.</summary>
+    None,
+    /// <summary><c>{"type":"enabled","budget_tokens":N}</c>.</summary>
+    Budget,
+    /// <summary><c>{"type":"adaptive"}</c>, with <c>output_config.effort</c> when an effort is known.</summary>
+    Adaptive,
+    /// <summary><c>{"type":"disabled"}</c> (only when an Anthropic client said so).</summary>
+    Disabled,
+}
+
+/// <summary>
+/// The decisions of <see cref="AnthropicMessagesRequestWriter"/> that depend on each other (max_tokens,
+/// thinking, sampling, JSON mode), made before anything is written.
+/// </summary>
+internal sealed class RequestPlan
+{
+    public int? MaxTokens { get; private init; }
+
+    public ThinkingMode Thinking { get; private init; }
+
+    public int BudgetTokens { get; private init; }
+
+    /// <summary><c>output_config.effort</c> to write for adaptive thinking (foreign requests only).</summary>
+    public string? Effort { get; private init; }
+
+    public double? Temperature { get; private init; }
+
+    public double? TopP { get; private init; }
+
+    public int? TopK { get; private init; }
+
+    /// <summary>Name of the JSON answer tool, or null when not in JSON mode.</summary>
+    public string? JsonTool { get; private init; }
+
+    /// <summary>An Anthropic request: everything as read.</summary>
+    public static RequestPlan ForOwn(ChatRequest request)
+    {
+        var reasoning = request.Reasoning;
+        var rawThinking = ExtensionField.Find(request.Extensions, "thinking") is not null;
+        var thinking = rawThinking || reasoning?.Enabled is not { } enabled ? ThinkingMode.None
+            : !enabled ? ThinkingMode.Disabled
+            : reasoning.BudgetTokens is not null ? ThinkingMode.Budget
+            : ThinkingMode.Adaptive;
+        return new RequestPlan
+        {
+            MaxTokens = request.MaxOutputTokens,
+            Thinking = thinking,
+            BudgetTokens = reasoning?.BudgetTokens ?? 0,
+            Temperature = request.Temperature,
+            TopP = request.TopP,
+            TopK = request.TopK,
+        };
+    }
+
+    /// <summary>A request from another dialect (or built in code): adapted to what the model accepts.</summary>
+    public static RequestPlan ForForeign(ChatRequest request, AnthropicModelInfo model, AnthropicWriteOptions options, bool hasClientTools)
+    {
+        var max = request.MaxOutputTokens ?? options.DefaultMaxTokens ?? model.MaxOutputTokens;
+        var jsonTool = AnthropicJsonMode.IsUsedFor(request) ? options.JsonToolName : null;
+        var forcedByClient = hasClientTools && request.ToolChoice?.Mode is ToolChoiceMode.Required or ToolChoiceMode.Named;
+
+        var thinking = ThinkingMode.None;
+        var budget = 0;
+        string? effort = null;
+        // Anthropic refuses thinking with forced tool use, and on models without thinking.
+        if (WantsThinking(request.Reasoning) is { } reasoning && !forcedByClient && (model.SupportsThinking || !model.IsKnown))
+        {
+            if (model.UsesAdaptiveThinking)
+            {
+                thinking = ThinkingMode.Adaptive;
+                effort = AnthropicEffort(reasoning.Effort ?? (reasoning.BudgetTokens is { } b ? ReasoningEfforts.FromBudget(b) : null), model);
+            }
+            else
+            {
+                budget = Math.Max(MinBudget, reasoning.BudgetTokens
+                    ?? ReasoningEfforts.ToBudget(reasoning.Effort ?? ReasoningEfforts.Medium)
+                    ?? ReasoningEfforts.ToBudget(ReasoningEfforts.Medium)!.Value);
+                if (max <= budget)
+                {
+                    // max_tokens counts the thinking and must exceed the budget: keep the client's cap (as
+                    // OpenAI counts reasoning in it too) and give thinking three quarters of it.
+                    budget = (int)(max * 3L / 4);
+                }
+                thinking = budget >= MinBudget ? ThinkingMode.Budget : ThinkingMode.None;
+            }
+        }
+
+        var temperature = request.Temperature is { } t ? Math.Clamp(t, 0, 1) : (double?)null;
+        var topP = request.TopP;
+        var topK = request.TopK;
+        if (thinking != ThinkingMode.None)
+        {
+            // With thinking, Anthropic takes only temperature 1, top_p of at least 0.95, and no top_k.
+            temperature = temperature == 1 ? temperature : null;
+            topP = topP >= 0.95 ? topP : null;
+            topK = null;
+        }
+        if (model.RejectsTemperatureWithTopP && temperature is not null && topP is not null)
+        {
+            topP = null;
+        }
+
+        return new RequestPlan
+        {
+            MaxTokens = max,
+            Thinking = thinking,
+            BudgetTokens = budget,
+            Effort = effort,
+            Temperature = temperature,
+            TopP = topP,
+            TopK = topK,
+            JsonTool = jsonTool,
+        };
+    }
+
+    /// <summary>Anthropic's smallest thinking budget.</summary>
+    public const int MinBudget = 1024;
+
+    private static ReasoningOptions? WantsThinking(ReasoningOptions? reasoning)
+    {
+        if (reasoning is null || reasoning.Enabled == false || reasoning.BudgetTokens == 0)
+        {
+            return null;
+        }
+        if (reasoning.Enabled != true && reasoning.BudgetTokens is null && (reasoning.Effort is null || reasoning.Effort == ReasoningEfforts.None))
+        {
+            return null;
+        }
+        return reasoning;
+    }
+
+    /// <summary>An effort level in Anthropic's words (<c>low</c>, <c>medium</c>, <c>high</c>, <c>max</c>).</summary>
+    private static string? AnthropicEffort(string? effort, AnthropicModelInfo model) => effort switch
+    {
+        ReasoningEfforts.Minimal or ReasoningEfforts.Low => "low",
+        ReasoningEfforts.Medium => "medium",
+        ReasoningEfforts.High => "high",
+        ReasoningEfforts.XHigh or "max" => model.SupportsMaxEffort ? "max" : "high",
+        _ => null,
+    };
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Switchboard.Translation.Canonical;
+using static Switchboard.Translation.Json.WireReading;
+
+namespace Switchboard.Providers.Gemini;
+
+// The canonical Usage, not the Switchboard.Usage namespace of the ledger records.
+using Usage = Switchboard.Translation.Canonical.Usage;
+
+/// <summary>
+/// Reads <c>usageMetadata</c> into canonical <see cref="Usage"/>, in OpenAI's accounting (see
+/// <see cref="Usage"/>): prompt = <c>promptTokenCount</c> (cache reads already included) +
+/// <c>toolUsePromptTokenCount</c> (tool results Gemini fed itself, billed as input); completion =
+/// <c>candidatesTokenCount</c> + <c>thoughtsTokenCount</c>; reasoning = <c>thoughtsTokenCount</c>;
+/// cached = <c>cachedContentTokenCount</c>; audio from the per-modality details. The total is Gemini's
+/// <c>totalTokenCount</c>, which equals prompt + completion.
+/// </summary>
+internal static class GeminiUsage
+{
+    private const string Path = "usageMetadata";
+
+    public static Usage Read(ref Utf8JsonReader reader)
+    {
+        ExpectObject(ref reader, Path, "");
+        int prompt = 0, candidates = 0, toolUse = 0;
+        int? total = null, thoughts = null, cached = null, audioIn = null, audioOut = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("promptTokenCount"u8))
+            {
+                ReadValue(ref reader);
+                prompt = ReadOptionalInt(ref reader, Path, "promptTokenCount") ?? 0;
+            }
+            else if (reader.ValueTextEquals("candidatesTokenCount"u8))
+            {
+                ReadValue(ref reader);
+                candidates = ReadOptionalInt(ref reader, Path, "candidatesTokenCount") ?? 0;
+            }
+            else if (reader.ValueTextEquals("toolUsePromptTokenCount"u8))
+            {
+                ReadValue(ref reader);
+                toolUse = ReadOptionalInt(ref reader, Path, "toolUsePromptTokenCount") ?? 0;
+            }
+            else if (reader.ValueTextEquals("thoughtsTokenCount"u8))
+            {
+                ReadValue(ref reader);
+                thoughts = ReadOptionalInt(ref reader, Path, "thoughtsTokenCount");
+            }
+            else if (reader.ValueTextEquals("cachedContentTokenCount"u8))
+            {
+                ReadValue(ref reader);
+                cached = ReadOptionalInt(ref reader, Path, "cachedContentTokenCount");
+            }
+            else if (reader.ValueTextEquals("totalTokenCount"u8))
+            {
+                ReadValue(ref reader);
+                total = ReadOptionalInt(ref reader, Path, "totalTokenCount");
+            }
+            else if (reader.ValueTextEquals("promptTokensDetails"u8))
+            {
+                ReadValue(ref reader);
+                audioIn = ReadAudioTokens(ref reader, "promptTokensDetails");
+            }
+            else if (reader.ValueTextEquals("candidatesTokensDetails"u8))
+            {
+                ReadValue(ref reader);
+                audioOut = ReadAudioTokens(ref reader, "candidatesTokensDetails");
+            }
+            else
+            {
+                ReadValue(ref reader);
+                reader.Skip();
+            }
+        }
+        return new Usage
+        {
+            PromptTokens = prompt + toolUse,
+            CompletionTokens = candidates + (thoughts ?? 0),
+            TotalTokens = total,
+            CachedPromptTokens = cached,
+            ReasoningTokens = thoughts,
+            AudioPromptTokens = audioIn,
+            AudioCompletionTokens = audioOut,
+        };
+    }
+
+    /// <summary>The <c>AUDIO</c> entry of a <c>[{modality, tokenCount}]</c> list, or null.</summary>
+    private static int? ReadAudioTokens(ref Utf8JsonReader reader, string member)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+        int? audio = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            ExpectObject(ref reader, Path, member);
+            var isAudio = false;
+            int? count = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("modality"u8))
+                {
+                    ReadValue(ref reader);
+                    isAudio = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("AUDIO"u8);
+                }
+                else if (reader.ValueTextEquals("tokenCount"u8))
+                {
+                    ReadValue(ref reader);
+                    count = ReadOptionalInt(ref reader, Path, member);
+                }
+                else
+                {
+                    ReadValue(ref reader);
+                    reader.Skip();
+                }
+            }
+            if (isAudio)
+            {
+                audio = (audio ?? 0) + (count ?? 0);
+            }
+        }
+        return audio;
+    }
+}

@@ -1,0 +1,158 @@
+using Switchboard.Translation;
+using System.Text.Json;
+using Switchboard.Translation.Canonical;
+using Switchboard.Translation.Json;
+using static Switchboard.Translation.Json.WireReading;
+
+namespace Switchboard.Providers.OpenAI;
+
+// The canonical Usage, not the Switchboard.Usage namespace of the ledger records.
+using Usage = Switchboard.Translation.Canonical.Usage;
+
+/// <summary>
+/// Reads a <c>chat.completion</c> body into a <see cref="ChatResponse"/>: message text, refusal, tool
+/// calls, thinking (<c>reasoning_content</c> as DeepSeek and vLLM send it, OpenRouter's
+/// <c>reasoning</c>, LiteLLM's <c>thinking_blocks</c>), finish reasons, logprobs and usage.
+/// </summary>
+public static class OpenAIChatResponseReader
+{
+    /// <summary>Reads a response body (UTF-8 JSON).</summary>
+    public static ReadResult<ChatResponse> Read(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return new ValidationError(null, "response body must be a JSON object", ValidationError.InvalidType);
+            }
+            return ReadResponse(ref reader);
+        }
+        catch (WireFormatException e)
+        {
+            return e.Error;
+        }
+        catch (JsonException e)
+        {
+            return new ValidationError(null, $"response body is not valid JSON: {e.Message}", ValidationError.InvalidJson);
+        }
+    }
+
+    private static ChatResponse ReadResponse(ref Utf8JsonReader reader)
+    {
+        string? id = null;
+        string? model = null;
+        long created = 0;
+        string? fingerprint = null;
+        var choices = new List<ChatChoice>();
+        Usage? usage = null;
+        List<ExtensionField>? extensions = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                ReadValue(ref reader);
+                id = ReadOptionalString(ref reader, "", "id");
+            }
+            else if (reader.ValueTextEquals("object"u8))
+            {
+                ReadValue(ref reader);
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("created"u8))
+            {
+                ReadValue(ref reader);
+                created = ReadOptionalLong(ref reader, "", "created") ?? 0;
+            }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                ReadValue(ref reader);
+                model = ReadOptionalString(ref reader, "", "model");
+            }
+            else if (reader.ValueTextEquals("system_fingerprint"u8))
+            {
+                ReadValue(ref reader);
+                fingerprint = ReadOptionalString(ref reader, "", "system_fingerprint");
+            }
+            else if (reader.ValueTextEquals("choices"u8))
+            {
+                ReadValue(ref reader);
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    throw WrongType("choices", "an array");
+                }
+                var toolNames = new Dictionary<string, string>(StringComparer.Ordinal);
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    choices.Add(ReadChoice(ref reader, $"choices[{choices.Count}]", toolNames));
+                }
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                ReadValue(ref reader);
+                usage = reader.TokenType == JsonTokenType.Null ? null : OpenAIChatUsage.Read(ref reader, "usage");
+            }
+            else
+            {
+                var name = reader.GetString()!;
+                ReadValue(ref reader);
+                (extensions ??= []).Add(new ExtensionField(name, JsonElement.ParseValue(ref reader)));
+            }
+        }
+
+        return new ChatResponse
+        {
+            Id = id ?? "",
+            Model = model ?? "",
+            Created = created,
+            SystemFingerprint = fingerprint,
+            Choices = [.. choices],
+            Usage = usage,
+            Extensions = extensions is null ? [] : [.. extensions],
+            SourceDialect = OpenAIChatDialect.Name,
+        };
+    }
+
+    private static ChatChoice ReadChoice(ref Utf8JsonReader reader, string path, Dictionary<string, string> toolNames)
+    {
+        ExpectObject(ref reader, path, "");
+        int? index = null;
+        Message? message = null;
+        FinishReason? finish = null;
+        JsonElement? logprobs = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("index"u8))
+            {
+                ReadValue(ref reader);
+                index = ReadOptionalInt(ref reader, path, "index", min: 0);
+            }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                ReadValue(ref reader);
+                message = OpenAIChatMessageReader.Read(ref reader, Join(path, "message"), toolNames, isResponse: true);
+            }
+            else if (reader.ValueTextEquals("finish_reason"u8))
+            {
+                ReadValue(ref reader);
+                var value = ReadOptionalString(ref reader, path, "finish_reason");
+                finish = value is null ? null : OpenAIChatFinishReasons.FromWire(value);
+            }
+            else if (reader.ValueTextEquals("logprobs"u8))
+            {
+                ReadValue(ref reader);
+                logprobs = reader.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref reader);
+            }
+            else
+            {
+                ReadValue(ref reader);
+                reader.Skip();
+            }
+        }
+        return new ChatChoice(index ?? 0, message ?? throw Missing(Join(path, "message")))
+        {
+            FinishReason = finish,
+            Logprobs = logprobs,
+        };
+    }
+}

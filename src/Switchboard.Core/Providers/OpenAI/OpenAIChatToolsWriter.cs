@@ -1,0 +1,192 @@
+using System.Text.Json;
+using Switchboard.Translation.Canonical;
+using Switchboard.Translation.Json;
+
+namespace Switchboard.Providers.OpenAI;
+
+/// <summary>Writes <c>tools</c>/<c>tool_choice</c> (or legacy <c>functions</c>/<c>function_call</c>) and <c>response_format</c>.</summary>
+internal static class OpenAIChatToolsWriter
+{
+    public static void WriteTools(Utf8JsonWriter writer, ChatRequest request, bool legacyFunctions)
+    {
+        if (legacyFunctions && AllFunctions(request))
+        {
+            WriteLegacy(writer, request);
+            return;
+        }
+
+        if (HasWritableTool(request))
+        {
+            writer.WriteStartArray("tools"u8);
+            foreach (var tool in request.Tools)
+            {
+                switch (tool)
+                {
+                    case FunctionTool function:
+                        writer.WriteStartObject();
+                        writer.WriteString("type"u8, "function"u8);
+                        writer.WritePropertyName("function"u8);
+                        WriteFunction(writer, function);
+                        WireWriting.WriteCacheControl(writer, function.CacheControl);
+                        writer.WriteEndObject();
+                        break;
+                    case ProviderTool provider when provider.Dialect == OpenAIChatDialect.Name:
+                        provider.Raw.WriteTo(writer);
+                        break;
+                    default:
+                        // Another provider's built-in tool (web search, code execution): nothing here runs it.
+                        break;
+                }
+            }
+            writer.WriteEndArray();
+        }
+
+        var choice = request.ToolChoice;
+        if (choice is null)
+        {
+            return;
+        }
+        writer.WritePropertyName("tool_choice"u8);
+        switch (choice.Mode)
+        {
+            case ToolChoiceMode.Auto:
+                writer.WriteStringValue("auto"u8);
+                break;
+            case ToolChoiceMode.None:
+                writer.WriteStringValue("none"u8);
+                break;
+            case ToolChoiceMode.Required:
+                writer.WriteStringValue("required"u8);
+                break;
+            case ToolChoiceMode.Named:
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, "function"u8);
+                writer.WriteStartObject("function"u8);
+                writer.WriteString("name"u8, choice.Name);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                break;
+            default:
+                if (choice.Raw is { } raw)
+                {
+                    raw.WriteTo(writer);
+                }
+                else
+                {
+                    writer.WriteStringValue("auto"u8);
+                }
+                break;
+        }
+    }
+
+    public static void WriteResponseFormat(Utf8JsonWriter writer, ResponseFormat? format)
+    {
+        if (format is null)
+        {
+            return;
+        }
+        writer.WriteStartObject("response_format"u8);
+        switch (format.Kind)
+        {
+            case ResponseFormatKind.JsonObject:
+                writer.WriteString("type"u8, "json_object"u8);
+                break;
+            case ResponseFormatKind.JsonSchema when format.JsonSchema is { } schema:
+                writer.WriteString("type"u8, "json_schema"u8);
+                writer.WriteStartObject("json_schema"u8);
+                writer.WriteString("name"u8, schema.Name);
+                if (schema.Description is not null)
+                {
+                    writer.WriteString("description"u8, schema.Description);
+                }
+                if (schema.Schema is { } body)
+                {
+                    writer.WritePropertyName("schema"u8);
+                    body.WriteTo(writer);
+                }
+                if (schema.Strict is { } strict)
+                {
+                    writer.WriteBoolean("strict"u8, strict);
+                }
+                writer.WriteEndObject();
+                break;
+            default:
+                writer.WriteString("type"u8, "text"u8);
+                break;
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteFunction(Utf8JsonWriter writer, FunctionTool function)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name"u8, function.Name);
+        if (function.Description is not null)
+        {
+            writer.WriteString("description"u8, function.Description);
+        }
+        if (function.Parameters is { } parameters)
+        {
+            writer.WritePropertyName("parameters"u8);
+            parameters.WriteTo(writer);
+        }
+        if (function.Strict is { } strict)
+        {
+            writer.WriteBoolean("strict"u8, strict);
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteLegacy(Utf8JsonWriter writer, ChatRequest request)
+    {
+        if (!request.Tools.IsDefaultOrEmpty)
+        {
+            writer.WriteStartArray("functions"u8);
+            foreach (var tool in request.Tools)
+            {
+                WriteFunction(writer, (FunctionTool)tool);
+            }
+            writer.WriteEndArray();
+        }
+        switch (request.ToolChoice)
+        {
+            case null:
+                break;
+            case { Mode: ToolChoiceMode.None }:
+                writer.WriteString("function_call"u8, "none"u8);
+                break;
+            case { Mode: ToolChoiceMode.Named, Name: { } name }:
+                writer.WriteStartObject("function_call"u8);
+                writer.WriteString("name"u8, name);
+                writer.WriteEndObject();
+                break;
+            default:
+                writer.WriteString("function_call"u8, "auto"u8);
+                break;
+        }
+    }
+
+    private static bool HasWritableTool(ChatRequest request)
+    {
+        foreach (var tool in request.Tools)
+        {
+            if (tool is FunctionTool || (tool is ProviderTool provider && provider.Dialect == OpenAIChatDialect.Name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool AllFunctions(ChatRequest request)
+    {
+        foreach (var tool in request.Tools)
+        {
+            if (tool is not FunctionTool)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
