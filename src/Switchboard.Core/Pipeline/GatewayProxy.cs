@@ -211,13 +211,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             AttemptOutcome outcome;
             try
             {
-                outcome = !passthrough
-                    ? await TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, runtime.Config.Media, Deadline)
-                    : protocol.Wire == Providers.Wires.OpenAIChat
-                        ? await OpenAIPassthroughAttempt.RunAsync(context,
-                            operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream),
-                            deployment, provider.Target!, head, body, upstreamBody, Deadline)
-                        : await ObservedPassthroughAttempt.RunAsync(context, operation.Dialect, deployment, protocol, head, body, upstreamBody, Deadline);
+                outcome = await AttemptDispatch.RunAsync(context, operation, deployment, passthrough, canonical, head, body, upstreamBody, runtime.Config.Media, Deadline);
             }
             finally
             {

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http;
+using Switchboard.Http;
+using Switchboard.Providers.OpenAI;
+using Switchboard.Routing;
+using Switchboard.Translation.Canonical;
+
+namespace Switchboard.Pipeline;
+
+/// <summary>Runs one attempt on one deployment, relayed untranslated or translated, as the route loop decided.</summary>
+public static class AttemptDispatch
+{
+    /// <summary>The request goes in the canonical model (<c>canonical</c>) when translated, as the client sent it (<c>body</c>) when relayed.</summary>
+    public static Task<AttemptOutcome> RunAsync(HttpContext context, ProxyOperation operation, RoutedDeployment deployment, bool passthrough,
+        ChatRequest? canonical, OpenAIRequestHead head, PooledBuffer body, PooledBuffer upstreamBody, Config.MediaSettings media, CancellationToken deadline)
+    {
+        var provider = deployment.Provider;
+        var protocol = provider.Protocol!;
+        return !passthrough
+            ? TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, media, deadline)
+            : protocol.Wire == Providers.Wires.OpenAIChat
+                ? OpenAIPassthroughAttempt.RunAsync(context,
+                    operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream),
+                    deployment, provider.Target!, head, body, upstreamBody, deadline)
+                : ObservedPassthroughAttempt.RunAsync(context, operation.Dialect, deployment, protocol, head, body, upstreamBody, deadline);
+    }
+}
