@@ -19,7 +19,7 @@ internal static class FloorConfig
     /// <summary>The first <c>type: openai</c> provider: its origin (requests keep their own /v1/... path) and key.</summary>
     public static (string Origin, string ApiKey) Upstream(GatewayConfig config)
     {
-        var provider = config.Providers.FirstOrDefault(p => p.Type == ProviderType.OpenAI)
+        var provider = config.Providers.FirstOrDefault(p => p.Type == Switchboard.Providers.OpenAI.OpenAIProviderType.Registration.Name)
             ?? throw new InvalidOperationException("the config names no provider of type openai");
         return (provider.BaseUrl.GetLeftPart(UriPartial.Authority), provider.ApiKey ?? "");
     }

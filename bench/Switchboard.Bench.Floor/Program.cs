@@ -37,7 +37,7 @@ if (configPath is null)
     Console.Error.WriteLine("--config is required");
     return 2;
 }
-var config = ConfigLoader.LoadFile(configPath).GetConfigOrThrow();
+var config = ConfigLoader.LoadFile(configPath, Switchboard.Providers.ProviderRegistry.Default).GetConfigOrThrow();
 var clientKeys = FloorConfig.ClientKeys(config);
 var (origin, upstreamKey) = FloorConfig.Upstream(config);
 

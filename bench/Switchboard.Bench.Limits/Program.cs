@@ -25,7 +25,7 @@ if (args is ["--tokens"])
 var postgres = args.Length >= 2 && args[0] == "--postgres" ? args[1] : null;
 using var runtime = new GatewayRuntime(new GatewayConfig
 {
-    Providers = [new ProviderConfig { Name = "p", Type = ProviderType.OpenAI, BaseUrl = new Uri("http://127.0.0.1:9/v1") }],
+    Providers = [new ProviderConfig { Name = "p", Type = "openai", BaseUrl = new Uri("http://127.0.0.1:9/v1") }],
     Models = [new ModelConfig { Name = "m", Deployments = [new DeploymentConfig { Provider = "p", Model = "gpt-4o-mini" }] }],
 });
 var model = runtime.Models["m"];

@@ -20,8 +20,9 @@ public static partial class ConfigLoader
     /// "defaults when absent" check for the file first).
     /// </summary>
     /// <param name="path">The file to read; also used as the file name in messages.</param>
+    /// <param name="providerTypes">The provider types <c>providers.*.type</c> may name (the gateway's provider registry).</param>
     /// <param name="env">Environment lookup for <c>${NAME}</c>; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
-    public static ConfigLoadResult LoadFile(string path, Func<string, string?>? env = null)
+    public static ConfigLoadResult LoadFile(string path, IProviderTypeRules providerTypes, Func<string, string?>? env = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
@@ -38,21 +39,23 @@ public static partial class ConfigLoader
             return Failed(new ConfigError(path, 0, 0, "", $"cannot read config file: {ex.Message}"));
         }
 
-        return LoadText(text, path, env);
+        return LoadText(text, path, providerTypes, env);
     }
 
     /// <summary>Loads and validates YAML text.</summary>
     /// <param name="yaml">The YAML document. Empty (or only comments) means the built-in defaults.</param>
     /// <param name="sourceName">Used as the file name in messages and as <see cref="GatewayConfig.SourcePath"/>.</param>
+    /// <param name="providerTypes">The provider types <c>providers.*.type</c> may name (the gateway's provider registry).</param>
     /// <param name="env">Environment lookup for <c>${NAME}</c>; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
-    public static ConfigLoadResult LoadText(string yaml, string sourceName, Func<string, string?>? env = null)
+    public static ConfigLoadResult LoadText(string yaml, string sourceName, IProviderTypeRules providerTypes, Func<string, string?>? env = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(providerTypes);
         var reader = new YamlNodeReader(sourceName, env ?? Environment.GetEnvironmentVariable);
 
         var root = Parse(yaml, reader);
-        var config = root is null ? Defaults : ConfigMapper.Map(root, reader);
+        var config = root is null ? Defaults : ConfigMapper.Map(root, reader, providerTypes);
 
         if (reader.Errors.Count > 0)
         {

@@ -21,7 +21,7 @@ internal static class ConfigMapper
     /// <summary>The largest max_body_size: 1 GiB (one request body lives in one array, which must stay well under 2 GiB).</summary>
     private const long MaxSize = 1024L * 1024 * 1024;
 
-    public static GatewayConfig Map(YamlNode root, YamlNodeReader reader)
+    public static GatewayConfig Map(YamlNode root, YamlNodeReader reader, IProviderTypeRules providerTypes)
     {
         var defaults = ConfigLoader.Defaults;
         if (root is not YamlMappingNode && !YamlNodeReader.IsNull(root))
@@ -38,7 +38,7 @@ internal static class ConfigMapper
             MasterKey = NullIfEmpty(reader.Text(fields.Get("master_key"), "master_key", secret: true)),
             Database = ReadDatabase(fields, reader) ?? defaults.Database,
             Server = ReadServer(fields.Get("server"), reader, defaults.Server),
-            Providers = ProviderMapper.Read(fields.Get("providers"), reader, references),
+            Providers = ProviderMapper.Read(fields.Get("providers"), reader, references, providerTypes),
             Models = ModelMapper.ReadModels(fields.Get("models"), reader, references),
             Fallbacks = ModelMapper.ReadFallbacks(fields.Get("fallbacks"), reader, references),
             Keys = KeyMapper.Read(fields.Get("keys"), reader, references),
@@ -48,7 +48,7 @@ internal static class ConfigMapper
             KeyDefaults = ReadKeyDefaults(fields.Get("key_defaults"), reader),
         };
         config = RoutingMapper.Read(fields, reader, references, config);
-        ConfigValidator.Validate(references, reader, config.Providers);
+        ConfigValidator.Validate(references, reader, config.Providers, providerTypes);
         return config;
     }
 

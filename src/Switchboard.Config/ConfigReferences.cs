@@ -17,6 +17,6 @@ internal sealed class ConfigReferences
     public List<string> DeclaredModels { get; } = [];
     public List<NameReference> ProviderReferences { get; } = [];
     public List<NameReference> ModelReferences { get; } = [];
-    /// <summary>Deployment settings only an <c>anthropic</c> provider understands: the provider's name, at the setting.</summary>
-    public List<NameReference> AnthropicOnlySettings { get; } = [];
+    /// <summary>Deployment settings only some provider types understand: the provider's name, at the setting.</summary>
+    public List<NameReference> TypeSpecificSettings { get; } = [];
 }

@@ -10,24 +10,27 @@ internal static class ConfigValidator
     // Beyond this many names the "(defined: ...)" hint stops helping and only floods the terminal.
     private const int MaxListedNames = 20;
 
-    public static void Validate(ConfigReferences references, YamlNodeReader reader, IEnumerable<ProviderConfig> providers)
+    public static void Validate(ConfigReferences references, YamlNodeReader reader, IEnumerable<ProviderConfig> providers,
+        IProviderTypeRules providerTypes)
     {
         CheckDefined(references.ProviderReferences, references.DeclaredProviders, "provider", "providers", reader);
         CheckDefined(references.ModelReferences, references.DeclaredModels, "model", "models", reader);
-        CheckAnthropicOnly(references.AnthropicOnlySettings, providers, reader);
+        CheckTypeSpecific(references.TypeSpecificSettings, providers, providerTypes, reader);
     }
 
-    /// <summary>A setting of the Anthropic wire on a deployment of another provider type would silently do nothing.</summary>
-    private static void CheckAnthropicOnly(List<NameReference> settings, IEnumerable<ProviderConfig> providers, YamlNodeReader reader)
+    /// <summary>A deployment setting its provider's type does not understand (system_messages off Anthropic) would silently do nothing.</summary>
+    private static void CheckTypeSpecific(List<NameReference> settings, IEnumerable<ProviderConfig> providers,
+        IProviderTypeRules providerTypes, YamlNodeReader reader)
     {
         foreach (var setting in settings)
         {
             var provider = providers.FirstOrDefault(p => p.Name == setting.Name);
-            if (provider is not null && provider.Type != ProviderType.Anthropic)
+            var key = setting.Path[(setting.Path.LastIndexOf('.') + 1)..];
+            if (provider is not null && providerTypes.Find(provider.Type) is { } type && !type.DeploymentSettings.Contains(key))
             {
-                var key = setting.Path[(setting.Path.LastIndexOf('.') + 1)..];
+                var accepting = providerTypes.Names.Where(n => providerTypes.Find(n)?.DeploymentSettings.Contains(key) == true).ToList();
                 reader.Error(setting.Node, setting.Path,
-                    $"{key} is only valid for a deployment of an anthropic provider ({YamlNodeReader.Quote(setting.Name)} is not one)");
+                    $"{key} is only valid for a deployment of {ProviderTypeNames.WithArticle(accepting)} provider ({YamlNodeReader.Quote(setting.Name)} is not one)");
             }
         }
     }

@@ -124,7 +124,6 @@ public sealed record MediaSettings
     public bool AllowPrivateNetworks { get; init; }
 }
 
-/// <summary>The wire protocol an upstream speaks.</summary>
 /// <summary>What an Anthropic deployment does with mid-conversation <c>role: system</c> messages (config <c>system_messages</c>).</summary>
 public enum SystemMessageHandling
 {
@@ -134,29 +133,19 @@ public enum SystemMessageHandling
     Keep,
 }
 
-public enum ProviderType
-{
-    /// <summary>OpenAI and every OpenAI-compatible server (Ollama, vLLM, LM Studio, Groq, ...).</summary>
-    OpenAI,
-    /// <summary>Anthropic Messages API.</summary>
-    Anthropic,
-    /// <summary>Google Gemini generateContent.</summary>
-    Gemini,
-    /// <summary>Azure OpenAI (deployment URLs, <c>api-key</c> header, <c>api-version</c>).</summary>
-    AzureOpenAI,
-}
-
 /// <summary>One upstream account.</summary>
 public sealed record ProviderConfig
 {
     /// <summary>The name chosen in the config (the key under <c>providers:</c>).</summary>
     public required string Name { get; init; }
-    public required ProviderType Type { get; init; }
+    /// <summary>The provider type's name as written in the config (<c>openai</c>, <c>anthropic</c>, <c>gemini</c>, <c>azure-openai</c>, ...);
+    /// the provider registry knows what each one means.</summary>
+    public required string Type { get; init; }
     /// <summary>Absolute http(s) URL. For <c>openai</c> it includes <c>/v1</c>; for the others it is the host root.</summary>
     public required Uri BaseUrl { get; init; }
     /// <summary>The provider's own secret; null for keyless local servers. Never logged.</summary>
     public string? ApiKey { get; init; }
-    /// <summary>Azure's <c>api-version</c> query value (azure-openai only).</summary>
+    /// <summary>The <c>api-version</c> query value, for types that take one (azure-openai); null for the others.</summary>
     public string? ApiVersion { get; init; }
     /// <summary>Extra headers sent upstream on every request (e.g. OpenAI-Organization).</summary>
     public ImmutableArray<KeyValuePair<string, string>> Headers { get; init; } = [];

@@ -184,7 +184,7 @@ internal static class ModelMapper
             switch { "fold" => SystemMessageHandling.Fold, "keep" => SystemMessageHandling.Keep, _ => (SystemMessageHandling?)null };
         if (systemMessages is not null && provider is not null)
         {
-            references.AnthropicOnlySettings.Add(new NameReference(provider, fields.Get("system_messages")!, fields.PathOf("system_messages")));
+            references.TypeSpecificSettings.Add(new NameReference(provider, fields.Get("system_messages")!, fields.PathOf("system_messages")));
         }
 
         if (reader.Errors.Count != errorsBefore || provider is null || model is null)

@@ -7,15 +7,10 @@ namespace Switchboard.Config;
 /// <summary>Maps the <c>providers:</c> section to <see cref="ProviderConfig"/> records.</summary>
 internal static partial class ProviderMapper
 {
-    /// <summary>Azure's API version when none is given: the current GA version at the time of writing.</summary>
-    public const string DefaultAzureApiVersion = "2024-10-21";
-
     private static readonly string[] AllowedKeys =
         ["type", "base_url", "api_key", "api_version", "headers", "connect_timeout", "timeout", "timeouts"];
 
-    private static readonly string[] TypeNames = ["openai", "anthropic", "gemini", "azure-openai"];
-
-    public static ImmutableArray<ProviderConfig> Read(YamlNode? node, YamlNodeReader reader, ConfigReferences references)
+    public static ImmutableArray<ProviderConfig> Read(YamlNode? node, YamlNodeReader reader, ConfigReferences references, IProviderTypeRules types)
     {
         if (node is null)
         {
@@ -38,7 +33,7 @@ internal static partial class ProviderMapper
                     $"invalid provider name '{entry.Key}' (use letters, digits, '_', '.' and '-')");
             }
 
-            if (ReadProvider(entry, reader) is { } provider)
+            if (ReadProvider(entry, reader, types) is { } provider)
             {
                 providers.Add(provider);
             }
@@ -47,7 +42,7 @@ internal static partial class ProviderMapper
         return providers.ToImmutable();
     }
 
-    private static ProviderConfig? ReadProvider(MappingEntry entry, YamlNodeReader reader)
+    private static ProviderConfig? ReadProvider(MappingEntry entry, YamlNodeReader reader, IProviderTypeRules types)
     {
         var fields = reader.Fields(entry.Value, entry.Path, AllowedKeys);
         if (fields is null)
@@ -55,14 +50,15 @@ internal static partial class ProviderMapper
             return null;
         }
 
-        var type = ReadType(fields, reader);
+        var type = ReadType(fields, reader, types);
         var baseUrl = ReadBaseUrl(fields, reader);
         var apiKey = reader.Text(fields.Get("api_key"), fields.PathOf("api_key"), secret: true);
         var apiVersion = reader.Text(fields.Get("api_version"), fields.PathOf("api_version"));
-        if (apiVersion is not null && type is not null and not ProviderType.AzureOpenAI)
+        if (apiVersion is not null && type is { DefaultApiVersion: null })
         {
+            var accepting = types.Names.Where(n => types.Find(n)?.DefaultApiVersion is not null);
             reader.Error(fields.Get("api_version")!, fields.PathOf("api_version"),
-                "api_version is only valid for type azure-openai");
+                $"api_version is only valid for type {string.Join(" or ", accepting)}");
         }
 
         var headers = ReadHeaders(fields.Get("headers"), fields.PathOf("headers"), reader);
@@ -80,13 +76,12 @@ internal static partial class ProviderMapper
         var provider = new ProviderConfig
         {
             Name = entry.Key,
-            Type = type.Value,
+            Type = type.Name,
             BaseUrl = baseUrl,
             // An empty key (e.g. "${OPENAI_API_KEY:-}") means "no key", as for local servers.
             ApiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey,
-            ApiVersion = type == ProviderType.AzureOpenAI
-                ? string.IsNullOrEmpty(apiVersion) ? DefaultAzureApiVersion : apiVersion
-                : null,
+            ApiVersion = type.DefaultApiVersion is null ? null
+                : string.IsNullOrEmpty(apiVersion) ? type.DefaultApiVersion : apiVersion,
             Headers = headers,
         };
         return provider with
@@ -97,26 +92,22 @@ internal static partial class ProviderMapper
         };
     }
 
-    private static ProviderType? ReadType(MappingFields fields, YamlNodeReader reader)
+    private static ProviderTypeRule? ReadType(MappingFields fields, YamlNodeReader reader, IProviderTypeRules types)
     {
         var text = reader.RequiredText(fields, "type");
-        switch (text)
+        if (text is null)
         {
-            case null:
-                return null;
-            case "openai":
-                return ProviderType.OpenAI;
-            case "anthropic":
-                return ProviderType.Anthropic;
-            case "gemini":
-                return ProviderType.Gemini;
-            case "azure-openai":
-                return ProviderType.AzureOpenAI;
-            default:
-                reader.Error(fields.Get("type")!, fields.PathOf("type"),
-                    $"unknown provider type {YamlNodeReader.Quote(text)} (allowed: {string.Join(", ", TypeNames)})");
-                return null;
+            return null;
         }
+
+        if (types.Find(text) is { } type)
+        {
+            return type;
+        }
+
+        reader.Error(fields.Get("type")!, fields.PathOf("type"),
+            $"unknown provider type {YamlNodeReader.Quote(text)} (allowed: {string.Join(", ", types.Names)})");
+        return null;
     }
 
     private static Uri? ReadBaseUrl(MappingFields fields, YamlNodeReader reader)

@@ -158,7 +158,7 @@ public sealed class EnvInterpolationTests
         Environment.SetEnvironmentVariable(name, "from-process.db");
         try
         {
-            var result = ConfigLoader.LoadText($"database: ${{{name}}}\n", "t.yaml");
+            var result = ConfigLoader.LoadText($"database: ${{{name}}}\n", "t.yaml", TestConfig.ProviderTypes);
 
             Assert.True(result.Ok);
             Assert.Equal("from-process.db", result.Config!.Database);

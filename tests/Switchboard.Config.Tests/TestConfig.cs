@@ -16,7 +16,10 @@ internal static class TestConfig
         """;
 
     public static ConfigLoadResult Load(string yaml, IReadOnlyDictionary<string, string>? env = null) =>
-        ConfigLoader.LoadText(yaml, Source, Env(env));
+        ConfigLoader.LoadText(yaml, Source, ProviderTypes, Env(env));
+
+    /// <summary>The gateway's provider types (the loader knows none by name).</summary>
+    public static IProviderTypeRules ProviderTypes => Switchboard.Providers.ProviderRegistry.Default;
 
     public static Func<string, string?> Env(IReadOnlyDictionary<string, string>? env) =>
         name => env is not null && env.TryGetValue(name, out var value) ? value : null;

@@ -18,7 +18,7 @@ public sealed class ValidConfigTests
     public void Contract_example_loads_with_the_right_values()
     {
         var path = TestConfig.FixturePath("contract-example.yaml");
-        var result = ConfigLoader.LoadFile(path, TestConfig.Env(ContractEnv));
+        var result = ConfigLoader.LoadFile(path, TestConfig.ProviderTypes, TestConfig.Env(ContractEnv));
 
         Assert.True(result.Ok, string.Join("\n", result.Errors));
         var config = result.Config!;
@@ -30,16 +30,16 @@ public sealed class ValidConfigTests
 
         Assert.Equal(["openai", "anthropic", "gemini", "local"], config.Providers.Select(p => p.Name));
         var openai = config.Providers[0];
-        Assert.Equal(ProviderType.OpenAI, openai.Type);
+        Assert.Equal("openai", openai.Type);
         Assert.Equal(new Uri("https://api.openai.com/v1"), openai.BaseUrl);
         Assert.Equal("sk-openai", openai.ApiKey);
         Assert.Null(openai.ApiVersion);
         Assert.Empty(openai.Headers);
         Assert.Equal(TimeSpan.FromSeconds(10), openai.ConnectTimeout);
         Assert.Equal(TimeSpan.FromMinutes(10), openai.RequestTimeout);
-        Assert.Equal(ProviderType.Anthropic, config.Providers[1].Type);
+        Assert.Equal("anthropic", config.Providers[1].Type);
         Assert.Equal("sk-ant", config.Providers[1].ApiKey);
-        Assert.Equal(ProviderType.Gemini, config.Providers[2].Type);
+        Assert.Equal("gemini", config.Providers[2].Type);
         Assert.Equal(new Uri("https://generativelanguage.googleapis.com"), config.Providers[2].BaseUrl);
         var local = config.Providers[3];
         Assert.Equal(new Uri("http://127.0.0.1:11434/v1"), local.BaseUrl);
@@ -88,7 +88,7 @@ public sealed class ValidConfigTests
             ["OPENAI_API_KEY"] = "sk-openai",
             ["AZURE_KEY"] = "az-key",
         };
-        var result = ConfigLoader.LoadFile(TestConfig.FixturePath("full.yaml"), TestConfig.Env(env));
+        var result = ConfigLoader.LoadFile(TestConfig.FixturePath("full.yaml"), TestConfig.ProviderTypes, TestConfig.Env(env));
 
         Assert.True(result.Ok, string.Join("\n", result.Errors));
         var config = result.Config!;
@@ -102,7 +102,7 @@ public sealed class ValidConfigTests
         Assert.Equal(TimeSpan.FromMinutes(2), openai.RequestTimeout);
 
         var azure = config.Providers[1];
-        Assert.Equal(ProviderType.AzureOpenAI, azure.Type);
+        Assert.Equal("azure-openai", azure.Type);
         Assert.Equal("2024-10-21", azure.ApiVersion);
         Assert.Equal(TimeSpan.FromSeconds(90), azure.RequestTimeout);
         Assert.Equal("2025-01-01-preview", config.Providers[2].ApiVersion);
@@ -179,7 +179,7 @@ public sealed class ValidConfigTests
     {
         var path = Path.Combine(Path.GetTempPath(), $"switchboard-missing-{Guid.NewGuid():N}.yaml");
 
-        var result = ConfigLoader.LoadFile(path);
+        var result = ConfigLoader.LoadFile(path, TestConfig.ProviderTypes);
 
         var error = Assert.Single(result.Errors);
         Assert.Equal(path, error.File);
@@ -195,7 +195,7 @@ public sealed class ValidConfigTests
         File.WriteAllText(path, "server:\n  prot: 80\n");
         try
         {
-            var error = Assert.Single(ConfigLoader.LoadFile(path).Errors);
+            var error = Assert.Single(ConfigLoader.LoadFile(path, TestConfig.ProviderTypes).Errors);
 
             Assert.Equal($"{path}:2:3: server.prot: unknown key 'prot' (allowed: host, port, shutdown_timeout, max_body_size)", error.ToString());
         }

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http;
+using Switchboard.Dialects;
 
 namespace Switchboard.Auth;
 
 /// <summary>
-/// Finds the client's key wherever its SDK puts it: <c>Authorization: Bearer</c> (OpenAI), <c>x-api-key</c>
-/// (Anthropic), <c>api-key</c> (Azure), <c>x-goog-api-key</c> or <c>?key=</c> (Gemini).
+/// Finds the client's key wherever its SDK puts it: in the headers the client dialects declare
+/// (<see cref="ClientDialects.KeyHeaders"/>: <c>Authorization: Bearer</c>, <c>x-api-key</c>, ...), or in <c>?key=</c> (Gemini's SDKs).
 /// </summary>
 public static class ApiKeyExtractor
 {
@@ -23,17 +24,11 @@ public static class ApiKeyExtractor
     public static string? ExtractFromHeaders(HttpRequest request)
     {
         var headers = request.Headers;
-        var authorization = headers.Authorization.ToString();
-        if (authorization.Length > 0)
+        foreach (var header in ClientDialects.KeyHeaders)
         {
-            return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                ? authorization[7..].Trim()
-                : authorization.Trim();
-        }
-        foreach (var name in (ReadOnlySpan<string>)["x-api-key", "api-key", "x-goog-api-key"])
-        {
-            var value = headers[name].ToString();
-            if (value.Length > 0) return value.Trim();
+            var value = headers[header.Name].ToString();
+            if (value.Length == 0) continue;
+            return header.Bearer && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : value.Trim();
         }
         return null;
     }

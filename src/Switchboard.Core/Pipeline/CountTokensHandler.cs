@@ -11,8 +11,8 @@ using Switchboard.Routing;
 namespace Switchboard.Pipeline;
 
 /// <summary>
-/// <c>POST /v1/messages/count_tokens</c> (Claude Code calls it before long requests): asked of Anthropic itself when
-/// the model's first deployment is Anthropic, counted locally otherwise with that deployment's tokenizer (see
+/// <c>POST /v1/messages/count_tokens</c> (Claude Code calls it before long requests): asked of the upstream itself when
+/// the model's first deployment speaks this wire and counts tokens (<see cref="IUpstreamTokenCounter"/>: Anthropic), counted locally otherwise with that deployment's tokenizer (see
 /// <see cref="TokenCounter"/>; marked <c>x-switchboard-token-count: estimated</c>, since off OpenAI models it is an approximation).
 /// </summary>
 public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time)
@@ -50,7 +50,8 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
                 return;
             }
             var first = model.Deployments[0];
-            if (first.Provider.Protocol is AnthropicProtocol anthropic && await TryAskAnthropicAsync(context, first, anthropic, body))
+            if (first.Provider.Protocol is { } protocol && protocol.Wire == Dialect.Wire && protocol is IUpstreamTokenCounter counting
+                && await TryAskUpstreamAsync(context, first, protocol, counting, body))
             {
                 return;
             }
@@ -66,15 +67,16 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
         }
     }
 
-    /// <summary>Relays Anthropic's own count; false (estimate instead) when Anthropic cannot be reached or answers garbage.</summary>
-    private static async Task<bool> TryAskAnthropicAsync(HttpContext context, RoutedDeployment deployment, AnthropicProtocol protocol, PooledBuffer body)
+    /// <summary>Relays the upstream's own count; false (estimate instead) when the upstream cannot be reached or answers garbage.</summary>
+    private static async Task<bool> TryAskUpstreamAsync(HttpContext context, RoutedDeployment deployment, IUpstreamProtocol protocol,
+        IUpstreamTokenCounter counting, PooledBuffer body)
     {
         var provider = deployment.Provider;
         var (head, _) = OpenAIRequestHead.Parse(body.Span, OpenAIRequestHead.Kind.Chat);
         using var upstreamBody = new PooledBuffer(body.Length + 64);
         OpenAIBodyRewriter.Rewrite(body.Span, head, deployment.UpstreamModelJson, upstreamBody, forceUsage: false);
         using var folded = ObservedPassthroughAttempt.FoldSystemMessages(protocol, deployment, upstreamBody);
-        using var request = UpstreamExchange.CreateRequest(protocol.CountTokensUri, folded ?? upstreamBody, stream: false, provider, protocol.Authorize);
+        using var request = UpstreamExchange.CreateRequest(counting.CountTokensUri, folded ?? upstreamBody, stream: false, provider, protocol.Authorize);
         using var clock = AttemptClock.Start(new AttemptTimeouts(provider.Config.RequestTimeout, provider.Config.RequestTimeout, provider.Config.RequestTimeout), context.RequestAborted);
         var (response, _) = await UpstreamExchange.SendAsync(context, provider, request, clock);
         if (response is null) return false;

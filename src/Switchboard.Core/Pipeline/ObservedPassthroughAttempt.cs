@@ -30,7 +30,7 @@ public static class ObservedPassthroughAttempt
     /// </summary>
     public static PooledBuffer? FoldSystemMessages(IUpstreamProtocol protocol, RoutedDeployment deployment, PooledBuffer body)
     {
-        if (protocol.Wire != Wires.AnthropicMessages || !deployment.FoldsSystemMessages
+        if (protocol is not IUpstreamFoldsSystemMessages || !deployment.FoldsSystemMessages
             || !SystemMessageFolder.MayContainSystemMessage(body.Span)) return null;
         var folded = new PooledBuffer(body.Length + 256);
         if (SystemMessageFolder.TryFold(body.Span, folded)) return folded;

@@ -7,7 +7,7 @@ namespace Switchboard.Pipeline;
 /// <summary>
 /// One client-facing operation: its dialect, the body it requires, and, for OpenAI-only operations, where the
 /// request goes on an OpenAI-wire upstream. Operations with <see cref="OpenAITarget"/> null are chat and can be
-/// translated to any upstream wire.
+/// translated to any upstream wire. Each dialect declares its operations (<see cref="ClientDialects"/>).
 /// </summary>
 public sealed record ProxyOperation(
     string Name,
@@ -15,11 +15,6 @@ public sealed record ProxyOperation(
     IClientDialect Dialect,
     Func<IUpstreamTarget, string, Uri>? OpenAITarget)
 {
-    public static readonly ProxyOperation ChatCompletions = new("chat.completions", OpenAIRequestHead.Kind.Chat, OpenAIChatClientDialect.Instance, null);
-    public static readonly ProxyOperation Messages = new("messages", OpenAIRequestHead.Kind.Chat, Providers.Anthropic.AnthropicClientDialect.Instance, null);
-    public static readonly ProxyOperation Completions = new("completions", OpenAIRequestHead.Kind.Completions, OpenAIChatClientDialect.Instance, (t, m) => t.Completions(m));
-    public static readonly ProxyOperation Embeddings = new("embeddings", OpenAIRequestHead.Kind.Embeddings, OpenAIChatClientDialect.Instance, (t, m) => t.Embeddings(m));
-
     /// <summary>Chat can be answered by any wire through the canonical model; the others only by OpenAI-wire upstreams.</summary>
     public bool IsChat => OpenAITarget is null;
 }

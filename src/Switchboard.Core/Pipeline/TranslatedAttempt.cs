@@ -22,9 +22,9 @@ public static class TranslatedAttempt
         IUpstreamProtocol protocol, ChatRequest request, PooledBuffer upstreamBody, Config.MediaSettings media, CancellationToken shutdown)
     {
         var provider = deployment.Provider;
-        if (protocol.Wire == Wires.Gemini && ImageInliner.HasRemoteImages(request))
+        if (!provider.Type.FetchesRemoteImages && ImageInliner.HasRemoteImages(request))
         {
-            // Gemini fetches no http(s) URLs (fileData takes only its own File API URIs): the gateway fetches them.
+            // This upstream fetches no http(s) URLs (Gemini's fileData takes only its own File API URIs): the gateway does.
             var (inlined, fetchError) = await ImageInliner.InlineAsync(request, media.AllowPrivateNetworks, context.RequestAborted);
             if (inlined is null)
             {

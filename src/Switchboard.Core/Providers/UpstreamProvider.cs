@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Switchboard.Config;
-using Switchboard.Providers.AzureOpenAI;
-using Switchboard.Providers.OpenAI;
 
 namespace Switchboard.Providers;
 
@@ -18,18 +16,13 @@ public sealed class UpstreamProvider : IDisposable
 
     public UpstreamProvider(ProviderConfig config) : this(config, config.ConnectTimeout) { }
 
+    /// <exception cref="ArgumentException">The config names a provider type that is not registered.</exception>
     public UpstreamProvider(ProviderConfig config, TimeSpan connectTimeout)
     {
         Config = config;
         ConnectTimeout = connectTimeout;
-        Protocol = config.Type switch
-        {
-            ProviderType.OpenAI => new OpenAITarget(config),
-            ProviderType.AzureOpenAI => new AzureOpenAITarget(config),
-            ProviderType.Gemini => new Gemini.GeminiProtocol(config),
-            ProviderType.Anthropic => new Anthropic.AnthropicProtocol(config),
-            _ => null,
-        };
+        Type = ProviderRegistry.Default.Require(config.Type);
+        Protocol = Type.CreateProtocol(config);
         Target = Protocol as IUpstreamTarget;
         Http = new HttpMessageInvoker(CreateHandler(connectTimeout), disposeHandler: true);
     }
@@ -57,7 +50,10 @@ public sealed class UpstreamProvider : IDisposable
     public ProviderConfig Config { get; }
     public string Name => Config.Name;
 
-    /// <summary>The chat wire protocol of this upstream; null for types whose adapter has not landed yet.</summary>
+    /// <summary>The provider type: its adapter's factory and what it can do.</summary>
+    public ProviderTypeRegistration Type { get; }
+
+    /// <summary>The chat wire protocol of this upstream (never null: every registered type has one).</summary>
     public IUpstreamProtocol? Protocol { get; }
 
     /// <summary>OpenAI-only operations (legacy completions, embeddings); null for other wires.</summary>

@@ -28,7 +28,7 @@ public static class ConfigSource
             errors.WriteLine($"{path}: config file not found");
             return null;
         }
-        var result = ConfigLoader.LoadFile(path);
+        var result = ConfigLoader.LoadFile(path, Switchboard.Providers.ProviderRegistry.Default);
         if (result.Ok) return result.Config;
         foreach (var error in result.Errors) errors.WriteLine(error.ToString());
         errors.WriteLine($"{path}: {result.Errors.Length} error(s); nothing was started.");

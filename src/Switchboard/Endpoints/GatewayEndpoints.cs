@@ -1,5 +1,6 @@
 using Switchboard.Admin;
 using Switchboard.Auth;
+using Switchboard.Dialects;
 using Switchboard.Errors;
 using Switchboard.Pipeline;
 using Switchboard.Storage.Keys;
@@ -19,14 +20,17 @@ public static class GatewayEndpoints
         // The generation handlers are singletons, taken once here: a handler parameter resolved per request made ASP.NET
         // Core create (and later dispose) a request service scope for every call (≈ 280 bytes and its bookkeeping).
         var proxy = app.Services.GetRequiredService<GatewayProxy>();
-        var countTokens = app.Services.GetRequiredService<CountTokensHandler>();
         foreach (var prefix in (ReadOnlySpan<string>)["/v1", ""])
         {
-            app.MapPost(prefix + "/chat/completions", (RequestDelegate)(c => proxy.HandleAsync(c, ProxyOperation.ChatCompletions)));
-            app.MapPost(prefix + "/completions", (RequestDelegate)(c => proxy.HandleAsync(c, ProxyOperation.Completions)));
-            app.MapPost(prefix + "/embeddings", (RequestDelegate)(c => proxy.HandleAsync(c, ProxyOperation.Embeddings)));
-            app.MapPost(prefix + "/messages", (RequestDelegate)(c => proxy.HandleAsync(c, ProxyOperation.Messages)));
-            app.MapPost(prefix + "/messages/count_tokens", (RequestDelegate)countTokens.HandleAsync);
+            foreach (var dialect in ClientDialects.All)
+            {
+                foreach (var route in dialect.Routes)
+                {
+                    app.MapPost(prefix + route.Path, route.Operation is { } operation
+                        ? c => proxy.HandleAsync(c, operation)
+                        : route.Endpoint!(app.Services));
+                }
+            }
             app.MapGet(prefix + "/models", ListModels);
             app.MapGet(prefix + "/models/{**id}", GetModel);
         }

@@ -33,7 +33,7 @@ public sealed partial class ConfigReloader(RuntimeHolder runtimes, DeploymentHea
         {
             var path = Path;
             if (path is null) return new ReloadResult(false, ["the gateway was not started from a config file; nothing to reload"]);
-            var result = ConfigLoader.LoadFile(path);
+            var result = ConfigLoader.LoadFile(path, Switchboard.Providers.ProviderRegistry.Default);
             if (!result.Ok)
             {
                 var errors = result.Errors.Select(e => e.ToString()).ToList();

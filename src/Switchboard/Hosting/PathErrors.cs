@@ -1,22 +1,18 @@
-using Switchboard.Providers.Anthropic;
+using Switchboard.Dialects;
 using Switchboard.Errors;
 
 namespace Switchboard.Hosting;
 
 /// <summary>
 /// Errors the gateway answers outside any handler (no route, a wrong method, an unexpected failure), shaped in the
-/// dialect the path implies: Anthropic's on any path naming <c>/messages</c> (<c>/v1/messages</c>, its
-/// <c>count_tokens</c>, and mistakes such as <c>/v1/v1/messages</c>, so Claude Code reports the real problem), the
-/// admin shape (OpenAI's, as every admin error) on <c>/admin</c>, OpenAI's everywhere else.
+/// dialect the path implies (<see cref="ClientDialects.ForErrorsOn"/>: Anthropic's on any path naming <c>/messages</c>),
+/// the admin shape (OpenAI's, as every admin error) on <c>/admin</c>, the default dialect's (OpenAI's) everywhere else.
 /// </summary>
 public static class PathErrors
 {
-    public static bool IsAnthropicPath(string path) =>
-        !path.StartsWith("/admin", StringComparison.OrdinalIgnoreCase) && path.Contains("/messages", StringComparison.OrdinalIgnoreCase);
-
     public static Task WriteAsync(HttpContext context, GatewayError error) =>
-        IsAnthropicPath(context.Request.Path.Value ?? "")
-            ? AnthropicClientDialect.Instance.WriteErrorAsync(context.Response, error)
+        ClientDialects.ForErrorsOn(context.Request.Path.Value ?? "") is { } dialect
+            ? dialect.Dialect.WriteErrorAsync(context.Response, error)
             : ErrorResponses.WriteOpenAIAsync(context.Response, error);
 
     /// <summary>
@@ -40,7 +36,9 @@ public static class PathErrors
         };
     }
 
-    private static readonly string[] KnownRoutes = ["/chat/completions", "/completions", "/embeddings", "/messages/count_tokens", "/messages", "/models"];
+    /// <summary>The routes a 404 may point to: every dialect's, and the gateway's own model listing (OpenAI-shaped).</summary>
+    private static readonly (string Path, ClientDialectRegistration Dialect)[] KnownRoutes =
+        [.. ClientDialects.Routes.Select(r => (r.Route.Path, r.Dialect)), ("/models", ClientDialects.Default)];
 
     /// <summary>A 404 that names the likely fix: a base URL ending in /v1 doubled into /v1/v1, or a known route under a foreign prefix.</summary>
     public static GatewayError UnknownPath(string method, string path)
@@ -48,18 +46,16 @@ public static class PathErrors
         var unknown = $"Unknown request URL: {method} {path}.";
         if (path.StartsWith("/v1/v1/", StringComparison.OrdinalIgnoreCase) || path.Equals("/v1/v1", StringComparison.OrdinalIgnoreCase))
         {
-            var fix = IsAnthropicPath(path)
-                ? "remove the trailing /v1 from your base URL (ANTHROPIC_BASE_URL is the gateway's address without /v1, e.g. http://127.0.0.1:4000)"
-                : "remove the trailing /v1 from your base URL (or the /v1 your client adds): the gateway's routes begin with a single /v1";
+            var fix = (ClientDialects.ForErrorsOn(path) ?? ClientDialects.Default).DoubledV1Fix;
             return GatewayError.NotFound($"{unknown} The path repeats /v1: {fix}.");
         }
-        foreach (var route in KnownRoutes)
+        foreach (var (route, dialect) in KnownRoutes)
         {
             var at = path.IndexOf(route, StringComparison.OrdinalIgnoreCase);
             if (at > 0 && path.Length - at <= route.Length + 1 && !path.StartsWith("/v1" + route, StringComparison.OrdinalIgnoreCase))
             {
                 return GatewayError.NotFound($"{unknown} The gateway serves this at /v1{route}: set your client's base URL to the gateway's address "
-                    + (route.StartsWith("/messages", StringComparison.Ordinal) ? "without a path (Anthropic clients add /v1 themselves)." : "plus /v1."));
+                    + dialect.BaseUrlAdvice);
             }
         }
         return GatewayError.NotFound($"{unknown} Please check the URL for typos.");

@@ -20,7 +20,7 @@ public sealed class BudgetAdmissionTests : IDisposable
 
     private static GatewayRuntime Runtime(LimitPolicy policy) => new(new GatewayConfig
     {
-        Providers = [new ProviderConfig { Name = "p", Type = ProviderType.Anthropic, BaseUrl = new Uri("http://127.0.0.1:9") }],
+        Providers = [new ProviderConfig { Name = "p", Type = "anthropic", BaseUrl = new Uri("http://127.0.0.1:9") }],
         Models =
         [
             // Claude Sonnet's prices: $3 in, $15 out per million tokens.

@@ -15,7 +15,7 @@ public sealed class LimitAdmissionControlTests : IDisposable
     // $1000 per MTok in and out: one token costs a tenth of a cent, so budgets fill after a few requests.
     private readonly GatewayRuntime _runtime = new(new GatewayConfig
     {
-        Providers = [new ProviderConfig { Name = "p", Type = ProviderType.OpenAI, BaseUrl = new Uri("http://127.0.0.1:9/v1") }],
+        Providers = [new ProviderConfig { Name = "p", Type = "openai", BaseUrl = new Uri("http://127.0.0.1:9/v1") }],
         Models =
         [
             new ModelConfig { Name = "dear", Deployments = [new DeploymentConfig { Provider = "p", Model = "x", InputPerMTok = 1000m, OutputPerMTok = 1000m }] },

@@ -11,7 +11,7 @@ public sealed class UpstreamErrorsTests : IDisposable
     private const string ProviderKey = "sk-proj-ABCDEFGHIJKLMNOP1234";
     private readonly UpstreamProvider _provider = new(new ProviderConfig
     {
-        Name = "openai", Type = ProviderType.OpenAI, BaseUrl = new Uri("http://127.0.0.1:1/v1"), ApiKey = ProviderKey,
+        Name = "openai", Type = "openai", BaseUrl = new Uri("http://127.0.0.1:1/v1"), ApiKey = ProviderKey,
     });
 
     public void Dispose() => _provider.Dispose();

@@ -116,7 +116,7 @@ public sealed class AttemptPlannerTests : IDisposable
     }
 
     private static ProviderConfig Provider(string name) =>
-        new() { Name = name, Type = ProviderType.OpenAI, BaseUrl = new Uri($"http://127.0.0.1:1/{name}/v1") };
+        new() { Name = name, Type = "openai", BaseUrl = new Uri($"http://127.0.0.1:1/{name}/v1") };
 
     private static DeploymentConfig Deployment(string provider, int weight) =>
         new() { Provider = provider, Model = provider + "-model", Weight = weight };

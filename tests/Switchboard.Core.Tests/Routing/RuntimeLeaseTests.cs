@@ -9,8 +9,8 @@ public sealed class RuntimeLeaseTests
     {
         Providers =
         [
-            new ProviderConfig { Name = "kept", Type = ProviderType.OpenAI, BaseUrl = new Uri("http://127.0.0.1:1/v1") },
-            new ProviderConfig { Name = "changed", Type = ProviderType.OpenAI, BaseUrl = new Uri(url) },
+            new ProviderConfig { Name = "kept", Type = "openai", BaseUrl = new Uri("http://127.0.0.1:1/v1") },
+            new ProviderConfig { Name = "changed", Type = "openai", BaseUrl = new Uri(url) },
         ],
         Models = [new ModelConfig { Name = "m", Deployments = [new DeploymentConfig { Provider = "changed", Model = "x" }] }],
     };

@@ -26,7 +26,7 @@ public sealed class LeaseLifecycleTests : IAsyncLifetime
 
     private readonly GatewayRuntime _runtime = new(new GatewayConfig
     {
-        Providers = [new ProviderConfig { Name = "p", Type = ProviderType.OpenAI, BaseUrl = new Uri("http://127.0.0.1:9/v1") }],
+        Providers = [new ProviderConfig { Name = "p", Type = "openai", BaseUrl = new Uri("http://127.0.0.1:9/v1") }],
         Models = [new ModelConfig { Name = "m", Deployments = [new DeploymentConfig { Provider = "p", Model = "gpt-4o-mini" }] }],
     });
     private readonly List<PostgresLimitCounters> _counters = [];

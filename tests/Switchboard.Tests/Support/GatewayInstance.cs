@@ -38,7 +38,7 @@ public sealed class GatewayInstance : IAsyncDisposable
     public static async Task<GatewayInstance> StartAsync(string yaml, Func<string, string?>? env = null, string? dataDirectory = null, TimeProvider? time = null,
         Switchboard.Storage.Limits.LimitLeaseOptions? leases = null)
     {
-        var result = ConfigLoader.LoadText(yaml, "test.yaml", env ?? (_ => null));
+        var result = ConfigLoader.LoadText(yaml, "test.yaml", Switchboard.Providers.ProviderRegistry.Default, env ?? (_ => null));
         if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
         return await StartConfigAsync(result.Config!, DeclaresDatabase(yaml), dataDirectory, time, leases);
     }
@@ -70,7 +70,7 @@ public sealed class GatewayInstance : IAsyncDisposable
     /// <summary>A gateway started from a config file (so <c>POST /admin/reload</c> and the file watcher have something to read).</summary>
     public static async Task<GatewayInstance> StartFromFileAsync(string path)
     {
-        var result = ConfigLoader.LoadFile(path);
+        var result = ConfigLoader.LoadFile(path, Switchboard.Providers.ProviderRegistry.Default);
         if (!result.Ok) throw new InvalidOperationException("test config invalid:\n" + string.Join("\n", result.Errors));
         return await StartConfigAsync(result.Config!, DeclaresDatabase(File.ReadAllText(path)), null);
     }

@@ -12,7 +12,7 @@ namespace Switchboard.Providers.AzureOpenAI;
 public sealed class AzureOpenAITarget(ProviderConfig config) : OpenAIWireProtocol
 {
     private readonly string _root = config.BaseUrl.AbsoluteUri.TrimEnd('/');
-    private readonly string _apiVersion = Uri.EscapeDataString(config.ApiVersion ?? "2024-10-21");
+    private readonly string _apiVersion = Uri.EscapeDataString(config.ApiVersion ?? AzureOpenAIProviderType.DefaultApiVersion);
     // URIs per (deployment, operation) are built once: deployments are few and fixed per config.
     private readonly ConcurrentDictionary<(string, string), Uri> _uris = new();
 

@@ -1,0 +1,17 @@
+namespace Switchboard.Providers;
+
+/// <summary>
+/// An upstream that counts a request's input tokens itself (Anthropic's <c>/v1/messages/count_tokens</c>): a client of
+/// the same wire asking to count gets the upstream's own count instead of the gateway's estimate.
+/// </summary>
+public interface IUpstreamTokenCounter
+{
+    /// <summary>Where the upstream counts tokens; the body is the client's request in the upstream's wire.</summary>
+    Uri CountTokensUri { get; }
+}
+
+/// <summary>
+/// An upstream wire whose relayed bodies may have their mid-conversation system messages folded into the user turn
+/// (<see cref="Anthropic.SystemMessageFolder"/>), for the deployments whose model refuses them (Anthropic Messages).
+/// </summary>
+public interface IUpstreamFoldsSystemMessages;

@@ -1,0 +1,49 @@
+using Switchboard.Dialects;
+using Switchboard.Providers.Anthropic;
+using Switchboard.Providers.OpenAI;
+
+namespace Switchboard.Core.Tests.Providers;
+
+public sealed class ClientDialectsTests
+{
+    [Fact]
+    public void Every_route_is_served_once_and_by_its_own_dialect()
+    {
+        var paths = ClientDialects.Routes.Select(r => r.Route.Path).ToList();
+
+        Assert.Equal(["/messages/count_tokens", "/chat/completions", "/completions", "/embeddings", "/messages"], paths);
+        foreach (var (route, dialect) in ClientDialects.Routes)
+        {
+            // Exactly one of a proxied operation and an endpoint of its own.
+            Assert.True(route.Operation is null != (route.Endpoint is null), route.Path);
+            if (route.Operation is { } operation) Assert.Same(dialect.Dialect, operation.Dialect);
+        }
+    }
+
+    [Theory]
+    [InlineData("/v1/messages", "anthropic")]
+    [InlineData("/v1/v1/messages/count_tokens", "anthropic")]
+    [InlineData("/V1/MESSAGES", "anthropic")]
+    [InlineData("/v1/chat/completions", "openai")]
+    [InlineData("/nowhere", "openai")]
+    [InlineData("/admin/messages", null)]
+    public void Errors_outside_handlers_take_the_shape_of_the_dialect_that_claims_the_path(string path, string? expected)
+    {
+        var dialect = ClientDialects.ForErrorsOn(path)?.Dialect;
+
+        Assert.Same(expected switch
+        {
+            "anthropic" => AnthropicClientDialect.Instance,
+            "openai" => (Switchboard.Dialects.IClientDialect)OpenAIChatClientDialect.Instance,
+            _ => null,
+        }, dialect);
+    }
+
+    [Fact]
+    public void Keys_are_looked_for_in_every_dialects_headers_authorization_first()
+    {
+        Assert.Equal(["Authorization", "api-key", "x-goog-api-key", "x-api-key"], ClientDialects.KeyHeaders.Select(h => h.Name));
+        Assert.True(ClientDialects.KeyHeaders[0].Bearer);
+        Assert.DoesNotContain(ClientDialects.KeyHeaders[1..], h => h.Bearer);
+    }
+}
