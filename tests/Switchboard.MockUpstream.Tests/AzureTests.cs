@@ -1,4 +1,3 @@
-using System.Text;
 using static Switchboard.MockUpstream.Tests.MockHost;
 
 namespace Switchboard.MockUpstream.Tests;

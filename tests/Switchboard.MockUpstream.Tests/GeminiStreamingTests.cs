@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using static Switchboard.MockUpstream.Tests.MockHost;
 
 namespace Switchboard.MockUpstream.Tests;

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using Switchboard.Storage.Usage;
 using Switchboard.Usage;
 
 namespace Switchboard.Storage.Tests;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Switchboard.Storage.Usage;
 using Switchboard.Usage;
 
 namespace Switchboard.Storage.Tests;

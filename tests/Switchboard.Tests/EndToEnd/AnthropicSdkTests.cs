@@ -1,6 +1,5 @@
 using Anthropic;
 using Anthropic.Models.Messages;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

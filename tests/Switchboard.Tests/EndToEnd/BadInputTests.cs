@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Switchboard.Fuzz;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

@@ -1,9 +1,6 @@
-using System.Net;
-using System.Text.Json;
 using Switchboard.Fuzz;
 using Switchboard.Storage;
 using Switchboard.Testing;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

@@ -1,5 +1,4 @@
 using Switchboard.Fuzz;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

@@ -1,7 +1,6 @@
 using System.ClientModel;
 using OpenAI;
 using OpenAI.Chat;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

@@ -1,11 +1,7 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Switchboard.Tests.Support;
-
 namespace Switchboard.Tests.EndToEnd;
 
 /// <summary>Streams are relayed event by event: nothing lost, nothing reordered, nothing held back, cancellation propagated.</summary>

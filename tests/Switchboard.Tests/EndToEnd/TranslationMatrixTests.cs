@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using OpenAI.Chat;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

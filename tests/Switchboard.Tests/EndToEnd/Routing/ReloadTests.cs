@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Text.Json;
-using Switchboard.Tests.Support;
 using Xunit.Abstractions;
 using static Switchboard.Tests.EndToEnd.Routing.RoutingTestSupport;
 

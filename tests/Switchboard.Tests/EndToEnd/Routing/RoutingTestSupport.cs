@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Switchboard.Tests.Support;
-
 namespace Switchboard.Tests.EndToEnd.Routing;
 
 /// <summary>Configs and request helpers for the routing and resilience tests (one gateway per test, one mock per class).</summary>

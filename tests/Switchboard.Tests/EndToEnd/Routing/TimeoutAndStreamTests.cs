@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Switchboard.Tests.Support;
 using static Switchboard.Tests.EndToEnd.Routing.RoutingTestSupport;
 
 namespace Switchboard.Tests.EndToEnd.Routing;

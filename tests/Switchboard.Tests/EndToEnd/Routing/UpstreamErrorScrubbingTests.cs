@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Switchboard.MockUpstream;
-using Switchboard.Tests.Support;
 using static Switchboard.Tests.EndToEnd.Routing.RoutingTestSupport;
 
 namespace Switchboard.Tests.EndToEnd.Routing;
