@@ -151,15 +151,7 @@ public sealed class AnthropicStreamingTests(MockHostFixture fixture) : IClassFix
     public async Task Reset_after_aborts_the_connection()
     {
         using var response = await _mock.Client.SendAsync(ProviderRequests.AnthropicRequest("/_knobs/reset_after=3/v1/messages", Body), HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(200, (int)response.StatusCode);
-        await using var stream = await response.Content.ReadAsStreamAsync();
-        await Assert.ThrowsAnyAsync<IOException>(async () =>
-        {
-            var buffer = new byte[4096];
-            while (await stream.ReadAsync(buffer) > 0)
-            {
-            }
-        });
+        await Wire.AssertConnectionResetAsync(response);
     }
 
     [Fact]
@@ -172,21 +164,7 @@ public sealed class AnthropicStreamingTests(MockHostFixture fixture) : IClassFix
         Assert.True(sw.ElapsedMilliseconds >= 100 + (9 * 25), $"took {sw.ElapsedMilliseconds} ms");
     }
 
-    public static TheoryData<string> Fixtures()
-    {
-        var data = new TheoryData<string>();
-        string? root = FixtureLocator.Find(null);
-        if (root is null)
-        {
-            data.Add("(none)");
-            return data;
-        }
-        foreach (var file in Directory.GetFiles(Path.Combine(root, "anthropic"), "*.sse").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
-        return data;
-    }
+    public static TheoryData<string> Fixtures() => Wire.RecordedStreams("anthropic");
 
     [FixtureTheory]
     [MemberData(nameof(Fixtures))]
