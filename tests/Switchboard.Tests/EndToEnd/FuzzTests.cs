@@ -10,16 +10,9 @@ namespace Switchboard.Tests.EndToEnd;
 /// </summary>
 public sealed class FuzzTests(MockUpstreamFixture mock) : GatewayTestBase(mock)
 {
-    protected override string ExtraProviders => $$"""
-          anthropic: { type: anthropic, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          gemini:    { type: gemini, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-        """;
+    protected override string ExtraProviders => AnthropicAndGeminiProviders;
 
-    protected override string ExtraModels => """
-          claude: [{ provider: anthropic, model: claude-sonnet-4-5 }]
-          gemini: [{ provider: gemini, model: gemini-2.5-flash-lite }]
-          gpt-4o: [{ provider: mock, model: gpt-4o }]
-        """;
+    protected override string ExtraModels => ClaudeAndGeminiModels + "\n  gpt-4o: [{ provider: mock, model: gpt-4o }]";
 
     [Fact]
     public async Task Ten_thousand_hostile_requests_get_no_5xx_and_every_error_in_its_paths_dialect()

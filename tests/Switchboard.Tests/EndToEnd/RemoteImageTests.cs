@@ -16,16 +16,9 @@ public sealed class RemoteImageTests(MockUpstreamFixture mock) : GatewayTestBase
     private WebApplication _images = null!;
     private string _imageHost = "";
 
-    protected override string ExtraProviders => $$"""
-          anthropic: { type: anthropic, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          gemini:    { type: gemini, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-        """;
+    protected override string ExtraProviders => AnthropicAndGeminiProviders;
 
-    protected override string ExtraModels => """
-          gpt: [{ provider: mock, model: gpt-4o-mini }]
-          claude: [{ provider: anthropic, model: claude-sonnet-4-5 }]
-          gemini: [{ provider: gemini, model: gemini-2.5-flash-lite }]
-        """;
+    protected override string ExtraModels => ModelPerUpstream;
 
     // The image host here is on loopback, which the gateway refuses by default (see the SSRF tests below).
     protected override string ExtraTopLevel => "media: { allow_private_networks: true }";
