@@ -43,5 +43,14 @@ public abstract class GatewayTestBase(MockUpstreamFixture mock) : IClassFixture<
     protected ChatClient Chat(string model = "chat", string key = TestConfigs.AliceKey) =>
         new(model, new ApiKeyCredential(key), SdkOptions());
 
+    /// <summary>A client that authenticates as Alice the way the Anthropic SDK does (x-api-key, anthropic-version).</summary>
+    protected HttpClient AnthropicHttp()
+    {
+        var http = Gateway.Client();
+        http.DefaultRequestHeaders.Add("x-api-key", TestConfigs.AliceKey);
+        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
+        return http;
+    }
+
     protected static HttpContent Json(string json) => new StringContent(json, System.Text.Encoding.UTF8, "application/json");
 }

@@ -221,12 +221,4 @@ public sealed class RemoteImageTests(MockUpstreamFixture mock) : GatewayTestBase
         var response = await http.PostAsync("/v1/messages", Json(json));
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
-
-    private HttpClient AnthropicHttp()
-    {
-        var http = Gateway.Client();
-        http.DefaultRequestHeaders.Add("x-api-key", TestConfigs.AliceKey);
-        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
-        return http;
-    }
 }

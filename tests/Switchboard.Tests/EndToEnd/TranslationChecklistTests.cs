@@ -93,12 +93,4 @@ public sealed class TranslationChecklistTests(MockUpstreamFixture mock) : Gatewa
         var turns = model == "claude" ? sent.GetProperty("messages") : sent.GetProperty("contents");
         Assert.Equal(3, turns.GetArrayLength());
     }
-
-    private HttpClient AnthropicHttp()
-    {
-        var http = Gateway.Client();
-        http.DefaultRequestHeaders.Add("x-api-key", TestConfigs.AliceKey);
-        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
-        return http;
-    }
 }

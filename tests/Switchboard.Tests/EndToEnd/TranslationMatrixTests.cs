@@ -310,14 +310,6 @@ public sealed class TranslationMatrixTests(MockUpstreamFixture mock) : GatewayTe
         Assert.Equal("o200k_base", response.Headers.GetValues("x-switchboard-tokenizer").Single());
     }
 
-    private HttpClient AnthropicHttp()
-    {
-        var http = Gateway.Client();
-        http.DefaultRequestHeaders.Add("x-api-key", TestConfigs.AliceKey);
-        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
-        return http;
-    }
-
     private async Task<(HttpStatusCode Status, JsonNode Body)> MessagesAsync(string json)
     {
         using var http = AnthropicHttp();
