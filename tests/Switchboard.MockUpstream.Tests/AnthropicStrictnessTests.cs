@@ -1,4 +1,3 @@
-using static Switchboard.MockUpstream.Tests.MockHost;
 using static Switchboard.MockUpstream.Tests.ProviderRequests;
 
 namespace Switchboard.MockUpstream.Tests;

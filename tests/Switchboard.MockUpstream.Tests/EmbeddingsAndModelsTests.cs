@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using static Switchboard.MockUpstream.Tests.MockHost;
 
 namespace Switchboard.MockUpstream.Tests;
 
