@@ -1,31 +1,17 @@
 using Xunit.Abstractions;
+using static Switchboard.Storage.Tests.Ledgers;
 
 namespace Switchboard.Storage.Tests;
 
 /// <summary>The ledger across a real PostgreSQL outage (a private cluster this test stops and starts).</summary>
 public sealed class OutageTests(ITestOutputHelper output)
 {
-    private static async Task<long> CountAsync(SwitchboardDatabase db)
-    {
-        await using var connection = await db.OpenAsync();
-        await using var command = SwitchboardDatabase.Command(connection, "SELECT COUNT(*) FROM usage_ledger");
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     /// <summary>A migrated database on the private cluster.</summary>
     private static async Task<SwitchboardDatabase> MigratedAsync(PrivatePostgres pg)
     {
         var db = SwitchboardDatabase.FromConfigValue(pg.Url);
         await db.MigrateAsync();
         return db;
-    }
-
-    /// <summary>A started ledger writer on <paramref name="db"/> that spills to <paramref name="dir"/>.</summary>
-    private static async Task<LedgerWriter> StartedWriterAsync(SwitchboardDatabase db, string dir)
-    {
-        var writer = new LedgerWriter(new LedgerRepository(db), dir, NullLogger<LedgerWriter>.Instance);
-        await writer.StartAsync(CancellationToken.None);
-        return writer;
     }
 
     [PostgresFact]
