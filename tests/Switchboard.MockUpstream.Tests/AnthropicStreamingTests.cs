@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using static Switchboard.MockUpstream.Tests.MockHost;
-
 namespace Switchboard.MockUpstream.Tests;
 
 public sealed class AnthropicStreamingTests(MockHostFixture fixture) : IClassFixture<MockHostFixture>
@@ -153,15 +149,7 @@ public sealed class AnthropicStreamingTests(MockHostFixture fixture) : IClassFix
     public async Task Reset_after_aborts_the_connection()
     {
         using var response = await _mock.Client.SendAsync(ProviderRequests.AnthropicRequest("/_knobs/reset_after=3/v1/messages", Body), HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(200, (int)response.StatusCode);
-        await using var stream = await response.Content.ReadAsStreamAsync();
-        await Assert.ThrowsAnyAsync<IOException>(async () =>
-        {
-            var buffer = new byte[4096];
-            while (await stream.ReadAsync(buffer) > 0)
-            {
-            }
-        });
+        await Wire.AssertConnectionResetAsync(response);
     }
 
     [Fact]
@@ -174,21 +162,7 @@ public sealed class AnthropicStreamingTests(MockHostFixture fixture) : IClassFix
         Assert.True(sw.ElapsedMilliseconds >= 100 + (9 * 25), $"took {sw.ElapsedMilliseconds} ms");
     }
 
-    public static TheoryData<string> Fixtures()
-    {
-        var data = new TheoryData<string>();
-        string? root = FixtureLocator.Find(null);
-        if (root is null)
-        {
-            data.Add("(none)");
-            return data;
-        }
-        foreach (var file in Directory.GetFiles(Path.Combine(root, "anthropic"), "*.sse").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
-        return data;
-    }
+    public static TheoryData<string> Fixtures() => Wire.RecordedStreams("anthropic");
 
     [FixtureTheory]
     [MemberData(nameof(Fixtures))]

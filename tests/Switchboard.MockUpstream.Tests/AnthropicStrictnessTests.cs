@@ -1,4 +1,3 @@
-using static Switchboard.MockUpstream.Tests.MockHost;
 using static Switchboard.MockUpstream.Tests.ProviderRequests;
 
 namespace Switchboard.MockUpstream.Tests;
@@ -13,18 +12,15 @@ public sealed class AnthropicStrictnessTests(MockHostFixture fixture) : IClassFi
 
     private static string Body(string rest) => J("{" + Model + rest + "}");
 
-    [Fact]
-    public async Task Missing_key_is_401_authentication_error()
+    [Theory]
+    [InlineData(null, ProviderRequests.Version, 401, "authentication_error", "x-api-key header is required")] // missing key
+    [InlineData("sk-ant-wrong", ProviderRequests.Version, 401, "authentication_error", "invalid x-api-key")] // wrong key
+    [InlineData(Key, null, 400, "invalid_request_error", "anthropic-version: header is required")] // missing version
+    [InlineData(Key, "2099-01-01", 400, "invalid_request_error", "anthropic-version: \"2099-01-01\" is not a valid version")] // unknown version
+    public async Task Key_and_version_headers_are_checked_like_the_api(string? key, string? version, int status, string type, string message)
     {
-        using var response = await _mock.Client.SendAsync(AnthropicRequest(Messages, Body(Hi), key: null));
-        await ProviderWire.AssertAnthropicErrorAsync(response, 401, "authentication_error", "x-api-key header is required");
-    }
-
-    [Fact]
-    public async Task Wrong_key_is_401_invalid_x_api_key()
-    {
-        using var response = await _mock.Client.SendAsync(AnthropicRequest(Messages, Body(Hi), key: "sk-ant-wrong"));
-        await ProviderWire.AssertAnthropicErrorAsync(response, 401, "authentication_error", "invalid x-api-key");
+        using var response = await _mock.Client.SendAsync(AnthropicRequest(Messages, Body(Hi), key, version));
+        await ProviderWire.AssertAnthropicErrorAsync(response, status, type, message);
     }
 
     [Fact]
@@ -34,20 +30,6 @@ public sealed class AnthropicStrictnessTests(MockHostFixture fixture) : IClassFi
         request.Headers.Authorization = new("Bearer", Key);
         using var response = await _mock.Client.SendAsync(request);
         await ProviderWire.AssertAnthropicErrorAsync(response, 401, "authentication_error", "x-api-key header is required");
-    }
-
-    [Fact]
-    public async Task Missing_anthropic_version_is_400()
-    {
-        using var response = await _mock.Client.SendAsync(AnthropicRequest(Messages, Body(Hi), version: null));
-        await ProviderWire.AssertAnthropicErrorAsync(response, 400, "invalid_request_error", "anthropic-version: header is required");
-    }
-
-    [Fact]
-    public async Task Unknown_anthropic_version_is_400()
-    {
-        using var response = await _mock.Client.SendAsync(AnthropicRequest(Messages, Body(Hi), version: "2099-01-01"));
-        await ProviderWire.AssertAnthropicErrorAsync(response, 400, "invalid_request_error", "anthropic-version: \"2099-01-01\" is not a valid version");
     }
 
     [Fact]

@@ -1,6 +1,3 @@
-using System.Text;
-using static Switchboard.MockUpstream.Tests.MockHost;
-
 namespace Switchboard.MockUpstream.Tests;
 
 public sealed class AzureTests(MockHostFixture fixture) : IClassFixture<MockHostFixture>

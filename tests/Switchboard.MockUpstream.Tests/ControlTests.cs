@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using static Switchboard.MockUpstream.Tests.MockHost;
-
 namespace Switchboard.MockUpstream.Tests;
 
 /// <summary>Each test starts its own mock: these tests assert exact counters.</summary>

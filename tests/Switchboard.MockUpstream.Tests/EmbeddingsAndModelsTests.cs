@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Text.Json;
-using static Switchboard.MockUpstream.Tests.MockHost;
 
 namespace Switchboard.MockUpstream.Tests;
 

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using static Switchboard.MockUpstream.Tests.MockHost;
-
 namespace Switchboard.MockUpstream.Tests;
 
 public sealed class FixtureReplayTests(MockHostFixture fixture) : IClassFixture<MockHostFixture>
@@ -12,21 +8,7 @@ public sealed class FixtureReplayTests(MockHostFixture fixture) : IClassFixture<
 
     private static string OpenAIDir => Path.Combine(FixtureLocator.Find(null)!, "openai");
 
-    public static TheoryData<string> Fixtures()
-    {
-        var data = new TheoryData<string>();
-        string? root = FixtureLocator.Find(null);
-        if (root is null)
-        {
-            data.Add("(none)"); // the theory is skipped in that case; xunit still wants one row
-            return data;
-        }
-        foreach (var file in Directory.GetFiles(Path.Combine(root, "openai"), "*.sse").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
-        return data;
-    }
+    public static TheoryData<string> Fixtures() => Wire.RecordedStreams("openai");
 
     [FixtureTheory]
     [MemberData(nameof(Fixtures))]

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using static Switchboard.MockUpstream.Tests.MockHost;
-
 namespace Switchboard.MockUpstream.Tests;
 
 public sealed class GeminiBehaviourTests(MockHostFixture fixture) : IClassFixture<MockHostFixture>

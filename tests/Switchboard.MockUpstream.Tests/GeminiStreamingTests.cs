@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
-using static Switchboard.MockUpstream.Tests.MockHost;
-
 namespace Switchboard.MockUpstream.Tests;
 
 public sealed class GeminiStreamingTests(MockHostFixture fixture) : IClassFixture<MockHostFixture>
@@ -155,15 +150,7 @@ public sealed class GeminiStreamingTests(MockHostFixture fixture) : IClassFixtur
     {
         using var request = ProviderRequests.GeminiRequest($"/_knobs/reset_after=1/v1beta/models/{Lite}:{Stream}?alt=sse", Body);
         using var response = await _mock.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(200, (int)response.StatusCode);
-        await using var stream = await response.Content.ReadAsStreamAsync();
-        await Assert.ThrowsAnyAsync<IOException>(async () =>
-        {
-            var buffer = new byte[4096];
-            while (await stream.ReadAsync(buffer) > 0)
-            {
-            }
-        });
+        await Wire.AssertConnectionResetAsync(response);
     }
 
     [Fact]
@@ -182,21 +169,7 @@ public sealed class GeminiStreamingTests(MockHostFixture fixture) : IClassFixtur
         await ProviderWire.AssertGoogleErrorAsync(response, 400, "INVALID_ARGUMENT", "Mock upstream: knob latency_ms needs a non-negative integer, got 'soon'.");
     }
 
-    public static TheoryData<string> Fixtures()
-    {
-        var data = new TheoryData<string>();
-        string? root = FixtureLocator.Find(null);
-        if (root is null)
-        {
-            data.Add("(none)");
-            return data;
-        }
-        foreach (var file in Directory.GetFiles(Path.Combine(root, "gemini"), "*.sse").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
-        return data;
-    }
+    public static TheoryData<string> Fixtures() => Wire.RecordedStreams("gemini");
 
     [FixtureTheory]
     [MemberData(nameof(Fixtures))]

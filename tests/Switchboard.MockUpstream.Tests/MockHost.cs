@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 
 namespace Switchboard.MockUpstream.Tests;
@@ -136,6 +133,40 @@ public static class Wire
 
     public static List<JsonElement> Chunks(List<string> events) =>
         events.Where(e => e != "[DONE]").Select(e => JsonDocument.Parse(e).RootElement.Clone()).ToList();
+
+    /// <summary>
+    /// The names of the recorded streams (<c>*.sse</c>) under shared/fixtures/<paramref name="provider"/>, one theory
+    /// row each; one placeholder row when the recordings are absent (the fixture theory is skipped then).
+    /// </summary>
+    public static TheoryData<string> RecordedStreams(string provider)
+    {
+        var data = new TheoryData<string>();
+        string? root = FixtureLocator.Find(null);
+        if (root is null)
+        {
+            data.Add("(none)"); // xunit still wants one row
+            return data;
+        }
+        foreach (var file in Directory.GetFiles(Path.Combine(root, provider), "*.sse").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileNameWithoutExtension(file));
+        }
+        return data;
+    }
+
+    /// <summary>Asserts a stream that starts (200) and then has its connection aborted: reading it ends in an IOException.</summary>
+    public static async Task AssertConnectionResetAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(200, (int)response.StatusCode);
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        await Assert.ThrowsAnyAsync<IOException>(async () =>
+        {
+            var buffer = new byte[4096];
+            while (await stream.ReadAsync(buffer) > 0)
+            {
+            }
+        });
+    }
 }
 
 /// <summary>Skips when the shared recordings (../shared/fixtures) are not next to the checkout.</summary>

@@ -1,7 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-
 namespace Switchboard.MockUpstream.Tests;
 
 /// <summary>Requests in the Anthropic and Gemini dialects (their own auth headers) against a started mock.</summary>

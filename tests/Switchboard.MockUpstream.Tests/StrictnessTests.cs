@@ -1,7 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using static Switchboard.MockUpstream.Tests.MockHost;
-
 namespace Switchboard.MockUpstream.Tests;
 
 public sealed class StrictnessTests(MockHostFixture fixture) : IClassFixture<MockHostFixture>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Config;
 using Switchboard.Storage.Keys;
 using Switchboard.Limits;

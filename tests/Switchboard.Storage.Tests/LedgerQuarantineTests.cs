@@ -1,22 +1,12 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using Switchboard.Storage.Usage;
 using Switchboard.Usage;
+using static Switchboard.Storage.Tests.Ledgers;
 
 namespace Switchboard.Storage.Tests;
 
 /// <summary>No single row can stop the ledger (issue 19, item 1): odd text is stored cleaned, refused rows are set aside.</summary>
 public sealed class LedgerQuarantineTests
 {
-    private static async Task<long> CountAsync(SwitchboardDatabase db)
-    {
-        await using var connection = await db.OpenAsync();
-        await using var command = SwitchboardDatabase.Command(connection, "SELECT COUNT(*) FROM usage_ledger");
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static LedgerWriter Writer(SwitchboardDatabase db, string dir) => new(new LedgerRepository(db), dir, NullLogger<LedgerWriter>.Instance);
-
     /// <summary>A row the database refuses whatever its text: <c>endpoint</c> is NOT NULL on both backends.</summary>
     private static UsageRecord Refused(int i) => LedgerTests.Row(i) with { Endpoint = null! };
 
@@ -39,8 +29,7 @@ public sealed class LedgerQuarantineTests
         await using var test = await TestDatabase.CreateAsync(backend);
         await using var db = await test.OpenMigratedAsync();
         var dir = Directory.CreateTempSubdirectory("sb-ledger-").FullName;
-        var writer = Writer(db, dir);
-        await writer.StartAsync(CancellationToken.None);
+        var writer = await StartedWriterAsync(db, dir);
 
         writer.Record(LedgerTests.Row(0, model: "x\0y"));
         writer.Record(LedgerTests.Row(1, model: "a\ud800b", key: "key\0z", team: "ops\0"));
@@ -68,8 +57,7 @@ public sealed class LedgerQuarantineTests
         await using var test = await TestDatabase.CreateAsync(backend);
         await using var db = await test.OpenMigratedAsync();
         var dir = Directory.CreateTempSubdirectory("sb-ledger-").FullName;
-        var writer = Writer(db, dir);
-        await writer.StartAsync(CancellationToken.None);
+        var writer = await StartedWriterAsync(db, dir);
 
         var bad = new[] { Refused(3), Refused(17) };
         for (var i = 0; i < 40; i++) writer.Record(i == 3 ? bad[0] : i == 17 ? bad[1] : LedgerTests.Row(i));

@@ -1,6 +1,5 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Switchboard.Storage.Usage;
 using Switchboard.Usage;
+using static Switchboard.Storage.Tests.Ledgers;
 
 namespace Switchboard.Storage.Tests;
 
@@ -28,13 +27,6 @@ public sealed class LedgerTests
         LatencyMs = 12.5,
         TimeToFirstTokenMs = i % 2 == 0 ? 3.25 : null,
     };
-
-    private static async Task<long> CountAsync(SwitchboardDatabase db)
-    {
-        await using var connection = await db.OpenAsync();
-        await using var command = SwitchboardDatabase.Command(connection, "SELECT COUNT(*) FROM usage_ledger");
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     [Theory, SqliteBackend, PostgresBackend]
     public async Task Rows_round_trip_and_inserting_a_request_id_twice_keeps_one_row(string backend)
@@ -140,8 +132,7 @@ public sealed class LedgerTests
         await using var test = await TestDatabase.CreateAsync(backend);
         await using var db = await test.OpenMigratedAsync();
         var dir = Directory.CreateTempSubdirectory("sb-ledger-").FullName;
-        var writer = new LedgerWriter(new LedgerRepository(db), dir, NullLogger<LedgerWriter>.Instance);
-        await writer.StartAsync(CancellationToken.None);
+        var writer = await StartedWriterAsync(db, dir);
 
         const int rows = 3000;
         for (var i = 0; i < rows; i++) writer.Record(Row(i));
@@ -159,14 +150,13 @@ public sealed class LedgerTests
         await using var test = await TestDatabase.CreateAsync("Sqlite");
         await using var db = await test.OpenMigratedAsync();
         var dir = Directory.CreateTempSubdirectory("sb-ledger-").FullName;
-        var writer = new LedgerWriter(new LedgerRepository(db), dir, NullLogger<LedgerWriter>.Instance);
-        await writer.StartAsync(CancellationToken.None);
+        var writer = await StartedWriterAsync(db, dir);
         await writer.StopAsync(CancellationToken.None);
 
         for (var i = 0; i < 25; i++) writer.Record(Row(i)); // late rows from requests that outlived the host
         Assert.True(File.Exists(writer.SpillPath));
 
-        var next = new LedgerWriter(new LedgerRepository(db), dir, NullLogger<LedgerWriter>.Instance);
+        var next = Writer(db, dir);
         Assert.Equal(25, next.Accepted);
         await next.StartAsync(CancellationToken.None);
         Assert.True(await next.FlushAsync(TimeSpan.FromSeconds(30)));

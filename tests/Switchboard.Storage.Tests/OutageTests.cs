@@ -1,28 +1,26 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Switchboard.Storage.Usage;
 using Xunit.Abstractions;
+using static Switchboard.Storage.Tests.Ledgers;
 
 namespace Switchboard.Storage.Tests;
 
 /// <summary>The ledger across a real PostgreSQL outage (a private cluster this test stops and starts).</summary>
 public sealed class OutageTests(ITestOutputHelper output)
 {
-    private static async Task<long> CountAsync(SwitchboardDatabase db)
+    /// <summary>A migrated database on the private cluster.</summary>
+    private static async Task<SwitchboardDatabase> MigratedAsync(PrivatePostgres pg)
     {
-        await using var connection = await db.OpenAsync();
-        await using var command = SwitchboardDatabase.Command(connection, "SELECT COUNT(*) FROM usage_ledger");
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        var db = SwitchboardDatabase.FromConfigValue(pg.Url);
+        await db.MigrateAsync();
+        return db;
     }
 
     [PostgresFact]
     public async Task Postgres_stopped_mid_traffic_loses_no_ledger_row()
     {
         await using var pg = await PrivatePostgres.StartAsync();
-        await using var db = SwitchboardDatabase.FromConfigValue(pg.Url);
-        await db.MigrateAsync();
+        await using var db = await MigratedAsync(pg);
         var dir = Directory.CreateTempSubdirectory("sb-ledger-").FullName;
-        var writer = new LedgerWriter(new LedgerRepository(db), dir, NullLogger<LedgerWriter>.Instance);
-        await writer.StartAsync(CancellationToken.None);
+        var writer = await StartedWriterAsync(db, dir);
 
         var sent = 0;
         for (; sent < 500; sent++) writer.Record(LedgerTests.Row(sent));
@@ -44,11 +42,9 @@ public sealed class OutageTests(ITestOutputHelper output)
     public async Task Graceful_stop_during_an_outage_parks_rows_on_disk_and_the_next_start_writes_them()
     {
         await using var pg = await PrivatePostgres.StartAsync();
-        await using var db = SwitchboardDatabase.FromConfigValue(pg.Url);
-        await db.MigrateAsync();
+        await using var db = await MigratedAsync(pg);
         var dir = Directory.CreateTempSubdirectory("sb-ledger-").FullName;
-        var writer = new LedgerWriter(new LedgerRepository(db), dir, NullLogger<LedgerWriter>.Instance);
-        await writer.StartAsync(CancellationToken.None);
+        var writer = await StartedWriterAsync(db, dir);
         await pg.StopServerAsync();
         for (var i = 0; i < 700; i++) writer.Record(LedgerTests.Row(i));
 
@@ -56,8 +52,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         Assert.True(File.Exists(writer.SpillPath));
 
         await pg.StartServerAsync();
-        var next = new LedgerWriter(new LedgerRepository(db), dir, NullLogger<LedgerWriter>.Instance);
-        await next.StartAsync(CancellationToken.None);
+        var next = await StartedWriterAsync(db, dir);
         Assert.True(await next.FlushAsync(TimeSpan.FromSeconds(60)));
         var stored = await CountAsync(db);
         output.WriteLine($"rows sent 700, rows stored {stored}");

@@ -1,9 +1,7 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Limits;
 using Switchboard.Storage.Limits;
 using Switchboard.Storage.Migrations;
-using Switchboard.Storage.Usage;
 
 namespace Switchboard.Storage.Tests;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Switchboard.Auth;
 using Switchboard.Config;
 using Switchboard.Limits;

@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using Switchboard.Pipeline;
-using Switchboard.Translation.Canonical;
 
 namespace Switchboard.Core.Tests.Pipeline;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Switchboard.Config;
 using Switchboard.Errors;
 using Switchboard.Providers;

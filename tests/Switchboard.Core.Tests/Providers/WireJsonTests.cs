@@ -1,4 +1,3 @@
-using System.Text;
 using Switchboard.Providers;
 
 namespace Switchboard.Core.Tests.Providers;

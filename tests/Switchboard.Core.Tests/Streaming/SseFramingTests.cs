@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using Switchboard.Streaming;
 
 namespace Switchboard.Core.Tests.Streaming;

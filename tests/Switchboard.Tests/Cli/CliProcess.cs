@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Switchboard.Tests.Cli;
 
 /// <summary>Runs the real Switchboard executable (built next to the tests) as a separate process.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using Switchboard.Tests.Support;
-
 namespace Switchboard.Tests.Cli;
 
 /// <summary><c>keys</c> and <c>usage</c> verbs, run as the real executable against the configured database.</summary>

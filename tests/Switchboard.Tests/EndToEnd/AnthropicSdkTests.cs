@@ -1,6 +1,5 @@
 using Anthropic;
 using Anthropic.Models.Messages;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 
@@ -9,16 +8,9 @@ public sealed class AnthropicSdkTests(MockUpstreamFixture mock) : GatewayTestBas
 {
     public static TheoryData<string> Upstreams => new() { "gpt", "claude", "gemini" };
 
-    protected override string ExtraProviders => $$"""
-          anthropic: { type: anthropic, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          gemini:    { type: gemini, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-        """;
+    protected override string ExtraProviders => AnthropicAndGeminiProviders;
 
-    protected override string ExtraModels => """
-          gpt: [{ provider: mock, model: gpt-4o-mini }]
-          claude: [{ provider: anthropic, model: claude-sonnet-4-5 }]
-          gemini: [{ provider: gemini, model: gemini-2.5-flash-lite }]
-        """;
+    protected override string ExtraModels => ModelPerUpstream;
 
     private AnthropicClient Client() => new() { ApiKey = TestConfigs.AliceKey, BaseUrl = Gateway.BaseUrl, MaxRetries = 0 };
 

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Switchboard.Fuzz;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 
@@ -12,16 +8,9 @@ namespace Switchboard.Tests.EndToEnd;
 /// </summary>
 public sealed class BadInputTests(MockUpstreamFixture mock) : GatewayTestBase(mock)
 {
-    protected override string ExtraProviders => $$"""
-          anthropic: { type: anthropic, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          gemini:    { type: gemini, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-        """;
+    protected override string ExtraProviders => AnthropicAndGeminiProviders;
 
-    protected override string ExtraModels => """
-          claude: [{ provider: anthropic, model: claude-sonnet-4-5 }]
-          gemini: [{ provider: gemini, model: gemini-2.5-flash-lite }]
-          gpt-4o: [{ provider: mock, model: gpt-4o }]
-        """;
+    protected override string ExtraModels => ClaudeAndGeminiModels + "\n  gpt-4o: [{ provider: mock, model: gpt-4o }]";
 
     public static TheoryData<string, string, string> TranslatedPaths => new()
     {

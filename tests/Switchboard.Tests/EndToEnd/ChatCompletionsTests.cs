@@ -1,6 +1,4 @@
-using System.Text.Json;
 using OpenAI.Chat;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

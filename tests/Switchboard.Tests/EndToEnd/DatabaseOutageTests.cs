@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Switchboard.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Switchboard.Tests.EndToEnd;

@@ -1,8 +1,5 @@
 using System.ClientModel;
-using System.Net;
-using System.Text.Json;
 using OpenAI.Chat;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

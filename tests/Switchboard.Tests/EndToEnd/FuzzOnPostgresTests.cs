@@ -1,9 +1,5 @@
-using System.Net;
-using System.Text.Json;
-using Switchboard.Fuzz;
 using Switchboard.Storage;
 using Switchboard.Testing;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 
@@ -39,14 +35,7 @@ public sealed class FuzzOnPostgresTests(MockUpstreamFixture mock) : GatewayTestB
     [PostgresFact]
     public async Task Hostile_requests_get_no_5xx_and_never_stop_the_postgres_ledger()
     {
-        var report = await FuzzRunner.RunAsync(new FuzzOptions
-        {
-            Url = new Uri(Gateway.BaseUrl),
-            Key = TestConfigs.AliceKey,
-            MasterKey = TestConfigs.MasterKey,
-            Seed = 3,
-            Requests = 3_000,
-        });
+        var report = await FuzzTests.FuzzAsync(Gateway, seed: 3, requests: 3_000);
         Assert.True(report.Failures.IsEmpty, report.Summary());
 
         using var client = Gateway.Client(TestConfigs.MasterKey);

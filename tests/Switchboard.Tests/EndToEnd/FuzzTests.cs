@@ -1,5 +1,4 @@
 using Switchboard.Fuzz;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 
@@ -11,30 +10,26 @@ namespace Switchboard.Tests.EndToEnd;
 /// </summary>
 public sealed class FuzzTests(MockUpstreamFixture mock) : GatewayTestBase(mock)
 {
-    protected override string ExtraProviders => $$"""
-          anthropic: { type: anthropic, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          gemini:    { type: gemini, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-        """;
+    protected override string ExtraProviders => AnthropicAndGeminiProviders;
 
-    protected override string ExtraModels => """
-          claude: [{ provider: anthropic, model: claude-sonnet-4-5 }]
-          gemini: [{ provider: gemini, model: gemini-2.5-flash-lite }]
-          gpt-4o: [{ provider: mock, model: gpt-4o }]
-        """;
+    protected override string ExtraModels => ClaudeAndGeminiModels + "\n  gpt-4o: [{ provider: mock, model: gpt-4o }]";
 
     [Fact]
     public async Task Ten_thousand_hostile_requests_get_no_5xx_and_every_error_in_its_paths_dialect()
     {
-        var report = await FuzzRunner.RunAsync(new FuzzOptions
-        {
-            Url = new Uri(Gateway.BaseUrl),
-            Key = TestConfigs.AliceKey,
-            MasterKey = TestConfigs.MasterKey,
-            Seed = 1,
-            Requests = 10_000,
-        });
+        var report = await FuzzAsync(Gateway, seed: 1, requests: 10_000);
         Assert.True(report.Failures.IsEmpty, report.Summary());
         Assert.Equal(10_000, report.Sent);
         Assert.Equal(10_000, report.ByStatus.Values.Sum());
     }
+
+    /// <summary>Runs the fuzzer against <paramref name="gateway"/> as Alice (the master key for the admin endpoints).</summary>
+    internal static Task<FuzzReport> FuzzAsync(GatewayInstance gateway, int seed, int requests) => FuzzRunner.RunAsync(new FuzzOptions
+    {
+        Url = new Uri(gateway.BaseUrl),
+        Key = TestConfigs.AliceKey,
+        MasterKey = TestConfigs.MasterKey,
+        Seed = seed,
+        Requests = requests,
+    });
 }

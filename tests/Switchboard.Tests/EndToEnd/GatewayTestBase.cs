@@ -1,7 +1,6 @@
 using System.ClientModel;
 using OpenAI;
 using OpenAI.Chat;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 
@@ -16,6 +15,21 @@ public abstract class GatewayTestBase(MockUpstreamFixture mock) : IClassFixture<
     /// <summary>Extra model lines (indented two spaces) for this class's config.</summary>
     protected virtual string ExtraModels => "";
 
+    /// <summary>Provider lines for the mock's Anthropic and Gemini faces, named <c>anthropic</c> and <c>gemini</c>.</summary>
+    protected string AnthropicAndGeminiProviders => $$"""
+          anthropic: { type: anthropic, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+          gemini:    { type: gemini, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+        """;
+
+    /// <summary>Model lines <c>claude</c> and <c>gemini</c> on <see cref="AnthropicAndGeminiProviders"/>.</summary>
+    protected const string ClaudeAndGeminiModels = """
+          claude: [{ provider: anthropic, model: claude-sonnet-4-5 }]
+          gemini: [{ provider: gemini, model: gemini-2.5-flash-lite }]
+        """;
+
+    /// <summary>One model per upstream dialect: <c>gpt</c> on the OpenAI mock, then <see cref="ClaudeAndGeminiModels"/>.</summary>
+    protected const string ModelPerUpstream = "  gpt: [{ provider: mock, model: gpt-4o-mini }]\n" + ClaudeAndGeminiModels;
+
     /// <summary>Extra top-level settings (whole lines at column 0), e.g. a <c>media:</c> section.</summary>
     protected virtual string ExtraTopLevel => "";
 
@@ -28,6 +42,15 @@ public abstract class GatewayTestBase(MockUpstreamFixture mock) : IClassFixture<
 
     protected ChatClient Chat(string model = "chat", string key = TestConfigs.AliceKey) =>
         new(model, new ApiKeyCredential(key), SdkOptions());
+
+    /// <summary>A client that authenticates as Alice the way the Anthropic SDK does (x-api-key, anthropic-version).</summary>
+    protected HttpClient AnthropicHttp()
+    {
+        var http = Gateway.Client();
+        http.DefaultRequestHeaders.Add("x-api-key", TestConfigs.AliceKey);
+        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
+        return http;
+    }
 
     protected static HttpContent Json(string json) => new StringContent(json, System.Text.Encoding.UTF8, "application/json");
 }

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Switchboard.Tests.Support;
-
 namespace Switchboard.Tests.EndToEnd;
 
 /// <summary>

@@ -1,10 +1,6 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Storage.Keys;
 using Switchboard.Tests.Cli;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

@@ -1,8 +1,5 @@
-using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Storage;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

@@ -1,9 +1,6 @@
 using System.ClientModel;
-using System.Net;
-using System.Text.Json;
 using OpenAI.Embeddings;
 using OpenAI.Models;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Switchboard.Tests.Support;
-
 namespace Switchboard.Tests.EndToEnd;
 
 /// <summary>What clients receive through the gateway conforms to the official OpenAI OpenAPI schemas.</summary>

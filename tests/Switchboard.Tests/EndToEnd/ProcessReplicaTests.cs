@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using Switchboard.Testing;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

@@ -1,11 +1,7 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 
@@ -20,16 +16,9 @@ public sealed class RemoteImageTests(MockUpstreamFixture mock) : GatewayTestBase
     private WebApplication _images = null!;
     private string _imageHost = "";
 
-    protected override string ExtraProviders => $$"""
-          anthropic: { type: anthropic, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          gemini:    { type: gemini, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-        """;
+    protected override string ExtraProviders => AnthropicAndGeminiProviders;
 
-    protected override string ExtraModels => """
-          gpt: [{ provider: mock, model: gpt-4o-mini }]
-          claude: [{ provider: anthropic, model: claude-sonnet-4-5 }]
-          gemini: [{ provider: gemini, model: gemini-2.5-flash-lite }]
-        """;
+    protected override string ExtraModels => ModelPerUpstream;
 
     // The image host here is on loopback, which the gateway refuses by default (see the SSRF tests below).
     protected override string ExtraTopLevel => "media: { allow_private_networks: true }";
@@ -231,13 +220,5 @@ public sealed class RemoteImageTests(MockUpstreamFixture mock) : GatewayTestBase
             """;
         var response = await http.PostAsync("/v1/messages", Json(json));
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
-    }
-
-    private HttpClient AnthropicHttp()
-    {
-        var http = Gateway.Client();
-        http.DefaultRequestHeaders.Add("x-api-key", TestConfigs.AliceKey);
-        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
-        return http;
     }
 }

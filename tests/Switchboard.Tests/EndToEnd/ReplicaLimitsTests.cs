@@ -1,7 +1,5 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Storage.Limits;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Switchboard.Tests.Support;
-
 namespace Switchboard.Tests.EndToEnd;
 
 /// <summary>CONTRACT §6: no secret in a log line, an error, or admin output, after a mix of good and bad traffic.</summary>

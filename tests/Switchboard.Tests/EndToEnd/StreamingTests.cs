@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Switchboard.Tests.Support;
-
 namespace Switchboard.Tests.EndToEnd;
 
 /// <summary>Streams are relayed event by event: nothing lost, nothing reordered, nothing held back, cancellation propagated.</summary>
@@ -65,6 +59,14 @@ public sealed class StreamingTests(MockUpstreamFixture mock) : GatewayTestBase(m
         Assert.Equal(0, completed);
     }
 
+    /// <summary>A gateway (no keys) whose one model, <c>replayed</c>, replays the recorded OpenAI stream <paramref name="fixture"/>.</summary>
+    private Task<GatewayInstance> ReplayGatewayAsync(string fixture) => GatewayInstance.StartAsync($$"""
+        providers:
+          replay: { type: openai, base_url: "{{Mock.BaseUrl}}/_knobs/fixture={{fixture}}/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+        models:
+          replayed: [{ provider: replay, model: gpt-4o }]
+        """);
+
     [SharedFixtureTheory]
     [InlineData("chat-stream-text-a")]
     [InlineData("chat-stream-tool-call-a")]
@@ -75,12 +77,7 @@ public sealed class StreamingTests(MockUpstreamFixture mock) : GatewayTestBase(m
     [InlineData("chat-stream-long-text")]
     public async Task Recorded_openai_streams_reach_the_client_byte_for_byte(string fixture)
     {
-        await using var gateway = await GatewayInstance.StartAsync($$"""
-            providers:
-              replay: { type: openai, base_url: "{{Mock.BaseUrl}}/_knobs/fixture={{fixture}}/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-            models:
-              replayed: [{ provider: replay, model: gpt-4o }]
-            """);
+        await using var gateway = await ReplayGatewayAsync(fixture);
         using var http = gateway.Client("anything");
         var response = await http.PostAsync("/v1/chat/completions", Json(
             """{"model":"replayed","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}]}"""));
@@ -94,12 +91,7 @@ public sealed class StreamingTests(MockUpstreamFixture mock) : GatewayTestBase(m
     [SharedFixtureFact]
     public async Task Recorded_usage_chunk_is_dropped_for_clients_that_did_not_ask_and_everything_else_kept()
     {
-        await using var gateway = await GatewayInstance.StartAsync($$"""
-            providers:
-              replay: { type: openai, base_url: "{{Mock.BaseUrl}}/_knobs/fixture=chat-stream-text-b/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-            models:
-              replayed: [{ provider: replay, model: gpt-4o }]
-            """);
+        await using var gateway = await ReplayGatewayAsync("chat-stream-text-b");
         using var http = gateway.Client("anything");
         var response = await http.PostAsync("/v1/chat/completions", Json("""{"model":"replayed","stream":true,"messages":[{"role":"user","content":"x"}]}"""));
         var relayed = Sse.DataEvents(await response.Content.ReadAsStringAsync());

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Switchboard.Tests.Support;
-
 namespace Switchboard.Tests.EndToEnd;
 
 /// <summary>
@@ -97,13 +92,5 @@ public sealed class SystemMessageFoldTests(MockUpstreamFixture mock) : GatewayTe
     {
         var seen = await Mock.LastRequestAsync();
         return JsonDocument.Parse(seen.GetProperty("body").GetString()!).RootElement;
-    }
-
-    private HttpClient AnthropicHttp()
-    {
-        var http = Gateway.Client();
-        http.DefaultRequestHeaders.Add("x-api-key", TestConfigs.AliceKey);
-        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
-        return http;
     }
 }

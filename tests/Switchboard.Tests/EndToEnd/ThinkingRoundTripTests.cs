@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Switchboard.Tests.Support;
-
 namespace Switchboard.Tests.EndToEnd;
 
 /// <summary>
@@ -11,10 +7,7 @@ namespace Switchboard.Tests.EndToEnd;
 /// </summary>
 public sealed class ThinkingRoundTripTests(MockUpstreamFixture mock) : GatewayTestBase(mock)
 {
-    protected override string ExtraProviders => $$"""
-          anthropic: { type: anthropic, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          gemini:    { type: gemini, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-        """;
+    protected override string ExtraProviders => AnthropicAndGeminiProviders;
 
     protected override string ExtraModels => """
           claude-thinking: [{ provider: anthropic, model: claude-sonnet-4-5 }]

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Switchboard.Tests.Support;
-
 namespace Switchboard.Tests.EndToEnd;
 
 /// <summary>
@@ -12,19 +7,14 @@ namespace Switchboard.Tests.EndToEnd;
 /// </summary>
 public sealed class TranslationChecklistTests(MockUpstreamFixture mock) : GatewayTestBase(mock)
 {
-    protected override string ExtraProviders => $$"""
-          anthropic: { type: anthropic, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          gemini:    { type: gemini, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+    protected override string ExtraProviders => AnthropicAndGeminiProviders + "\n" + $$"""
           openaicut: { type: openai, base_url: "{{Mock.BaseUrl}}/_knobs/truncate_after=3/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
           geminicut: { type: gemini, base_url: "{{Mock.BaseUrl}}/_knobs/truncate_after=1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
           openaibroken: { type: openai, base_url: "{{Mock.BaseUrl}}/_knobs/reset_after=3/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
           geminigarbage: { type: gemini, base_url: "{{Mock.BaseUrl}}/_knobs/garbage_after=1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
         """;
 
-    protected override string ExtraModels => """
-          gpt: [{ provider: mock, model: gpt-4o-mini }]
-          claude: [{ provider: anthropic, model: claude-sonnet-4-5 }]
-          gemini: [{ provider: gemini, model: gemini-2.5-flash-lite }]
+    protected override string ExtraModels => ModelPerUpstream + "\n" + """
           gpt-cut: [{ provider: openaicut, model: gpt-4o-mini }]
           gemini-cut: [{ provider: geminicut, model: gemini-2.5-flash-lite }]
           gpt-broken: [{ provider: openaibroken, model: gpt-4o-mini }]
@@ -102,13 +92,5 @@ public sealed class TranslationChecklistTests(MockUpstreamFixture mock) : Gatewa
         var sent = JsonDocument.Parse((await Mock.LastRequestAsync()).GetProperty("body").GetString()!).RootElement;
         var turns = model == "claude" ? sent.GetProperty("messages") : sent.GetProperty("contents");
         Assert.Equal(3, turns.GetArrayLength());
-    }
-
-    private HttpClient AnthropicHttp()
-    {
-        var http = Gateway.Client();
-        http.DefaultRequestHeaders.Add("x-api-key", TestConfigs.AliceKey);
-        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
-        return http;
     }
 }

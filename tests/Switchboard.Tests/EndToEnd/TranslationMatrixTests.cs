@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using OpenAI.Chat;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.EndToEnd;
 
@@ -15,9 +11,7 @@ public sealed class TranslationMatrixTests(MockUpstreamFixture mock) : GatewayTe
 {
     public static TheoryData<string> Upstreams => new() { "gpt", "claude", "gemini" };
 
-    protected override string ExtraProviders => $$"""
-          anthropic: { type: anthropic, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          gemini:    { type: gemini, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+    protected override string ExtraProviders => AnthropicAndGeminiProviders + "\n" + $$"""
           anthropic429: { type: anthropic, base_url: "{{Mock.BaseUrl}}/_knobs/status=429;retry_after=4", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
           gemini429: { type: gemini, base_url: "{{Mock.BaseUrl}}/_knobs/status=429;retry_after=4", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
           openai429: { type: openai, base_url: "{{Mock.BaseUrl}}/_knobs/status=429;retry_after=4/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
@@ -25,10 +19,7 @@ public sealed class TranslationMatrixTests(MockUpstreamFixture mock) : GatewayTe
           geminicut: { type: gemini, base_url: "{{Mock.BaseUrl}}/_knobs/truncate_after=1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
         """;
 
-    protected override string ExtraModels => """
-          gpt: [{ provider: mock, model: gpt-4o-mini }]
-          claude: [{ provider: anthropic, model: claude-sonnet-4-5 }]
-          gemini: [{ provider: gemini, model: gemini-2.5-flash-lite }]
+    protected override string ExtraModels => ModelPerUpstream + "\n" + """
           gpt-429: [{ provider: openai429, model: gpt-4o-mini }]
           claude-429: [{ provider: anthropic429, model: claude-sonnet-4-5 }]
           gemini-429: [{ provider: gemini429, model: gemini-2.5-flash-lite }]
@@ -317,14 +308,6 @@ public sealed class TranslationMatrixTests(MockUpstreamFixture mock) : GatewayTe
         // o200k_base (gpt-4o-mini): 3 per message + "user" (1) + "count these words please" (4) + 3 for the reply.
         Assert.Equal(11, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["input_tokens"]!.GetValue<int>());
         Assert.Equal("o200k_base", response.Headers.GetValues("x-switchboard-tokenizer").Single());
-    }
-
-    private HttpClient AnthropicHttp()
-    {
-        var http = Gateway.Client();
-        http.DefaultRequestHeaders.Add("x-api-key", TestConfigs.AliceKey);
-        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
-        return http;
     }
 
     private async Task<(HttpStatusCode Status, JsonNode Body)> MessagesAsync(string json)

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
 using Switchboard.Hosting;
-using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Hosting;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Switchboard.Tests.Support;
 
 /// <summary>Reads an SSE response the way a client does: events as they arrive, with their arrival order.</summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using Switchboard.Providers.Anthropic;
-using Switchboard.Core.Tests.Translation.Support;
-
 namespace Switchboard.Core.Tests.Providers.Anthropic;
 
 /// <summary>Anthropic error bodies read from upstreams and written for <c>/v1/messages</c> clients.</summary>

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Switchboard.Translation.Canonical;
-using Switchboard.Providers.Anthropic;
-using Switchboard.Providers.OpenAI;
-using Switchboard.Core.Tests.Translation.Support;
-
 namespace Switchboard.Core.Tests.Providers.Anthropic;
 
 /// <summary>What the canonical model holds after reading Anthropic requests, and what other dialects'

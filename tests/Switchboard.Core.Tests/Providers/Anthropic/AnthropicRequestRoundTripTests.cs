@@ -1,7 +1,3 @@
-using Switchboard.Translation.Canonical;
-using Switchboard.Providers.Anthropic;
-using Switchboard.Core.Tests.Translation.Support;
-
 namespace Switchboard.Core.Tests.Providers.Anthropic;
 
 /// <summary>Anthropic requests (what Claude Code and the SDKs send) read and written back come out as they

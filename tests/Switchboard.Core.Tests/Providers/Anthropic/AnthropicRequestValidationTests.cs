@@ -1,8 +1,3 @@
-using Switchboard.Translation;
-using System.Text;
-using Switchboard.Providers.Anthropic;
-using Switchboard.Core.Tests.Translation.Support;
-
 namespace Switchboard.Core.Tests.Providers.Anthropic;
 
 /// <summary>Malformed Anthropic requests yield the parameter path and message a 400 needs; requests

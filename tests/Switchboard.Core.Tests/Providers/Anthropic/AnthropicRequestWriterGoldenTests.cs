@@ -1,6 +1,3 @@
-using Switchboard.Providers.Anthropic;
-using Switchboard.Core.Tests.Translation.Support;
-
 namespace Switchboard.Core.Tests.Providers.Anthropic;
 
 /// <summary>

@@ -1,8 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using Switchboard.Translation.Canonical;
-using Switchboard.Providers.Anthropic;
-using Switchboard.Core.Tests.Translation.Support;
 
 namespace Switchboard.Core.Tests.Providers.Anthropic;
 

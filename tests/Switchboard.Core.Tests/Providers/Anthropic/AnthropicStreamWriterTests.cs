@@ -1,10 +1,4 @@
-using Switchboard.Translation;
 using System.Buffers;
-using System.Text;
-using System.Text.Json;
-using Switchboard.Translation.Canonical;
-using Switchboard.Providers.Anthropic;
-using Switchboard.Core.Tests.Translation.Support;
 
 namespace Switchboard.Core.Tests.Providers.Anthropic;
 

@@ -1,11 +1,5 @@
 using System.Buffers;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Switchboard.Translation.Canonical;
-using Switchboard.Providers.Anthropic;
-using Switchboard.Providers.OpenAI;
-using Switchboard.Core.Tests.Translation.Support;
 
 namespace Switchboard.Core.Tests.Providers.Anthropic;
 

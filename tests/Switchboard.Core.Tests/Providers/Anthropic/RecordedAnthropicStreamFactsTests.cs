@@ -1,8 +1,3 @@
-using System.Text;
-using Switchboard.Translation.Canonical;
-using Switchboard.Providers.Anthropic;
-using Switchboard.Core.Tests.Translation.Support;
-
 namespace Switchboard.Core.Tests.Providers.Anthropic;
 
 using Usage = Switchboard.Translation.Canonical.Usage;

@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Switchboard.Translation.Canonical;
-using Switchboard.Core.Tests.Translation.Support;
-
 namespace Switchboard.Core.Tests.Providers.Anthropic;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using Switchboard.Config;
-using Switchboard.Providers.Anthropic;
 using Switchboard.Http;
 
 namespace Switchboard.Core.Tests.Providers.Anthropic;

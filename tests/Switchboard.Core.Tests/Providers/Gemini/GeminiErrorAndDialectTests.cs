@@ -1,5 +1,3 @@
-using Switchboard.Translation;
-using System.Text;
 using Switchboard.Providers.Gemini;
 
 namespace Switchboard.Core.Tests.Providers.Gemini;

@@ -1,11 +1,5 @@
-using Switchboard.Translation;
 using System.Buffers;
-using System.Text;
-using System.Text.Json;
-using Switchboard.Translation.Canonical;
 using Switchboard.Providers.Gemini;
-using Switchboard.Providers.OpenAI;
-using Switchboard.Core.Tests.Translation.Support;
 
 namespace Switchboard.Core.Tests.Providers.Gemini;
 

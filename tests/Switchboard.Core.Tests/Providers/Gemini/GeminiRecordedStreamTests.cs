@@ -1,8 +1,4 @@
-using System.Text;
-using System.Text.Json;
-using Switchboard.Translation.Canonical;
 using Switchboard.Providers.Gemini;
-using Switchboard.Core.Tests.Translation.Support;
 
 namespace Switchboard.Core.Tests.Providers.Gemini;
 

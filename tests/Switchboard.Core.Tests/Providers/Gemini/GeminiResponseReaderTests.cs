@@ -1,10 +1,4 @@
-using Switchboard.Translation;
-using System.Text;
-using System.Text.Json;
-using Switchboard.Translation.Canonical;
 using Switchboard.Providers.Gemini;
-using Switchboard.Providers.OpenAI;
-using Switchboard.Core.Tests.Translation.Support;
 using static Switchboard.Core.Tests.Providers.Gemini.GeminiPipeline;
 
 namespace Switchboard.Core.Tests.Providers.Gemini;

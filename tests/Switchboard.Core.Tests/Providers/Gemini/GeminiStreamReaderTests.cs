@@ -1,7 +1,4 @@
-using System.Text;
-using Switchboard.Translation.Canonical;
 using Switchboard.Providers.Gemini;
-using Switchboard.Core.Tests.Translation.Support;
 
 namespace Switchboard.Core.Tests.Providers.Gemini;
 

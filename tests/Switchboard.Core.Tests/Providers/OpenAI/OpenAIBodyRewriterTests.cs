@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Switchboard.Providers.OpenAI;
 using Switchboard.Http;
 
 namespace Switchboard.Core.Tests.Providers.OpenAI;

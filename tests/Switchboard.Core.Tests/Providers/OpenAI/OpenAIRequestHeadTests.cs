@@ -1,6 +1,3 @@
-using System.Text;
-using Switchboard.Providers.OpenAI;
-
 namespace Switchboard.Core.Tests.Providers.OpenAI;
 
 public sealed class OpenAIRequestHeadTests

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Switchboard.Providers.OpenAI;
-
 namespace Switchboard.Core.Tests.Providers.OpenAI;
 
 public sealed class OpenAIUsageReaderTests

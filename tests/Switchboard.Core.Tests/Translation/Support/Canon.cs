@@ -1,7 +1,3 @@
-using System.Text;
-using Switchboard.Translation.Canonical;
-using Switchboard.Providers.OpenAI;
-
 namespace Switchboard.Core.Tests.Translation.Support;
 
 /// <summary>Reading helpers that fail the test with the reader's own error message.</summary>

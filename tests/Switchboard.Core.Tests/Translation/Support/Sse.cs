@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Switchboard.Core.Tests.Translation.Support;
 
 /// <summary>Minimal SSE framing for tests: the <c>data:</c> payloads of a stream, in order.</summary>

@@ -1,8 +1,4 @@
 using System.Buffers;
-using System.Text;
-using System.Text.Json;
-using Switchboard.Translation.Canonical;
-using Switchboard.Providers.OpenAI;
 
 namespace Switchboard.Core.Tests.Translation.Support;
 

@@ -1,4 +1,3 @@
-using Switchboard.Tests.Support;
 using Xunit.Abstractions;
 using static Switchboard.Tests.EndToEnd.Routing.RoutingTestSupport;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Switchboard.Tests.Support;
 using static Switchboard.Tests.EndToEnd.Routing.RoutingTestSupport;
 
 namespace Switchboard.Tests.EndToEnd.Routing;
@@ -15,7 +12,7 @@ public sealed class KeyGroupRoutingTests(MockUpstreamFixture mock) : IClassFixtu
     [Fact]
     public async Task A_team_gets_a_stronger_model_under_the_same_name_and_a_key_override_wins_over_its_team()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("p", mock.BaseUrl),
             """
             smart: [{ provider: p, model: gpt-4o-mini }]
@@ -36,7 +33,7 @@ public sealed class KeyGroupRoutingTests(MockUpstreamFixture mock) : IClassFixtu
                 models: { smart: smart-enterprise }
               - match: { key: carol }
                 models: { smart: smart-carol }
-            """));
+            """);
 
         Assert.Equal("gpt-4o", await UpstreamModelAsync(gateway, Alice));
         Assert.Equal("gpt-4o-mini", await UpstreamModelAsync(gateway, Bob));
@@ -49,7 +46,7 @@ public sealed class KeyGroupRoutingTests(MockUpstreamFixture mock) : IClassFixtu
         Assert.Equal(["smart"], listed);
         var direct = await SendAsync(alice, "smart-enterprise", stream: false);
         Assert.Equal(HttpStatusCode.NotFound, direct.Status);
-        Assert.Equal("model_not_found", direct.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("model_not_found", direct.ErrorCode);
     }
 
     private static async Task<string?> UpstreamModelAsync(GatewayInstance gateway, string key)
@@ -57,7 +54,7 @@ public sealed class KeyGroupRoutingTests(MockUpstreamFixture mock) : IClassFixtu
         using var http = gateway.Client(key);
         var answer = await SendAsync(http, "smart", stream: false);
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        var row = await AdminLog.RowAsync(gateway, answer.Header("x-request-id"));
+        var row = await answer.RowAsync(gateway);
         Assert.Equal("smart", row.GetProperty("model").GetString());
         return row.GetProperty("upstream_model").GetString();
     }
@@ -65,7 +62,7 @@ public sealed class KeyGroupRoutingTests(MockUpstreamFixture mock) : IClassFixtu
     [Fact]
     public async Task Strategies_route_as_configured_over_many_requests()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("a", mock.BaseUrl, "words=130") + "\n" + Provider("b", mock.BaseUrl, "words=131") + "\n"
             + Provider("slow", mock.BaseUrl, "latency_ms=400;words=132"),
             """
@@ -87,7 +84,7 @@ public sealed class KeyGroupRoutingTests(MockUpstreamFixture mock) : IClassFixtu
               deployments:
                 - { provider: slow, model: gpt-4o-mini }
                 - { provider: b, model: gpt-4o }
-            """));
+            """);
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         async Task<Dictionary<string, int>> Count(string model, int n)

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Text.Json;
-using Switchboard.Tests.Support;
 using Xunit.Abstractions;
 using static Switchboard.Tests.EndToEnd.Routing.RoutingTestSupport;
 
@@ -67,7 +64,7 @@ public sealed class ReloadTests(MockUpstreamFixture mock, ITestOutputHelper outp
         Assert.Equal(total, verdicts.GetValueOrDefault("ok"));
 
         var after = await SendAsync(admin, "m", stream: false);
-        var row = await AdminLog.RowAsync(gateway, after.Header("x-request-id"));
+        var row = await after.RowAsync(gateway);
         Assert.Equal("gpt-4o", row.GetProperty("upstream_model").GetString());
     }
 
@@ -92,7 +89,7 @@ public sealed class ReloadTests(MockUpstreamFixture mock, ITestOutputHelper outp
 
         var still = await SendAsync(admin, "m", stream: false);
         Assert.Equal(HttpStatusCode.OK, still.Status);
-        var row = await AdminLog.RowAsync(gateway, still.Header("x-request-id"));
+        var row = await still.RowAsync(gateway);
         Assert.Equal("gpt-4o-mini", row.GetProperty("upstream_model").GetString());
     }
 
@@ -113,7 +110,7 @@ public sealed class ReloadTests(MockUpstreamFixture mock, ITestOutputHelper outp
         {
             await Task.Delay(100);
             var answer = await SendAsync(admin, "m", stream: false);
-            upstream = (await AdminLog.RowAsync(gateway, answer.Header("x-request-id"))).GetProperty("upstream_model").GetString();
+            upstream = (await answer.RowAsync(gateway)).GetProperty("upstream_model").GetString();
         }
         Assert.Equal("gpt-4.1", upstream);
         var after = await DeploymentAsync(gateway, "other", "q");

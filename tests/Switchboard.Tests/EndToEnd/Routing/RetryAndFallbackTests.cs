@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Switchboard.Tests.Support;
 using static Switchboard.Tests.EndToEnd.Routing.RoutingTestSupport;
 
 namespace Switchboard.Tests.EndToEnd.Routing;
@@ -13,15 +10,9 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
     [Fact]
     public async Task Client_errors_are_never_retried()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("picky", mock.BaseUrl, "status=400;words=101") + "\n" + Provider("healthy", mock.BaseUrl, "words=102"),
-            """
-            m:
-              strategy: priority
-              deployments:
-                - { provider: picky, model: gpt-4o-mini }
-                - { provider: healthy, model: gpt-4o-mini }
-            """, Fast));
+            PriorityModel("picky", "healthy"), Fast);
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var answer = await SendAsync(http, "m", stream: false);
@@ -29,17 +20,16 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
         Assert.Equal("invalid_request_error", answer.Json.GetProperty("error").GetProperty("type").GetString());
         Assert.Equal("1", answer.Header("x-switchboard-attempts"));
-        var row = await AdminLog.RowAsync(gateway, answer.Header("x-request-id"));
-        Assert.Equal("picky:400", row.GetProperty("attempt_log").GetString());
+        Assert.Equal("picky:400", await answer.AttemptLogAsync(gateway));
         Assert.DoesNotContain(await mock.RequestsAsync(), r => r.GetProperty("knobs").ToString().Contains("102", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_short_retry_after_is_waited_for_then_the_same_deployment_answers()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("limited", mock.BaseUrl, "fail_first=1;status=429;retry_after=1;words=103"),
-            "m: [{ provider: limited, model: gpt-4o-mini }]", Fast));
+            OneDeployment("limited"), Fast);
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var answer = await SendAsync(http, "m", stream: false);
@@ -47,22 +37,15 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("2", answer.Header("x-switchboard-attempts"));
         Assert.True(answer.Elapsed >= TimeSpan.FromMilliseconds(950), $"answered after {answer.Elapsed.TotalMilliseconds} ms, before the upstream's Retry-After");
-        var row = await AdminLog.RowAsync(gateway, answer.Header("x-request-id"));
-        Assert.Equal("limited:429,limited:200", row.GetProperty("attempt_log").GetString());
+        Assert.Equal("limited:429,limited:200", await answer.AttemptLogAsync(gateway));
     }
 
     [Fact]
     public async Task A_long_retry_after_is_not_slept_through_the_deployment_cools_down_instead()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("limited", mock.BaseUrl, "status=429;retry_after=60;words=104") + "\n" + Provider("healthy", mock.BaseUrl),
-            """
-            m:
-              strategy: priority
-              deployments:
-                - { provider: limited, model: gpt-4o-mini }
-                - { provider: healthy, model: gpt-4o-mini }
-            """, Fast));
+            PriorityModel("limited", "healthy"), Fast);
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var first = await SendAsync(http, "m", stream: false);
@@ -84,15 +67,9 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
     [Fact]
     public async Task Consecutive_failures_cool_a_deployment_down_and_a_probe_brings_it_back()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("flaky", mock.BaseUrl, "fail_first=3;status=500;words=105") + "\n" + Provider("healthy", mock.BaseUrl),
-            """
-            m:
-              strategy: priority
-              deployments:
-                - { provider: flaky, model: gpt-4o-mini }
-                - { provider: healthy, model: gpt-4o-mini }
-            """, "routing: { backoff: 5ms, cooldown_failures: 3, cooldown: 3s }"));
+            PriorityModel("flaky", "healthy"), "routing: { backoff: 5ms, cooldown_failures: 3, cooldown: 3s }");
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         for (var i = 0; i < 3; i++)
@@ -121,9 +98,9 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
     [Fact]
     public async Task When_every_deployment_is_cooling_down_the_least_bad_one_is_still_tried()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("once", mock.BaseUrl, "fail_first=1;status=429;retry_after=30;words=106"),
-            "m: [{ provider: once, model: gpt-4o-mini }]", Fast));
+            OneDeployment("once"), Fast);
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var refused = await SendAsync(http, "m", stream: false);
@@ -139,18 +116,18 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
     [Fact]
     public async Task The_fallback_chain_follows_the_model_own_deployments()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("down", mock.BaseUrl, "status=503;words=107") + "\n" + Provider("healthy", mock.BaseUrl),
             """
             primary: [{ provider: down, model: gpt-4o-mini }]
             backup: [{ provider: healthy, model: gpt-4o }]
-            """, Fast + "\nfallbacks:\n  primary: [backup]"));
+            """, Fast + "\nfallbacks:\n  primary: [backup]");
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var answer = await SendAsync(http, "primary", stream: true);
 
         Assert.Equal("ok", Verdict(answer, stream: true));
-        var row = await AdminLog.RowAsync(gateway, answer.Header("x-request-id"));
+        var row = await answer.RowAsync(gateway);
         Assert.Equal("gpt-4o", row.GetProperty("upstream_model").GetString());
         Assert.StartsWith("down:503,", row.GetProperty("attempt_log").GetString(), StringComparison.Ordinal);
         Assert.EndsWith("healthy:200", row.GetProperty("attempt_log").GetString(), StringComparison.Ordinal);
@@ -159,7 +136,7 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
     [Fact]
     public async Task Context_window_refusals_go_only_to_the_models_configured_for_them()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("short", mock.BaseUrl, "error=context_length") + "\n" + Provider("long", mock.BaseUrl, "words=108"),
             """
             small:
@@ -169,11 +146,11 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
                 - { provider: long, model: gpt-4o-mini }
             unconfigured: [{ provider: short, model: gpt-4o-mini }]
             big: [{ provider: long, model: gpt-4.1 }]
-            """, Fast + "\nfallbacks:\n  unconfigured: [big]\ncontext_window_fallbacks:\n  small: [big]"));
+            """, Fast + "\nfallbacks:\n  unconfigured: [big]\ncontext_window_fallbacks:\n  small: [big]");
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var small = await SendAsync(http, "small", stream: false);
-        var smallRow = await AdminLog.RowAsync(gateway, small.Header("x-request-id"));
+        var smallRow = await small.RowAsync(gateway);
         // "small"'s other deployment is never asked (it has the same window): its context-window chain answers.
         Assert.Equal(HttpStatusCode.OK, small.Status);
         Assert.Equal("short:400,long:200", smallRow.GetProperty("attempt_log").GetString());
@@ -182,39 +159,38 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
         // The ordinary fallbacks do not apply to a context-window refusal: the client sees it, unretried.
         var unconfigured = await SendAsync(http, "unconfigured", stream: false);
         Assert.Equal(HttpStatusCode.BadRequest, unconfigured.Status);
-        Assert.Equal("context_length_exceeded", unconfigured.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("context_length_exceeded", unconfigured.ErrorCode);
         Assert.Equal("1", unconfigured.Header("x-switchboard-attempts"));
     }
 
     [Fact]
     public async Task Context_window_chain_is_used_whichever_deployment_refused()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("short", mock.BaseUrl, "error=context_length;words=109") + "\n" + Provider("long", mock.BaseUrl, "words=110"),
             """
             small: [{ provider: short, model: gpt-4o-mini }]
             big: [{ provider: long, model: gpt-4.1 }]
-            """, Fast + "\ncontext_window_fallbacks:\n  small: [big]\ncontent_policy_fallbacks:\n  big: [small]"));
+            """, Fast + "\ncontext_window_fallbacks:\n  small: [big]\ncontent_policy_fallbacks:\n  big: [small]");
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var answer = await SendAsync(http, "small", stream: true);
 
         Assert.Equal("ok", Verdict(answer, stream: true));
         Assert.Equal("2", answer.Header("x-switchboard-attempts"));
-        var row = await AdminLog.RowAsync(gateway, answer.Header("x-request-id"));
-        Assert.Equal("short:400,long:200", row.GetProperty("attempt_log").GetString());
+        Assert.Equal("short:400,long:200", await answer.AttemptLogAsync(gateway));
     }
 
     [Fact]
     public async Task Content_policy_refusals_use_their_own_chain()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("strict", mock.BaseUrl, "error=content_policy") + "\n" + Provider("lenient", mock.BaseUrl, "words=111"),
             """
             a: [{ provider: strict, model: gpt-4o-mini }]
             b: [{ provider: lenient, model: gpt-4o-mini }]
             c: [{ provider: strict, model: gpt-4o }]
-            """, Fast + "\ncontent_policy_fallbacks:\n  a: [b]\ncontext_window_fallbacks:\n  c: [b]"));
+            """, Fast + "\ncontent_policy_fallbacks:\n  a: [b]\ncontext_window_fallbacks:\n  c: [b]");
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var a = await SendAsync(http, "a", stream: false);
@@ -223,21 +199,15 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
 
         var c = await SendAsync(http, "c", stream: false); // only a context-window chain: a policy refusal stays a refusal
         Assert.Equal(HttpStatusCode.BadRequest, c.Status);
-        Assert.Equal("content_policy_violation", c.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("content_policy_violation", c.ErrorCode);
     }
 
     [Fact]
     public async Task The_attempt_cap_bounds_retries_and_the_last_upstream_status_reaches_the_client()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             Provider("a", mock.BaseUrl, "status=500;words=112") + "\n" + Provider("b", mock.BaseUrl, "status=503;words=113"),
-            """
-            m:
-              strategy: priority
-              deployments:
-                - { provider: a, model: gpt-4o-mini }
-                - { provider: b, model: gpt-4o-mini }
-            """, "routing: { backoff: 5ms, max_backoff: 20ms, max_attempts: 3, cooldown_failures: 10 }"));
+            PriorityModel("a", "b"), "routing: { backoff: 5ms, max_backoff: 20ms, max_attempts: 3, cooldown_failures: 10 }");
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var answer = await SendAsync(http, "m", stream: false);
@@ -245,14 +215,13 @@ public sealed class RetryAndFallbackTests(MockUpstreamFixture mock) : IClassFixt
         Assert.Equal(HttpStatusCode.InternalServerError, answer.Status);
         Assert.Equal("upstream_error", answer.Json.GetProperty("error").GetProperty("type").GetString());
         Assert.Equal("3", answer.Header("x-switchboard-attempts"));
-        var row = await AdminLog.RowAsync(gateway, answer.Header("x-request-id"));
-        Assert.Equal("a:500,b:503,a:500", row.GetProperty("attempt_log").GetString());
+        Assert.Equal("a:500,b:503,a:500", await answer.AttemptLogAsync(gateway));
     }
 
     [Fact]
     public async Task Admin_deployments_and_reload_need_the_master_key()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(Provider("p", mock.BaseUrl), "m: [{ provider: p, model: gpt-4o-mini }]"));
+        await using var gateway = await StartAsync(Provider("p", mock.BaseUrl), OneDeployment("p"));
         using var http = gateway.Client("sb-not-the-master");
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/admin/deployments")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsync("/admin/reload", null)).StatusCode);

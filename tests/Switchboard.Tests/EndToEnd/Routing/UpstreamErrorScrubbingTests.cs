@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Switchboard.MockUpstream;
-using Switchboard.Tests.Support;
 using static Switchboard.Tests.EndToEnd.Routing.RoutingTestSupport;
 
 namespace Switchboard.Tests.EndToEnd.Routing;
@@ -15,7 +11,6 @@ namespace Switchboard.Tests.EndToEnd.Routing;
 public sealed class UpstreamErrorScrubbingTests : IAsyncLifetime
 {
     private const string ProviderKey = "prov-secret-7f3a9c41d2e8";
-    private const string OneAttempt = "routing: { max_attempts: 1 }";
     private WebApplication? _mock;
     private string _mockUrl = "";
 
@@ -31,9 +26,9 @@ public sealed class UpstreamErrorScrubbingTests : IAsyncLifetime
         if (_mock is not null) await _mock.DisposeAsync();
     }
 
-    private Task<GatewayInstance> GatewayAsync(string type, string model, string knobs) => GatewayInstance.StartAsync(GatewayYaml(
+    private Task<GatewayInstance> GatewayAsync(string type, string model, string knobs) => StartAsync(
         $"leaky: {{ type: {type}, base_url: \"{_mockUrl}/_knobs/{knobs}{(type == "openai" ? "/v1" : "")}\", api_key: \"{ProviderKey}\" }}",
-        $"m: [{{ provider: leaky, model: {model} }}]", OneAttempt));
+        $"m: [{{ provider: leaky, model: {model} }}]", OneAttempt);
 
     private static void AssertNoKey(GatewayInstance gateway, string body)
     {
@@ -55,7 +50,7 @@ public sealed class UpstreamErrorScrubbingTests : IAsyncLifetime
         var error = JsonDocument.Parse(answer.Events[^1]).RootElement.GetProperty("error");
         Assert.Equal("server_error", error.GetProperty("type").GetString());
         Assert.Contains("[redacted]", error.GetProperty("message").GetString(), StringComparison.Ordinal);
-        var row = await AdminLog.RowAsync(gateway, answer.Header("x-request-id"));
+        var row = await answer.RowAsync(gateway);
         Assert.Equal(502, row.GetProperty("status").GetInt32());
     }
 
@@ -103,16 +98,10 @@ public sealed class UpstreamErrorScrubbingTests : IAsyncLifetime
     [Fact]
     public async Task An_error_event_before_the_first_byte_falls_over_and_its_key_is_nowhere()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             $"leaky: {{ type: openai, base_url: \"{_mockUrl}/_knobs/error_after=0;echo_key=1/v1\", api_key: \"{ProviderKey}\" }}\n"
             + $"healthy: {{ type: openai, base_url: \"{_mockUrl}/v1\", api_key: \"{ProviderKey}\" }}",
-            """
-            m:
-              strategy: priority
-              deployments:
-                - { provider: leaky, model: gpt-4o-mini }
-                - { provider: healthy, model: gpt-4o-mini }
-            """));
+            PriorityModel("leaky", "healthy"));
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var answer = await SendAsync(http, "m", stream: true);

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text;
-using Switchboard.Tests.Support;
 using static Switchboard.Tests.EndToEnd.Routing.RoutingTestSupport;
 
 namespace Switchboard.Tests.EndToEnd.Routing;
@@ -11,9 +8,9 @@ public sealed class UpstreamFailureLogTests(MockUpstreamFixture mock) : IClassFi
     [Fact]
     public async Task An_anthropic_400_is_logged_with_its_model_type_and_message()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
+        await using var gateway = await StartAsync(
             $"anth: {{ type: anthropic, base_url: \"{mock.BaseUrl}/_knobs/status=400\", api_key: \"{Key}\" }}",
-            "m: [{ provider: anth, model: claude-sonnet-4-6 }]"));
+            OneDeployment("anth", "claude-sonnet-4-6"));
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var response = await http.PostAsync("/v1/messages", new StringContent(
@@ -29,8 +26,8 @@ public sealed class UpstreamFailureLogTests(MockUpstreamFixture mock) : IClassFi
     [Fact]
     public async Task A_failure_whose_message_quotes_the_provider_key_is_logged_with_its_message_scrubbed()
     {
-        await using var gateway = await GatewayInstance.StartAsync(GatewayYaml(
-            Provider("oai", mock.BaseUrl, "status=500;echo_key=1"), "m: [{ provider: oai, model: gpt-4o-mini }]", "routing: { max_attempts: 1 }"));
+        await using var gateway = await StartAsync(
+            Provider("oai", mock.BaseUrl, "status=500;echo_key=1"), OneDeployment("oai"), "routing: { max_attempts: 1 }");
         using var http = gateway.Client(TestConfigs.MasterKey);
 
         var answer = await SendAsync(http, "m", stream: false);

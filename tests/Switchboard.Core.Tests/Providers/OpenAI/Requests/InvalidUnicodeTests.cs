@@ -1,7 +1,3 @@
-using Switchboard.Translation;
-using System.Text;
-using Switchboard.Providers.Anthropic;
-using Switchboard.Providers.OpenAI;
 using Switchboard.Translation.Json;
 
 namespace Switchboard.Core.Tests.Providers.OpenAI.Requests;

@@ -1,6 +1,3 @@
-using Switchboard.Providers.OpenAI;
-using Switchboard.Core.Tests.Translation.Support;
-
 namespace Switchboard.Core.Tests.Providers.OpenAI.Requests;
 
 /// <summary>Reading a request and writing it back gives the same JSON (member order aside): every

@@ -1,7 +1,3 @@
-using Switchboard.Translation;
-using System.Text;
-using Switchboard.Providers.OpenAI;
-
 namespace Switchboard.Core.Tests.Providers.OpenAI.Requests;
 
 /// <summary>Every malformed request shape yields the parameter path and message a 400 needs.</summary>

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Switchboard.Translation.Canonical;
-using Switchboard.Providers.OpenAI;
-using Switchboard.Core.Tests.Translation.Support;
-
 namespace Switchboard.Core.Tests.Providers.OpenAI.Requests;
 
 /// <summary>Writing canonical requests that came from another dialect (built here the way the Anthropic

@@ -1,7 +1,3 @@
-using Switchboard.Translation.Canonical;
-using Switchboard.Providers.OpenAI;
-using Switchboard.Core.Tests.Translation.Support;
-
 namespace Switchboard.Core.Tests.Providers.OpenAI.Streaming;
 
 /// <summary>The golden checks on self-written streams (Fixtures/streams), which cover what the recordings

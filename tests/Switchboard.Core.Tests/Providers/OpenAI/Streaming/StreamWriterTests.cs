@@ -1,9 +1,3 @@
-using Switchboard.Translation;
-using System.Text.Json;
-using Switchboard.Translation.Canonical;
-using Switchboard.Providers.OpenAI;
-using Switchboard.Core.Tests.Translation.Support;
-
 namespace Switchboard.Core.Tests.Providers.OpenAI.Streaming;
 
 using Usage = Switchboard.Translation.Canonical.Usage;
