@@ -15,12 +15,8 @@ public static class AttemptDispatch
     {
         var provider = deployment.Provider;
         var protocol = provider.Protocol!;
-        return !passthrough
-            ? TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, media, deadline)
-            : protocol.Wire == Providers.Wires.OpenAIChat
-                ? OpenAIPassthroughAttempt.RunAsync(context,
-                    operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream),
-                    deployment, provider.Target!, head, body, upstreamBody, deadline)
-                : ObservedPassthroughAttempt.RunAsync(context, operation.Dialect, deployment, protocol, head, body, upstreamBody, deadline);
+        if (!passthrough) return TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, media, deadline);
+        var uri = operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream);
+        return PassthroughAttempt.RunAsync(context, operation.Dialect, uri, deployment, protocol, head, body, upstreamBody, deadline);
     }
 }

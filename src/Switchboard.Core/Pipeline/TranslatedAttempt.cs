@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Dialects;
 using Switchboard.Errors;
@@ -18,79 +17,64 @@ namespace Switchboard.Pipeline;
 /// </summary>
 public static class TranslatedAttempt
 {
-    public static async Task<AttemptOutcome> RunAsync(HttpContext context, IClientDialect dialect, RoutedDeployment deployment,
+    public static Task<AttemptOutcome> RunAsync(HttpContext context, IClientDialect dialect, RoutedDeployment deployment,
         IUpstreamProtocol protocol, ChatRequest request, PooledBuffer upstreamBody, Config.MediaSettings media, CancellationToken shutdown)
     {
-        var provider = deployment.Provider;
-        if (!provider.Type.FetchesRemoteImages && ImageInliner.HasRemoteImages(request))
+        if (!deployment.Provider.Type.FetchesRemoteImages && ImageInliner.HasRemoteImages(request))
         {
-            // This upstream fetches no http(s) URLs (Gemini's fileData takes only its own File API URIs): the gateway does.
-            var (inlined, fetchError) = await ImageInliner.InlineAsync(request, media.AllowPrivateNetworks, context.RequestAborted);
-            if (inlined is null)
-            {
-                return AttemptOutcome.Failed(fetchError! with { Provider = provider.Name });
-            }
-            request = inlined;
+            return InlineImagesThenRunAsync(context, dialect, deployment, protocol, request, upstreamBody, media, shutdown);
         }
+        return SendAsync(context, dialect, deployment, protocol, request, upstreamBody, shutdown);
+    }
+
+    /// <summary>This upstream fetches no http(s) URLs (Gemini's fileData takes only its own File API URIs): the gateway fetches them first.</summary>
+    private static async Task<AttemptOutcome> InlineImagesThenRunAsync(HttpContext context, IClientDialect dialect, RoutedDeployment deployment,
+        IUpstreamProtocol protocol, ChatRequest request, PooledBuffer upstreamBody, Config.MediaSettings media, CancellationToken shutdown)
+    {
+        var (inlined, fetchError) = await ImageInliner.InlineAsync(request, media.AllowPrivateNetworks, context.RequestAborted);
+        if (inlined is null) return AttemptOutcome.Failed(fetchError! with { Provider = deployment.Provider.Name });
+        return await SendAsync(context, dialect, deployment, protocol, inlined, upstreamBody, shutdown);
+    }
+
+    private static Task<AttemptOutcome> SendAsync(HttpContext context, IClientDialect dialect, RoutedDeployment deployment,
+        IUpstreamProtocol protocol, ChatRequest request, PooledBuffer upstreamBody, CancellationToken shutdown)
+    {
+        var provider = deployment.Provider;
         upstreamBody.Clear();
         if (protocol.WriteChatBody(request, deployment.UpstreamModel, upstreamBody) is { } unsupported)
         {
             // This upstream cannot express the request; another deployment in the plan may.
-            return AttemptOutcome.Failed(new GatewayError(400, "invalid_request_error", "unsupported_by_provider",
+            return Task.FromResult(AttemptOutcome.Failed(new GatewayError(400, "invalid_request_error", "unsupported_by_provider",
                 $"Provider '{provider.Name}' ({provider.Config.Type}) cannot serve this request: {unsupported}",
-                ErrorDisposition.Retryable, unsupported.Param) { Provider = provider.Name });
+                ErrorDisposition.Retryable, unsupported.Param) { Provider = provider.Name }));
         }
 
         var stream = request.IsStreaming;
-        using var message = UpstreamExchange.CreateRequest(protocol.ChatUri(deployment.UpstreamModel, stream), upstreamBody, stream, provider, protocol.Authorize);
-        using var clock = AttemptClock.Start(deployment.Timeouts, context.RequestAborted, shutdown);
-        var (response, failure) = await UpstreamExchange.SendAsync(context, provider, message, clock);
-        if (response is null) return failure;
-
-        using (response)
-        {
-            try
-            {
-                if (!response.IsSuccessStatusCode)
-                {
-                    using var errorBody = await UpstreamExchange.ReadErrorBodyAsync(response, 1024 * 1024, clock.Token);
-                    return AttemptOutcome.Failed(UpstreamErrors.FromResponse(response, errorBody.Span, provider));
-                }
-                if (stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
-                {
-                    using var writer = dialect.CreateStreamWriter(request);
-                    return await TranslatingStreamRelay.RelayAsync(context, response, provider, protocol.CreateStreamReader(request),
-                        writer, dialect, clock);
-                }
-                return await TranslateJsonAsync(context, dialect, protocol, request, provider, response, clock.Token);
-            }
-            catch (Exception ex) when (UpstreamExchange.Classify(ex, context, provider, clock) is { } outcome)
-            {
-                return outcome;
-            }
-        }
+        var message = UpstreamExchange.CreateRequest(protocol.ChatUri(deployment.UpstreamModel, stream), upstreamBody, stream, provider, protocol.Authorize);
+        return UpstreamAttempt.RunAsync(context, deployment, message, stream, new TranslatedAnswer(dialect, protocol, request), shutdown);
     }
 
-    private static async Task<AttemptOutcome> TranslateJsonAsync(HttpContext context, IClientDialect dialect, IUpstreamProtocol protocol,
-        ChatRequest request, UpstreamProvider provider, HttpResponseMessage response, CancellationToken cancel)
+    /// <summary>The upstream's answer, stream or error goes through the canonical model into the client's dialect.</summary>
+    private readonly struct TranslatedAnswer(IClientDialect dialect, IUpstreamProtocol protocol, ChatRequest request) : IAttemptAnswer
     {
-        using var json = await UpstreamExchange.ReadBoundedAsync(response, OpenAIPassthroughAttempt.MaxResponseBytes, cancel);
-        var answer = protocol.ReadChatResponse(json.Span, request);
-        if (!answer.IsSuccess)
+        public Task<AttemptOutcome> RelayStreamAsync(HttpContext context, HttpResponseMessage response, UpstreamProvider provider, AttemptClock clock) =>
+            StreamRelay.RelayAsync(context, response, provider, dialect, clock,
+                new TranslateEvents(provider, protocol.CreateStreamReader(request), dialect.CreateStreamWriter(request)));
+
+        public async ValueTask<AttemptOutcome> RelayJsonAsync(HttpContext context, HttpResponseMessage response, PooledBuffer json, UpstreamProvider provider)
         {
-            return AttemptOutcome.Failed(new GatewayError(502, "upstream_error", "upstream_invalid_response",
-                $"Provider '{provider.Name}' answered with a body the gateway could not read: {answer.Error}", ErrorDisposition.Retryable)
-            { Provider = provider.Name });
+            var answer = protocol.ReadChatResponse(json.Span, request);
+            if (!answer.IsSuccess)
+            {
+                return AttemptOutcome.Failed(new GatewayError(502, "upstream_error", "upstream_invalid_response",
+                    $"Provider '{provider.Name}' answered with a body the gateway could not read: {answer.Error}", ErrorDisposition.Retryable)
+                { Provider = provider.Name });
+            }
+            using var output = new PooledBuffer(json.Length + 256);
+            dialect.WriteResponse(answer.Value!, output);
+            var usage = answer.Value!.Usage;
+            return await UpstreamAttempt.AnswerAsync(context, StatusCodes.Status200OK, "application/json", output.Memory,
+                usage is null ? null : UsageConversion.ToTokenUsage(usage));
         }
-        using var output = new PooledBuffer(json.Length + 256);
-        dialect.WriteResponse(answer.Value!, output);
-        var firstByte = Stopwatch.GetTimestamp();
-        var client = context.Response;
-        client.StatusCode = StatusCodes.Status200OK;
-        client.ContentType = "application/json";
-        client.ContentLength = output.Length;
-        await client.Body.WriteAsync(output.Memory, context.RequestAborted);
-        var usage = answer.Value!.Usage;
-        return new AttemptOutcome(AttemptResult.Completed, null, usage is null ? default : UsageConversion.ToTokenUsage(usage), usage is not null, firstByte);
     }
 }

@@ -13,6 +13,23 @@ public static class Wires
     public const string Gemini = "gemini";
 }
 
+/// <summary>How a request whose client speaks the upstream's own wire is relayed untranslated (bytes both ways).</summary>
+public enum PassthroughRelay
+{
+    /// <summary>
+    /// The upstream's stream reader watches every forwarded event for usage, the end and errors; nothing is added to
+    /// the request or hidden from the client.
+    /// </summary>
+    Observed,
+
+    /// <summary>
+    /// The wire streams usage only when asked (OpenAI's <c>stream_options.include_usage</c>): the request asks for it,
+    /// a byte scan reads it (and the answer's end and errors) from the forwarded chunks, and the usage chunk is hidden
+    /// from a client that did not ask.
+    /// </summary>
+    UsageOnRequest,
+}
+
 /// <summary>
 /// How to talk to one upstream for chat: its URL and credentials, and its wire format in both directions
 /// (canonical request → its body; its answers, streams and errors → canonical). One instance per configured provider.
@@ -21,6 +38,9 @@ public interface IUpstreamProtocol
 {
     /// <summary>One of <see cref="Wires"/>.</summary>
     string Wire { get; }
+
+    /// <summary>How a client speaking this same wire is relayed untranslated.</summary>
+    PassthroughRelay Passthrough => PassthroughRelay.Observed;
 
     Uri ChatUri(string upstreamModel, bool stream);
 

@@ -46,7 +46,7 @@ public sealed class SseFramingTests
     [InlineData("{\"finish_reason\" : null,\"x\":{\"finish_reason\":\"length\"}}", true)]
     [InlineData("{\"text\":\"finish_reason\"}", false)]
     public void Property_scan_tells_null_from_a_value(string json, bool expected) =>
-        Assert.Equal(expected, OpenAIStreamRelay.HasProperty(Encoding.UTF8.GetBytes(json), "\"finish_reason\""u8, nullAllowed: false));
+        Assert.Equal(expected, ForwardAndScanUsage.HasProperty(Encoding.UTF8.GetBytes(json), "\"finish_reason\""u8, nullAllowed: false));
 
     private static ReadOnlySequence<byte> Segments(params string[] parts)
     {

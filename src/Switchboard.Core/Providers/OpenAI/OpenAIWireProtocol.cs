@@ -15,6 +15,8 @@ public abstract class OpenAIWireProtocol : IUpstreamProtocol, IUpstreamTarget
 {
     public string Wire => Wires.OpenAIChat;
 
+    public PassthroughRelay Passthrough => PassthroughRelay.UsageOnRequest;
+
     public abstract Uri ChatCompletions(string upstreamModel);
     public abstract Uri Completions(string upstreamModel);
     public abstract Uri Embeddings(string upstreamModel);
