@@ -30,8 +30,12 @@ public sealed class TokenCounter
 {
     /// <summary>Characters tokenized exactly per request (about 250k tokens of English); beyond that, extrapolated.</summary>
     public const int MaxExactChars = 1 << 20;
-    /// <summary>Long texts are tokenized in slices (cut at a space where possible), so no single BPE piece is huge.</summary>
-    internal const int SliceChars = 8192;
+    /// <summary>
+    /// Long texts are tokenized in slices (cut at a space where possible), so no single BPE piece is huge: BPE's cost
+    /// grows faster than linearly with a piece's length, and a run of one letter or of spaces is one piece. At 1024 a
+    /// megabyte of one letter costs about 0.5 s of CPU instead of 2.3 s at 8192; English text counts the same.
+    /// </summary>
+    internal const int SliceChars = 1024;
     internal const int PerMessage = 3;
     internal const int ReplyPriming = 3;
     internal const int PerImage = 85;
