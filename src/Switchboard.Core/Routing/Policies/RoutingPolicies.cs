@@ -11,10 +11,10 @@ public static class RoutingPolicies
     public static readonly ImmutableArray<IRoutingPolicy> All =
     [
         new WeightedPolicy(),
-        new StaticOrderPolicy(RoutingStrategy.Priority, static d => d.Config.Priority ?? int.MaxValue),
+        new PriorityPolicy(),
         new LeastInflightPolicy(),
         new LowestLatencyPolicy(),
-        new StaticOrderPolicy(RoutingStrategy.LowestCost, static d => d.PricePerMTok ?? decimal.MaxValue),
+        new LowestCostPolicy(),
     ];
 
     /// <summary>The policy of <paramref name="strategy"/>.</summary>

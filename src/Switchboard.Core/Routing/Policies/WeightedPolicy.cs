@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Switchboard.Config;
 
 namespace Switchboard.Routing.Policies;
@@ -7,15 +6,9 @@ namespace Switchboard.Routing.Policies;
 /// <c>weighted</c> (the default): random, proportional to each deployment's <c>weight</c>: weighted sampling without
 /// replacement (the first pick by weight, then the next by weight among those left, and so on).
 /// </summary>
-public sealed class WeightedPolicy : IRoutingPolicy
+public sealed class WeightedPolicy() : RoutingPolicy(RoutingStrategy.Weighted)
 {
-    public string Name { get; } = RoutingMapperNames.Of(RoutingStrategy.Weighted);
-
-    public RoutingStrategy Strategy => RoutingStrategy.Weighted;
-
-    public ImmutableArray<RoutedDeployment> PreferenceOrder(ImmutableArray<RoutedDeployment> deployments) => deployments;
-
-    public void AddInOrder(List<RoutedDeployment> plan, RoutedModel model, Random random)
+    public override void AddInOrder(List<RoutedDeployment> plan, RoutedModel model, Random random)
     {
         var deployments = model.Deployments;
         Span<bool> used = deployments.Length <= 64 ? stackalloc bool[deployments.Length] : new bool[deployments.Length];
