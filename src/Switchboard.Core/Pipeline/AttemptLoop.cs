@@ -61,11 +61,10 @@ internal struct AttemptLoop(List<RoutedDeployment> plan, RoutingSettings routing
     }
 
     /// <summary>The deployment cannot serve this request at all (e.g. its provider type lacks the operation).</summary>
-    public void Skip(RoutedDeployment deployment, GatewayError why)
+    public void Skip(RoutedDeployment deployment)
     {
         _round.Exclude(_index);
         deployment.Health.ReleaseProbe();
-        LastError ??= why;
     }
 
     /// <summary>

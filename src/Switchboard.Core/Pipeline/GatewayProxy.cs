@@ -123,7 +123,8 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             var passthrough = protocol is not null && protocol.Wire == operation.Dialect.Wire;
             if (protocol is null || (!passthrough && !operation.IsChat))
             {
-                loop.Skip(deployment, CannotServe(operation, head.Model, deployment));
+                loop.Skip(deployment);
+                loop.LastError ??= CannotServe(operation, head.Model, deployment);
                 continue;
             }
             if (!passthrough && canonical is null)
