@@ -42,7 +42,7 @@ foreach (var target in targets)
     await db.MigrateAsync();
     var keys = new KeyRepository(db, TimeProvider.System);
     var secrets = new List<string>();
-    for (var i = 0; i < 1000; i++) secrets.Add((await keys.CreateAsync(new KeySpec { Name = "k" + i, Rpm = 100 }, RecordSource.Api)).Secret);
+    for (var i = 0; i < 1000; i++) secrets.Add((await keys.CreateAsync(new KeySpec { Name = "k" + i, Limits = new Switchboard.Limits.LimitSettings(Rpm: 100) }, RecordSource.Api)).Secret);
     using var directory = new KeyDirectory(keys, new GatewayConfig(), TimeProvider.System, NullLogger<KeyDirectory>.Instance);
     await directory.StartAsync(CancellationToken.None);
 

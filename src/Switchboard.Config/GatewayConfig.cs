@@ -204,12 +204,8 @@ public sealed record KeyConfig
     public required string Name { get; init; }
     /// <summary>Models this key may use; null = every model.</summary>
     public ImmutableArray<string>? Models { get; init; }
-    public int? Rpm { get; init; }
-    public int? Tpm { get; init; }
-    public int? MaxParallel { get; init; }
-    public decimal? BudgetUsd { get; init; }
-    /// <summary>When the budget resets (config: absent, "daily" or "monthly").</summary>
-    public BudgetPeriod BudgetPeriod { get; init; }
+    /// <summary>Limits and budget (config: <c>rpm</c>, <c>tpm</c>, <c>max_parallel</c>, <c>budget_usd</c>, <c>budget_period</c>).</summary>
+    public LimitSettings Limits { get; init; } = LimitSettings.None;
     public DateTimeOffset? ExpiresAt { get; init; }
     /// <summary>Team name this key belongs to (its limits are under <c>teams:</c>, or managed via /admin/teams).</summary>
     public string? Team { get; init; }
@@ -219,10 +215,6 @@ public sealed record KeyConfig
 public sealed record TeamConfig
 {
     public required string Name { get; init; }
-    public int? Rpm { get; init; }
-    public int? Tpm { get; init; }
-    public int? MaxParallel { get; init; }
-    public decimal? BudgetUsd { get; init; }
-    /// <summary>When the budget resets (config: absent, "daily" or "monthly").</summary>
-    public BudgetPeriod BudgetPeriod { get; init; }
+    /// <summary>Limits and budget (config: <c>rpm</c>, <c>tpm</c>, <c>max_parallel</c>, <c>budget_usd</c>, <c>budget_period</c>).</summary>
+    public LimitSettings Limits { get; init; } = LimitSettings.None;
 }

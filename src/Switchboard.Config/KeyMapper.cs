@@ -59,11 +59,7 @@ internal static class KeyMapper
                 Key = secret ?? "",
                 Name = name ?? "",
                 Models = ReadModels(fields, reader, references),
-                Rpm = reader.Int(fields.Get("rpm"), fields.PathOf("rpm")),
-                Tpm = reader.Int(fields.Get("tpm"), fields.PathOf("tpm")),
-                MaxParallel = reader.Int(fields.Get("max_parallel"), fields.PathOf("max_parallel")),
-                BudgetUsd = reader.NonNegativeDecimal(fields.Get("budget_usd"), fields.PathOf("budget_usd")),
-                BudgetPeriod = BudgetPeriods.ParseStored(reader.OneOf(fields.Get("budget_period"), fields.PathOf("budget_period"), BudgetPeriods.Names, "budget period")),
+                Limits = LimitSettingsMapper.Read(fields, reader),
                 ExpiresAt = ReadExpiry(fields, reader),
                 Team = NullIfEmpty(reader.Text(fields.Get("team"), fields.PathOf("team"))?.Trim()),
             };

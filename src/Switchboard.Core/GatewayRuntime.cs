@@ -4,6 +4,7 @@ using Switchboard.Auth;
 using Switchboard.Config;
 using Switchboard.Providers;
 using Switchboard.Routing;
+using Switchboard.Routing.Policies;
 
 namespace Switchboard;
 
@@ -13,7 +14,7 @@ namespace Switchboard;
 /// (see <see cref="RuntimeHolder"/>); requests already running keep the one they started with, and the old runtime's
 /// providers are disposed only once its last request has finished (<see cref="RuntimeLease"/>).
 /// </summary>
-public sealed class GatewayRuntime : IDisposable
+public sealed class GatewayRuntime : IModelCatalog, IKeyAuthority, IDisposable
 {
     // Requests holding this runtime; int.MinValue once disposed (no lease can be taken after that).
     private int _leases;
@@ -53,11 +54,11 @@ public sealed class GatewayRuntime : IDisposable
                 });
             }
             var routed = deployments.MoveToImmutable();
-            var strategy = model.Strategy ?? routing.DefaultStrategy;
+            var policy = RoutingPolicies.For(model.Strategy ?? routing.DefaultStrategy);
             ordered.Add(new RoutedModel(model.Name, routed, Chain(config.Fallbacks, model.Name))
             {
-                Strategy = strategy,
-                PreferenceOrder = AttemptPlanner.StaticOrder(routed, strategy),
+                Policy = policy,
+                PreferenceOrder = policy.PreferenceOrder(routed),
                 ContextWindowFallbacks = Chain(config.ContextWindowFallbacks, model.Name),
                 ContentPolicyFallbacks = Chain(config.ContentPolicyFallbacks, model.Name),
                 Hidden = model.Hidden,
@@ -77,6 +78,7 @@ public sealed class GatewayRuntime : IDisposable
     /// off; a known key is still identified (its limits apply) and a revoked or expired one still refused.
     /// </summary>
     public bool IsOpenMode => Config.IsOpenMode;
+    public string? MasterKey => Config.MasterKey;
     public FrozenDictionary<string, UpstreamProvider> Providers { get; }
     /// <summary>Every model by name, hidden ones included.</summary>
     public FrozenDictionary<string, RoutedModel> Models { get; }
@@ -94,6 +96,8 @@ public sealed class GatewayRuntime : IDisposable
         if (!Overrides.IsEmpty && Overrides.TryResolve(identity, name, out model)) return true;
         return Models.TryGetValue(name, out model!) && !model.Hidden;
     }
+
+    public bool TryGetModel(string name, out RoutedModel model) => Models.TryGetValue(name, out model!);
 
     /// <summary>Takes a lease for one request; false when this runtime has already been disposed.</summary>
     internal bool TryLease() => Interlocked.Increment(ref _leases) > 0;

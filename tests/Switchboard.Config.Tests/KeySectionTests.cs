@@ -100,7 +100,7 @@ public sealed class KeySectionTests
     {
         var key = LoadKey("rpm: 10, tpm: 2000, max_parallel: 3, budget_usd: 0, budget_period: daily, team: ops");
 
-        Assert.Equal((10, 2000, 3, 0m, BudgetPeriod.Daily, "ops"), (key.Rpm, key.Tpm, key.MaxParallel, key.BudgetUsd, key.BudgetPeriod, key.Team));
+        Assert.Equal((10, 2000, 3, 0m, BudgetPeriod.Daily, "ops"), (key.Limits.Rpm, key.Limits.Tpm, key.Limits.MaxParallel, key.Limits.BudgetUsd, key.Limits.BudgetPeriod, key.Team));
     }
 
     [Theory]

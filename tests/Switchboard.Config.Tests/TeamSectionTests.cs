@@ -14,7 +14,7 @@ public sealed class TeamSectionTests
         var config = TestConfig.LoadOk($"{TestConfig.Preamble}\nteams:\n  ops: {{ rpm: 10, tpm: 2000, max_parallel: 3, budget_usd: 12.5, budget_period: monthly }}\n  research: {{}}\n");
 
         Assert.Equal(["ops", "research"], config.Teams.Select(t => t.Name));
-        Assert.Equal(new TeamConfig { Name = "ops", Rpm = 10, Tpm = 2000, MaxParallel = 3, BudgetUsd = 12.5m, BudgetPeriod = BudgetPeriod.Monthly }, config.Teams[0]);
+        Assert.Equal(new TeamConfig { Name = "ops", Limits = new LimitSettings(Rpm: 10, Tpm: 2000, MaxParallel: 3, BudgetUsd: 12.5m, BudgetPeriod: BudgetPeriod.Monthly) }, config.Teams[0]);
         Assert.Equal(new TeamConfig { Name = "research" }, config.Teams[1]);
     }
 

@@ -69,11 +69,11 @@ public sealed class ValidConfigTests
         Assert.Equal("sk-demo", key.Key);
         Assert.Equal("demo", key.Name);
         Assert.Equal<string>(["gpt-4o", "smart"], key.Models!.Value);
-        Assert.Equal(60, key.Rpm);
-        Assert.Equal(100000, key.Tpm);
-        Assert.Equal(5m, key.BudgetUsd);
-        Assert.Null(key.MaxParallel);
-        Assert.Equal(BudgetPeriod.Lifetime, key.BudgetPeriod);
+        Assert.Equal(60, key.Limits.Rpm);
+        Assert.Equal(100000, key.Limits.Tpm);
+        Assert.Equal(5m, key.Limits.BudgetUsd);
+        Assert.Null(key.Limits.MaxParallel);
+        Assert.Equal(BudgetPeriod.Lifetime, key.Limits.BudgetPeriod);
         Assert.Null(key.ExpiresAt);
         Assert.Null(key.Team);
     }
@@ -119,9 +119,9 @@ public sealed class ValidConfigTests
         Assert.Equal<string>(["gpt-4o"], config.Fallbacks["azure-4o"]);
 
         var teamA = config.Keys[0];
-        Assert.Equal(4, teamA.MaxParallel);
-        Assert.Equal(12.5m, teamA.BudgetUsd);
-        Assert.Equal(BudgetPeriod.Monthly, teamA.BudgetPeriod);
+        Assert.Equal(4, teamA.Limits.MaxParallel);
+        Assert.Equal(12.5m, teamA.Limits.BudgetUsd);
+        Assert.Equal(BudgetPeriod.Monthly, teamA.Limits.BudgetPeriod);
         Assert.Equal(new DateTimeOffset(2027, 1, 31, 12, 0, 0, TimeSpan.Zero), teamA.ExpiresAt);
         Assert.Equal("research", teamA.Team);
         Assert.Null(config.Keys[1].Models);

@@ -14,14 +14,14 @@ public sealed class KeyRepositoryTests
         await using var db = await test.OpenMigratedAsync();
         var keys = new KeyRepository(db, TimeProvider.System);
 
-        var created = await keys.CreateAsync(new KeySpec { Name = "ci", Team = "ops", Models = ["gpt-4o"], Rpm = 5, BudgetUsd = 1.25m, BudgetPeriod = BudgetPeriod.Daily }, RecordSource.Api);
+        var created = await keys.CreateAsync(new KeySpec { Name = "ci", Team = "ops", Models = ["gpt-4o"], Limits = new LimitSettings(Rpm: 5, BudgetUsd: 1.25m, BudgetPeriod: BudgetPeriod.Daily) }, RecordSource.Api);
 
         Assert.StartsWith("sk-sb-", created.Secret, StringComparison.Ordinal);
         Assert.True(created.Secret.Length >= 38);
         Assert.Equal(created.Secret[..10] + "…", created.Key.SecretPrefix);
         var stored = await keys.GetAsync(created.Key.Id);
         Assert.NotNull(stored);
-        Assert.Equal(("ci", "ops", 5, 1.25m, BudgetPeriod.Daily), (stored.Name, stored.Team, stored.Rpm!.Value, stored.BudgetUsd!.Value, stored.BudgetPeriod));
+        Assert.Equal(("ci", "ops", 5, 1.25m, BudgetPeriod.Daily), (stored.Name, stored.Team, stored.Limits.Rpm!.Value, stored.Limits.BudgetUsd!.Value, stored.Limits.BudgetPeriod));
         Assert.Equal(["gpt-4o"], stored.Models!.Value.ToArray());
         Assert.Equal(KeySecrets.Hash(created.Secret), stored.SecretHash);
         Assert.False(await DatabaseText.ContainsAsync(db, created.Secret), "the secret itself is in the database");
@@ -34,11 +34,11 @@ public sealed class KeyRepositoryTests
         await using var test = await TestDatabase.CreateAsync(backend);
         await using var db = await test.OpenMigratedAsync();
         var keys = new KeyRepository(db, TimeProvider.System);
-        var created = await keys.CreateAsync(new KeySpec { Name = "a", Rpm = 5, Tpm = 100 }, RecordSource.Api);
+        var created = await keys.CreateAsync(new KeySpec { Name = "a", Limits = new LimitSettings(Rpm: 5, Tpm: 100) }, RecordSource.Api);
 
-        var updated = await keys.UpdateAsync(created.Key.Id, new KeyPatch { Rpm = Optional.Of<int?>(9), Tpm = Optional.Of<int?>(null) });
+        var updated = await keys.UpdateAsync(created.Key.Id, new KeyPatch { Limits = new LimitPatch { Rpm = Optional.Of<int?>(9), Tpm = Optional.Of<int?>(null) } });
 
-        Assert.Equal((9, (int?)null, "a"), (updated!.Rpm!.Value, updated.Tpm, updated.Name));
+        Assert.Equal((9, (int?)null, "a"), (updated!.Limits.Rpm!.Value, updated.Limits.Tpm, updated.Name));
         Assert.Null(await keys.UpdateAsync("key_missing", new KeyPatch()));
         Assert.True(await keys.RevokeAsync(created.Key.Id));
         Assert.False(await keys.RevokeAsync("key_missing"));
@@ -52,16 +52,16 @@ public sealed class KeyRepositoryTests
         await using var test = await TestDatabase.CreateAsync(backend);
         await using var db = await test.OpenMigratedAsync();
         var keys = new KeyRepository(db, TimeProvider.System);
-        ImmutableArray<KeyConfig> first = [new() { Key = "file-secret-one-123", Name = "one", Rpm = 1 }, new() { Key = "file-secret-two-456", Name = "two" }];
-        ImmutableArray<TeamConfig> teams = [new() { Name = "ops", Tpm = 1000 }];
+        ImmutableArray<KeyConfig> first = [new() { Key = "file-secret-one-123", Name = "one", Limits = new LimitSettings(Rpm: 1) }, new() { Key = "file-secret-two-456", Name = "two" }];
+        ImmutableArray<TeamConfig> teams = [new() { Name = "ops", Limits = new LimitSettings(Tpm: 1000) }];
 
         await keys.SyncConfigAsync(first, teams);
-        await keys.SyncConfigAsync([first[0] with { Rpm = 7 }], []);
+        await keys.SyncConfigAsync([first[0] with { Limits = new LimitSettings(Rpm: 7) }], []);
 
         var all = (await keys.ListAsync()).ToDictionary(k => k.Name);
         Assert.Equal(2, all.Count);
         Assert.Equal(RecordSource.Config, all["one"].Source);
-        Assert.Equal(7, all["one"].Rpm);
+        Assert.Equal(7, all["one"].Limits.Rpm);
         Assert.Null(all["one"].RevokedAt);
         Assert.NotNull(all["two"].RevokedAt);
         Assert.Empty(await keys.ListTeamsAsync());
@@ -74,10 +74,10 @@ public sealed class KeyRepositoryTests
         await using var test = await TestDatabase.CreateAsync(backend);
         await using var db = await test.OpenMigratedAsync();
         var keys = new KeyRepository(db, TimeProvider.System);
-        var config = new GatewayConfig { Teams = [new TeamConfig { Name = "ops", Rpm = 100, BudgetUsd = 50, BudgetPeriod = BudgetPeriod.Monthly }] };
+        var config = new GatewayConfig { Teams = [new TeamConfig { Name = "ops", Limits = new LimitSettings(Rpm: 100, BudgetUsd: 50, BudgetPeriod: BudgetPeriod.Monthly) }] };
         using var directory = new KeyDirectory(keys, config, TimeProvider.System, NullLogger<KeyDirectory>.Instance);
         await directory.StartAsync(CancellationToken.None);
-        var created = await keys.CreateAsync(new KeySpec { Name = "svc", Team = "ops", Tpm = 10, Models = ["m"] }, RecordSource.Api);
+        var created = await keys.CreateAsync(new KeySpec { Name = "svc", Team = "ops", Limits = new LimitSettings(Tpm: 10), Models = ["m"] }, RecordSource.Api);
         await directory.RefreshAsync();
 
         Assert.True(directory.TryFind(created.Secret, out var identity));
@@ -106,8 +106,8 @@ public sealed class KeyRepositoryTests
         // Connected, then its poller stopped: only the lookup by hash can learn the keys created from here on.
         await other.StartAsync(CancellationToken.None);
         await other.StopAsync(CancellationToken.None);
-        await keys1.PutTeamAsync(new TeamRecord { Name = "new-team", Rpm = 9 });
-        var created = await keys1.CreateAsync(new KeySpec { Name = "fresh", Team = "new-team", Tpm = 10 }, RecordSource.Api);
+        await keys1.PutTeamAsync(new TeamRecord { Name = "new-team", Limits = new LimitSettings(Rpm: 9) });
+        var created = await keys1.CreateAsync(new KeySpec { Name = "fresh", Team = "new-team", Limits = new LimitSettings(Tpm: 10) }, RecordSource.Api);
         var revoked = await keys1.CreateAsync(new KeySpec { Name = "gone" }, RecordSource.Api);
         await keys1.RevokeAsync(revoked.Key.Id);
 

@@ -5,7 +5,7 @@ using Switchboard.Errors;
 
 namespace Switchboard.Auth;
 
-/// <summary>Decides who a request is from, against the current runtime's key store.</summary>
+/// <summary>Decides who a request is from, against the current runtime's keys.</summary>
 public static class ClientAuthenticator
 {
     private static readonly GatewayError NoKey = GatewayError.InvalidApiKey(
@@ -18,26 +18,26 @@ public static class ClientAuthenticator
     /// <summary>
     /// The caller's identity, or the 401 to send. A known key is a synchronous in-memory lookup (the returned task is
     /// already complete); only a key the cache does not know, outside open mode, is looked up in the database.
-    /// In open mode (config alone, see <see cref="GatewayRuntime.IsOpenMode"/>) a known key is still identified and a
+    /// In open mode (config alone, see <see cref="IKeyAuthority.IsOpenMode"/>) a known key is still identified and a
     /// revoked or expired one refused; any other bearer, or none, is the anonymous user.
     /// </summary>
-    public static ValueTask<(ClientIdentity? Identity, GatewayError? Error)> AuthenticateAsync(HttpRequest request, GatewayRuntime runtime,
+    public static ValueTask<(ClientIdentity? Identity, GatewayError? Error)> AuthenticateAsync(HttpRequest request, IKeyAuthority authority,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var secret = ApiKeyExtractor.Extract(request);
-        var open = runtime.IsOpenMode;
+        var open = authority.IsOpenMode;
         if (string.IsNullOrEmpty(secret)) return new(open ? (ClientIdentity.Anonymous, null) : (null, NoKey));
-        if (IsMaster(secret, runtime)) return new((MasterIdentity, null));
-        if (runtime.Keys.TryFind(secret, out var identity)) return new(Unexpired(identity, time));
-        if (runtime.Keys.IsRevoked(secret)) return new((null, Revoked));
+        if (IsMaster(secret, authority)) return new((MasterIdentity, null));
+        if (authority.Keys.TryFind(secret, out var identity)) return new(Unexpired(identity, time));
+        if (authority.Keys.IsRevoked(secret)) return new((null, Revoked));
         if (open) return new((ClientIdentity.Anonymous, null));
-        return LookUpUncachedAsync(secret, runtime, time, cancellationToken);
+        return LookUpUncachedAsync(secret, authority, time, cancellationToken);
     }
 
-    private static async ValueTask<(ClientIdentity? Identity, GatewayError? Error)> LookUpUncachedAsync(string secret, GatewayRuntime runtime,
+    private static async ValueTask<(ClientIdentity? Identity, GatewayError? Error)> LookUpUncachedAsync(string secret, IKeyAuthority authority,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        var identity = await runtime.Keys.FindUncachedAsync(secret, cancellationToken).ConfigureAwait(false);
+        var identity = await authority.Keys.FindUncachedAsync(secret, cancellationToken).ConfigureAwait(false);
         return identity is null ? (null, Incorrect) : Unexpired(identity, time);
     }
 
@@ -51,11 +51,11 @@ public static class ClientAuthenticator
     /// Constant-time check of the master key for the admin API, taken from the headers only (never <c>?key=</c>: a URL
     /// is written to access logs and browser history).
     /// </summary>
-    public static bool IsMasterKey(HttpRequest request, GatewayRuntime runtime) => IsMaster(ApiKeyExtractor.ExtractFromHeaders(request), runtime);
+    public static bool IsMasterKey(HttpRequest request, IKeyAuthority authority) => IsMaster(ApiKeyExtractor.ExtractFromHeaders(request), authority);
 
-    private static bool IsMaster(string? presented, GatewayRuntime runtime)
+    private static bool IsMaster(string? presented, IKeyAuthority authority)
     {
-        var master = runtime.Config.MasterKey;
+        var master = authority.MasterKey;
         if (string.IsNullOrEmpty(master) || string.IsNullOrEmpty(presented)) return false;
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(master), Encoding.UTF8.GetBytes(presented));
     }

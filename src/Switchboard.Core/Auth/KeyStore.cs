@@ -20,7 +20,7 @@ public sealed class KeyStore : IKeyLookup
         {
             Name = k.Name,
             KeyId = k.Name,
-            Limits = new LimitSettings(k.Rpm, k.Tpm, k.MaxParallel, k.BudgetUsd, k.BudgetPeriod) is { IsUnlimited: false } limits ? limits : null,
+            Limits = k.Limits.OrNullIfUnlimited,
             AllowedModels = k.Models is { } models ? models.ToFrozenSet(StringComparer.Ordinal) : null,
             Team = k.Team,
             ExpiresAt = k.ExpiresAt,

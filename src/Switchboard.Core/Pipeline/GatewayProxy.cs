@@ -3,10 +3,10 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Switchboard.Auth;
-using Switchboard.Providers.OpenAI;
 using Switchboard.Errors;
 using Switchboard.Http;
 using Switchboard.Limits;
+using Switchboard.Providers.OpenAI;
 using Switchboard.Routing;
 using Switchboard.Translation.Canonical;
 using Switchboard.Usage;
@@ -84,7 +84,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             RoutedDeployment? servedBy;
             try
             {
-                (final, servedBy) = await RouteAsync(context, operation, runtime, identity, model, head, body, requestId, startedAt);
+                (final, servedBy) = await RouteAsync(new RouteRequest(context, operation, identity, requestId, startedAt), runtime, model, head, body);
             }
             catch (Exception ex)
             {
@@ -106,59 +106,25 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
     }
 
     /// <summary>
-    /// Tries the planned deployments; returns the request's final ledger record (not yet recorded) and the deployment
-    /// that served it. Rules: transient failures (429, 5xx, connect, timeouts) move on to the next deployment, then the
-    /// fallback models, then another round with exponential backoff and jitter, up to <see cref="Config.RoutingSettings.MaxAttempts"/>;
-    /// a Retry-After longer than <see cref="Config.RoutingSettings.MaxRetryWait"/> takes that deployment out of this
-    /// request (and into cooldown) instead of waiting; context-window and content-policy refusals switch to the chain
-    /// configured for them; client errors end at once. Deployments in cooldown are skipped while others remain; when
-    /// none remain, the least-bad one is still tried once.
+    /// Tries the planned deployments (see <see cref="AttemptLoop"/> for the rules: next deployment, fallbacks, rounds
+    /// with backoff, cooldown, refusal chains); returns the request's final ledger record (not yet recorded) and the
+    /// deployment that served it.
     /// </summary>
-    private async Task<(UsageRecord Final, RoutedDeployment? ServedBy)> RouteAsync(HttpContext context, ProxyOperation operation, GatewayRuntime runtime, ClientIdentity identity,
-        RoutedModel model, OpenAIRequestHead head, PooledBuffer body, string requestId, long startedAt)
+    private async Task<(UsageRecord Final, RoutedDeployment? ServedBy)> RouteAsync(RouteRequest request, GatewayRuntime runtime,
+        RoutedModel model, OpenAIRequestHead head, PooledBuffer body)
     {
-        var routing = runtime.Config.Routing;
-        var plan = AttemptPlanner.Plan(model, runtime);
-        if (plan.Count > RoutePlanState.MaxCandidates) plan.RemoveRange(RoutePlanState.MaxCandidates, plan.Count - RoutePlanState.MaxCandidates);
+        var (context, operation) = (request.Context, request.Operation);
+        var loop = new AttemptLoop(AttemptPlanner.Plan(model, runtime), runtime.Config.Routing);
         using var upstreamBody = new PooledBuffer(body.Length + 64);
         ChatRequest? canonical = null;
-        GatewayError? lastError = null;
-        RoutedDeployment? lastDeployment = null;
-        string? attemptLog = null;
-        var attempts = 0;
-        var retries = 0;
-        var state = new RoutePlanState(plan.Count);
-        var switchedChain = false;
-
-        while (attempts < routing.MaxAttempts)
+        while (loop.MayAttempt && loop.NextDeployment(time, out var deployment))
         {
-            var now = time.GetUtcNow();
-            var index = state.NextAdmitted(plan, now);
-            var forced = false;
-            if (index < 0)
-            {
-                // Everything left in this round is cooling down: try the least-bad one rather than fail without trying.
-                index = state.LeastBad(plan);
-                if (index < 0)
-                {
-                    if (!state.StartNextRound()) break;
-                    continue;
-                }
-                forced = true;
-            }
-            var deployment = plan[index];
-            var provider = deployment.Provider;
-            var protocol = provider.Protocol;
+            var protocol = deployment.Provider.Protocol;
             var passthrough = protocol is not null && protocol.Wire == operation.Dialect.Wire;
             if (protocol is null || (!passthrough && !operation.IsChat))
             {
-                state.Exclude(index);
-                deployment.Health.ReleaseProbe();
-                // The client asked this model for an operation its deployments cannot serve: a 400 naming why, not a
-                // gateway failure.
-                lastError ??= GatewayError.InvalidRequest(
-                    $"Model '{head.Model}' cannot serve {operation.Name}: provider '{provider.Name}' has type '{provider.Config.Type}', which cannot serve {operation.Name} yet.",
-                    "model", "unsupported_operation");
+                loop.Skip(deployment);
+                loop.LastError ??= CannotServe(operation, head.Model, deployment);
                 continue;
             }
             if (!passthrough && canonical is null)
@@ -168,46 +134,22 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 if (!read.IsSuccess)
                 {
                     deployment.Health.ReleaseProbe();
-                    var invalid = read.Error!;
-                    lastError = GatewayError.InvalidRequest(invalid.ToString(), invalid.Param, invalid.Code);
+                    loop.LastError = GatewayError.InvalidRequest(read.Error!.ToString(), read.Error.Param, read.Error.Code);
                     break;
                 }
                 canonical = read.Value!;
             }
-
-            if (state.WasTried(index))
+            if (loop.BackoffBeforeAttempt(deployment) is { } wait && !await BackOffAsync(wait, deployment, context.RequestAborted))
             {
-                // Retrying a deployment this request already used: back off (exponentially, with jitter), and at
-                // least as long as it asked for.
-                var wait = Backoff(routing, ++retries);
-                if (lastDeployment == deployment && lastError?.RetryAfter is { } retryAfter && retryAfter > wait) wait = retryAfter;
-                try
-                {
-                    await Task.Delay(wait, time, context.RequestAborted);
-                }
-                catch (OperationCanceledException)
-                {
-                    deployment.Health.ReleaseProbe();
-                    return (Record(requestId, operation, identity, head.Model, startedAt) with
-                    {
-                        Status = 499, ErrorCode = "client_closed_request", Attempts = attempts, AttemptLog = attemptLog, Stream = head.Stream,
-                        Provider = lastDeployment?.Provider.Name, UpstreamModel = lastDeployment?.UpstreamModel,
-                        ClientRequestId = RequestIds.ClientId(context),
-                    }, lastDeployment);
-                }
+                return (Unanswered(request, loop, head) with { Status = 499, ErrorCode = "client_closed_request" }, loop.LastDeployment);
             }
 
-            attempts++;
-            state.MarkTried(index);
-            if (forced) state.Exclude(index); // a cooling deployment gets one forced try per request, not one per round
-            lastDeployment = deployment;
+            loop.BeginAttempt(deployment);
             // Set before every attempt: whichever attempt answers (or fails last) is what the client sees.
-            context.Response.Headers[AttemptsHeader] = attempts.ToString(CultureInfo.InvariantCulture);
-            context.Response.Headers[ProviderHeader] = provider.Name;
-
+            context.Response.Headers[AttemptsHeader] = loop.Attempts.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers[ProviderHeader] = deployment.Provider.Name;
             var attemptStarted = Stopwatch.GetTimestamp();
-            var health = deployment.Health;
-            health.Enter();
+            deployment.Health.Enter();
             AttemptOutcome outcome;
             try
             {
@@ -215,129 +157,50 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             }
             finally
             {
-                health.Exit();
+                deployment.Health.Exit();
             }
-            var status = outcome.Result switch
+            loop.LogAttempt(deployment, outcome.Result switch
             {
                 AttemptResult.Completed => 200,
                 AttemptResult.ClientGone => 499,
                 _ => outcome.Error!.Status,
-            };
-            attemptLog = attempts == 1 && status == 200 ? deployment.FirstTrySuccessLog
-                : AttemptLogEntry(attemptLog, provider.Name, status);
-            ReportHealth(deployment, outcome, attemptStarted, routing);
-
-            // The row is built once with its final status: no `with` copy per outcome.
-            var (finalStatus, errorCode) = outcome.Result switch
+            });
+            loop.ReportHealth(deployment, outcome, attemptStarted, time);
+            if (outcome.Result is AttemptResult.Completed or AttemptResult.ClientGone or AttemptResult.FailedAfterStart)
             {
-                AttemptResult.Completed => (200, null),
-                AttemptResult.ClientGone => (499, "client_closed_request"),
-                AttemptResult.FailedAfterStart => (outcome.Error!.Status, outcome.Error.Code),
-                _ => (0, null),
-            };
-            if (finalStatus != 0)
-            {
-                if (outcome.Result == AttemptResult.FailedAfterStart) LogUpstreamFailure(requestId, deployment, outcome.Error!);
-                return (new UsageRecord
-                {
-                    RequestId = requestId,
-                    ClientRequestId = RequestIds.ClientId(context),
-                    Timestamp = time.GetUtcNow(),
-                    KeyName = identity is { IsAnonymous: false } ? identity.Name : null,
-                    KeyId = identity?.KeyId,
-                    Team = identity?.Team,
-                    Endpoint = operation.Name,
-                    Model = head.Model,
-                    Status = finalStatus,
-                    ErrorCode = errorCode,
-                    LatencyMs = Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds,
-                    Provider = provider.Name,
-                    UpstreamModel = deployment.UpstreamModel,
-                    Stream = head.Stream,
-                    Usage = outcome.Usage,
-                    UsageMissing = !outcome.UsageReported,
-                    Attempts = attempts,
-                    AttemptLog = attemptLog,
-                    TimeToFirstTokenMs = outcome.FirstByteTimestamp is { } first ? Stopwatch.GetElapsedTime(startedAt, first).TotalMilliseconds : null,
-                }, deployment);
+                return (Answered(request, in loop, head, deployment, outcome), deployment);
             }
-            lastError = outcome.Error!;
-            LogUpstreamFailure(requestId, deployment, lastError);
-            if (lastError.Disposition == ErrorDisposition.Retryable)
-            {
-                // A long Retry-After is not slept through: the deployment sits this request out (and cools down).
-                if (lastError.RetryAfter > routing.MaxRetryWait || lastError.Status < 500 && lastError.Status is not (429 or 408)) state.Exclude(index);
-                continue;
-            }
-            if (lastError.Disposition is ErrorDisposition.ContextWindowExceeded or ErrorDisposition.ContentPolicy)
-            {
-                // Another deployment of the same model would refuse the same way: only the chain for this case may help.
-                if (switchedChain)
-                {
-                    state.Exclude(index);
-                    continue;
-                }
-                var chain = lastError.Disposition == ErrorDisposition.ContextWindowExceeded ? model.ContextWindowFallbacks : model.ContentPolicyFallbacks;
-                if (chain.IsEmpty) break;
-                plan = AttemptPlanner.PlanChain(chain, runtime);
-                if (plan.Count > RoutePlanState.MaxCandidates) plan.RemoveRange(RoutePlanState.MaxCandidates, plan.Count - RoutePlanState.MaxCandidates);
-                state = new RoutePlanState(plan.Count);
-                switchedChain = true;
-                continue;
-            }
-            // The client's own mistakes would fail everywhere.
-            break;
+            LogUpstreamFailure(request.RequestId, deployment, outcome.Error!);
+            if (!loop.OnFailure(outcome.Error!, model, runtime)) break;
         }
 
-        lastError ??= GatewayError.Internal("No deployment could serve the request.");
-        await operation.Dialect.WriteErrorAsync(context.Response, lastError);
-        return (Failed(Record(requestId, operation, identity, head.Model, startedAt) with
-        {
-            Provider = lastDeployment?.Provider.Name,
-            UpstreamModel = lastDeployment?.UpstreamModel,
-            Stream = head.Stream,
-            Attempts = attempts,
-            AttemptLog = attemptLog,
-            ClientRequestId = RequestIds.ClientId(context),
-        }, lastError), lastDeployment);
+        var error = loop.LastError ?? GatewayError.Internal("No deployment could serve the request.");
+        await operation.Dialect.WriteErrorAsync(context.Response, error);
+        return (Failed(Unanswered(request, loop, head), error), loop.LastDeployment);
     }
 
-    /// <summary>Feeds an attempt's result to the deployment's passive health (cooldown, latency average).</summary>
-    private void ReportHealth(RoutedDeployment deployment, in AttemptOutcome outcome, long attemptStarted, Config.RoutingSettings routing)
+    /// <summary>Waits before retrying a deployment; false when the client went away meanwhile.</summary>
+    private async ValueTask<bool> BackOffAsync(TimeSpan wait, RoutedDeployment deployment, CancellationToken clientGone)
     {
-        var health = deployment.Health;
-        switch (outcome.Result)
+        try
         {
-            case AttemptResult.Completed:
-                health.ReportSuccess(outcome.FirstByteTimestamp is { } first ? Stopwatch.GetElapsedTime(attemptStarted, first) : null);
-                return;
-            case AttemptResult.ClientGone:
-                health.ReleaseProbe();
-                return;
+            await Task.Delay(wait, time, clientGone);
+            return true;
         }
-        var error = outcome.Error!;
-        if (IsDeploymentFault(error)) health.ReportFailure(error, time.GetUtcNow(), routing.CooldownFailures, routing.Cooldown);
-        else if (error.Disposition == ErrorDisposition.Retryable) health.ReleaseProbe(); // e.g. a request this provider type cannot express
-        else health.ReportSuccess(null); // the upstream answered; the request was the problem
+        catch (OperationCanceledException)
+        {
+            deployment.Health.ReleaseProbe();
+            return false;
+        }
     }
 
-    /// <summary>Trouble of the deployment itself (not of the request): what counts towards its cooldown.</summary>
-    private static bool IsDeploymentFault(GatewayError error) =>
-        error.Disposition == ErrorDisposition.Retryable && (error.Status >= 500 || error.Status is 429 or 408);
-
-    /// <summary>Exponential backoff with jitter: base·2^(n-1), capped, times a random factor in [0.5, 1).</summary>
-    private static TimeSpan Backoff(Config.RoutingSettings routing, int retry)
-    {
-        var exponential = routing.Backoff.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 20));
-        var capped = Math.Min(exponential, routing.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.5 + Random.Shared.NextDouble() / 2));
-    }
-
-    private static string AttemptLogEntry(string? log, string provider, int status)
-    {
-        var entry = string.Concat(provider, ":", status.ToString(CultureInfo.InvariantCulture));
-        return log is null ? entry : string.Concat(log, ",", entry);
-    }
+    /// <summary>
+    /// The client asked this model for an operation its deployments cannot serve: a 400 naming why, not a gateway
+    /// failure.
+    /// </summary>
+    private static GatewayError CannotServe(ProxyOperation operation, string model, RoutedDeployment deployment) => GatewayError.InvalidRequest(
+        $"Model '{model}' cannot serve {operation.Name}: provider '{deployment.Provider.Name}' has type '{deployment.Provider.Config.Type}', which cannot serve {operation.Name} yet.",
+        "model", "unsupported_operation");
 
     /// <summary>Refusals before routing (auth, validation, admission): recorded here, since no ticket was issued.</summary>
     private async Task FinishWithErrorAsync(HttpContext context, ProxyOperation operation, GatewayError error, UsageRecord record)
@@ -345,21 +208,6 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
         usageSink.Record(record with { Status = error.Status, ErrorCode = error.Code ?? error.Type, ClientRequestId = RequestIds.ClientId(context) });
         await operation.Dialect.WriteErrorAsync(context.Response, error);
     }
-
-    private static UsageRecord Failed(UsageRecord record, GatewayError error) => record with { Status = error.Status, ErrorCode = error.Code ?? error.Type };
-
-    private UsageRecord Record(string requestId, ProxyOperation operation, ClientIdentity? identity, string model, long startedAt) => new()
-    {
-        RequestId = requestId,
-        Timestamp = time.GetUtcNow(),
-        KeyName = identity is { IsAnonymous: false } ? identity.Name : null,
-        KeyId = identity?.KeyId,
-        Team = identity?.Team,
-        Endpoint = operation.Name,
-        Model = model,
-        Status = 0,
-        LatencyMs = Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds,
-    };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: routing failed")]
     private static partial void LogRouteFailure(ILogger logger, string requestId, Exception exception);

@@ -19,8 +19,8 @@ public sealed class DeploymentPricing(PriceList list)
         _deployments.GetValue(deployment, d => new PriceSlot(Resolve(d.Config, list))).Price;
 
     /// <summary>The worst-case pricing of a request for <paramref name="model"/> (its deployments and fallbacks).</summary>
-    public ModelPricing For(RoutedModel model, GatewayRuntime runtime) =>
-        _models.GetValue(model, m => Build(m, runtime));
+    public ModelPricing For(RoutedModel model, IModelCatalog models) =>
+        _models.GetValue(model, m => Build(m, models));
 
     /// <summary>
     /// A deployment's price: the config's <c>input_per_mtok</c>/<c>output_per_mtok</c>/<c>cached_input_per_mtok</c>
@@ -40,7 +40,7 @@ public sealed class DeploymentPricing(PriceList list)
         return new ModelPrice(input.Value, output.Value, cached, write);
     }
 
-    private ModelPricing Build(RoutedModel model, GatewayRuntime runtime)
+    private ModelPricing Build(RoutedModel model, IModelCatalog models)
     {
         decimal maxInput = 0, maxOutput = 0;
         string? unpriced = null;
@@ -62,7 +62,7 @@ public sealed class DeploymentPricing(PriceList list)
         Add(model);
         foreach (var fallback in model.Fallbacks)
         {
-            if (runtime.Models.TryGetValue(fallback, out var other)) Add(other);
+            if (models.TryGetModel(fallback, out var other)) Add(other);
         }
         return new ModelPricing(new ModelPrice(maxInput, maxOutput), unpriced);
     }

@@ -56,6 +56,9 @@ public interface IUpstreamProtocol
 
     /// <summary>What an error body says, in the provider's own shape; null when it cannot be read.</summary>
     UpstreamErrorInfo? ReadError(ReadOnlySpan<byte> body);
+
+    /// <summary>What this wire needs to know about one deployment; called once per deployment when a runtime is built.</summary>
+    DeploymentWire DescribeDeployment(Config.DeploymentConfig deployment) => DeploymentWire.Plain(deployment);
 }
 
 /// <summary>Turns one upstream stream's events into canonical events; stateful, one per stream.</summary>

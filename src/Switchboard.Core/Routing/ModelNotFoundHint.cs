@@ -10,13 +10,13 @@ namespace Switchboard.Routing;
 /// </summary>
 public static class ModelNotFoundHint
 {
-    public static GatewayError For(GatewayRuntime runtime, ClientIdentity identity, string model)
+    public static GatewayError For(IModelCatalog models, ClientIdentity identity, string model)
     {
         var error = GatewayError.ModelNotFound(model);
         var slash = model.LastIndexOf('/');
         if (slash <= 0 || slash == model.Length - 1) return error;
         var bare = model[(slash + 1)..];
-        if (!identity.MayUse(bare) || !runtime.TryResolveModel(identity, bare, out _)) return error;
+        if (!identity.MayUse(bare) || !models.TryResolveModel(identity, bare, out _)) return error;
         return error with
         {
             Message = $"{error.Message} Did you mean model '{bare}'? This gateway names models without a provider prefix (see GET /v1/models).",

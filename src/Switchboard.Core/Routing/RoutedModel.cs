@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Switchboard.Config;
 using Switchboard.Providers;
+using Switchboard.Routing.Policies;
 
 namespace Switchboard.Routing;
 
@@ -9,11 +10,14 @@ public sealed record RoutedDeployment(DeploymentConfig Config, UpstreamProvider 
 {
     public string UpstreamModel => Config.Model;
 
+    /// <summary>What the provider's wire needs to know about this deployment, worked out once at load by its protocol.</summary>
+    public DeploymentWire Wire { get; } = DeploymentWire.Of(Provider.Protocol, Config);
+
     /// <summary>The upstream model id as a JSON string literal, encoded once at load: the body rewrite splices it in.</summary>
-    public byte[] UpstreamModelJson { get; } = Providers.OpenAI.OpenAIBodyRewriter.EncodeJsonString(Config.Model);
+    public byte[] UpstreamModelJson => Wire.UpstreamModelJson;
 
     /// <summary>Anthropic wire: mid-conversation system messages are folded for this upstream model (decided once at load).</summary>
-    public bool FoldsSystemMessages { get; } = Providers.Anthropic.ClaudeModelFamilies.FoldsSystemMessages(Config);
+    public bool FoldsSystemMessages => Wire.FoldsSystemMessages;
 
     /// <summary>Passive health, shared with every runtime that routes to the same provider + upstream model.</summary>
     public DeploymentHealth Health { get; init; } = new(Provider.Name, Config.Model);
@@ -35,7 +39,10 @@ public sealed record RoutedModel(string Name, ImmutableArray<RoutedDeployment> D
 {
     public int TotalWeight { get; } = Deployments.Sum(d => Math.Max(1, d.Config.Weight));
 
-    public RoutingStrategy Strategy { get; init; } = RoutingStrategy.Weighted;
+    /// <summary>How this model's deployments are ordered for a request (its <c>strategy:</c>).</summary>
+    public IRoutingPolicy Policy { get; init; } = RoutingPolicies.For(RoutingStrategy.Weighted);
+
+    public RoutingStrategy Strategy => Policy.Strategy;
 
     /// <summary>Models tried only after a context-window refusal.</summary>
     public ImmutableArray<string> ContextWindowFallbacks { get; init; } = [];
@@ -43,7 +50,7 @@ public sealed record RoutedModel(string Name, ImmutableArray<RoutedDeployment> D
     /// <summary>Models tried only after a content-policy refusal.</summary>
     public ImmutableArray<string> ContentPolicyFallbacks { get; init; } = [];
 
-    /// <summary>Deployments in the fixed order of the priority and lowest-cost strategies (computed once at load).</summary>
+    /// <summary>Deployments in the policy's fixed order (priority, lowest cost), computed once at load.</summary>
     public ImmutableArray<RoutedDeployment> PreferenceOrder { get; init; } = Deployments;
 
     /// <summary>Not listed, not requestable by name (reachable through overrides and fallbacks).</summary>

@@ -225,15 +225,12 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
         KeyId = key.Id,
         Team = key.Team,
         AllowedModels = key.Models is { } models ? models.ToFrozenSet(StringComparer.Ordinal) : null,
-        Limits = Limits(key.Rpm, key.Tpm, key.MaxParallel, key.BudgetUsd, key.BudgetPeriod),
+        Limits = key.Limits.OrNullIfUnlimited,
         TeamLimits = teamLimits,
         ExpiresAt = key.ExpiresAt,
     };
 
-    private static LimitSettings? LimitsOf(TeamRecord team) => Limits(team.Rpm, team.Tpm, team.MaxParallel, team.BudgetUsd, team.BudgetPeriod);
-
-    private static LimitSettings? Limits(int? rpm, int? tpm, int? parallel, decimal? budget, BudgetPeriod period) =>
-        new LimitSettings(rpm, tpm, parallel, budget, period) is { IsUnlimited: false } limits ? limits : null;
+    private static LimitSettings? LimitsOf(TeamRecord team) => team.Limits.OrNullIfUnlimited;
 
     public void Dispose()
     {

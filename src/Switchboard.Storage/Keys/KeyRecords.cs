@@ -22,11 +22,7 @@ public sealed record KeyRecord
     public string? Team { get; init; }
     /// <summary>Models the key may use; null = every model.</summary>
     public ImmutableArray<string>? Models { get; init; }
-    public int? Rpm { get; init; }
-    public int? Tpm { get; init; }
-    public int? MaxParallel { get; init; }
-    public decimal? BudgetUsd { get; init; }
-    public BudgetPeriod BudgetPeriod { get; init; }
+    public LimitSettings Limits { get; init; } = LimitSettings.None;
     public DateTimeOffset? ExpiresAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -42,11 +38,7 @@ public sealed record KeySpec
     public required string Name { get; init; }
     public string? Team { get; init; }
     public ImmutableArray<string>? Models { get; init; }
-    public int? Rpm { get; init; }
-    public int? Tpm { get; init; }
-    public int? MaxParallel { get; init; }
-    public decimal? BudgetUsd { get; init; }
-    public BudgetPeriod BudgetPeriod { get; init; }
+    public LimitSettings Limits { get; init; } = LimitSettings.None;
     public DateTimeOffset? ExpiresAt { get; init; }
 }
 
@@ -68,12 +60,17 @@ public sealed record KeyPatch
     public Optional<string> Name { get; init; }
     public Optional<string?> Team { get; init; }
     public Optional<ImmutableArray<string>?> Models { get; init; }
-    public Optional<int?> Rpm { get; init; }
-    public Optional<int?> Tpm { get; init; }
-    public Optional<int?> MaxParallel { get; init; }
-    public Optional<decimal?> BudgetUsd { get; init; }
-    public Optional<BudgetPeriod> BudgetPeriod { get; init; }
+    public LimitPatch Limits { get; init; }
     public Optional<DateTimeOffset?> ExpiresAt { get; init; }
+}
+
+/// <summary>A partial update of <see cref="LimitSettings"/>: unset fields keep their value.</summary>
+public readonly record struct LimitPatch(Optional<int?> Rpm, Optional<int?> Tpm, Optional<int?> MaxParallel, Optional<decimal?> BudgetUsd,
+    Optional<BudgetPeriod> BudgetPeriod)
+{
+    /// <summary><paramref name="current"/> with the fields this patch sets.</summary>
+    public LimitSettings ApplyTo(LimitSettings current) => new(Rpm.Or(current.Rpm), Tpm.Or(current.Tpm),
+        MaxParallel.Or(current.MaxParallel), BudgetUsd.Or(current.BudgetUsd), BudgetPeriod.Or(current.BudgetPeriod));
 }
 
 /// <summary>A key just created, with its secret: shown to the caller once, never stored.</summary>
@@ -83,11 +80,7 @@ public sealed record CreatedKey(KeyRecord Key, string Secret);
 public sealed record TeamRecord
 {
     public required string Name { get; init; }
-    public int? Rpm { get; init; }
-    public int? Tpm { get; init; }
-    public int? MaxParallel { get; init; }
-    public decimal? BudgetUsd { get; init; }
-    public BudgetPeriod BudgetPeriod { get; init; }
+    public LimitSettings Limits { get; init; } = LimitSettings.None;
     public string Source { get; init; } = RecordSource.Api;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }

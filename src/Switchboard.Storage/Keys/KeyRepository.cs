@@ -31,11 +31,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
             SecretPrefix = KeySecrets.DisplayPrefix(secret),
             Team = spec.Team,
             Models = spec.Models,
-            Rpm = spec.Rpm,
-            Tpm = spec.Tpm,
-            MaxParallel = spec.MaxParallel,
-            BudgetUsd = spec.BudgetUsd,
-            BudgetPeriod = spec.BudgetPeriod,
+            Limits = spec.Limits,
             ExpiresAt = spec.ExpiresAt,
             CreatedAt = now,
             UpdatedAt = now,
@@ -86,11 +82,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
                 Name = patch.Name.Or(k.Name),
                 Team = patch.Team.Or(k.Team),
                 Models = patch.Models.Or(k.Models),
-                Rpm = patch.Rpm.Or(k.Rpm),
-                Tpm = patch.Tpm.Or(k.Tpm),
-                MaxParallel = patch.MaxParallel.Or(k.MaxParallel),
-                BudgetUsd = patch.BudgetUsd.Or(k.BudgetUsd),
-                BudgetPeriod = patch.BudgetPeriod.Or(k.BudgetPeriod),
+                Limits = patch.Limits.ApplyTo(k.Limits),
                 ExpiresAt = patch.ExpiresAt.Or(k.ExpiresAt),
                 UpdatedAt = time.GetUtcNow(),
             };
@@ -173,11 +165,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
         SecretPrefix = KeySecrets.DisplayPrefix(key.Key),
         Team = key.Team,
         Models = key.Models,
-        Rpm = key.Rpm,
-        Tpm = key.Tpm,
-        MaxParallel = key.MaxParallel,
-        BudgetUsd = key.BudgetUsd,
-        BudgetPeriod = key.BudgetPeriod,
+        Limits = key.Limits,
         ExpiresAt = key.ExpiresAt,
         CreatedAt = now,
         UpdatedAt = now,
@@ -187,11 +175,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
     public static TeamRecord ToTeam(TeamConfig team) => new()
     {
         Name = team.Name,
-        Rpm = team.Rpm,
-        Tpm = team.Tpm,
-        MaxParallel = team.MaxParallel,
-        BudgetUsd = team.BudgetUsd,
-        BudgetPeriod = team.BudgetPeriod,
+        Limits = team.Limits,
         Source = RecordSource.Config,
     };
 
@@ -276,8 +260,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
             $"INSERT INTO teams ({TeamColumns}) VALUES (@name, @rpm, @tpm, @par, @budget, @period, @source, @created, @updated) " +
             "ON CONFLICT (name) DO UPDATE SET rpm=excluded.rpm, tpm=excluded.tpm, max_parallel=excluded.max_parallel, " +
             "budget_nano_usd=excluded.budget_nano_usd, budget_period=excluded.budget_period, source=excluded.source, updated_at_ms=excluded.updated_at_ms", tx)
-            .With("@name", team.Name).With("@rpm", team.Rpm).With("@tpm", team.Tpm).With("@par", team.MaxParallel)
-            .With("@budget", Money.ToNano(team.BudgetUsd)).With("@period", team.BudgetPeriod.Name()).With("@source", team.Source)
+            .With("@name", team.Name).WithLimits(team.Limits).With("@source", team.Source)
             .With("@created", team.CreatedAt.ToUnixTimeMilliseconds()).With("@updated", team.UpdatedAt.ToUnixTimeMilliseconds());
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -285,8 +268,8 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
     private static DbCommand Bind(DbCommand command, KeyRecord k) => command
         .With("@id", k.Id).With("@name", k.Name).With("@hash", k.SecretHash).With("@prefix", k.SecretPrefix).With("@team", k.Team)
         .With("@models", k.Models is { } models ? string.Join('\n', models.AsEnumerable()) : null)
-        .With("@rpm", k.Rpm).With("@tpm", k.Tpm).With("@par", k.MaxParallel).With("@budget", Money.ToNano(k.BudgetUsd))
-        .With("@period", k.BudgetPeriod.Name()).With("@exp", DbValues.Ms(k.ExpiresAt)).With("@rev", DbValues.Ms(k.RevokedAt))
+        .WithLimits(k.Limits)
+        .With("@exp", DbValues.Ms(k.ExpiresAt)).With("@rev", DbValues.Ms(k.RevokedAt))
         .With("@created", k.CreatedAt.ToUnixTimeMilliseconds()).With("@updated", k.UpdatedAt.ToUnixTimeMilliseconds()).With("@source", k.Source);
 
     private static async Task<List<KeyRecord>> ReadKeysAsync(DbConnection connection, string sql, string? id, CancellationToken cancellationToken, DbTransaction? tx = null)
@@ -306,11 +289,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
                 SecretPrefix = r.GetString(3),
                 Team = DbValues.Text(r, 4),
                 Models = models is null ? null : models.Length == 0 ? ImmutableArray<string>.Empty : [.. models.Split('\n')],
-                Rpm = DbValues.NullableInt(r, 6),
-                Tpm = DbValues.NullableInt(r, 7),
-                MaxParallel = DbValues.NullableInt(r, 8),
-                BudgetUsd = Money.FromNano(DbValues.NullableLong(r, 9)),
-                BudgetPeriod = BudgetPeriods.ParseStored(DbValues.Text(r, 10)),
+                Limits = ReadLimits(r, 6),
                 ExpiresAt = DbValues.NullableTime(r, 11),
                 RevokedAt = DbValues.NullableTime(r, 12),
                 CreatedAt = DbValues.Time(r, 13),
@@ -320,6 +299,11 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
         }
         return result;
     }
+
+    /// <summary>The five limit columns (rpm, tpm, max_parallel, budget_nano_usd, budget_period) from <paramref name="first"/> on.</summary>
+    private static LimitSettings ReadLimits(DbDataReader r, int first) => new(
+        DbValues.NullableInt(r, first), DbValues.NullableInt(r, first + 1), DbValues.NullableInt(r, first + 2),
+        Money.FromNano(DbValues.NullableLong(r, first + 3)), BudgetPeriods.ParseStored(DbValues.Text(r, first + 4)));
 
     private static async Task<List<TeamRecord>> ReadTeamsAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken)
     {
@@ -331,11 +315,7 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
             result.Add(new TeamRecord
             {
                 Name = r.GetString(0),
-                Rpm = DbValues.NullableInt(r, 1),
-                Tpm = DbValues.NullableInt(r, 2),
-                MaxParallel = DbValues.NullableInt(r, 3),
-                BudgetUsd = Money.FromNano(DbValues.NullableLong(r, 4)),
-                BudgetPeriod = BudgetPeriods.ParseStored(DbValues.Text(r, 5)),
+                Limits = ReadLimits(r, 1),
                 Source = r.GetString(6),
                 CreatedAt = DbValues.Time(r, 7),
                 UpdatedAt = DbValues.Time(r, 8),
@@ -343,4 +323,13 @@ public sealed class KeyRepository(SwitchboardDatabase database, TimeProvider tim
         }
         return result;
     }
+}
+
+/// <summary>The limit columns' parameters, shared by the key and team statements.</summary>
+internal static class LimitParameters
+{
+    /// <summary>Binds @rpm, @tpm, @par, @budget and @period as the database stores them (the period as its name, lifetime as null).</summary>
+    public static DbCommand WithLimits(this DbCommand command, LimitSettings limits) => command
+        .With("@rpm", limits.Rpm).With("@tpm", limits.Tpm).With("@par", limits.MaxParallel)
+        .With("@budget", Money.ToNano(limits.BudgetUsd)).With("@period", limits.BudgetPeriod.Name());
 }

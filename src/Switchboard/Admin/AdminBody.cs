@@ -102,6 +102,10 @@ internal sealed class AdminBody
         return Optional.Of<decimal?>(d);
     }
 
+    /// <summary>The limit fields (<c>rpm</c>, <c>tpm</c>, <c>max_parallel</c>, <c>budget_usd</c>, <c>budget_period</c>), each set or not.</summary>
+    public LimitPatch Limits() =>
+        new(PositiveInt("rpm"), PositiveInt("tpm"), PositiveInt("max_parallel"), NonNegativeDecimal("budget_usd"), BudgetPeriod("budget_period"));
+
     public Optional<BudgetPeriod> BudgetPeriod(string name)
     {
         var text = Text(name);

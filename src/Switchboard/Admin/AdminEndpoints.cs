@@ -77,11 +77,7 @@ public static class AdminEndpoints
                 Name = name.Value ?? "",
                 Team = body.Text("team").Value,
                 Models = body.Models("models", runtimes.Current.Models.ContainsKey).Value,
-                Rpm = body.PositiveInt("rpm").Value,
-                Tpm = body.PositiveInt("tpm").Value,
-                MaxParallel = body.PositiveInt("max_parallel").Value,
-                BudgetUsd = body.NonNegativeDecimal("budget_usd").Value,
-                BudgetPeriod = body.BudgetPeriod("budget_period").Value,
+                Limits = body.Limits().ApplyTo(LimitSettings.None),
                 ExpiresAt = body.Time("expires_at").Value,
             };
             if (body.Error is null && !name.IsSet) await Fail(context, GatewayError.InvalidRequest("'name' is required.", "name"));
@@ -110,7 +106,8 @@ public static class AdminEndpoints
             if (key is null) { await Fail(context, NoSuchKey(id)); return; }
             await ledger.FlushAsync(TimeSpan.FromSeconds(2), context.RequestAborted);
             // The same UTC calendar periods the limits enforce; null (lifetime) sums everything.
-            DateTimeOffset? since = key.BudgetPeriod == BudgetPeriod.Lifetime ? null : BudgetWindow.At(key.BudgetPeriod, time.GetUtcNow()).Start;
+            var period = key.Limits.BudgetPeriod;
+            DateTimeOffset? since = period == BudgetPeriod.Lifetime ? null : BudgetWindow.At(period, time.GetUtcNow()).Start;
             var spend = await usage.SpendAsync(key.Id, since, context.RequestAborted);
             await context.Response.WriteAsJsonAsync(View(key, time) with { SpendUsd = spend, SpendSince = since }, AdminJsonContext.Default.AdminKey);
         });
@@ -125,11 +122,7 @@ public static class AdminEndpoints
                 Name = body.Text("name", allowNull: false) is { IsSet: true } n ? Optional.Of(n.Value!) : default,
                 Team = body.Text("team"),
                 Models = body.Models("models", runtimes.Current.Models.ContainsKey),
-                Rpm = body.PositiveInt("rpm"),
-                Tpm = body.PositiveInt("tpm"),
-                MaxParallel = body.PositiveInt("max_parallel"),
-                BudgetUsd = body.NonNegativeDecimal("budget_usd"),
-                BudgetPeriod = body.BudgetPeriod("budget_period"),
+                Limits = body.Limits(),
                 ExpiresAt = body.Time("expires_at"),
             };
             if (body.Error is { } bad) { await Fail(context, bad); return; }
@@ -151,8 +144,8 @@ public static class AdminEndpoints
     private static GatewayError NoSuchKey(string id) => GatewayError.NotFound($"No key with id '{id}'.");
 
     internal static AdminKey View(KeyRecord k, TimeProvider time) => new(
-        k.Id, "key", k.Name, k.SecretPrefix, k.Team, k.Models is { } m ? [.. m] : null, k.Rpm, k.Tpm, k.MaxParallel, k.BudgetUsd,
-        k.BudgetPeriod.Name(), k.ExpiresAt, k.RevokedAt, k.CreatedAt,
+        k.Id, "key", k.Name, k.SecretPrefix, k.Team, k.Models is { } m ? [.. m] : null, k.Limits.Rpm, k.Limits.Tpm, k.Limits.MaxParallel,
+        k.Limits.BudgetUsd, k.Limits.BudgetPeriod.Name(), k.ExpiresAt, k.RevokedAt, k.CreatedAt,
         k.IsRevoked ? "revoked" : k.ExpiresAt is { } e && e <= time.GetUtcNow() ? "expired" : "active", k.Source);
 
     // ---- teams -------------------------------------------------------------------------------------------------
@@ -176,11 +169,7 @@ public static class AdminEndpoints
             var team = basis with
             {
                 Name = name ?? "",
-                Rpm = body.PositiveInt("rpm").Or(basis.Rpm),
-                Tpm = body.PositiveInt("tpm").Or(basis.Tpm),
-                MaxParallel = body.PositiveInt("max_parallel").Or(basis.MaxParallel),
-                BudgetUsd = body.NonNegativeDecimal("budget_usd").Or(basis.BudgetUsd),
-                BudgetPeriod = body.BudgetPeriod("budget_period").Or(basis.BudgetPeriod),
+                Limits = body.Limits().ApplyTo(basis.Limits),
                 Source = RecordSource.Api,
             };
             if (body.Error is { } bad) { await Fail(context, bad); return; }
@@ -222,7 +211,7 @@ public static class AdminEndpoints
         });
 
     private static AdminTeam View(TeamRecord t) =>
-        new(t.Name, "team", t.Rpm, t.Tpm, t.MaxParallel, t.BudgetUsd, t.BudgetPeriod.Name(), t.Source, t.UpdatedAt);
+        new(t.Name, "team", t.Limits.Rpm, t.Limits.Tpm, t.Limits.MaxParallel, t.Limits.BudgetUsd, t.Limits.BudgetPeriod.Name(), t.Source, t.UpdatedAt);
 
     // ---- usage -------------------------------------------------------------------------------------------------
 

@@ -24,10 +24,10 @@ public static class KeysCommand
                 foreach (var k in keys)
                 {
                     var status = k.IsRevoked ? "revoked" : k.ExpiresAt is { } e && e <= DateTimeOffset.UtcNow ? "expired" : "active";
-                    var budget = k.BudgetUsd is { } b ? $"${b.ToString(CultureInfo.InvariantCulture)}{(k.BudgetPeriod.Name() is { } p ? "/" + p : "")}" : "-";
+                    var budget = k.Limits.BudgetUsd is { } b ? $"${b.ToString(CultureInfo.InvariantCulture)}{(k.Limits.BudgetPeriod.Name() is { } p ? "/" + p : "")}" : "-";
                     table.AddRow(Markup.Escape(k.Id), Markup.Escape(k.Name), Markup.Escape(k.SecretPrefix), Markup.Escape(k.Team ?? "-"),
-                        Markup.Escape(k.Models is { } m ? string.Join(",", m) : "*"), StorageCli.Text(k.Rpm), StorageCli.Text(k.Tpm),
-                        StorageCli.Text(k.MaxParallel), Markup.Escape(budget), StorageCli.Text(k.ExpiresAt), status, k.Source);
+                        Markup.Escape(k.Models is { } m ? string.Join(",", m) : "*"), StorageCli.Text(k.Limits.Rpm), StorageCli.Text(k.Limits.Tpm),
+                        StorageCli.Text(k.Limits.MaxParallel), Markup.Escape(budget), StorageCli.Text(k.ExpiresAt), status, k.Source);
                 }
                 StorageCli.Console_().Write(table);
             }
@@ -81,11 +81,7 @@ public static class KeysCommand
                     Name = parse.GetValue(name)!.Trim(),
                     Team = parse.GetValue(team),
                     Models = allowed,
-                    Rpm = parse.GetValue(rpm),
-                    Tpm = parse.GetValue(tpm),
-                    MaxParallel = parse.GetValue(parallel),
-                    BudgetUsd = parse.GetValue(budget),
-                    BudgetPeriod = budgetPeriod,
+                    Limits = new LimitSettings(parse.GetValue(rpm), parse.GetValue(tpm), parse.GetValue(parallel), parse.GetValue(budget), budgetPeriod),
                     ExpiresAt = parse.GetValue(expires)?.ToUniversalTime(),
                 }, RecordSource.Cli, cancellationToken: cancel);
                 Console.WriteLine($"id:  {created.Key.Id}");

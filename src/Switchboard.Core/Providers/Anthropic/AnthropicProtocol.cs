@@ -40,6 +40,10 @@ public sealed class AnthropicProtocol(ProviderConfig config) : IUpstreamProtocol
 
     public UpstreamErrorInfo? ReadError(ReadOnlySpan<byte> body) => AnthropicErrorReader.Read(body);
 
+    /// <summary>Claude models that refuse mid-conversation system messages get them folded (see <see cref="ClaudeModelFamilies"/>).</summary>
+    public DeploymentWire DescribeDeployment(DeploymentConfig deployment) =>
+        DeploymentWire.Plain(deployment) with { FoldsSystemMessages = ClaudeModelFamilies.FoldsSystemMessages(deployment) };
+
     private sealed class StreamReader(AnthropicMessagesStreamReader reader) : IUpstreamStreamReader
     {
         public bool IsComplete => reader.IsComplete;
