@@ -26,19 +26,15 @@ public static class AnthropicMessagesResponseReader
         try
         {
             var reader = new Utf8JsonReader(utf8Json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!WireDocument.TryOpenObject(ref reader, "response body", out var notObject))
             {
-                return new ValidationError(null, "response body must be a JSON object", ValidationError.InvalidType);
+                return notObject;
             }
             return ReadResponse(ref reader, options);
         }
-        catch (WireFormatException e)
+        catch (Exception e) when (WireDocument.IsReadFailure(e))
         {
-            return e.Error;
-        }
-        catch (JsonException e)
-        {
-            return new ValidationError(null, $"response body is not valid JSON: {e.Message}", ValidationError.InvalidJson);
+            return WireDocument.Explain(e, "response body");
         }
     }
 

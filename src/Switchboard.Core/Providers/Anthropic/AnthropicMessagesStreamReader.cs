@@ -73,9 +73,8 @@ public sealed partial class AnthropicMessagesStreamReader
         try
         {
             var reader = new Utf8JsonReader(data);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!WireDocument.TryOpenObject(ref reader, "stream event data", out error))
             {
-                error = new ValidationError(null, "stream event data must be a JSON object", ValidationError.InvalidType);
                 return false;
             }
             var type = eventName.Trim(" \t\r"u8);
@@ -88,16 +87,10 @@ public sealed partial class AnthropicMessagesStreamReader
             error = null;
             return true;
         }
-        catch (WireFormatException e)
+        catch (Exception e) when (WireDocument.IsReadFailure(e))
         {
             events.RemoveRange(firstEvent, events.Count - firstEvent);
-            error = e.Error;
-            return false;
-        }
-        catch (JsonException e)
-        {
-            events.RemoveRange(firstEvent, events.Count - firstEvent);
-            error = new ValidationError(null, $"stream event data is not valid JSON: {e.Message}", ValidationError.InvalidJson);
+            error = WireDocument.Explain(e, "stream event data");
             return false;
         }
     }

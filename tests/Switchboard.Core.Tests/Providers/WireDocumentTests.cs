@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Switchboard.Translation;
+using Switchboard.Translation.Json;
+
+namespace Switchboard.Core.Tests.Providers;
+
+/// <summary>The frame and the token-count read every wire reader shares (WireDocument, WireReading.TryReadCount).</summary>
+public sealed class WireDocumentTests
+{
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"text\"")]
+    [InlineData("42")]
+    public void A_document_that_is_not_an_object_is_refused_naming_it(string json)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        Assert.False(WireDocument.TryOpenObject(ref reader, "stream chunk", out var error));
+        Assert.Equal("stream chunk must be a JSON object", error.Message);
+        Assert.Equal(ValidationError.InvalidType, error.Code);
+    }
+
+    [Fact]
+    public void An_object_is_opened_on_its_brace()
+    {
+        var reader = new Utf8JsonReader("""{"a":1}"""u8);
+        Assert.True(WireDocument.TryOpenObject(ref reader, "response body", out var error));
+        Assert.Null(error);
+        Assert.Equal(JsonTokenType.StartObject, reader.TokenType);
+    }
+
+    [Fact]
+    public void A_parser_error_is_explained_as_invalid_json_and_a_member_error_as_itself()
+    {
+        var parser = Assert.ThrowsAny<JsonException>(() =>
+        {
+            var reader = new Utf8JsonReader("{not json"u8);
+            while (reader.Read())
+            {
+            }
+        });
+        var invalid = WireDocument.Explain(parser, "request body");
+        Assert.StartsWith("request body is not valid JSON: ", invalid.Message, StringComparison.Ordinal);
+        Assert.Equal(ValidationError.InvalidJson, invalid.Code);
+
+        var member = new ValidationError("messages", "is required", ValidationError.MissingRequiredParameter);
+        Assert.Same(member, WireDocument.Explain(new WireFormatException(member), "request body"));
+        Assert.True(WireDocument.IsReadFailure(parser));
+        Assert.False(WireDocument.IsReadFailure(new InvalidOperationException()));
+    }
+
+    [Fact]
+    public void A_count_is_read_only_from_its_own_member_and_null_means_absent()
+    {
+        int? input = 7, output = 7;
+        var reader = new Utf8JsonReader("""{"input_tokens":12,"output_tokens":null}"""u8);
+        reader.Read();
+        reader.Read();
+        Assert.False(WireReading.TryReadCount(ref reader, "output_tokens"u8, "usage", ref output));
+        Assert.True(WireReading.TryReadCount(ref reader, "input_tokens"u8, "usage", ref input));
+        reader.Read();
+        Assert.True(WireReading.TryReadCount(ref reader, "output_tokens"u8, "usage", ref output));
+        Assert.Equal(12, input);
+        Assert.Null(output);
+    }
+
+    [Theory]
+    [InlineData("""{"input_tokens":"12"}""")]
+    [InlineData("""{"input_tokens":1.5}""")]
+    [InlineData("""{"input_tokens":99999999999}""")]
+    public void A_count_that_is_not_an_integer_names_its_member(string json)
+    {
+        var error = Assert.Throws<WireFormatException>(() =>
+        {
+            int? count = null;
+            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+            reader.Read();
+            reader.Read();
+            WireReading.TryReadCount(ref reader, "input_tokens"u8, "usage", ref count);
+        }).Error;
+        Assert.Equal("usage.input_tokens", error.Param);
+        Assert.Equal("must be an integer", error.Message);
+    }
+}
