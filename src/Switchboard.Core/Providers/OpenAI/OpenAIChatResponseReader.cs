@@ -36,39 +36,20 @@ public static class OpenAIChatResponseReader
 
     private static ChatResponse ReadResponse(ref Utf8JsonReader reader)
     {
-        string? id = null;
-        string? model = null;
-        long created = 0;
-        string? fingerprint = null;
+        var identity = default(OpenAIChatIdentity);
         var choices = new List<ChatChoice>();
         Usage? usage = null;
         List<ExtensionField>? extensions = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8))
+            if (identity.TryRead(ref reader))
             {
-                ReadValue(ref reader);
-                id = ReadOptionalString(ref reader, "", "id");
+                continue;
             }
-            else if (reader.ValueTextEquals("object"u8))
+            if (reader.ValueTextEquals("object"u8))
             {
                 ReadValue(ref reader);
                 reader.Skip();
-            }
-            else if (reader.ValueTextEquals("created"u8))
-            {
-                ReadValue(ref reader);
-                created = ReadOptionalLong(ref reader, "", "created") ?? 0;
-            }
-            else if (reader.ValueTextEquals("model"u8))
-            {
-                ReadValue(ref reader);
-                model = ReadOptionalString(ref reader, "", "model");
-            }
-            else if (reader.ValueTextEquals("system_fingerprint"u8))
-            {
-                ReadValue(ref reader);
-                fingerprint = ReadOptionalString(ref reader, "", "system_fingerprint");
             }
             else if (reader.ValueTextEquals("choices"u8))
             {
@@ -98,10 +79,10 @@ public static class OpenAIChatResponseReader
 
         return new ChatResponse
         {
-            Id = id ?? "",
-            Model = model ?? "",
-            Created = created,
-            SystemFingerprint = fingerprint,
+            Id = identity.Id ?? "",
+            Model = identity.Model ?? "",
+            Created = identity.Created,
+            SystemFingerprint = identity.Fingerprint,
             Choices = [.. choices],
             Usage = usage,
             Extensions = extensions is null ? [] : [.. extensions],

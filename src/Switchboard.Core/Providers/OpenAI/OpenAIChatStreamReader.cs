@@ -55,10 +55,7 @@ public sealed partial class OpenAIChatStreamReader
 
     private void ReadChunk(ref Utf8JsonReader reader, List<StreamEvent> events, int firstEvent)
     {
-        string? id = null;
-        string? model = null;
-        string? fingerprint = null;
-        long created = 0;
+        var identity = default(OpenAIChatIdentity);
         var hasChoices = false;
         Usage? usage = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -69,25 +66,9 @@ public sealed partial class OpenAIChatStreamReader
                 ReadValue(ref reader);
                 reader.Skip();
             }
-            else if (reader.ValueTextEquals("id"u8))
+            else if (identity.TryRead(ref reader))
             {
-                ReadValue(ref reader);
-                id = ReadOptionalString(ref reader, "", "id");
-            }
-            else if (reader.ValueTextEquals("created"u8))
-            {
-                ReadValue(ref reader);
-                created = ReadOptionalLong(ref reader, "", "created") ?? 0;
-            }
-            else if (reader.ValueTextEquals("model"u8))
-            {
-                ReadValue(ref reader);
-                model = ReadOptionalString(ref reader, "", "model");
-            }
-            else if (reader.ValueTextEquals("system_fingerprint"u8))
-            {
-                ReadValue(ref reader);
-                fingerprint = ReadOptionalString(ref reader, "", "system_fingerprint");
+                // Read into the identity, announced with the first frame that carries the response.
             }
             else if (reader.ValueTextEquals("choices"u8))
             {
@@ -128,7 +109,7 @@ public sealed partial class OpenAIChatStreamReader
         if (!_started && (hasChoices || usage is not null))
         {
             _started = true;
-            events.Insert(firstEvent, new StreamStartEvent(id ?? "", model ?? "", created) { SystemFingerprint = fingerprint });
+            events.Insert(firstEvent, new StreamStartEvent(identity.Id ?? "", identity.Model ?? "", identity.Created) { SystemFingerprint = identity.Fingerprint });
         }
     }
 
