@@ -4,7 +4,7 @@ using Switchboard.Translation.Json;
 
 namespace Switchboard.Core.Tests.Providers;
 
-/// <summary>The frame and the token-count read every wire reader shares (WireDocument, WireReading.TryReadCount).</summary>
+/// <summary>The frame and the member reads every wire reader shares (WireDocument, WireReading.TryReadCount, TryReadString, SkipValue).</summary>
 public sealed class WireDocumentTests
 {
     [Theory]
@@ -79,5 +79,42 @@ public sealed class WireDocumentTests
         }).Error;
         Assert.Equal("usage.input_tokens", error.Param);
         Assert.Equal("must be an integer", error.Message);
+    }
+
+    [Fact]
+    public void A_string_is_read_only_from_its_own_member_and_a_wrong_type_names_it()
+    {
+        string? id = "old", model = "old";
+        var reader = new Utf8JsonReader("""{"id":"msg_1","model":null}"""u8);
+        reader.Read();
+        reader.Read();
+        Assert.False(WireReading.TryReadString(ref reader, "model"u8, "message", ref model));
+        Assert.True(WireReading.TryReadString(ref reader, "id"u8, "message", ref id));
+        reader.Read();
+        Assert.True(WireReading.TryReadString(ref reader, "model"u8, "message", ref model));
+        Assert.Equal("msg_1", id);
+        Assert.Null(model);
+
+        var error = Assert.Throws<WireFormatException>(() =>
+        {
+            string? value = null;
+            var wrong = new Utf8JsonReader("""{"id":7}"""u8);
+            wrong.Read();
+            wrong.Read();
+            WireReading.TryReadString(ref wrong, "id"u8, "message", ref value);
+        }).Error;
+        Assert.Equal("message.id", error.Param);
+        Assert.Equal("must be a string", error.Message);
+    }
+
+    [Fact]
+    public void Skipping_a_member_moves_over_its_whole_value()
+    {
+        var reader = new Utf8JsonReader("""{"skip":{"a":[1,{"b":2}]},"next":true}"""u8);
+        reader.Read();
+        reader.Read();
+        WireReading.SkipValue(ref reader);
+        reader.Read();
+        Assert.True(reader.ValueTextEquals("next"u8));
     }
 }

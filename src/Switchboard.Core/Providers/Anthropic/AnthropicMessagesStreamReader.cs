@@ -137,25 +137,19 @@ public sealed partial class AnthropicMessagesStreamReader
         {
             if (!reader.ValueTextEquals("message"u8))
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
                 continue;
             }
             ReadValue(ref reader);
             ExpectObject(ref reader, "message", "");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("id"u8))
+                if (TryReadString(ref reader, "id"u8, "message", ref id)
+                    || TryReadString(ref reader, "model"u8, "message", ref model))
                 {
-                    ReadValue(ref reader);
-                    id = ReadOptionalString(ref reader, "message", "id");
+                    continue;
                 }
-                else if (reader.ValueTextEquals("model"u8))
-                {
-                    ReadValue(ref reader);
-                    model = ReadOptionalString(ref reader, "message", "model");
-                }
-                else if (reader.ValueTextEquals("usage"u8))
+                if (reader.ValueTextEquals("usage"u8))
                 {
                     ReadValue(ref reader);
                     if (reader.TokenType != JsonTokenType.Null)
@@ -165,8 +159,7 @@ public sealed partial class AnthropicMessagesStreamReader
                 }
                 else
                 {
-                    ReadValue(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
         }
@@ -200,8 +193,7 @@ public sealed partial class AnthropicMessagesStreamReader
                     }
                     else
                     {
-                        ReadValue(ref reader);
-                        reader.Skip();
+                        SkipValue(ref reader);
                     }
                 }
             }
@@ -215,8 +207,7 @@ public sealed partial class AnthropicMessagesStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         EnsureStarted(events);

@@ -64,8 +64,7 @@ internal struct AnthropicTokens
         {
             if (!tokens.TryReadCount(ref reader, path))
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return tokens;

@@ -46,8 +46,7 @@ internal static class GeminiUsage
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return new Usage
@@ -90,8 +89,7 @@ internal static class GeminiUsage
                 }
                 else
                 {
-                    ReadValue(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
             if (isAudio)

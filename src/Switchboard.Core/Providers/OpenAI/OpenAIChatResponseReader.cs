@@ -48,8 +48,7 @@ public static class OpenAIChatResponseReader
             }
             if (reader.ValueTextEquals("object"u8))
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
             else if (reader.ValueTextEquals("choices"u8))
             {
@@ -122,8 +121,7 @@ public static class OpenAIChatResponseReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return new ChatChoice(index ?? 0, message ?? throw Missing(Join(path, "message")))

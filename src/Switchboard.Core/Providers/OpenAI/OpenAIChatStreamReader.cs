@@ -63,8 +63,7 @@ public sealed partial class OpenAIChatStreamReader
             // The identity repeats on every frame but is needed once: later frames skip it unread.
             if (_started && !reader.ValueTextEquals("choices"u8) && !reader.ValueTextEquals("usage"u8) && !reader.ValueTextEquals("error"u8))
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
             else if (identity.TryRead(ref reader))
             {
@@ -95,8 +94,7 @@ public sealed partial class OpenAIChatStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -145,8 +143,7 @@ public sealed partial class OpenAIChatStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 

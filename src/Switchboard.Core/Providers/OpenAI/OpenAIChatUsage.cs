@@ -35,8 +35,7 @@ internal static class OpenAIChatUsage
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return counts.ToUsage();
@@ -89,8 +88,7 @@ internal static class OpenAIChatUsage
                     && !TryReadCount(ref reader, "audio_tokens"u8, path, ref AudioPrompt)
                     && !TryReadCount(ref reader, "cache_write_tokens"u8, path, ref CacheWrite))
                 {
-                    ReadValue(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
         }
@@ -109,8 +107,7 @@ internal static class OpenAIChatUsage
                     && !TryReadCount(ref reader, "accepted_prediction_tokens"u8, path, ref AcceptedPrediction)
                     && !TryReadCount(ref reader, "rejected_prediction_tokens"u8, path, ref RejectedPrediction))
                 {
-                    ReadValue(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
         }
