@@ -26,12 +26,12 @@ internal static class OpenAIChatUsage
             if (reader.ValueTextEquals("prompt_tokens_details"u8))
             {
                 ReadValue(ref reader);
-                counts.ReadPromptDetails(ref reader, Join(path, "prompt_tokens_details"));
+                counts.ReadDetails(ref reader, Join(path, "prompt_tokens_details"), completion: false);
             }
             else if (reader.ValueTextEquals("completion_tokens_details"u8))
             {
                 ReadValue(ref reader);
-                counts.ReadCompletionDetails(ref reader, Join(path, "completion_tokens_details"));
+                counts.ReadDetails(ref reader, Join(path, "completion_tokens_details"), completion: true);
             }
             else
             {
@@ -75,7 +75,8 @@ internal static class OpenAIChatUsage
         public int? Cached, AudioPrompt, CacheWrite;
         public int? Reasoning, AudioCompletion, AcceptedPrediction, RejectedPrediction;
 
-        public void ReadPromptDetails(ref Utf8JsonReader reader, string path)
+        /// <summary>Reads <c>prompt_tokens_details</c> or (<paramref name="completion"/>) <c>completion_tokens_details</c>.</summary>
+        public void ReadDetails(ref Utf8JsonReader reader, string path, bool completion)
         {
             if (reader.TokenType == JsonTokenType.Null)
             {
@@ -84,28 +85,15 @@ internal static class OpenAIChatUsage
             ExpectObject(ref reader, path, "");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (!TryReadCount(ref reader, "cached_tokens"u8, path, ref Cached)
-                    && !TryReadCount(ref reader, "audio_tokens"u8, path, ref AudioPrompt)
-                    && !TryReadCount(ref reader, "cache_write_tokens"u8, path, ref CacheWrite))
-                {
-                    SkipValue(ref reader);
-                }
-            }
-        }
-
-        public void ReadCompletionDetails(ref Utf8JsonReader reader, string path)
-        {
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                return;
-            }
-            ExpectObject(ref reader, path, "");
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (!TryReadCount(ref reader, "reasoning_tokens"u8, path, ref Reasoning)
-                    && !TryReadCount(ref reader, "audio_tokens"u8, path, ref AudioCompletion)
-                    && !TryReadCount(ref reader, "accepted_prediction_tokens"u8, path, ref AcceptedPrediction)
-                    && !TryReadCount(ref reader, "rejected_prediction_tokens"u8, path, ref RejectedPrediction))
+                var known = completion
+                    ? TryReadCount(ref reader, "reasoning_tokens"u8, path, ref Reasoning)
+                        || TryReadCount(ref reader, "audio_tokens"u8, path, ref AudioCompletion)
+                        || TryReadCount(ref reader, "accepted_prediction_tokens"u8, path, ref AcceptedPrediction)
+                        || TryReadCount(ref reader, "rejected_prediction_tokens"u8, path, ref RejectedPrediction)
+                    : TryReadCount(ref reader, "cached_tokens"u8, path, ref Cached)
+                        || TryReadCount(ref reader, "audio_tokens"u8, path, ref AudioPrompt)
+                        || TryReadCount(ref reader, "cache_write_tokens"u8, path, ref CacheWrite);
+                if (!known)
                 {
                     SkipValue(ref reader);
                 }
