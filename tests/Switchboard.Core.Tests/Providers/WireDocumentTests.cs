@@ -52,9 +52,7 @@ public sealed class WireDocumentTests
     public void A_count_is_read_only_from_its_own_member_and_null_means_absent()
     {
         int? input = 7, output = 7;
-        var reader = new Utf8JsonReader("""{"input_tokens":12,"output_tokens":null}"""u8);
-        reader.Read();
-        reader.Read();
+        var reader = OnFirstMember("""{"input_tokens":12,"output_tokens":null}"""u8);
         Assert.False(WireReading.TryReadCount(ref reader, "output_tokens"u8, "usage", ref output));
         Assert.True(WireReading.TryReadCount(ref reader, "input_tokens"u8, "usage", ref input));
         reader.Read();
@@ -72,9 +70,7 @@ public sealed class WireDocumentTests
         var error = Assert.Throws<WireFormatException>(() =>
         {
             int? count = null;
-            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
-            reader.Read();
-            reader.Read();
+            var reader = OnFirstMember(System.Text.Encoding.UTF8.GetBytes(json));
             WireReading.TryReadCount(ref reader, "input_tokens"u8, "usage", ref count);
         }).Error;
         Assert.Equal("usage.input_tokens", error.Param);
@@ -85,9 +81,7 @@ public sealed class WireDocumentTests
     public void A_string_is_read_only_from_its_own_member_and_a_wrong_type_names_it()
     {
         string? id = "old", model = "old";
-        var reader = new Utf8JsonReader("""{"id":"msg_1","model":null}"""u8);
-        reader.Read();
-        reader.Read();
+        var reader = OnFirstMember("""{"id":"msg_1","model":null}"""u8);
         Assert.False(WireReading.TryReadString(ref reader, "model"u8, "message", ref model));
         Assert.True(WireReading.TryReadString(ref reader, "id"u8, "message", ref id));
         reader.Read();
@@ -98,9 +92,7 @@ public sealed class WireDocumentTests
         var error = Assert.Throws<WireFormatException>(() =>
         {
             string? value = null;
-            var wrong = new Utf8JsonReader("""{"id":7}"""u8);
-            wrong.Read();
-            wrong.Read();
+            var wrong = OnFirstMember("""{"id":7}"""u8);
             WireReading.TryReadString(ref wrong, "id"u8, "message", ref value);
         }).Error;
         Assert.Equal("message.id", error.Param);
@@ -110,11 +102,18 @@ public sealed class WireDocumentTests
     [Fact]
     public void Skipping_a_member_moves_over_its_whole_value()
     {
-        var reader = new Utf8JsonReader("""{"skip":{"a":[1,{"b":2}]},"next":true}"""u8);
-        reader.Read();
-        reader.Read();
+        var reader = OnFirstMember("""{"skip":{"a":[1,{"b":2}]},"next":true}"""u8);
         WireReading.SkipValue(ref reader);
         reader.Read();
         Assert.True(reader.ValueTextEquals("next"u8));
+    }
+
+    /// <summary>A reader on the name of the document's first member.</summary>
+    private static Utf8JsonReader OnFirstMember(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        reader.Read();
+        return reader;
     }
 }
