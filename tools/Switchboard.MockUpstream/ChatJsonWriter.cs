@@ -29,11 +29,7 @@ internal static class ChatJsonWriter
 
     public static void WriteCompletion(Utf8JsonWriter w, ChatResult r)
     {
-        w.WriteStartObject();
-        w.WriteString("id"u8, r.Id);
-        w.WriteString("object"u8, "chat.completion");
-        w.WriteNumber("created"u8, r.Created);
-        w.WriteString("model"u8, r.Model);
+        WriteHead(w, r, "chat.completion");
         w.WriteStartArray("choices"u8);
         for (int i = 0; i < r.Choices.Count; i++)
         {
@@ -239,13 +235,19 @@ internal static class ChatJsonWriter
         w.WriteEndObject();
     }
 
-    private static void WriteChunkStart(Utf8JsonWriter w, ChatResult r)
+    /// <summary>Opens a completion or a chunk with the members both start with.</summary>
+    private static void WriteHead(Utf8JsonWriter w, ChatResult r, string objectType)
     {
         w.WriteStartObject();
         w.WriteString("id"u8, r.Id);
-        w.WriteString("object"u8, "chat.completion.chunk");
+        w.WriteString("object"u8, objectType);
         w.WriteNumber("created"u8, r.Created);
         w.WriteString("model"u8, r.Model);
+    }
+
+    private static void WriteChunkStart(Utf8JsonWriter w, ChatResult r)
+    {
+        WriteHead(w, r, "chat.completion.chunk");
         w.WriteString("service_tier"u8, "default");
         w.WriteString("system_fingerprint"u8, Fingerprint);
         w.WriteStartArray("choices"u8);

@@ -64,30 +64,9 @@ internal static partial class ChatRequestValidator
     public static ApiError? Validate(JsonElement root, string? azureDeployment, out ChatRequest? request)
     {
         request = null;
-        string model;
-        if (azureDeployment is not null)
+        if (OpenAIErrors.CheckModelAndMembers(root, azureDeployment, Known, out var model) is { } modelOrMemberError)
         {
-            model = azureDeployment;
-        }
-        else if (!JsonShape.TryGetNonNull(root, "model", out var m))
-        {
-            return OpenAIErrors.MissingModel();
-        }
-        else if (m.ValueKind != JsonValueKind.String)
-        {
-            return OpenAIErrors.InvalidType("model", "a string", m);
-        }
-        else
-        {
-            model = m.GetString()!;
-        }
-
-        foreach (var prop in root.EnumerateObject())
-        {
-            if (!Known.Contains(prop.Name))
-            {
-                return OpenAIErrors.Unrecognized(prop.Name);
-            }
+            return modelOrMemberError;
         }
 
         var req = new ChatRequest { Model = model };

@@ -43,29 +43,9 @@ internal static class EmbeddingsEndpoint
     private static ApiError? Validate(JsonElement root, string? azureDeployment, out EmbeddingJob? job)
     {
         job = null;
-        string model;
-        if (azureDeployment is not null)
+        if (OpenAIErrors.CheckModelAndMembers(root, azureDeployment, Known, out var model) is { } modelOrMemberError)
         {
-            model = azureDeployment;
-        }
-        else if (!JsonShape.TryGetNonNull(root, "model", out var m))
-        {
-            return OpenAIErrors.MissingModel();
-        }
-        else if (m.ValueKind != JsonValueKind.String)
-        {
-            return OpenAIErrors.InvalidType("model", "a string", m);
-        }
-        else
-        {
-            model = m.GetString()!;
-        }
-        foreach (var prop in root.EnumerateObject())
-        {
-            if (!Known.Contains(prop.Name))
-            {
-                return OpenAIErrors.Unrecognized(prop.Name);
-            }
+            return modelOrMemberError;
         }
 
         if (!JsonShape.TryGetNonNull(root, "input", out var input))

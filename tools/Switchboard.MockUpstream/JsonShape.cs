@@ -43,4 +43,17 @@ internal static class JsonShape
 
     public static string? GetString(JsonElement obj, string name) =>
         TryGet(obj, name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>Writes a string member, or JSON null when there is no value (the APIs write such members as null).</summary>
+    public static void WriteNullable(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 
 namespace Switchboard.MockUpstream;
@@ -173,27 +174,48 @@ internal static class OpenAIErrors
         _ => new(status, $"Injected status {status} (mock upstream).", status >= 500 ? "server_error" : InvalidRequest),
     };
 
+    /// <summary>
+    /// The checks every OpenAI endpoint makes first, in the real API's order: the model (on Azure paths the deployment
+    /// names it and the body's model is ignored), then no member the endpoint does not know.
+    /// </summary>
+    public static ApiError? CheckModelAndMembers(JsonElement root, string? azureDeployment, FrozenSet<string> known, out string model)
+    {
+        model = "";
+        if (azureDeployment is not null)
+        {
+            model = azureDeployment;
+        }
+        else if (!JsonShape.TryGetNonNull(root, "model", out var m))
+        {
+            return MissingModel();
+        }
+        else if (m.ValueKind != JsonValueKind.String)
+        {
+            return InvalidType("model", "a string", m);
+        }
+        else
+        {
+            model = m.GetString()!;
+        }
+        foreach (var prop in root.EnumerateObject())
+        {
+            if (!known.Contains(prop.Name))
+            {
+                return Unrecognized(prop.Name);
+            }
+        }
+        return null;
+    }
+
     public static void Write(Utf8JsonWriter w, ApiError error)
     {
         w.WriteStartObject();
         w.WriteStartObject("error"u8);
         w.WriteString("message"u8, error.Message);
         w.WriteString("type"u8, error.Type);
-        WriteNullable(w, "param"u8, error.Param);
-        WriteNullable(w, "code"u8, error.Code);
+        JsonShape.WriteNullable(w, "param"u8, error.Param);
+        JsonShape.WriteNullable(w, "code"u8, error.Code);
         w.WriteEndObject();
         w.WriteEndObject();
-    }
-
-    private static void WriteNullable(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
-        }
     }
 }

@@ -44,7 +44,7 @@ internal static class MessagesWriter
         }
         w.WriteEndArray();
         w.WriteString("stop_reason"u8, r.StopReason);
-        WriteNullable(w, "stop_sequence"u8, r.StopSequence);
+        JsonShape.WriteNullable(w, "stop_sequence"u8, r.StopSequence);
         WriteUsage(w, r, r.OutputTokens);
         w.WriteEndObject();
     }
@@ -117,7 +117,7 @@ internal static class MessagesWriter
             w.WriteString("type"u8, "message_delta");
             w.WriteStartObject("delta"u8);
             w.WriteString("stop_reason"u8, r.StopReason);
-            WriteNullable(w, "stop_sequence"u8, r.StopSequence);
+            JsonShape.WriteNullable(w, "stop_sequence"u8, r.StopSequence);
             w.WriteEndObject();
             w.WriteStartObject("usage"u8);
             w.WriteNumber("input_tokens"u8, r.InputTokens);
@@ -205,17 +205,5 @@ internal static class MessagesWriter
         w.WriteString(field, value);
         w.WriteEndObject();
         w.WriteEndObject();
-    }
-
-    private static void WriteNullable(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
-        }
     }
 }

@@ -60,8 +60,7 @@ internal static partial class AnthropicBlockReader
                 }
                 else
                 {
-                    ReadValue(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
             if (source.Type is null)
@@ -87,8 +86,7 @@ internal static partial class AnthropicBlockReader
             {
                 if (reader.ValueTextEquals("type"u8))
                 {
-                    ReadValue(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                     return;
                 }
                 if (reader.ValueTextEquals("cache_control"u8))

@@ -45,23 +45,18 @@ public static partial class AnthropicMessagesRequestReader
         try
         {
             var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
+            if (!WireDocument.TryOpenObject(ref reader, "request body", out var notObject))
             {
-                return new ValidationError(null, "request body must be a JSON object", ValidationError.InvalidType);
+                return notObject;
             }
             var request = ReadRequest(ref reader, countTokens);
             return reader.Read()
                 ? new ValidationError(null, "request body has data after the JSON object", ValidationError.InvalidJson)
                 : request;
         }
-        catch (WireFormatException e)
+        catch (Exception e) when (WireDocument.IsReadFailure(e))
         {
-            return e.Error;
-        }
-        catch (JsonException e)
-        {
-            return new ValidationError(null, $"request body is not valid JSON: {e.Message}", ValidationError.InvalidJson);
+            return WireDocument.Explain(e, "request body");
         }
     }
 

@@ -26,19 +26,15 @@ public static class AnthropicMessagesResponseReader
         try
         {
             var reader = new Utf8JsonReader(utf8Json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!WireDocument.TryOpenObject(ref reader, "response body", out var notObject))
             {
-                return new ValidationError(null, "response body must be a JSON object", ValidationError.InvalidType);
+                return notObject;
             }
             return ReadResponse(ref reader, options);
         }
-        catch (WireFormatException e)
+        catch (Exception e) when (WireDocument.IsReadFailure(e))
         {
-            return e.Error;
-        }
-        catch (JsonException e)
-        {
-            return new ValidationError(null, $"response body is not valid JSON: {e.Message}", ValidationError.InvalidJson);
+            return WireDocument.Explain(e, "response body");
         }
     }
 
@@ -54,25 +50,16 @@ public static class AnthropicMessagesResponseReader
         var extensions = new List<ExtensionField>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8))
+            if (TryReadString(ref reader, "id"u8, "", ref id)
+                || TryReadString(ref reader, "type"u8, "", ref type)
+                || TryReadString(ref reader, "model"u8, "", ref model)
+                || TryReadString(ref reader, "stop_reason"u8, "", ref stopReason))
             {
-                ReadValue(ref reader);
-                id = ReadOptionalString(ref reader, "", "id");
+                continue;
             }
-            else if (reader.ValueTextEquals("type"u8))
+            if (reader.ValueTextEquals("role"u8))
             {
-                ReadValue(ref reader);
-                type = ReadOptionalString(ref reader, "", "type");
-            }
-            else if (reader.ValueTextEquals("role"u8))
-            {
-                ReadValue(ref reader);
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("model"u8))
-            {
-                ReadValue(ref reader);
-                model = ReadOptionalString(ref reader, "", "model");
+                SkipValue(ref reader);
             }
             else if (reader.ValueTextEquals("content"u8))
             {
@@ -82,11 +69,6 @@ public static class AnthropicMessagesResponseReader
                     throw WrongType("content", "an array");
                 }
                 content = AnthropicBlockReader.ReadContent(ref reader, "content", out _, new Dictionary<string, string>(StringComparer.Ordinal));
-            }
-            else if (reader.ValueTextEquals("stop_reason"u8))
-            {
-                ReadValue(ref reader);
-                stopReason = ReadOptionalString(ref reader, "", "stop_reason");
             }
             else if (reader.ValueTextEquals("usage"u8))
             {

@@ -26,8 +26,7 @@ public sealed partial class AnthropicMessagesStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         if (index < 0 || start is not { } block)
@@ -117,8 +116,7 @@ public sealed partial class AnthropicMessagesStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         if (index < 0)
@@ -168,8 +166,7 @@ public sealed partial class AnthropicMessagesStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         if (index < 0 || index >= _blocks.Count || _blocks[index] is not { } block)
@@ -220,8 +217,7 @@ public sealed partial class AnthropicMessagesStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return delta;

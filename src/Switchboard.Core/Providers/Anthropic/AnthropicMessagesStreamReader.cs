@@ -73,9 +73,8 @@ public sealed partial class AnthropicMessagesStreamReader
         try
         {
             var reader = new Utf8JsonReader(data);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!WireDocument.TryOpenObject(ref reader, "stream event data", out error))
             {
-                error = new ValidationError(null, "stream event data must be a JSON object", ValidationError.InvalidType);
                 return false;
             }
             var type = eventName.Trim(" \t\r"u8);
@@ -88,16 +87,10 @@ public sealed partial class AnthropicMessagesStreamReader
             error = null;
             return true;
         }
-        catch (WireFormatException e)
+        catch (Exception e) when (WireDocument.IsReadFailure(e))
         {
             events.RemoveRange(firstEvent, events.Count - firstEvent);
-            error = e.Error;
-            return false;
-        }
-        catch (JsonException e)
-        {
-            events.RemoveRange(firstEvent, events.Count - firstEvent);
-            error = new ValidationError(null, $"stream event data is not valid JSON: {e.Message}", ValidationError.InvalidJson);
+            error = WireDocument.Explain(e, "stream event data");
             return false;
         }
     }
@@ -144,25 +137,19 @@ public sealed partial class AnthropicMessagesStreamReader
         {
             if (!reader.ValueTextEquals("message"u8))
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
                 continue;
             }
             ReadValue(ref reader);
             ExpectObject(ref reader, "message", "");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("id"u8))
+                if (TryReadString(ref reader, "id"u8, "message", ref id)
+                    || TryReadString(ref reader, "model"u8, "message", ref model))
                 {
-                    ReadValue(ref reader);
-                    id = ReadOptionalString(ref reader, "message", "id");
+                    continue;
                 }
-                else if (reader.ValueTextEquals("model"u8))
-                {
-                    ReadValue(ref reader);
-                    model = ReadOptionalString(ref reader, "message", "model");
-                }
-                else if (reader.ValueTextEquals("usage"u8))
+                if (reader.ValueTextEquals("usage"u8))
                 {
                     ReadValue(ref reader);
                     if (reader.TokenType != JsonTokenType.Null)
@@ -172,8 +159,7 @@ public sealed partial class AnthropicMessagesStreamReader
                 }
                 else
                 {
-                    ReadValue(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
         }
@@ -207,8 +193,7 @@ public sealed partial class AnthropicMessagesStreamReader
                     }
                     else
                     {
-                        ReadValue(ref reader);
-                        reader.Skip();
+                        SkipValue(ref reader);
                     }
                 }
             }
@@ -222,8 +207,7 @@ public sealed partial class AnthropicMessagesStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         EnsureStarted(events);

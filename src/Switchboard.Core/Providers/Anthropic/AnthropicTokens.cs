@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchboard.Translation.Canonical;
+using Switchboard.Translation.Json;
 using static Switchboard.Translation.Json.WireReading;
 
 namespace Switchboard.Providers.Anthropic;
@@ -44,27 +45,7 @@ internal struct AnthropicTokens
         var tokens = default(AnthropicTokens);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("input_tokens"u8))
-            {
-                ReadValue(ref reader);
-                tokens.Input = ReadOptionalInt(ref reader, path, "input_tokens");
-            }
-            else if (reader.ValueTextEquals("output_tokens"u8))
-            {
-                ReadValue(ref reader);
-                tokens.Output = ReadOptionalInt(ref reader, path, "output_tokens");
-            }
-            else if (reader.ValueTextEquals("cache_read_input_tokens"u8))
-            {
-                ReadValue(ref reader);
-                tokens.CacheRead = ReadOptionalInt(ref reader, path, "cache_read_input_tokens");
-            }
-            else if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
-            {
-                ReadValue(ref reader);
-                tokens.CacheCreation = ReadOptionalInt(ref reader, path, "cache_creation_input_tokens");
-            }
-            else
+            if (!tokens.TryReadCount(ref reader, path))
             {
                 var name = reader.GetString()!;
                 ReadValue(ref reader);
@@ -81,34 +62,20 @@ internal struct AnthropicTokens
         var tokens = default(AnthropicTokens);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("input_tokens"u8))
+            if (!tokens.TryReadCount(ref reader, path))
             {
-                ReadValue(ref reader);
-                tokens.Input = ReadOptionalInt(ref reader, path, "input_tokens");
-            }
-            else if (reader.ValueTextEquals("output_tokens"u8))
-            {
-                ReadValue(ref reader);
-                tokens.Output = ReadOptionalInt(ref reader, path, "output_tokens");
-            }
-            else if (reader.ValueTextEquals("cache_read_input_tokens"u8))
-            {
-                ReadValue(ref reader);
-                tokens.CacheRead = ReadOptionalInt(ref reader, path, "cache_read_input_tokens");
-            }
-            else if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
-            {
-                ReadValue(ref reader);
-                tokens.CacheCreation = ReadOptionalInt(ref reader, path, "cache_creation_input_tokens");
-            }
-            else
-            {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return tokens;
     }
+
+    /// <summary>Reads the member the reader is on if it is one of the four counts; false leaves the reader on its name.</summary>
+    private bool TryReadCount(ref Utf8JsonReader reader, string path) =>
+        WireReading.TryReadCount(ref reader, "input_tokens"u8, path, ref Input)
+        || WireReading.TryReadCount(ref reader, "output_tokens"u8, path, ref Output)
+        || WireReading.TryReadCount(ref reader, "cache_read_input_tokens"u8, path, ref CacheRead)
+        || WireReading.TryReadCount(ref reader, "cache_creation_input_tokens"u8, path, ref CacheCreation);
 
     /// <summary>Anthropic counts for a canonical usage: the cache is taken back out of the input.</summary>
     public static AnthropicTokens From(Usage usage) => new()

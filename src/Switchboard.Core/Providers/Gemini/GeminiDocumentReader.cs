@@ -50,8 +50,7 @@ internal static class GeminiDocumentReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return document;
@@ -95,8 +94,7 @@ internal static class GeminiDocumentReader
                 }
                 else
                 {
-                    ReadValue(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
             document.Candidates.Add(candidate);
@@ -130,8 +128,7 @@ internal static class GeminiDocumentReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
     }
@@ -171,8 +168,7 @@ internal static class GeminiDocumentReader
             else
             {
                 // executableCode, codeExecutionResult, videoMetadata, ...: nothing a canonical part holds.
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return part;
@@ -187,25 +183,19 @@ internal static class GeminiDocumentReader
         string? arguments = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8))
+            if (TryReadString(ref reader, "id"u8, path, ref id)
+                || TryReadString(ref reader, "name"u8, path, ref name))
             {
-                ReadValue(ref reader);
-                id = ReadOptionalString(ref reader, path, "id");
+                continue;
             }
-            else if (reader.ValueTextEquals("name"u8))
-            {
-                ReadValue(ref reader);
-                name = ReadOptionalString(ref reader, path, "name");
-            }
-            else if (reader.ValueTextEquals("args"u8))
+            if (reader.ValueTextEquals("args"u8))
             {
                 ReadValue(ref reader);
                 arguments = reader.TokenType == JsonTokenType.Null ? null : Compact(ref reader);
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return part with { CallId = id, CallName = name ?? throw Missing(Join(path, "name")), CallArguments = arguments ?? "{}" };
@@ -239,8 +229,7 @@ internal static class GeminiDocumentReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return part;
@@ -267,8 +256,7 @@ internal static class GeminiDocumentReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
     }

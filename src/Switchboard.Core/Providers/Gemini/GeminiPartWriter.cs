@@ -128,8 +128,7 @@ internal static class GeminiPartWriter
 
     private static string JoinText(ToolResultPart result)
     {
-        string? single = null;
-        StringBuilder? builder = null;
+        var joined = default(TextJoin);
         foreach (var part in result.Content)
         {
             var text = part switch
@@ -138,20 +137,12 @@ internal static class GeminiPartWriter
                 RefusalPart r => r.Refusal,
                 _ => null,
             };
-            if (text is null)
+            if (text is not null)
             {
-                continue;
-            }
-            if (single is null)
-            {
-                single = text;
-            }
-            else
-            {
-                (builder ??= new StringBuilder(single)).Append(text);
+                joined.Add(text);
             }
         }
-        return builder?.ToString() ?? single ?? "";
+        return joined.Result;
     }
 
     private static void WriteMediaMember(Utf8JsonWriter writer, ContentPart part, int messageIndex)

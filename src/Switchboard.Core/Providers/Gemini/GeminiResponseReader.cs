@@ -28,9 +28,9 @@ public static class GeminiResponseReader
         try
         {
             var reader = new Utf8JsonReader(utf8Json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!WireDocument.TryOpenObject(ref reader, "response body", out var notObject))
             {
-                return new ValidationError(null, "response body must be a JSON object", ValidationError.InvalidType);
+                return notObject;
             }
             var document = GeminiDocumentReader.Read(ref reader);
             if (document.Error is { } error)
@@ -39,13 +39,9 @@ public static class GeminiResponseReader
             }
             return ToResponse(document);
         }
-        catch (WireFormatException e)
+        catch (Exception e) when (WireDocument.IsReadFailure(e))
         {
-            return e.Error;
-        }
-        catch (JsonException e)
-        {
-            return new ValidationError(null, $"response body is not valid JSON: {e.Message}", ValidationError.InvalidJson);
+            return WireDocument.Explain(e, "response body");
         }
     }
 

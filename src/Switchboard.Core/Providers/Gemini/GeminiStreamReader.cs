@@ -57,25 +57,18 @@ public sealed class GeminiStreamReader
         try
         {
             var reader = new Utf8JsonReader(data);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!WireDocument.TryOpenObject(ref reader, "stream chunk", out error))
             {
-                error = new ValidationError(null, "stream chunk must be a JSON object", ValidationError.InvalidType);
                 return false;
             }
             AddEvents(GeminiDocumentReader.Read(ref reader), events);
             error = null;
             return true;
         }
-        catch (WireFormatException e)
+        catch (Exception e) when (WireDocument.IsReadFailure(e))
         {
             events.RemoveRange(firstEvent, events.Count - firstEvent);
-            error = e.Error;
-            return false;
-        }
-        catch (JsonException e)
-        {
-            events.RemoveRange(firstEvent, events.Count - firstEvent);
-            error = new ValidationError(null, $"stream chunk is not valid JSON: {e.Message}", ValidationError.InvalidJson);
+            error = WireDocument.Explain(e, "stream chunk");
             return false;
         }
     }

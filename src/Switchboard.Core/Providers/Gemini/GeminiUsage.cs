@@ -22,41 +22,19 @@ internal static class GeminiUsage
     public static Usage Read(ref Utf8JsonReader reader)
     {
         ExpectObject(ref reader, Path, "");
-        int prompt = 0, candidates = 0, toolUse = 0;
-        int? total = null, thoughts = null, cached = null, audioIn = null, audioOut = null;
+        int? prompt = null, candidates = null, toolUse = null, total = null, thoughts = null, cached = null, audioIn = null, audioOut = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("promptTokenCount"u8))
+            if (TryReadCount(ref reader, "promptTokenCount"u8, Path, ref prompt)
+                || TryReadCount(ref reader, "candidatesTokenCount"u8, Path, ref candidates)
+                || TryReadCount(ref reader, "toolUsePromptTokenCount"u8, Path, ref toolUse)
+                || TryReadCount(ref reader, "thoughtsTokenCount"u8, Path, ref thoughts)
+                || TryReadCount(ref reader, "cachedContentTokenCount"u8, Path, ref cached)
+                || TryReadCount(ref reader, "totalTokenCount"u8, Path, ref total))
             {
-                ReadValue(ref reader);
-                prompt = ReadOptionalInt(ref reader, Path, "promptTokenCount") ?? 0;
+                continue;
             }
-            else if (reader.ValueTextEquals("candidatesTokenCount"u8))
-            {
-                ReadValue(ref reader);
-                candidates = ReadOptionalInt(ref reader, Path, "candidatesTokenCount") ?? 0;
-            }
-            else if (reader.ValueTextEquals("toolUsePromptTokenCount"u8))
-            {
-                ReadValue(ref reader);
-                toolUse = ReadOptionalInt(ref reader, Path, "toolUsePromptTokenCount") ?? 0;
-            }
-            else if (reader.ValueTextEquals("thoughtsTokenCount"u8))
-            {
-                ReadValue(ref reader);
-                thoughts = ReadOptionalInt(ref reader, Path, "thoughtsTokenCount");
-            }
-            else if (reader.ValueTextEquals("cachedContentTokenCount"u8))
-            {
-                ReadValue(ref reader);
-                cached = ReadOptionalInt(ref reader, Path, "cachedContentTokenCount");
-            }
-            else if (reader.ValueTextEquals("totalTokenCount"u8))
-            {
-                ReadValue(ref reader);
-                total = ReadOptionalInt(ref reader, Path, "totalTokenCount");
-            }
-            else if (reader.ValueTextEquals("promptTokensDetails"u8))
+            if (reader.ValueTextEquals("promptTokensDetails"u8))
             {
                 ReadValue(ref reader);
                 audioIn = ReadAudioTokens(ref reader, "promptTokensDetails");
@@ -68,14 +46,13 @@ internal static class GeminiUsage
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return new Usage
         {
-            PromptTokens = prompt + toolUse,
-            CompletionTokens = candidates + (thoughts ?? 0),
+            PromptTokens = (prompt ?? 0) + (toolUse ?? 0),
+            CompletionTokens = (candidates ?? 0) + (thoughts ?? 0),
             TotalTokens = total,
             CachedPromptTokens = cached,
             ReasoningTokens = thoughts,
@@ -112,8 +89,7 @@ internal static class GeminiUsage
                 }
                 else
                 {
-                    ReadValue(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
             if (isAudio)

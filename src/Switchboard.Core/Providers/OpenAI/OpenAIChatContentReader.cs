@@ -60,20 +60,10 @@ internal static class OpenAIChatContentReader
         string? ttl = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("type"u8))
+            if (!TryReadString(ref reader, "type"u8, path, ref type)
+                && !TryReadString(ref reader, "ttl"u8, path, ref ttl))
             {
-                ReadValue(ref reader);
-                type = ReadOptionalString(ref reader, path, "type");
-            }
-            else if (reader.ValueTextEquals("ttl"u8))
-            {
-                ReadValue(ref reader);
-                ttl = ReadOptionalString(ref reader, path, "ttl");
-            }
-            else
-            {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return new CacheControl(type ?? "ephemeral", ttl);
@@ -93,17 +83,13 @@ internal static class OpenAIChatContentReader
         CacheControl? cacheControl = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("type"u8))
+            if (TryReadString(ref reader, "type"u8, path, ref type)
+                || TryReadString(ref reader, "text"u8, path, ref text)
+                || TryReadString(ref reader, "refusal"u8, path, ref refusal))
             {
-                ReadValue(ref reader);
-                type = ReadOptionalString(ref reader, path, "type");
+                continue;
             }
-            else if (reader.ValueTextEquals("text"u8))
-            {
-                ReadValue(ref reader);
-                text = ReadOptionalString(ref reader, path, "text");
-            }
-            else if (reader.ValueTextEquals("image_url"u8))
+            if (reader.ValueTextEquals("image_url"u8))
             {
                 ReadValue(ref reader);
                 (imageUrl, detail) = ReadImageUrl(ref reader, path, "image_url");
@@ -118,11 +104,6 @@ internal static class OpenAIChatContentReader
                 ReadValue(ref reader);
                 file = ReadFile(ref reader, path, "file");
             }
-            else if (reader.ValueTextEquals("refusal"u8))
-            {
-                ReadValue(ref reader);
-                refusal = ReadOptionalString(ref reader, path, "refusal");
-            }
             else if (reader.ValueTextEquals("cache_control"u8))
             {
                 ReadValue(ref reader);
@@ -132,8 +113,7 @@ internal static class OpenAIChatContentReader
             {
                 // Members of part types this reader does not know have nowhere to go; the type check
                 // below refuses such parts anyway.
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -180,8 +160,7 @@ internal static class OpenAIChatContentReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return (url ?? throw Missing($"{path}.url"), detail);
@@ -207,8 +186,7 @@ internal static class OpenAIChatContentReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return new AudioPart(data ?? throw Missing($"{path}.data"), format ?? throw Missing($"{path}.format"));
@@ -223,25 +201,19 @@ internal static class OpenAIChatContentReader
         DataUrl? data = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("file_id"u8))
+            if (TryReadString(ref reader, "file_id"u8, path, ref fileId)
+                || TryReadString(ref reader, "filename"u8, path, ref filename))
             {
-                ReadValue(ref reader);
-                fileId = ReadOptionalString(ref reader, path, "file_id");
+                continue;
             }
-            else if (reader.ValueTextEquals("filename"u8))
-            {
-                ReadValue(ref reader);
-                filename = ReadOptionalString(ref reader, path, "filename");
-            }
-            else if (reader.ValueTextEquals("file_data"u8))
+            if (reader.ValueTextEquals("file_data"u8))
             {
                 ReadValue(ref reader);
                 data = reader.TokenType == JsonTokenType.Null ? null : ReadDataUrlOrString(ref reader, path, "file_data");
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         if (fileId is null && data is null)

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using System.Text.Json;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
@@ -61,25 +60,15 @@ internal static class OpenAIChatContentWriter
     /// <summary>Writes the text parts of <c>[start, end)</c> joined as one JSON string.</summary>
     public static void WriteConcatenatedText(Utf8JsonWriter writer, ImmutableArray<ContentPart> parts, int start, int end)
     {
-        string? single = null;
-        StringBuilder? builder = null;
+        var joined = default(TextJoin);
         for (var i = start; i < end; i++)
         {
-            if (parts[i] is not TextPart text)
+            if (parts[i] is TextPart text)
             {
-                continue;
-            }
-            if (single is null)
-            {
-                single = text.Text;
-            }
-            else
-            {
-                builder ??= new StringBuilder(single);
-                builder.Append(text.Text);
+                joined.Add(text.Text);
             }
         }
-        writer.WriteStringValue(builder?.ToString() ?? single ?? "");
+        writer.WriteStringValue(joined.Result);
     }
 
     /// <summary>Writes one part in array form; parts with no OpenAI content form are skipped.</summary>

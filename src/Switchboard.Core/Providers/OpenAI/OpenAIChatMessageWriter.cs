@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using System.Text.Json;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
@@ -326,24 +325,14 @@ internal static class OpenAIChatMessageWriter
 
     private static string JoinThinking(ImmutableArray<ContentPart> parts)
     {
-        string? single = null;
-        StringBuilder? builder = null;
+        var joined = default(TextJoin);
         foreach (var part in parts)
         {
-            if (part is not ThinkingPart thinking)
+            if (part is ThinkingPart thinking)
             {
-                continue;
-            }
-            if (single is null)
-            {
-                single = thinking.Text;
-            }
-            else
-            {
-                builder ??= new StringBuilder(single);
-                builder.Append(thinking.Text);
+                joined.Add(thinking.Text);
             }
         }
-        return builder?.ToString() ?? single ?? "";
+        return joined.Result;
     }
 }

@@ -22,57 +22,33 @@ public static class OpenAIChatResponseReader
         try
         {
             var reader = new Utf8JsonReader(utf8Json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!WireDocument.TryOpenObject(ref reader, "response body", out var notObject))
             {
-                return new ValidationError(null, "response body must be a JSON object", ValidationError.InvalidType);
+                return notObject;
             }
             return ReadResponse(ref reader);
         }
-        catch (WireFormatException e)
+        catch (Exception e) when (WireDocument.IsReadFailure(e))
         {
-            return e.Error;
-        }
-        catch (JsonException e)
-        {
-            return new ValidationError(null, $"response body is not valid JSON: {e.Message}", ValidationError.InvalidJson);
+            return WireDocument.Explain(e, "response body");
         }
     }
 
     private static ChatResponse ReadResponse(ref Utf8JsonReader reader)
     {
-        string? id = null;
-        string? model = null;
-        long created = 0;
-        string? fingerprint = null;
+        var identity = default(OpenAIChatIdentity);
         var choices = new List<ChatChoice>();
         Usage? usage = null;
         List<ExtensionField>? extensions = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8))
+            if (identity.TryRead(ref reader))
             {
-                ReadValue(ref reader);
-                id = ReadOptionalString(ref reader, "", "id");
+                continue;
             }
-            else if (reader.ValueTextEquals("object"u8))
+            if (reader.ValueTextEquals("object"u8))
             {
-                ReadValue(ref reader);
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("created"u8))
-            {
-                ReadValue(ref reader);
-                created = ReadOptionalLong(ref reader, "", "created") ?? 0;
-            }
-            else if (reader.ValueTextEquals("model"u8))
-            {
-                ReadValue(ref reader);
-                model = ReadOptionalString(ref reader, "", "model");
-            }
-            else if (reader.ValueTextEquals("system_fingerprint"u8))
-            {
-                ReadValue(ref reader);
-                fingerprint = ReadOptionalString(ref reader, "", "system_fingerprint");
+                SkipValue(ref reader);
             }
             else if (reader.ValueTextEquals("choices"u8))
             {
@@ -102,10 +78,10 @@ public static class OpenAIChatResponseReader
 
         return new ChatResponse
         {
-            Id = id ?? "",
-            Model = model ?? "",
-            Created = created,
-            SystemFingerprint = fingerprint,
+            Id = identity.Id ?? "",
+            Model = identity.Model ?? "",
+            Created = identity.Created,
+            SystemFingerprint = identity.Fingerprint,
             Choices = [.. choices],
             Usage = usage,
             Extensions = extensions is null ? [] : [.. extensions],
@@ -145,8 +121,7 @@ public static class OpenAIChatResponseReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return new ChatChoice(index ?? 0, message ?? throw Missing(Join(path, "message")))

@@ -52,8 +52,7 @@ public sealed partial class OpenAIChatStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return delta;
@@ -124,8 +123,7 @@ public sealed partial class OpenAIChatStreamReader
                     }
                     else
                     {
-                        ReadValue(ref reader);
-                        reader.Skip();
+                        SkipValue(ref reader);
                     }
                 }
             }
@@ -136,8 +134,7 @@ public sealed partial class OpenAIChatStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return tool;

@@ -37,35 +37,25 @@ public sealed partial class OpenAIChatStreamReader
         try
         {
             var reader = new Utf8JsonReader(data);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!WireDocument.TryOpenObject(ref reader, "stream chunk", out error))
             {
-                error = new ValidationError(null, "stream chunk must be a JSON object", ValidationError.InvalidType);
                 return false;
             }
             ReadChunk(ref reader, events, firstEvent);
             error = null;
             return true;
         }
-        catch (WireFormatException e)
+        catch (Exception e) when (WireDocument.IsReadFailure(e))
         {
             events.RemoveRange(firstEvent, events.Count - firstEvent);
-            error = e.Error;
-            return false;
-        }
-        catch (JsonException e)
-        {
-            events.RemoveRange(firstEvent, events.Count - firstEvent);
-            error = new ValidationError(null, $"stream chunk is not valid JSON: {e.Message}", ValidationError.InvalidJson);
+            error = WireDocument.Explain(e, "stream chunk");
             return false;
         }
     }
 
     private void ReadChunk(ref Utf8JsonReader reader, List<StreamEvent> events, int firstEvent)
     {
-        string? id = null;
-        string? model = null;
-        string? fingerprint = null;
-        long created = 0;
+        var identity = default(OpenAIChatIdentity);
         var hasChoices = false;
         Usage? usage = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -73,28 +63,11 @@ public sealed partial class OpenAIChatStreamReader
             // The identity repeats on every frame but is needed once: later frames skip it unread.
             if (_started && !reader.ValueTextEquals("choices"u8) && !reader.ValueTextEquals("usage"u8) && !reader.ValueTextEquals("error"u8))
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
-            else if (reader.ValueTextEquals("id"u8))
+            else if (identity.TryRead(ref reader))
             {
-                ReadValue(ref reader);
-                id = ReadOptionalString(ref reader, "", "id");
-            }
-            else if (reader.ValueTextEquals("created"u8))
-            {
-                ReadValue(ref reader);
-                created = ReadOptionalLong(ref reader, "", "created") ?? 0;
-            }
-            else if (reader.ValueTextEquals("model"u8))
-            {
-                ReadValue(ref reader);
-                model = ReadOptionalString(ref reader, "", "model");
-            }
-            else if (reader.ValueTextEquals("system_fingerprint"u8))
-            {
-                ReadValue(ref reader);
-                fingerprint = ReadOptionalString(ref reader, "", "system_fingerprint");
+                // Read into the identity, announced with the first frame that carries the response.
             }
             else if (reader.ValueTextEquals("choices"u8))
             {
@@ -121,8 +94,7 @@ public sealed partial class OpenAIChatStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -135,7 +107,7 @@ public sealed partial class OpenAIChatStreamReader
         if (!_started && (hasChoices || usage is not null))
         {
             _started = true;
-            events.Insert(firstEvent, new StreamStartEvent(id ?? "", model ?? "", created) { SystemFingerprint = fingerprint });
+            events.Insert(firstEvent, new StreamStartEvent(identity.Id ?? "", identity.Model ?? "", identity.Created) { SystemFingerprint = identity.Fingerprint });
         }
     }
 
@@ -171,8 +143,7 @@ public sealed partial class OpenAIChatStreamReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 

@@ -104,45 +104,27 @@ public sealed partial class OpenAIChatStreamWriter : IDisposable
         switch (e)
         {
             case TextDeltaEvent text:
-                if (_frame.Text is not null)
-                {
-                    Restart(choice, output);
-                }
+                RestartIf(_frame.Text is not null, choice, output);
                 _frame.Text = text.Text;
                 break;
             case ThinkingDeltaEvent thinking:
-                if (_frame.Reasoning is not null || _frame.Signature is not null)
-                {
-                    Restart(choice, output);
-                }
+                RestartIf(_frame.Reasoning is not null || _frame.Signature is not null, choice, output);
                 _frame.Reasoning = thinking.Text;
                 break;
             case SignatureDeltaEvent signature:
-                if (_frame.Signature is not null)
-                {
-                    Restart(choice, output);
-                }
+                RestartIf(_frame.Signature is not null, choice, output);
                 _frame.Signature = signature.Signature;
                 break;
             case RedactedThinkingEvent redacted:
-                if (_frame.Redacted is not null)
-                {
-                    Restart(choice, output);
-                }
+                RestartIf(_frame.Redacted is not null, choice, output);
                 _frame.Redacted = redacted.Data;
                 break;
             case RefusalDeltaEvent refusal:
-                if (_frame.Refusal is not null)
-                {
-                    Restart(choice, output);
-                }
+                RestartIf(_frame.Refusal is not null, choice, output);
                 _frame.Refusal = refusal.Refusal;
                 break;
             case ToolCallStartEvent start:
-                if (_frame.HasTool)
-                {
-                    Restart(choice, output);
-                }
+                RestartIf(_frame.HasTool, choice, output);
                 var state = _choices[choice];
                 _frame.HasTool = true;
                 _frame.ToolIndex = state.MapTool(start.ToolIndex);
@@ -166,20 +148,14 @@ public sealed partial class OpenAIChatStreamWriter : IDisposable
                         : _frame.ToolArguments + arguments.Fragment;
                     break;
                 }
-                if (_frame.HasTool)
-                {
-                    Restart(choice, output);
-                }
+                RestartIf(_frame.HasTool, choice, output);
                 _frame.HasTool = true;
                 _frame.ToolIndex = index;
                 _frame.ToolIsStart = false;
                 _frame.ToolArguments = arguments.Fragment;
                 break;
             case LogprobsDeltaEvent logprobs:
-                if (_frame.Logprobs is not null)
-                {
-                    Restart(choice, output);
-                }
+                RestartIf(_frame.Logprobs is not null, choice, output);
                 _frame.Logprobs = logprobs.Logprobs;
                 break;
             case FinishEvent finish:
@@ -188,8 +164,13 @@ public sealed partial class OpenAIChatStreamWriter : IDisposable
         }
     }
 
-    private void Restart(int choice, IBufferWriter<byte> output)
+    /// <summary>Starts a new frame when the slot an event fills is already taken in the current one.</summary>
+    private void RestartIf(bool slotTaken, int choice, IBufferWriter<byte> output)
     {
+        if (!slotTaken)
+        {
+            return;
+        }
         FlushFrame(output);
         BeginFrame(choice, output);
     }

@@ -60,17 +60,12 @@ internal static class OpenAIChatToolCallReader
         string? signature = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8))
+            if (TryReadString(ref reader, "id"u8, path, ref id)
+                || TryReadString(ref reader, "type"u8, path, ref type))
             {
-                ReadValue(ref reader);
-                id = ReadOptionalString(ref reader, path, "id");
+                continue;
             }
-            else if (reader.ValueTextEquals("type"u8))
-            {
-                ReadValue(ref reader);
-                type = ReadOptionalString(ref reader, path, "type");
-            }
-            else if (reader.ValueTextEquals("function"u8))
+            if (reader.ValueTextEquals("function"u8))
             {
                 ReadValue(ref reader);
                 function = ReadFunction(ref reader, Join(path, "function"), "arguments");
@@ -87,8 +82,7 @@ internal static class OpenAIChatToolCallReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -136,8 +130,7 @@ internal static class OpenAIChatToolCallReader
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return (name ?? throw Missing(Join(path, "name")), arguments ?? throw Missing(Join(path, argumentsMember)));
@@ -166,30 +159,12 @@ internal static class OpenAIChatToolCallReader
         string? data = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("type"u8))
+            if (!TryReadString(ref reader, "type"u8, path, ref type)
+                && !TryReadString(ref reader, "thinking"u8, path, ref thinking)
+                && !TryReadString(ref reader, "signature"u8, path, ref signature)
+                && !TryReadString(ref reader, "data"u8, path, ref data))
             {
-                ReadValue(ref reader);
-                type = ReadOptionalString(ref reader, path, "type");
-            }
-            else if (reader.ValueTextEquals("thinking"u8))
-            {
-                ReadValue(ref reader);
-                thinking = ReadOptionalString(ref reader, path, "thinking");
-            }
-            else if (reader.ValueTextEquals("signature"u8))
-            {
-                ReadValue(ref reader);
-                signature = ReadOptionalString(ref reader, path, "signature");
-            }
-            else if (reader.ValueTextEquals("data"u8))
-            {
-                ReadValue(ref reader);
-                data = ReadOptionalString(ref reader, path, "data");
-            }
-            else
-            {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return type switch

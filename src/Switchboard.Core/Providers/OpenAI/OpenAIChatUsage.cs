@@ -13,50 +13,32 @@ internal static class OpenAIChatUsage
     public static Usage Read(ref Utf8JsonReader reader, string path)
     {
         ExpectObject(ref reader, path, "");
-        var usage = new Usage();
-        int? deepSeekCacheHits = null;
+        var counts = default(Counts);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("prompt_tokens"u8))
+            if (TryReadCount(ref reader, "prompt_tokens"u8, path, ref counts.Prompt)
+                || TryReadCount(ref reader, "completion_tokens"u8, path, ref counts.Completion)
+                || TryReadCount(ref reader, "total_tokens"u8, path, ref counts.Total)
+                || TryReadCount(ref reader, "prompt_cache_hit_tokens"u8, path, ref counts.DeepSeekCacheHits))
             {
-                ReadValue(ref reader);
-                usage = usage with { PromptTokens = ReadOptionalInt(ref reader, path, "prompt_tokens") ?? 0 };
+                continue;
             }
-            else if (reader.ValueTextEquals("completion_tokens"u8))
+            if (reader.ValueTextEquals("prompt_tokens_details"u8))
             {
                 ReadValue(ref reader);
-                usage = usage with { CompletionTokens = ReadOptionalInt(ref reader, path, "completion_tokens") ?? 0 };
-            }
-            else if (reader.ValueTextEquals("total_tokens"u8))
-            {
-                ReadValue(ref reader);
-                usage = usage with { TotalTokens = ReadOptionalInt(ref reader, path, "total_tokens") };
-            }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
-            {
-                ReadValue(ref reader);
-                usage = ReadPromptDetails(ref reader, Join(path, "prompt_tokens_details"), usage);
+                counts.ReadDetails(ref reader, Join(path, "prompt_tokens_details"), completion: false);
             }
             else if (reader.ValueTextEquals("completion_tokens_details"u8))
             {
                 ReadValue(ref reader);
-                usage = ReadCompletionDetails(ref reader, Join(path, "completion_tokens_details"), usage);
-            }
-            else if (reader.ValueTextEquals("prompt_cache_hit_tokens"u8))
-            {
-                ReadValue(ref reader);
-                deepSeekCacheHits = ReadOptionalInt(ref reader, path, "prompt_cache_hit_tokens");
+                counts.ReadDetails(ref reader, Join(path, "completion_tokens_details"), completion: true);
             }
             else
             {
-                ReadValue(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
-        // DeepSeek reports cache hits at the top level instead of in prompt_tokens_details.
-        return usage.CachedPromptTokens is null && deepSeekCacheHits is not null
-            ? usage with { CachedPromptTokens = deepSeekCacheHits }
-            : usage;
+        return counts.ToUsage();
     }
 
     public static void Write(Utf8JsonWriter writer, Usage usage)
@@ -86,75 +68,52 @@ internal static class OpenAIChatUsage
         writer.WriteEndObject();
     }
 
-    private static Usage ReadPromptDetails(ref Utf8JsonReader reader, string path, Usage usage)
+    /// <summary>The counts as read (a count sent as null is absent, as the API treats it).</summary>
+    private struct Counts
     {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return usage;
-        }
-        ExpectObject(ref reader, path, "");
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("cached_tokens"u8))
-            {
-                ReadValue(ref reader);
-                usage = usage with { CachedPromptTokens = ReadOptionalInt(ref reader, path, "cached_tokens") };
-            }
-            else if (reader.ValueTextEquals("audio_tokens"u8))
-            {
-                ReadValue(ref reader);
-                usage = usage with { AudioPromptTokens = ReadOptionalInt(ref reader, path, "audio_tokens") };
-            }
-            else if (reader.ValueTextEquals("cache_write_tokens"u8))
-            {
-                ReadValue(ref reader);
-                usage = usage with { CacheCreationPromptTokens = ReadOptionalInt(ref reader, path, "cache_write_tokens") };
-            }
-            else
-            {
-                ReadValue(ref reader);
-                reader.Skip();
-            }
-        }
-        return usage;
-    }
+        public int? Prompt, Completion, Total, DeepSeekCacheHits;
+        public int? Cached, AudioPrompt, CacheWrite;
+        public int? Reasoning, AudioCompletion, AcceptedPrediction, RejectedPrediction;
 
-    private static Usage ReadCompletionDetails(ref Utf8JsonReader reader, string path, Usage usage)
-    {
-        if (reader.TokenType == JsonTokenType.Null)
+        /// <summary>Reads <c>prompt_tokens_details</c> or (<paramref name="completion"/>) <c>completion_tokens_details</c>.</summary>
+        public void ReadDetails(ref Utf8JsonReader reader, string path, bool completion)
         {
-            return usage;
-        }
-        ExpectObject(ref reader, path, "");
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("reasoning_tokens"u8))
+            if (reader.TokenType == JsonTokenType.Null)
             {
-                ReadValue(ref reader);
-                usage = usage with { ReasoningTokens = ReadOptionalInt(ref reader, path, "reasoning_tokens") };
+                return;
             }
-            else if (reader.ValueTextEquals("audio_tokens"u8))
+            ExpectObject(ref reader, path, "");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                ReadValue(ref reader);
-                usage = usage with { AudioCompletionTokens = ReadOptionalInt(ref reader, path, "audio_tokens") };
-            }
-            else if (reader.ValueTextEquals("accepted_prediction_tokens"u8))
-            {
-                ReadValue(ref reader);
-                usage = usage with { AcceptedPredictionTokens = ReadOptionalInt(ref reader, path, "accepted_prediction_tokens") };
-            }
-            else if (reader.ValueTextEquals("rejected_prediction_tokens"u8))
-            {
-                ReadValue(ref reader);
-                usage = usage with { RejectedPredictionTokens = ReadOptionalInt(ref reader, path, "rejected_prediction_tokens") };
-            }
-            else
-            {
-                ReadValue(ref reader);
-                reader.Skip();
+                var known = completion
+                    ? TryReadCount(ref reader, "reasoning_tokens"u8, path, ref Reasoning)
+                        || TryReadCount(ref reader, "audio_tokens"u8, path, ref AudioCompletion)
+                        || TryReadCount(ref reader, "accepted_prediction_tokens"u8, path, ref AcceptedPrediction)
+                        || TryReadCount(ref reader, "rejected_prediction_tokens"u8, path, ref RejectedPrediction)
+                    : TryReadCount(ref reader, "cached_tokens"u8, path, ref Cached)
+                        || TryReadCount(ref reader, "audio_tokens"u8, path, ref AudioPrompt)
+                        || TryReadCount(ref reader, "cache_write_tokens"u8, path, ref CacheWrite);
+                if (!known)
+                {
+                    SkipValue(ref reader);
+                }
             }
         }
-        return usage;
+
+        public readonly Usage ToUsage() => new()
+        {
+            PromptTokens = Prompt ?? 0,
+            CompletionTokens = Completion ?? 0,
+            TotalTokens = Total,
+            // DeepSeek reports cache hits at the top level instead of in prompt_tokens_details.
+            CachedPromptTokens = Cached ?? DeepSeekCacheHits,
+            AudioPromptTokens = AudioPrompt,
+            CacheCreationPromptTokens = CacheWrite,
+            ReasoningTokens = Reasoning,
+            AudioCompletionTokens = AudioCompletion,
+            AcceptedPredictionTokens = AcceptedPrediction,
+            RejectedPredictionTokens = RejectedPrediction,
+        };
     }
 
     private static void WriteOptional(Utf8JsonWriter writer, ReadOnlySpan<byte> name, int? value)

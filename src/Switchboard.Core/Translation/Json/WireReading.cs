@@ -52,6 +52,34 @@ internal static class WireReading
         }
     }
 
+    /// <summary>Moves from the name of a member the reader does not use over its value.</summary>
+    public static void SkipValue(ref Utf8JsonReader reader)
+    {
+        ReadValue(ref reader);
+        reader.Skip();
+    }
+
+    /// <summary>
+    /// Reads an optional string if the reader is on the property <paramref name="name"/>: moves to its value and reads
+    /// it (null counts as absent) into <paramref name="value"/>. False leaves the reader on the name.
+    /// </summary>
+    public static bool TryReadString(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, string path, ref string? value)
+    {
+        if (!reader.ValueTextEquals(name))
+        {
+            return false;
+        }
+        ReadValue(ref reader);
+        value = reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Null => null,
+            // The member's name as text only for the error.
+            _ => throw WrongType(Join(path, Encoding.UTF8.GetString(name)), "a string"),
+        };
+        return true;
+    }
+
     public static string? ReadOptionalString(ref Utf8JsonReader reader, string path, string member) => reader.TokenType switch
     {
         JsonTokenType.String => reader.GetString(),
@@ -85,6 +113,34 @@ internal static class WireReading
             throw OutOfRange(Join(path, member), value, min, max);
         }
         return value;
+    }
+
+    /// <summary>
+    /// Reads a token count if the reader is on the property <paramref name="name"/>: moves to its value and reads it
+    /// (an integer; null counts as absent) into <paramref name="count"/>. False leaves the reader on the name. For
+    /// the usage objects of every API, which are flat lists of such counts.
+    /// </summary>
+    public static bool TryReadCount(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, string path, ref int? count)
+    {
+        if (!reader.ValueTextEquals(name))
+        {
+            return false;
+        }
+        ReadValue(ref reader);
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            count = null;
+        }
+        else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value))
+        {
+            count = value;
+        }
+        else
+        {
+            // The member's name as text only for the error.
+            throw WrongType(Join(path, Encoding.UTF8.GetString(name)), "an integer");
+        }
+        return true;
     }
 
     public static long? ReadOptionalLong(ref Utf8JsonReader reader, string path, string member)
