@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Switchboard.Endpoints;
 using Switchboard.Pipeline;
+using Switchboard.Providers.Anthropic;
 using Switchboard.Storage;
 using Switchboard.Storage.Keys;
 using Switchboard.Storage.Usage;

@@ -1,19 +1,21 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Auth;
-using Switchboard.Providers.Anthropic;
 using Switchboard.Providers.OpenAI;
 using Switchboard.Errors;
 using Switchboard.Http;
 using Switchboard.Providers;
+using Switchboard.Pipeline;
 using Switchboard.Routing;
 
-namespace Switchboard.Pipeline;
+namespace Switchboard.Providers.Anthropic;
 
 /// <summary>
 /// <c>POST /v1/messages/count_tokens</c> (Claude Code calls it before long requests): asked of the upstream itself when
-/// the model's first deployment speaks this wire and counts tokens (<see cref="IUpstreamTokenCounter"/>: Anthropic), counted locally otherwise with that deployment's tokenizer (see
-/// <see cref="TokenCounter"/>; marked <c>x-switchboard-token-count: estimated</c>, since off OpenAI models it is an approximation).
+/// the model's first deployment speaks this wire and counts tokens (<see cref="IUpstreamTokenCounter"/>: Anthropic),
+/// counted locally otherwise with that deployment's tokenizer (see <see cref="TokenCounter"/>; marked
+/// <c>x-switchboard-token-count: estimated</c>, since off OpenAI models it is an approximation). The Anthropic dialect's
+/// own endpoint, registered in <see cref="AnthropicMessagesDialectRegistration"/>.
 /// </summary>
 public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time)
 {
