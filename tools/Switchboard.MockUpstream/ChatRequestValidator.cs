@@ -301,6 +301,16 @@ internal static partial class ChatRequestValidator
         return obj.ValueKind != JsonValueKind.Object ? OpenAIErrors.InvalidType(at, "an object", obj) : RequireString(obj, "type", at, out type);
     }
 
+    /// <summary>A required member of one JSON kind (<paramref name="expected"/> names it in the refusal, e.g. "an array").</summary>
+    internal static ApiError? RequireMember(JsonElement obj, string name, string at, JsonValueKind kind, string expected, out JsonElement value)
+    {
+        if (!JsonShape.TryGetNonNull(obj, name, out value))
+        {
+            return OpenAIErrors.MissingRequired($"{at}.{name}");
+        }
+        return value.ValueKind == kind ? null : OpenAIErrors.InvalidType($"{at}.{name}", expected, value);
+    }
+
     internal static ApiError? RequireString(JsonElement obj, string name, string at, out string? value)
     {
         value = null;

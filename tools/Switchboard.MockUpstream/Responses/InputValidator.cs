@@ -290,24 +290,16 @@ internal static class InputValidator
 
     private static ApiError? CheckReasoning(JsonElement item, string at)
     {
-        if (!JsonShape.TryGetNonNull(item, "summary", out var summary))
+        if (RequireMember(item, "summary", at, JsonValueKind.Array, "an array", out var summary) is { } se)
         {
-            return OpenAIErrors.MissingRequired($"{at}.summary");
-        }
-        if (summary.ValueKind != JsonValueKind.Array)
-        {
-            return OpenAIErrors.InvalidType($"{at}.summary", "an array", summary);
+            return se;
         }
         int j = 0;
         foreach (var part in summary.EnumerateArray())
         {
             string pat = $"{at}.summary[{j++}]";
-            if (part.ValueKind != JsonValueKind.Object)
-            {
-                return OpenAIErrors.InvalidType(pat, "an object", part);
-            }
-            var error = RequireString(part, "type", pat, out string? type) ?? RequireString(part, "text", pat, out _);
-            if (error is not null)
+            string? type = null;
+            if ((RequireTypedObject(part, pat, out type) ?? RequireString(part, "text", pat, out _)) is { } error)
             {
                 return error;
             }

@@ -18,16 +18,22 @@ internal sealed class ResponsesRequest
 
     public string? PreviousResponseId { get; set; }
 
+    /// <summary>The instructions as sent (echoed in the response object).</summary>
     public JsonElement? Instructions { get; set; }
 
+    /// <summary>The tools array as sent (echoed in the response object).</summary>
     public JsonElement? Tools { get; set; }
 
+    /// <summary>tool_choice as sent; absent means auto.</summary>
     public JsonElement? ToolChoice { get; set; }
 
+    /// <summary>The text object (format, verbosity) as sent.</summary>
     public JsonElement? Text { get; set; }
 
+    /// <summary>The reasoning object (effort, summary) as sent.</summary>
     public JsonElement? Reasoning { get; set; }
 
+    /// <summary>metadata as sent; absent means {}.</summary>
     public JsonElement? Metadata { get; set; }
 
     public double Temperature { get; set; } = 1;

@@ -174,18 +174,15 @@ internal static class ResponsesValidator
         {
             return Nest(v, "text");
         }
-        if (!JsonShape.TryGetNonNull(text, "format", out var format))
-        {
-            return null;
-        }
-        if (RequireTypedObject(format, "text.format", out string? type) is { } te)
+        string? type = "text";
+        if (JsonShape.TryGetNonNull(text, "format", out var format) && RequireTypedObject(format, "text.format", out type) is { } te)
         {
             return te;
         }
         switch (type)
         {
             case "text":
-                return Members(format, "text.format", ["type"]);
+                return format.ValueKind == JsonValueKind.Object ? Members(format, "text.format", ["type"]) : null;
             case "json_object":
                 req.Chat.ResponseFormat = ResponseFormatKind.JsonObject;
                 return Members(format, "text.format", ["type"]);
@@ -199,13 +196,9 @@ internal static class ResponsesValidator
         {
             return ne;
         }
-        if (!JsonShape.TryGetNonNull(format, "schema", out var schema))
+        if (RequireMember(format, "schema", "text.format", JsonValueKind.Object, "an object", out var schema) is { } se)
         {
-            return OpenAIErrors.MissingRequired("text.format.schema");
-        }
-        if (schema.ValueKind != JsonValueKind.Object)
-        {
-            return OpenAIErrors.InvalidType("text.format.schema", "an object", schema);
+            return se;
         }
         req.Chat.ResponseFormat = ResponseFormatKind.JsonSchema;
         req.Chat.JsonSchema = schema;
