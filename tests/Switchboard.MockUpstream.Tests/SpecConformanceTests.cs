@@ -25,7 +25,7 @@ public sealed partial class SpecConformanceTests
     /// Top-level property names of a component schema, following allOf $refs. A line-based reader is enough for
     /// this spec's layout (4-space schema names, properties one indent below "properties:").
     /// </summary>
-    private static IEnumerable<string> Properties(string[] lines, string schema)
+    internal static IEnumerable<string> Properties(string[] lines, string schema)
     {
         int start = Array.IndexOf(lines, $"    {schema}:");
         Assert.True(start >= 0, $"schema {schema} not found");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Switchboard.MockUpstream;
@@ -5,41 +6,54 @@ namespace Switchboard.MockUpstream;
 /// <summary>An API request that passed routing, knob parsing and authentication.</summary>
 internal sealed record ApiRequest(HttpContext Http, MockState State, Knobs Knobs, byte[] Body, string? AzureDeployment);
 
+/// <summary>An endpoint's body validator: the parsed request, or the API's refusal.</summary>
+internal delegate ApiError? RequestValidator<T>(JsonElement root, string? azureDeployment, out T? request);
+
+/// <summary>The JSON endpoints' common start: parse the body, validate it, answer the refusal or hand the request on.</summary>
+internal static class ValidatedBody
+{
+    /// <summary>Runs <paramref name="answer"/> while the body's document (which the request's JsonElements point into) is alive.</summary>
+    public static async Task HandleAsync<T>(ApiRequest api, RequestValidator<T> validate, Func<T, Task> answer)
+        where T : class
+    {
+        var error = RequestBody.Parse(api.Http.Request, api.Body, out var doc);
+        if (error is null)
+        {
+            using (doc)
+            {
+                error = validate(doc!.RootElement, api.AzureDeployment, out var request);
+                if (error is null)
+                {
+                    await answer(request!);
+                    return;
+                }
+            }
+        }
+        await HttpHelpers.WriteErrorAsync(api.Http, error);
+    }
+}
+
 /// <summary><c>POST /v1/chat/completions</c> and its Azure twin: validate, then answer, replay a fixture, or stream.</summary>
 internal static class ChatCompletionsEndpoint
 {
-    public static async Task HandleAsync(ApiRequest api)
+    public static Task HandleAsync(ApiRequest api) =>
+        ValidatedBody.HandleAsync<ChatRequest>(api, ChatRequestValidator.Validate, request => AnswerAsync(api, request));
+
+    private static async Task AnswerAsync(ApiRequest api, ChatRequest request)
     {
-        var ctx = api.Http;
-        var error = RequestBody.Parse(ctx.Request, api.Body, out var doc);
-        if (error is not null)
+        if (api.Knobs.Fixture is { } fixture)
         {
-            await HttpHelpers.WriteErrorAsync(ctx, error);
+            await ReplayAsync(api, fixture, request.Stream);
             return;
         }
-        using (doc)
+        var result = ResponseGenerator.Generate(request, api.Knobs);
+        HttpHelpers.AddOpenAIHeaders(api.Http);
+        if (!request.Stream)
         {
-            error = ChatRequestValidator.Validate(doc!.RootElement, api.AzureDeployment, out var request);
-            if (error is not null)
-            {
-                await HttpHelpers.WriteErrorAsync(ctx, error);
-                return;
-            }
-            if (api.Knobs.Fixture is { } fixture)
-            {
-                await ReplayAsync(api, fixture, request!.Stream);
-                return;
-            }
-            // Generate while the document (which the request's JsonElements point into) is still alive.
-            var result = ResponseGenerator.Generate(request!, api.Knobs);
-            HttpHelpers.AddOpenAIHeaders(ctx);
-            if (!request!.Stream)
-            {
-                await HttpHelpers.WriteJsonAsync(ctx, 200, result, ChatJsonWriter.WriteCompletion);
-                return;
-            }
-            await StreamAsync(api, result);
+            await HttpHelpers.WriteJsonAsync(api.Http, 200, result, ChatJsonWriter.WriteCompletion);
+            return;
         }
+        await StreamAsync(api, result);
     }
 
     private static async Task ReplayAsync(ApiRequest api, string fixture, bool stream)

@@ -294,7 +294,24 @@ internal static partial class ChatRequestValidator
         return RequireString(msg, "name", at, out _);
     }
 
-    private static ApiError? RequireString(JsonElement obj, string name, string at, out string? value)
+    /// <summary>An object with a string <c>type</c> member (a tool, a content part, a format): its type, or the API's refusal.</summary>
+    internal static ApiError? RequireTypedObject(JsonElement obj, string at, out string? type)
+    {
+        type = null;
+        return obj.ValueKind != JsonValueKind.Object ? OpenAIErrors.InvalidType(at, "an object", obj) : RequireString(obj, "type", at, out type);
+    }
+
+    /// <summary>A required member of one JSON kind (<paramref name="expected"/> names it in the refusal, e.g. "an array").</summary>
+    internal static ApiError? RequireMember(JsonElement obj, string name, string at, JsonValueKind kind, string expected, out JsonElement value)
+    {
+        if (!JsonShape.TryGetNonNull(obj, name, out value))
+        {
+            return OpenAIErrors.MissingRequired($"{at}.{name}");
+        }
+        return value.ValueKind == kind ? null : OpenAIErrors.InvalidType($"{at}.{name}", expected, value);
+    }
+
+    internal static ApiError? RequireString(JsonElement obj, string name, string at, out string? value)
     {
         value = null;
         if (!JsonShape.TryGetNonNull(obj, name, out var el))
@@ -466,7 +483,7 @@ internal static partial class ChatRequestValidator
         return null;
     }
 
-    private static ApiError? CheckNumber(JsonElement root, string name, double min, double max)
+    internal static ApiError? CheckNumber(JsonElement root, string name, double min, double max)
     {
         if (!JsonShape.TryGetNonNull(root, name, out var v))
         {
@@ -486,7 +503,7 @@ internal static partial class ChatRequestValidator
 
     private static string Format(double d) => d.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static ApiError? CheckInteger(JsonElement root, string name, long min, long max, out long? value)
+    internal static ApiError? CheckInteger(JsonElement root, string name, long min, long max, out long? value)
     {
         value = null;
         if (!JsonShape.TryGetNonNull(root, name, out var v))
@@ -515,7 +532,7 @@ internal static partial class ChatRequestValidator
         return null;
     }
 
-    private static ApiError? CheckBool(JsonElement root, string name, out bool? value)
+    internal static ApiError? CheckBool(JsonElement root, string name, out bool? value)
     {
         value = null;
         if (!JsonShape.TryGetNonNull(root, name, out var v))
@@ -533,7 +550,7 @@ internal static partial class ChatRequestValidator
     private static ApiError? CheckKind(JsonElement root, string name, JsonValueKind kind, string expected) =>
         JsonShape.TryGetNonNull(root, name, out var v) && v.ValueKind != kind ? OpenAIErrors.InvalidType(name, expected, v) : null;
 
-    private static ApiError? CheckEnum(JsonElement root, string name, string[] values)
+    internal static ApiError? CheckEnum(JsonElement root, string name, string[] values)
     {
         if (!JsonShape.TryGetNonNull(root, name, out var v))
         {
@@ -677,11 +694,7 @@ internal static partial class ChatRequestValidator
 
     private static ApiError? CheckToolDefinition(JsonElement tool, string at, ChatRequest req)
     {
-        if (tool.ValueKind != JsonValueKind.Object)
-        {
-            return OpenAIErrors.InvalidType(at, "an object", tool);
-        }
-        if (RequireString(tool, "type", at, out string? type) is { } te)
+        if (RequireTypedObject(tool, at, out string? type) is { } te)
         {
             return te;
         }
@@ -742,11 +755,7 @@ internal static partial class ChatRequestValidator
         {
             return null;
         }
-        if (format.ValueKind != JsonValueKind.Object)
-        {
-            return OpenAIErrors.InvalidType("response_format", "an object", format);
-        }
-        if (RequireString(format, "type", "response_format", out string? type) is { } te)
+        if (RequireTypedObject(format, "response_format", out string? type) is { } te)
         {
             return te;
         }

@@ -51,6 +51,18 @@ internal static class FixtureReplayer
     public static ApiError? TryLoad(MockState state, string folder, string name, out List<ReadOnlyMemory<byte>> frames)
     {
         frames = [];
+        var error = TryLoad(state, folder, name, ".sse", out byte[] bytes);
+        if (error is null)
+        {
+            frames = SplitFrames(bytes);
+        }
+        return error;
+    }
+
+    /// <summary>Reads <c>{dir}/{folder}/{name}{extension}</c> in place, or returns the 500 that explains why it cannot.</summary>
+    public static ApiError? TryLoad(MockState state, string folder, string name, string extension, out byte[] bytes)
+    {
+        bytes = [];
         if (state.FixturesDir is null)
         {
             return new ApiError(500,
@@ -62,12 +74,12 @@ internal static class FixtureReplayer
         {
             return new ApiError(500, $"Mock upstream: fixtures directory does not exist: {state.FixturesDir}", "server_error");
         }
-        string path = Path.Combine(state.FixturesDir, folder, name + ".sse");
+        string path = Path.Combine(state.FixturesDir, folder, name + extension);
         if (!File.Exists(path))
         {
             return new ApiError(500, $"Mock upstream: fixture file not found: {path}", "server_error");
         }
-        frames = SplitFrames(File.ReadAllBytes(path));
+        bytes = File.ReadAllBytes(path);
         return null;
     }
 

@@ -17,6 +17,7 @@ public static class MockUpstreamServer
     {
         NotFound,
         Chat,
+        Responses,
         Embeddings,
         ListModels,
         RetrieveModel,
@@ -134,7 +135,7 @@ public static class MockUpstreamServer
             return;
         }
 
-        if (knobs.InvalidBody is { } invalid && route.Kind is RouteKind.Chat or RouteKind.Embeddings or RouteKind.AnthropicMessages
+        if (knobs.InvalidBody is { } invalid && route.Kind is RouteKind.Chat or RouteKind.Responses or RouteKind.Embeddings or RouteKind.AnthropicMessages
                 or RouteKind.AnthropicCountTokens or RouteKind.GeminiGenerate && !RequestBody.PeekStream(body))
         {
             await HttpHelpers.WriteInvalidBodyAsync(ctx, invalid);
@@ -145,6 +146,7 @@ public static class MockUpstreamServer
         await (route.Kind switch
         {
             RouteKind.Chat => ChatCompletionsEndpoint.HandleAsync(api),
+            RouteKind.Responses => Responses.ResponsesEndpoint.HandleAsync(api),
             RouteKind.Embeddings => EmbeddingsEndpoint.HandleAsync(api),
             RouteKind.ListModels => ModelsEndpoint.ListAsync(ctx),
             RouteKind.AnthropicMessages => Anthropic.MessagesEndpoint.HandleAsync(api, countTokens: false),
@@ -163,6 +165,10 @@ public static class MockUpstreamServer
         {
             case "/v1/chat/completions" when post:
                 return new(RouteKind.Chat);
+            case "/v1/responses" when post:
+                return new(RouteKind.Responses);
+            case "/openai/responses" when post:
+                return new(RouteKind.Responses, true); // Azure: the body's model names the deployment
             case "/v1/embeddings" when post:
                 return new(RouteKind.Embeddings);
             case "/v1/models" when get:

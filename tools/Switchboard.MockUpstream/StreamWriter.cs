@@ -16,6 +16,15 @@ internal sealed record SseFraming(string ContentType, byte[] Terminator, byte[] 
         "data: {\"choices\": not json}\n\n"u8.ToArray(),
         m => $"data: {{\"error\":{{\"message\":{Quote(m)},\"type\":\"server_error\",\"param\":null,\"code\":null}}}}\n\n");
 
+    /// <summary>
+    /// The Responses API names every event like Anthropic; its mid-stream error is the recorded <c>error</c> event
+    /// (<c>{"type":"error","error":{type, code, message, param}}</c>), and it sends no <c>[DONE]</c>.
+    /// </summary>
+    public static readonly SseFraming Responses = new(
+        "text/event-stream; charset=utf-8", "\n\n"u8.ToArray(), "event: response.output_text.delta\ndata: {not json\n\n"u8.ToArray(),
+        "event: response.output_text.delta\ndata: {\"type\": \"response.output_text.delta\", not json}\n\n"u8.ToArray(),
+        m => $"event: error\ndata: {{\"type\":\"error\",\"error\":{{\"type\":\"server_error\",\"code\":\"server_error\",\"message\":{Quote(m)},\"param\":null}}}}\n\n");
+
     /// <summary>Anthropic names every event (<c>event: ...</c>); the garbage frame is a delta whose data is not JSON.</summary>
     public static readonly SseFraming Anthropic = new(
         "text/event-stream; charset=utf-8", "\n\n"u8.ToArray(), "event: content_block_delta\ndata: {not json\n\n"u8.ToArray(),
@@ -37,7 +46,7 @@ internal sealed record SseFraming(string ContentType, byte[] Terminator, byte[] 
 
     /// <summary>The message error_after sends in each dialect (what the real APIs say when overloaded mid-answer).</summary>
     public string DefaultErrorMessage => ReferenceEquals(this, Anthropic) ? "Overloaded"
-        : ReferenceEquals(this, OpenAI) ? "The server had an error while processing your request. Sorry about that!"
+        : ReferenceEquals(this, OpenAI) || ReferenceEquals(this, Responses) ? "The server had an error while processing your request. Sorry about that!"
         : "The model is overloaded. Please try again later.";
 }
 
