@@ -67,16 +67,16 @@ public static partial class ResponsesResponseWriter
         WriteTools(writer, request);
         writer.WriteNumber("top_p"u8, request.TopP ?? 1);
         WriteExtensionOrNull(writer, request, "truncation");
-        writer.WritePropertyName("usage"u8);
+        // No usage yet (a stream's first events): left out, as the schema has no null for it.
         if (head.Usage is { } usage)
         {
+            writer.WritePropertyName("usage"u8);
             WriteUsage(writer, usage);
         }
-        else
+        if (request.User is not null)
         {
-            writer.WriteNullValue();
+            writer.WriteString("user"u8, request.User);
         }
-        WriteStringOrNull(writer, "user"u8, request.User);
         writer.WriteStartObject("metadata"u8);
         foreach (var (key, value) in request.Metadata ?? [])
         {
@@ -92,6 +92,7 @@ public static partial class ResponsesResponseWriter
         writer.WriteNumber("input_tokens"u8, usage.PromptTokens);
         writer.WriteStartObject("input_tokens_details"u8);
         writer.WriteNumber("cached_tokens"u8, usage.CachedPromptTokens ?? 0);
+        writer.WriteNumber("cache_write_tokens"u8, usage.CacheCreationPromptTokens ?? 0);
         writer.WriteEndObject();
         writer.WriteNumber("output_tokens"u8, usage.CompletionTokens);
         writer.WriteStartObject("output_tokens_details"u8);

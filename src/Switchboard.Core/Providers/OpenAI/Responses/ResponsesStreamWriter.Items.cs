@@ -159,6 +159,7 @@ public sealed partial class ResponsesStreamWriter
                 WriteEvent(output, "response.function_call_arguments.done", item, static (w, item, self) =>
                 {
                     self.WriteItemPosition(w);
+                    w.WriteString("name"u8, item.Name);
                     w.WriteString("arguments"u8, item.Arguments.ToString());
                 });
                 break;
