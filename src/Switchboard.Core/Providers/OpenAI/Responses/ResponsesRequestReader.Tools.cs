@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Switchboard.Translation.Canonical;
-using Switchboard.Translation.Json;
 using static Switchboard.Translation.Json.WireReading;
 using static Switchboard.Providers.OpenAI.Responses.ResponsesClientValues;
 
@@ -106,13 +105,7 @@ public static partial class ResponsesRequestReader
             case JsonValueKind.Null:
                 return null;
             case JsonValueKind.String:
-                return value.GetString() switch
-                {
-                    "auto" => ToolChoice.Auto,
-                    "none" => ToolChoice.None,
-                    "required" => ToolChoice.Required,
-                    var other => throw Fail("tool_choice", $"'{other}' is not a valid tool choice; expected 'none', 'auto', 'required' or an object"),
-                };
+                return OpenAIChatToolsReader.ModeOf(value.GetString()!);
             case JsonValueKind.Object:
                 var type = RequiredMemberString(value, "tool_choice", "type");
                 if (type is ResponsesItemTypes.FunctionTool or ResponsesItemTypes.CustomTool)
@@ -163,28 +156,24 @@ public static partial class ResponsesRequestReader
         }
         ExpectObject(format, "text.format");
         var type = RequiredMemberString(format, "text.format", "type");
-        switch (type)
+        if (type != "json_schema")
         {
-            case "text":
-                return ResponseFormat.Text;
-            case "json_object":
-                return ResponseFormat.JsonObject;
-            case "json_schema":
-                var name = RequiredMemberString(format, "text.format", "name");
-                var schema = Member(format, "schema") ?? throw Missing("text.format.schema");
-                if (schema.ValueKind != JsonValueKind.Object)
-                {
-                    throw WrongType("text.format.schema", "an object");
-                }
-                return new ResponseFormat(ResponseFormatKind.JsonSchema, new JsonSchemaFormat(name)
-                {
-                    Description = MemberString(format, "text.format", "description"),
-                    Schema = schema.Clone(),
-                    Strict = Member(format, "strict") is { } strict ? OptBool(strict, "text.format.strict") : null,
-                });
-            default:
-                throw Fail("text.format.type", $"'{type}' is not a valid format type; expected 'text', 'json_object' or 'json_schema'");
+            return type == "text" ? ResponseFormat.Text
+                : type == "json_object" ? ResponseFormat.JsonObject
+                : throw Fail("text.format.type", $"'{type}' is not a valid format type; expected 'text', 'json_object' or 'json_schema'");
         }
+        var name = RequiredMemberString(format, "text.format", "name");
+        var schema = Member(format, "schema") ?? throw Missing("text.format.schema");
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            throw WrongType("text.format.schema", "an object");
+        }
+        return new ResponseFormat(ResponseFormatKind.JsonSchema, new JsonSchemaFormat(name)
+        {
+            Description = MemberString(format, "text.format", "description"),
+            Schema = schema.Clone(),
+            Strict = Member(format, "strict") is { } strict ? OptBool(strict, "text.format.strict") : null,
+        });
     }
 
     private static ReasoningOptions? ReadReasoning(JsonElement value)

@@ -125,33 +125,7 @@ public static partial class ResponsesResponseWriter
         }
         writer.WriteStartObject();
         writer.WriteStartObject("format"u8);
-        var format = request.ResponseFormat ?? ResponseFormat.Text;
-        switch (format.Kind)
-        {
-            case ResponseFormatKind.JsonObject:
-                writer.WriteString("type"u8, "json_object"u8);
-                break;
-            case ResponseFormatKind.JsonSchema when format.JsonSchema is { } schema:
-                writer.WriteString("type"u8, "json_schema"u8);
-                if (schema.Description is not null)
-                {
-                    writer.WriteString("description"u8, schema.Description);
-                }
-                writer.WriteString("name"u8, schema.Name);
-                if (schema.Schema is { } body)
-                {
-                    writer.WritePropertyName("schema"u8);
-                    body.WriteTo(writer);
-                }
-                if (schema.Strict is { } strict)
-                {
-                    writer.WriteBoolean("strict"u8, strict);
-                }
-                break;
-            default:
-                writer.WriteString("type"u8, "text"u8);
-                break;
-        }
+        OpenAIChatToolsWriter.WriteFormatMembers(writer, request.ResponseFormat ?? ResponseFormat.Text, nestSchema: false);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
