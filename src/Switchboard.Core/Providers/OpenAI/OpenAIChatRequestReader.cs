@@ -22,13 +22,9 @@ public static partial class OpenAIChatRequestReader
     /// <summary>Reads a request body (UTF-8 JSON).</summary>
     public static ReadResult<ChatRequest> Read(ReadOnlySpan<byte> utf8Json)
     {
-        if (utf8Json.Trim(" \t\r\n"u8).IsEmpty)
+        if (WireDocument.CheckRequestBody(utf8Json) is { } unreadable)
         {
-            return new ValidationError(null, "request body is empty", ValidationError.InvalidJson);
-        }
-        if (JsonTextCheck.Check(utf8Json) is { } notUnicode)
-        {
-            return notUnicode;
+            return unreadable;
         }
         try
         {

@@ -37,13 +37,7 @@ internal static class OpenAIChatToolsReader
             case JsonValueKind.Null:
                 return null;
             case JsonValueKind.String:
-                return value.GetString() switch
-                {
-                    "auto" => ToolChoice.Auto,
-                    "none" => ToolChoice.None,
-                    "required" => ToolChoice.Required,
-                    var other => throw Fail("tool_choice", $"'{other}' is not a valid tool choice; expected 'none', 'auto', 'required' or an object"),
-                };
+                return ModeOf(value.GetString()!);
             case JsonValueKind.Object:
                 var type = OptionalString(value, "tool_choice", "type");
                 if (type == "function")
@@ -61,6 +55,15 @@ internal static class OpenAIChatToolsReader
                 throw WrongType("tool_choice", "a string or an object");
         }
     }
+
+    /// <summary>The OpenAI tool choice given as a string (Chat Completions and Responses alike).</summary>
+    internal static ToolChoice ModeOf(string mode) => mode switch
+    {
+        "auto" => ToolChoice.Auto,
+        "none" => ToolChoice.None,
+        "required" => ToolChoice.Required,
+        var other => throw Fail("tool_choice", $"'{other}' is not a valid tool choice; expected 'none', 'auto', 'required' or an object"),
+    };
 
     public static ResponseFormat? ReadResponseFormat(ref Utf8JsonReader reader)
     {

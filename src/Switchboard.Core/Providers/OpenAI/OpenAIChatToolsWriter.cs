@@ -86,34 +86,7 @@ internal static class OpenAIChatToolsWriter
             return;
         }
         writer.WriteStartObject("response_format"u8);
-        switch (format.Kind)
-        {
-            case ResponseFormatKind.JsonObject:
-                writer.WriteString("type"u8, "json_object"u8);
-                break;
-            case ResponseFormatKind.JsonSchema when format.JsonSchema is { } schema:
-                writer.WriteString("type"u8, "json_schema"u8);
-                writer.WriteStartObject("json_schema"u8);
-                writer.WriteString("name"u8, schema.Name);
-                if (schema.Description is not null)
-                {
-                    writer.WriteString("description"u8, schema.Description);
-                }
-                if (schema.Schema is { } body)
-                {
-                    writer.WritePropertyName("schema"u8);
-                    body.WriteTo(writer);
-                }
-                if (schema.Strict is { } strict)
-                {
-                    writer.WriteBoolean("strict"u8, strict);
-                }
-                writer.WriteEndObject();
-                break;
-            default:
-                writer.WriteString("type"u8, "text"u8);
-                break;
-        }
+        WriteFormatMembers(writer, format, nestSchema: true);
         writer.WriteEndObject();
     }
 
@@ -188,5 +161,52 @@ internal static class OpenAIChatToolsWriter
             }
         }
         return true;
+    }
+
+    /// <summary>name, description, schema and strict of a structured-output format (Chat Completions nests them in
+    /// <c>json_schema</c>, Responses puts them in <c>text.format</c> itself).</summary>
+    internal static void WriteJsonSchemaMembers(Utf8JsonWriter writer, JsonSchemaFormat schema)
+    {
+        writer.WriteString("name"u8, schema.Name);
+        if (schema.Description is not null)
+        {
+            writer.WriteString("description"u8, schema.Description);
+        }
+        if (schema.Schema is { } body)
+        {
+            writer.WritePropertyName("schema"u8);
+            body.WriteTo(writer);
+        }
+        if (schema.Strict is { } strict)
+        {
+            writer.WriteBoolean("strict"u8, strict);
+        }
+    }
+
+    /// <summary>The members of a response format object: <c>type</c>, and for a schema its members, nested in
+    /// <c>json_schema</c> (Chat Completions <c>response_format</c>) or not (Responses <c>text.format</c>).</summary>
+    internal static void WriteFormatMembers(Utf8JsonWriter writer, ResponseFormat format, bool nestSchema)
+    {
+        switch (format.Kind)
+        {
+            case ResponseFormatKind.JsonObject:
+                writer.WriteString("type"u8, "json_object"u8);
+                break;
+            case ResponseFormatKind.JsonSchema when format.JsonSchema is { } schema:
+                writer.WriteString("type"u8, "json_schema"u8);
+                if (nestSchema)
+                {
+                    writer.WriteStartObject("json_schema"u8);
+                }
+                WriteJsonSchemaMembers(writer, schema);
+                if (nestSchema)
+                {
+                    writer.WriteEndObject();
+                }
+                break;
+            default:
+                writer.WriteString("type"u8, "text"u8);
+                break;
+        }
     }
 }

@@ -20,4 +20,8 @@ public sealed record DialectHints
     /// <summary>The client used OpenAI's deprecated <c>functions</c>/<c>function_call</c> fields
     /// instead of <c>tools</c>/<c>tool_choice</c>; tool calls without ids go with it.</summary>
     public bool LegacyFunctions { get; init; }
+
+    /// <summary>The first message (a system message) travelled as the OpenAI Responses <c>instructions</c>
+    /// member rather than as an input item.</summary>
+    public bool SystemAsInstructions { get; init; }
 }

@@ -16,6 +16,9 @@ public sealed record ReasoningOptions
 
     /// <summary>False = reasoning explicitly off (Anthropic <c>disabled</c>, Gemini budget 0); null = not said.</summary>
     public bool? Enabled { get; init; }
+
+    /// <summary>OpenAI Responses <c>reasoning.summary</c> (<c>auto</c>, <c>concise</c>, <c>detailed</c>); null = not said.</summary>
+    public string? Summary { get; init; }
 }
 
 /// <summary>OpenAI effort levels, and the budget/effort correspondence writers use when translating.</summary>

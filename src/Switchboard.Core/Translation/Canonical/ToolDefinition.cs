@@ -25,6 +25,10 @@ public sealed record FunctionTool(string Name) : ToolDefinition
     public JsonElement? Parameters { get; init; }
 
     public bool? Strict { get; init; }
+
+    /// <summary><see cref="ToolCallKind.Custom"/> for an OpenAI Responses <c>custom</c> (free-form) tool offered as a
+    /// function with one string argument <c>input</c>: calls to it go back to the client as custom tool calls.</summary>
+    public ToolCallKind Kind { get; init; }
 }
 
 /// <summary>

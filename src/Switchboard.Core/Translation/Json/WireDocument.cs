@@ -24,6 +24,12 @@ internal static class WireDocument
         return false;
     }
 
+    /// <summary>Why a request body cannot be read at all (empty, or not Unicode text), or null.</summary>
+    public static ValidationError? CheckRequestBody(ReadOnlySpan<byte> utf8Json) =>
+        utf8Json.Trim(" \t\r\n"u8).IsEmpty
+            ? new ValidationError(null, "request body is empty", ValidationError.InvalidJson)
+            : JsonTextCheck.Check(utf8Json);
+
     /// <summary>True for the exceptions a read reports as a <see cref="ValidationError"/> (for a <c>catch … when</c>).</summary>
     public static bool IsReadFailure(Exception exception) => exception is WireFormatException or JsonException;
 

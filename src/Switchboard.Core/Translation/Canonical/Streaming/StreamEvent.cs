@@ -52,6 +52,9 @@ public sealed record ToolCallStartEvent(int ChoiceIndex, int ToolIndex, string? 
 {
     /// <summary>Gemini <c>thoughtSignature</c> that came with the call; see <see cref="ToolCallPart.Signature"/>.</summary>
     public string? Signature { get; init; }
+
+    /// <summary>Function (JSON argument fragments) or OpenAI custom tool (fragments of free text).</summary>
+    public ToolCallKind Kind { get; init; }
 }
 
 /// <summary>A fragment of a tool call's arguments JSON text; fragments concatenate in order.</summary>

@@ -1,0 +1,191 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Switchboard.Translation.Canonical;
+using static Switchboard.Translation.Json.WireReading;
+using static Switchboard.Providers.OpenAI.Responses.ResponsesClientValues;
+
+namespace Switchboard.Providers.OpenAI.Responses;
+
+/// <summary><c>tools</c>, <c>tool_choice</c>, <c>text</c> and <c>reasoning</c>.</summary>
+public static partial class ResponsesRequestReader
+{
+    private static ImmutableArray<ToolDefinition> ReadTools(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw WrongType("tools", "an array");
+        }
+        var tools = ImmutableArray.CreateBuilder<ToolDefinition>();
+        var i = 0;
+        foreach (var tool in value.EnumerateArray())
+        {
+            var path = $"tools[{i++}]";
+            ExpectObject(tool, path);
+            var type = RequiredMemberString(tool, path, "type");
+            tools.Add(type switch
+            {
+                ResponsesItemTypes.FunctionTool => ReadFunctionTool(tool, path),
+                ResponsesItemTypes.CustomTool => ReadCustomTool(tool, path),
+                // Hosted tools (web_search, file_search, mcp, namespace, ...): only a Responses upstream can run them.
+                _ => new ProviderTool(ResponsesDialect.Name, type, tool.Clone()),
+            });
+        }
+        return tools.ToImmutable();
+    }
+
+    private static FunctionTool ReadFunctionTool(JsonElement tool, string path)
+    {
+        var extensions = new List<ExtensionField>();
+        string? name = null, description = null;
+        JsonElement? parameters = null;
+        bool? strict = null;
+        foreach (var member in tool.EnumerateObject())
+        {
+            switch (member.Name)
+            {
+                case "type": break;
+                case "name": name = OptString(member.Value, Join(path, "name")); break;
+                case "description": description = OptString(member.Value, Join(path, "description")); break;
+                case "parameters":
+                    parameters = member.Value.ValueKind == JsonValueKind.Null ? null : member.Value.Clone();
+                    if (parameters is { ValueKind: not JsonValueKind.Object })
+                    {
+                        throw WrongType(Join(path, "parameters"), "an object");
+                    }
+                    break;
+                case "strict": strict = OptBool(member.Value, Join(path, "strict")); break;
+                default: extensions.Add(new ExtensionField(member.Name, member.Value.Clone())); break;
+            }
+        }
+        return new FunctionTool(CheckName(name, path))
+        {
+            Description = description,
+            Parameters = parameters,
+            Strict = strict,
+            Extensions = [.. extensions],
+        };
+    }
+
+    /// <summary>A free-form tool (Codex's apply_patch): a function whose one string argument <c>input</c> carries
+    /// the text; its <c>format</c> (grammar) stays raw in the extensions for a Responses upstream.</summary>
+    private static FunctionTool ReadCustomTool(JsonElement tool, string path)
+    {
+        var extensions = new List<ExtensionField>();
+        string? name = null, description = null;
+        foreach (var member in tool.EnumerateObject())
+        {
+            switch (member.Name)
+            {
+                case "type": break;
+                case "name": name = OptString(member.Value, Join(path, "name")); break;
+                case "description": description = OptString(member.Value, Join(path, "description")); break;
+                default: extensions.Add(new ExtensionField(member.Name, member.Value.Clone())); break;
+            }
+        }
+        return new FunctionTool(CheckName(name, path))
+        {
+            Description = description,
+            Parameters = ResponsesClientCustomTools.InputSchema,
+            Kind = ToolCallKind.Custom,
+            Extensions = [.. extensions],
+        };
+    }
+
+    private static string CheckName(string? name, string path) =>
+        string.IsNullOrEmpty(name) ? throw (name is null ? Missing(Join(path, "name")) : Fail(Join(path, "name"), "must be a non-empty string")) : name;
+
+    private static ToolChoice? ReadToolChoice(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.String:
+                return OpenAIChatToolsReader.ModeOf(value.GetString()!);
+            case JsonValueKind.Object:
+                var type = RequiredMemberString(value, "tool_choice", "type");
+                if (type is ResponsesItemTypes.FunctionTool or ResponsesItemTypes.CustomTool)
+                {
+                    return ToolChoice.Function(RequiredMemberString(value, "tool_choice", "name"));
+                }
+                // allowed_tools, hosted tool types, mcp: meaningful to the Responses API only.
+                return new ToolChoice(ToolChoiceMode.Other, Raw: value.Clone());
+            default:
+                throw WrongType("tool_choice", "a string or an object");
+        }
+    }
+
+    /// <summary><c>text.format</c> becomes the response format; a <c>text</c> with more than a format (e.g.
+    /// <c>verbosity</c>) is also kept whole, raw, as the extension <c>text</c> for a Responses upstream.</summary>
+    private static ChatRequest ReadText(JsonElement value, ChatRequest request, List<ExtensionField> extensions)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return request;
+        }
+        ExpectObject(value, "text");
+        ResponseFormat? format = null;
+        var other = false;
+        foreach (var member in value.EnumerateObject())
+        {
+            if (member.Name == "format")
+            {
+                format = ReadFormat(member.Value);
+            }
+            else
+            {
+                other = true;
+            }
+        }
+        if (other)
+        {
+            extensions.Add(new ExtensionField("text", value.Clone()));
+        }
+        return request with { ResponseFormat = format };
+    }
+
+    private static ResponseFormat? ReadFormat(JsonElement format)
+    {
+        if (format.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        ExpectObject(format, "text.format");
+        var type = RequiredMemberString(format, "text.format", "type");
+        if (type != "json_schema")
+        {
+            return type == "text" ? ResponseFormat.Text
+                : type == "json_object" ? ResponseFormat.JsonObject
+                : throw Fail("text.format.type", $"'{type}' is not a valid format type; expected 'text', 'json_object' or 'json_schema'");
+        }
+        var name = RequiredMemberString(format, "text.format", "name");
+        var schema = Member(format, "schema") ?? throw Missing("text.format.schema");
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            throw WrongType("text.format.schema", "an object");
+        }
+        return new ResponseFormat(ResponseFormatKind.JsonSchema, new JsonSchemaFormat(name)
+        {
+            Description = MemberString(format, "text.format", "description"),
+            Schema = schema.Clone(),
+            Strict = Member(format, "strict") is { } strict ? OptBool(strict, "text.format.strict") : null,
+        });
+    }
+
+    private static ReasoningOptions? ReadReasoning(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        ExpectObject(value, "reasoning");
+        var effort = MemberString(value, "reasoning", "effort");
+        // generate_summary is the older spelling of summary, still accepted by OpenAI.
+        var summary = MemberString(value, "reasoning", "summary") ?? MemberString(value, "reasoning", "generate_summary");
+        return new ReasoningOptions { Effort = effort, Summary = summary, Enabled = effort == ReasoningEfforts.None ? false : null };
+    }
+}
