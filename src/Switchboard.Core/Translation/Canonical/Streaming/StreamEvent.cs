@@ -52,6 +52,10 @@ public sealed record ToolCallStartEvent(int ChoiceIndex, int ToolIndex, string? 
 {
     /// <summary>Gemini <c>thoughtSignature</c> that came with the call; see <see cref="ToolCallPart.Signature"/>.</summary>
     public string? Signature { get; init; }
+
+    /// <summary>Function (JSON argument fragments) or OpenAI custom tool (free-text input fragments); see
+    /// <see cref="ToolCallPart.Kind"/>.</summary>
+    public ToolCallKind Kind { get; init; }
 }
 
 /// <summary>A fragment of a tool call's arguments JSON text; fragments concatenate in order.</summary>
