@@ -86,6 +86,17 @@ internal static class OpenAIChatToolsWriter
             return;
         }
         writer.WriteStartObject("response_format"u8);
+        WriteFormatMembers(writer, format, nestSchema: true);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A response format's <c>type</c> and, for <c>json_schema</c>, the schema's <c>name</c>, <c>description</c>,
+    /// <c>schema</c> and <c>strict</c>: nested in a <c>json_schema</c> object (Chat Completions) or beside
+    /// <c>type</c> (the Responses API's <c>text.format</c>).
+    /// </summary>
+    internal static void WriteFormatMembers(Utf8JsonWriter writer, ResponseFormat format, bool nestSchema)
+    {
         switch (format.Kind)
         {
             case ResponseFormatKind.JsonObject:
@@ -93,48 +104,47 @@ internal static class OpenAIChatToolsWriter
                 break;
             case ResponseFormatKind.JsonSchema when format.JsonSchema is { } schema:
                 writer.WriteString("type"u8, "json_schema"u8);
-                writer.WriteStartObject("json_schema"u8);
-                writer.WriteString("name"u8, schema.Name);
-                if (schema.Description is not null)
+                if (nestSchema)
                 {
-                    writer.WriteString("description"u8, schema.Description);
+                    writer.WriteStartObject("json_schema"u8);
                 }
-                if (schema.Schema is { } body)
+                WriteNamedSchema(writer, schema.Name, schema.Description, "schema"u8, schema.Schema, schema.Strict);
+                if (nestSchema)
                 {
-                    writer.WritePropertyName("schema"u8);
-                    body.WriteTo(writer);
+                    writer.WriteEndObject();
                 }
-                if (schema.Strict is { } strict)
-                {
-                    writer.WriteBoolean("strict"u8, strict);
-                }
-                writer.WriteEndObject();
                 break;
             default:
                 writer.WriteString("type"u8, "text"u8);
                 break;
         }
-        writer.WriteEndObject();
     }
 
     private static void WriteFunction(Utf8JsonWriter writer, FunctionTool function)
     {
         writer.WriteStartObject();
-        writer.WriteString("name"u8, function.Name);
-        if (function.Description is not null)
-        {
-            writer.WriteString("description"u8, function.Description);
-        }
-        if (function.Parameters is { } parameters)
-        {
-            writer.WritePropertyName("parameters"u8);
-            parameters.WriteTo(writer);
-        }
-        if (function.Strict is { } strict)
-        {
-            writer.WriteBoolean("strict"u8, strict);
-        }
+        WriteNamedSchema(writer, function.Name, function.Description, "parameters"u8, function.Parameters, function.Strict);
         writer.WriteEndObject();
+    }
+
+    /// <summary>The members a function and a structured-output format share: a name, an optional description, a
+    /// JSON Schema under <paramref name="schemaMember"/>, and <c>strict</c>; absent ones are left out.</summary>
+    internal static void WriteNamedSchema(Utf8JsonWriter writer, string name, string? description, ReadOnlySpan<byte> schemaMember, JsonElement? schema, bool? strict)
+    {
+        writer.WriteString("name"u8, name);
+        if (description is not null)
+        {
+            writer.WriteString("description"u8, description);
+        }
+        if (schema is { } body)
+        {
+            writer.WritePropertyName(schemaMember);
+            body.WriteTo(writer);
+        }
+        if (strict is { } isStrict)
+        {
+            writer.WriteBoolean("strict"u8, isStrict);
+        }
     }
 
     private static void WriteLegacy(Utf8JsonWriter writer, ChatRequest request)

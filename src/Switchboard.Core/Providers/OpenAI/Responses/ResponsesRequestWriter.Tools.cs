@@ -38,24 +38,7 @@ public static partial class ResponsesRequestWriter
         switch (tool)
         {
             case FunctionTool function:
-                writer.WriteStartObject();
-                writer.WriteString("type"u8, "function"u8);
-                writer.WriteString("name"u8, function.Name);
-                if (function.Description is not null)
-                {
-                    writer.WriteString("description"u8, function.Description);
-                }
-                writer.WritePropertyName("parameters"u8);
-                if (function.Parameters is { } parameters)
-                {
-                    parameters.WriteTo(writer);
-                }
-                else
-                {
-                    writer.WriteNullValue();
-                }
-                writer.WriteBoolean("strict"u8, function.Strict ?? false);
-                writer.WriteEndObject();
+                WriteFunction(writer, function);
                 break;
             case ProviderTool { Dialect: ResponsesDialect.Name } own:
                 own.Raw.WriteTo(writer);
@@ -68,6 +51,18 @@ public static partial class ResponsesRequestWriter
                 break;
         }
     }
+
+    /// <summary>A function, flat (Chat Completions nests the same members in <c>function</c>); <c>parameters</c> and
+    /// <c>strict</c> are always written, as the Responses API requires.</summary>
+    private static void WriteFunction(Utf8JsonWriter writer, FunctionTool function)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "function"u8);
+        OpenAIChatToolsWriter.WriteNamedSchema(writer, function.Name, function.Description, "parameters"u8, function.Parameters ?? NoParameters, function.Strict ?? false);
+        writer.WriteEndObject();
+    }
+
+    private static readonly JsonElement NoParameters = JsonDocument.Parse("null").RootElement.Clone();
 
     /// <summary>Chat Completions nests a custom tool (<c>{type: custom, custom: {name, description, format}}</c>);
     /// the Responses API has the same members flat.</summary>
@@ -94,12 +89,6 @@ public static partial class ResponsesRequestWriter
         writer.WritePropertyName("tool_choice"u8);
         switch (choice.Mode)
         {
-            case ToolChoiceMode.None:
-                writer.WriteStringValue("none"u8);
-                break;
-            case ToolChoiceMode.Required:
-                writer.WriteStringValue("required"u8);
-                break;
             case ToolChoiceMode.Named:
                 writer.WriteStartObject();
                 writer.WriteString("type"u8, "function"u8);
@@ -110,8 +99,13 @@ public static partial class ResponsesRequestWriter
                 raw.WriteTo(writer);
                 break;
             default:
-                // Auto, or a form of another dialect (Chat's allowed_tools) with no Responses spelling: let the model choose.
-                writer.WriteStringValue("auto"u8);
+                // Another dialect's form (Chat's allowed_tools) has no Responses spelling: the model chooses (auto).
+                writer.WriteStringValue(choice.Mode switch
+                {
+                    ToolChoiceMode.None => "none",
+                    ToolChoiceMode.Required => "required",
+                    _ => "auto",
+                });
                 break;
         }
     }
@@ -124,39 +118,7 @@ public static partial class ResponsesRequestWriter
         }
         writer.WriteStartObject("text"u8);
         writer.WriteStartObject("format"u8);
-        switch (format.Kind)
-        {
-            case ResponseFormatKind.JsonObject:
-                writer.WriteString("type"u8, "json_object"u8);
-                break;
-            case ResponseFormatKind.JsonSchema when format.JsonSchema is { } schema:
-                writer.WriteString("type"u8, "json_schema"u8);
-                writer.WriteString("name"u8, schema.Name);
-                if (schema.Description is not null)
-                {
-                    writer.WriteString("description"u8, schema.Description);
-                }
-                writer.WritePropertyName("schema"u8);
-                if (schema.Schema is { } body)
-                {
-                    body.WriteTo(writer);
-                }
-                else
-                {
-                    // The Responses API requires a schema; an absent one allows any object.
-                    writer.WriteStartObject();
-                    writer.WriteString("type"u8, "object"u8);
-                    writer.WriteEndObject();
-                }
-                if (schema.Strict is { } strict)
-                {
-                    writer.WriteBoolean("strict"u8, strict);
-                }
-                break;
-            default:
-                writer.WriteString("type"u8, "text"u8);
-                break;
-        }
+        OpenAIChatToolsWriter.WriteFormatMembers(writer, format, nestSchema: false);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

@@ -44,17 +44,16 @@ public static partial class ResponsesRequestWriter
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
-        using var writer = new Utf8JsonWriter(output, WireWriting.WriterOptions);
         try
         {
+            using var writer = new Utf8JsonWriter(output, WireWriting.WriterOptions);
             Write(request, writer, upstreamModel);
-            writer.Flush();
-            return null;
         }
-        catch (WireFormatException e)
+        catch (WireFormatException refused)
         {
-            return e.Error;
+            return refused.Error;
         }
+        return null;
     }
 
     /// <summary>Writes the body as a new byte array, or the reason it cannot be written.</summary>
@@ -100,18 +99,9 @@ public static partial class ResponsesRequestWriter
             }
             writer.WriteEndObject();
         }
-        if (request.MaxOutputTokens is { } maxTokens)
-        {
-            writer.WriteNumber("max_output_tokens"u8, maxTokens);
-        }
-        if (request.Temperature is { } temperature)
-        {
-            writer.WriteNumber("temperature"u8, temperature);
-        }
-        if (request.TopP is { } topP)
-        {
-            writer.WriteNumber("top_p"u8, topP);
-        }
+        WriteNumber(writer, "max_output_tokens"u8, request.MaxOutputTokens);
+        WriteNumber(writer, "temperature"u8, request.Temperature);
+        WriteNumber(writer, "top_p"u8, request.TopP);
         if (request.Stream is { } stream)
         {
             writer.WriteBoolean("stream"u8, stream);
@@ -141,6 +131,14 @@ public static partial class ResponsesRequestWriter
         }
         WireWriting.WriteExtensions(writer, extensions);
         writer.WriteEndObject();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, ReadOnlySpan<byte> name, double? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
     }
 
     /// <summary>What the Responses API cannot do at all.</summary>

@@ -38,19 +38,15 @@ public static class ResponsesResponseReader
     /// <summary>Reads a response body (UTF-8 JSON).</summary>
     public static ReadResult<ChatResponse> Read(ReadOnlySpan<byte> utf8Json)
     {
+        const string What = "response body";
+        var reader = new Utf8JsonReader(utf8Json);
         try
         {
-            var reader = new Utf8JsonReader(utf8Json);
-            if (!WireDocument.TryOpenObject(ref reader, "response body", out var notObject))
-            {
-                return notObject;
-            }
-            var root = JsonElement.ParseValue(ref reader);
-            return ReadResponse(root);
+            return WireDocument.TryOpenObject(ref reader, What, out var notObject) ? ReadResponse(JsonElement.ParseValue(ref reader)) : notObject;
         }
         catch (Exception e) when (WireDocument.IsReadFailure(e))
         {
-            return WireDocument.Explain(e, "response body");
+            return WireDocument.Explain(e, What);
         }
     }
 

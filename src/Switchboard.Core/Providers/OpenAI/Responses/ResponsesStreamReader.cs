@@ -3,7 +3,6 @@ using System.Text.Json;
 using Switchboard.Translation;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
-using static Switchboard.Translation.Json.WireReading;
 using T = Switchboard.Providers.OpenAI.Responses.ResponsesEventTypes;
 
 namespace Switchboard.Providers.OpenAI.Responses;
@@ -44,27 +43,30 @@ public sealed partial class ResponsesStreamReader : IUpstreamStreamReader
     public bool TryRead(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, List<StreamEvent> events, [NotNullWhen(false)] out ValidationError? error)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var firstEvent = events.Count;
+        const string What = "stream event data";
+        var added = events.Count;
+        var reader = new Utf8JsonReader(data);
         try
         {
-            var reader = new Utf8JsonReader(data);
-            if (!WireDocument.TryOpenObject(ref reader, "stream event data", out error))
+            if (WireDocument.TryOpenObject(ref reader, What, out error))
             {
-                return false;
+                var root = JsonElement.ParseValue(ref reader);
+                Dispatch(ResponsesResponseReader.String(root, "type"u8, "type") ?? EventType(eventName), root, events);
             }
-            var root = JsonElement.ParseValue(ref reader);
-            var type = ResponsesResponseReader.String(root, "type"u8, "type")
-                ?? (eventName.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(eventName.Trim(" \t\r"u8)));
-            Dispatch(type, root, events);
-            error = null;
-            return true;
         }
         catch (Exception e) when (WireDocument.IsReadFailure(e))
         {
-            events.RemoveRange(firstEvent, events.Count - firstEvent);
-            error = WireDocument.Explain(e, "stream event data");
-            return false;
+            // All or nothing: what this event added before it failed is taken back.
+            events.RemoveRange(added, events.Count - added);
+            error = WireDocument.Explain(e, What);
         }
+        return error is null;
+    }
+
+    private static string? EventType(ReadOnlySpan<byte> eventName)
+    {
+        var name = eventName.Trim(" \t\r"u8);
+        return name.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(name);
     }
 
     /// <summary>Nothing is held back: usage and the finish come with the final event.</summary>
@@ -204,13 +206,13 @@ public sealed partial class ResponsesStreamReader : IUpstreamStreamReader
     {
         null => null,
         { ValueKind: JsonValueKind.Object } response => response,
-        _ => throw WrongType("response", "an object"),
+        _ => throw WireReading.WrongType("response", "an object"),
     };
 
     private void AddDelta(JsonElement root, List<StreamEvent> events, Func<int, string, StreamEvent> make)
     {
         Start(null, events);
-        var delta = ResponsesResponseReader.String(root, "delta"u8, "delta") ?? throw Missing("delta");
+        var delta = ResponsesResponseReader.String(root, "delta"u8, "delta") ?? throw WireReading.Missing("delta");
         if (delta.Length > 0)
         {
             var index = OutputIndex(root);
@@ -232,6 +234,6 @@ public sealed partial class ResponsesStreamReader : IUpstreamStreamReader
         {
             null => 0,
             { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var index) && index >= 0 => index,
-            _ => throw Fail("output_index", "must be a non-negative integer"),
+            _ => throw WireReading.Fail("output_index", "must be a non-negative integer"),
         };
 }

@@ -27,6 +27,9 @@ public sealed class ResponsesUpstreamRequestWriterTests
         return result.Error;
     }
 
+    private static ChatRequest Conversation(string dialect, params Message[] messages) =>
+        new() { Model = "m", SourceDialect = dialect, Messages = [.. messages] };
+
     private static List<JsonElement> Input(JsonElement root) => [.. root.GetProperty("input").EnumerateArray()];
 
     private static ChatRequest ChatClientRequest() => new()
@@ -111,28 +114,16 @@ public sealed class ResponsesUpstreamRequestWriterTests
     [Fact]
     public void Only_OpenAI_encrypted_reasoning_goes_back_as_a_reasoning_item()
     {
-        var root = Write(new ChatRequest
-        {
-            Model = "m",
-            SourceDialect = "anthropic-messages",
-            Messages =
-            [
-                Message.FromText(ChatRole.User, "Hi"),
-                new Message
-                {
-                    Role = ChatRole.Assistant,
-                    Parts =
-                    [
-                        new ThinkingPart("Claude thought", "EqQBCkgIARABGAIiQL"),
-                        new RedactedThinkingPart("EmwKAhgBEgy"),
-                        new ThinkingPart("plain reasoning_content"),
-                        new ThinkingPart("**Planning**", Encrypted),
-                        new TextPart("Hello"),
-                    ],
-                },
-                Message.FromText(ChatRole.User, "Again"),
-            ],
-        });
+        ContentPart[] said =
+        [
+            new ThinkingPart("Claude thought", "EqQBCkgIARABGAIiQL"),
+            new RedactedThinkingPart("EmwKAhgBEgy"),
+            new ThinkingPart("plain reasoning_content"),
+            new ThinkingPart("**Planning**", Encrypted),
+            new TextPart("Hello"),
+        ];
+        var root = Write(Conversation("anthropic-messages",
+            Message.FromText(ChatRole.User, "Hi"), new Message { Role = ChatRole.Assistant, Parts = [.. said] }, Message.FromText(ChatRole.User, "Again")));
 
         var input = Input(root);
         Assert.Equal(["message", "reasoning", "message", "message"], input.Select(i => i.GetProperty("type").GetString()));
@@ -144,18 +135,12 @@ public sealed class ResponsesUpstreamRequestWriterTests
     [Fact]
     public void Custom_tools_and_their_calls_keep_the_custom_form()
     {
-        var root = Write(new ChatRequest
-        {
-            Model = "m",
-            SourceDialect = "openai-chat",
-            Messages =
-            [
-                Message.FromText(ChatRole.User, "Patch it"),
-                new Message { Role = ChatRole.Assistant, Parts = [new ToolCallPart("call_p", "apply_patch", "*** Begin Patch") { Kind = ToolCallKind.Custom }] },
-                new Message { Role = ChatRole.Tool, Parts = [new ToolResultPart("call_p") { Content = [new TextPart("Done")] }] },
-            ],
-            Tools = [new ProviderTool("openai-chat", "custom", Schema("""{"type":"custom","custom":{"name":"apply_patch","description":"Patches","format":{"type":"text"}}}"""))],
-        });
+        var call = new ToolCallPart("call_p", "apply_patch", "*** Begin Patch") { Kind = ToolCallKind.Custom };
+        var chatTool = new ProviderTool("openai-chat", "custom", Schema("""{"type":"custom","custom":{"name":"apply_patch","description":"Patches","format":{"type":"text"}}}"""));
+        var root = Write(Conversation("openai-chat",
+            Message.FromText(ChatRole.User, "Patch it"),
+            new Message { Role = ChatRole.Assistant, Parts = [call] },
+            new Message { Role = ChatRole.Tool, Parts = [new ToolResultPart("call_p") { Content = [new TextPart("Done")] }] }) with { Tools = [chatTool] });
 
         Assert.Equal("""{"type":"custom","name":"apply_patch","description":"Patches","format":{"type":"text"}}""", root.GetProperty("tools")[0].GetRawText());
         var input = Input(root);
@@ -166,17 +151,11 @@ public sealed class ResponsesUpstreamRequestWriterTests
     [Fact]
     public void Calls_without_ids_get_ids_their_results_answer_by_name()
     {
-        var root = Write(new ChatRequest
-        {
-            Model = "m",
-            SourceDialect = "gemini",
-            Messages =
-            [
-                Message.FromText(ChatRole.User, "Weather?"),
-                new Message { Role = ChatRole.Assistant, Parts = [new ToolCallPart(null, "weather", "{}"), new ToolCallPart(null, "time", "{}")] },
-                new Message { Role = ChatRole.User, Parts = [new ToolResultPart(null) { Name = "time", Content = [new TextPart("noon")] }, new ToolResultPart(null) { Name = "weather", Content = [new TextPart("sun")] }] },
-            ],
-        });
+        var results = new Message { Role = ChatRole.User, Parts = [new ToolResultPart(null) { Name = "time", Content = [new TextPart("noon")] }, new ToolResultPart(null) { Name = "weather", Content = [new TextPart("sun")] }] };
+        var root = Write(Conversation("gemini",
+            Message.FromText(ChatRole.User, "Weather?"),
+            new Message { Role = ChatRole.Assistant, Parts = [new ToolCallPart(null, "weather", "{}"), new ToolCallPart(null, "time", "{}")] },
+            results));
 
         var input = Input(root);
         var calls = input.Where(i => i.GetProperty("type").GetString() == "function_call").ToDictionary(i => i.GetProperty("name").GetString()!, i => i.GetProperty("call_id").GetString());
