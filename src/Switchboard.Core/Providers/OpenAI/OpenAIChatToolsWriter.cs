@@ -93,21 +93,28 @@ internal static class OpenAIChatToolsWriter
     private static void WriteFunction(Utf8JsonWriter writer, FunctionTool function)
     {
         writer.WriteStartObject();
-        writer.WriteString("name"u8, function.Name);
-        if (function.Description is not null)
-        {
-            writer.WriteString("description"u8, function.Description);
-        }
-        if (function.Parameters is { } parameters)
-        {
-            writer.WritePropertyName("parameters"u8);
-            parameters.WriteTo(writer);
-        }
-        if (function.Strict is { } strict)
-        {
-            writer.WriteBoolean("strict"u8, strict);
-        }
+        WriteNamedSchema(writer, function.Name, function.Description, "parameters"u8, function.Parameters, function.Strict);
         writer.WriteEndObject();
+    }
+
+    /// <summary>The members a function and a structured-output format share: a name, an optional description, a
+    /// JSON Schema under <paramref name="schemaMember"/>, and <c>strict</c>; absent ones are left out.</summary>
+    internal static void WriteNamedSchema(Utf8JsonWriter writer, string name, string? description, ReadOnlySpan<byte> schemaMember, JsonElement? schema, bool? strict)
+    {
+        writer.WriteString("name"u8, name);
+        if (description is not null)
+        {
+            writer.WriteString("description"u8, description);
+        }
+        if (schema is { } body)
+        {
+            writer.WritePropertyName(schemaMember);
+            body.WriteTo(writer);
+        }
+        if (strict is { } isStrict)
+        {
+            writer.WriteBoolean("strict"u8, isStrict);
+        }
     }
 
     private static void WriteLegacy(Utf8JsonWriter writer, ChatRequest request)
@@ -165,23 +172,8 @@ internal static class OpenAIChatToolsWriter
 
     /// <summary>name, description, schema and strict of a structured-output format (Chat Completions nests them in
     /// <c>json_schema</c>, Responses puts them in <c>text.format</c> itself).</summary>
-    internal static void WriteJsonSchemaMembers(Utf8JsonWriter writer, JsonSchemaFormat schema)
-    {
-        writer.WriteString("name"u8, schema.Name);
-        if (schema.Description is not null)
-        {
-            writer.WriteString("description"u8, schema.Description);
-        }
-        if (schema.Schema is { } body)
-        {
-            writer.WritePropertyName("schema"u8);
-            body.WriteTo(writer);
-        }
-        if (schema.Strict is { } strict)
-        {
-            writer.WriteBoolean("strict"u8, strict);
-        }
-    }
+    internal static void WriteJsonSchemaMembers(Utf8JsonWriter writer, JsonSchemaFormat schema) =>
+        WriteNamedSchema(writer, schema.Name, schema.Description, "schema"u8, schema.Schema, schema.Strict);
 
     /// <summary>The members of a response format object: <c>type</c>, and for a schema its members, nested in
     /// <c>json_schema</c> (Chat Completions <c>response_format</c>) or not (Responses <c>text.format</c>).</summary>
