@@ -1,8 +1,8 @@
 namespace Switchboard.Providers.OpenAI.Responses;
 
 /// <summary>
-/// The Responses API names the upstream side reads and writes: stream event <c>type</c>s, output item types, content
-/// part types and response statuses, as the API spells them.
+/// The Responses API's stream event <c>type</c>s and response statuses, as the API spells them (item, content part and
+/// tool types are in <see cref="ResponsesItemTypes"/>).
 /// </summary>
 internal static class ResponsesEventTypes
 {
@@ -15,30 +15,21 @@ internal static class ResponsesEventTypes
     public const string Error = "error";
     public const string OutputItemAdded = "response.output_item.added";
     public const string OutputItemDone = "response.output_item.done";
+    public const string ContentPartAdded = "response.content_part.added";
+    public const string ContentPartDone = "response.content_part.done";
     public const string OutputTextDelta = "response.output_text.delta";
+    public const string OutputTextDone = "response.output_text.done";
     public const string RefusalDelta = "response.refusal.delta";
+    public const string RefusalDone = "response.refusal.done";
     public const string FunctionCallArgumentsDelta = "response.function_call_arguments.delta";
+    public const string FunctionCallArgumentsDone = "response.function_call_arguments.done";
     public const string CustomToolCallInputDelta = "response.custom_tool_call_input.delta";
+    public const string CustomToolCallInputDone = "response.custom_tool_call_input.done";
     public const string ReasoningSummaryPartAdded = "response.reasoning_summary_part.added";
+    public const string ReasoningSummaryPartDone = "response.reasoning_summary_part.done";
     public const string ReasoningSummaryTextDelta = "response.reasoning_summary_text.delta";
+    public const string ReasoningSummaryTextDone = "response.reasoning_summary_text.done";
     public const string ReasoningTextDelta = "response.reasoning_text.delta";
-
-    // Output and input item types.
-    public const string Message = "message";
-    public const string FunctionCall = "function_call";
-    public const string FunctionCallOutput = "function_call_output";
-    public const string CustomToolCall = "custom_tool_call";
-    public const string CustomToolCallOutput = "custom_tool_call_output";
-    public const string Reasoning = "reasoning";
-
-    // Content parts.
-    public const string OutputText = "output_text";
-    public const string Refusal = "refusal";
-    public const string InputText = "input_text";
-    public const string InputImage = "input_image";
-    public const string InputFile = "input_file";
-    public const string SummaryText = "summary_text";
-    public const string ReasoningText = "reasoning_text";
 
     // Response statuses and incomplete reasons.
     public const string StatusCompleted = "completed";

@@ -10,6 +10,7 @@ public static class ResponsesItemTypes
     public const string CustomToolCallOutput = "custom_tool_call_output";
     public const string Reasoning = "reasoning";
     public const string SummaryText = "summary_text";
+    public const string ReasoningText = "reasoning_text";
 
     public const string InputText = "input_text";
     public const string OutputText = "output_text";

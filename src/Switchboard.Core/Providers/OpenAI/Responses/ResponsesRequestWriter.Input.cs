@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
-using T = Switchboard.Providers.OpenAI.Responses.ResponsesEventTypes;
+using I = Switchboard.Providers.OpenAI.Responses.ResponsesItemTypes;
 
 namespace Switchboard.Providers.OpenAI.Responses;
 
@@ -130,7 +130,7 @@ public static partial class ResponsesRequestWriter
     private static void WriteUserSideMessage(Utf8JsonWriter writer, string role, ImmutableArray<ContentPart> parts, int start, int end, ImmutableArray<ExtensionField> extensions)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, T.Message);
+        writer.WriteString("type"u8, I.Message);
         writer.WriteString("role"u8, role);
         writer.WriteStartArray("content"u8);
         for (var i = start; i < end; i++)
@@ -149,13 +149,13 @@ public static partial class ResponsesRequestWriter
         {
             case TextPart text:
                 writer.WriteStartObject();
-                writer.WriteString("type"u8, T.InputText);
+                writer.WriteString("type"u8, I.InputText);
                 writer.WriteString("text"u8, text.Text);
                 writer.WriteEndObject();
                 break;
             case ImagePart image:
                 writer.WriteStartObject();
-                writer.WriteString("type"u8, T.InputImage);
+                writer.WriteString("type"u8, I.InputImage);
                 writer.WritePropertyName("image_url"u8);
                 if (image.Data is not null)
                 {
@@ -182,7 +182,7 @@ public static partial class ResponsesRequestWriter
     private static void WriteInputFile(Utf8JsonWriter writer, FilePart file)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, T.InputFile);
+        writer.WriteString("type"u8, I.InputFile);
         if (file.FileId is not null)
         {
             writer.WriteString("file_id"u8, file.FileId);
@@ -249,7 +249,7 @@ public static partial class ResponsesRequestWriter
     private static void WriteAssistantText(Utf8JsonWriter writer, ImmutableArray<ContentPart> parts, int start, int end, ImmutableArray<ExtensionField> extensions)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, T.Message);
+        writer.WriteString("type"u8, I.Message);
         writer.WriteString("role"u8, "assistant"u8);
         writer.WriteStartArray("content"u8);
         for (var i = start; i < end; i++)
@@ -257,14 +257,14 @@ public static partial class ResponsesRequestWriter
             writer.WriteStartObject();
             if (parts[i] is TextPart text)
             {
-                writer.WriteString("type"u8, T.OutputText);
+                writer.WriteString("type"u8, I.OutputText);
                 writer.WriteString("text"u8, text.Text);
                 writer.WriteStartArray("annotations"u8);
                 writer.WriteEndArray();
             }
             else
             {
-                writer.WriteString("type"u8, T.Refusal);
+                writer.WriteString("type"u8, I.Refusal);
                 writer.WriteString("refusal"u8, ((RefusalPart)parts[i]).Refusal);
             }
             writer.WriteEndObject();
@@ -279,12 +279,12 @@ public static partial class ResponsesRequestWriter
         // No id: with store false the upstream has no copy to look up; the encrypted content is the reasoning
         // (Codex sends its reasoning items the same way).
         writer.WriteStartObject();
-        writer.WriteString("type"u8, T.Reasoning);
+        writer.WriteString("type"u8, I.Reasoning);
         writer.WriteStartArray("summary"u8);
         if (thinking.Text.Length > 0)
         {
             writer.WriteStartObject();
-            writer.WriteString("type"u8, T.SummaryText);
+            writer.WriteString("type"u8, I.SummaryText);
             writer.WriteString("text"u8, thinking.Text);
             writer.WriteEndObject();
         }
@@ -299,14 +299,14 @@ public static partial class ResponsesRequestWriter
         writer.WriteStartObject();
         if (call.Kind == ToolCallKind.Custom)
         {
-            writer.WriteString("type"u8, T.CustomToolCall);
+            writer.WriteString("type"u8, I.CustomToolCall);
             writer.WriteString("call_id"u8, callId);
             writer.WriteString("name"u8, call.Name);
             writer.WriteString("input"u8, call.Arguments);
         }
         else
         {
-            writer.WriteString("type"u8, T.FunctionCall);
+            writer.WriteString("type"u8, I.FunctionCall);
             writer.WriteString("call_id"u8, callId);
             writer.WriteString("name"u8, call.Name);
             writer.WriteString("arguments"u8, call.Arguments);
@@ -318,7 +318,7 @@ public static partial class ResponsesRequestWriter
     {
         var (callId, kind) = calls.Answer(result);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, kind == ToolCallKind.Custom ? T.CustomToolCallOutput : T.FunctionCallOutput);
+        writer.WriteString("type"u8, kind == ToolCallKind.Custom ? I.CustomToolCallOutput : I.FunctionCallOutput);
         writer.WriteString("call_id"u8, callId);
         writer.WritePropertyName("output"u8);
         if (result.Content.All(static p => p is TextPart))

@@ -4,6 +4,7 @@ using Switchboard.Translation;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
 using static Switchboard.Translation.Json.WireReading;
+using I = Switchboard.Providers.OpenAI.Responses.ResponsesItemTypes;
 using T = Switchboard.Providers.OpenAI.Responses.ResponsesEventTypes;
 
 namespace Switchboard.Providers.OpenAI.Responses;
@@ -98,19 +99,19 @@ public static class ResponsesResponseReader
         var type = String(item, "type"u8, Join(path, "type")) ?? throw Missing(Join(path, "type"));
         switch (type)
         {
-            case T.Message:
+            case I.Message:
                 AddMessageContent(item, path, parts);
                 break;
-            case T.FunctionCall:
+            case I.FunctionCall:
                 parts.Add(new ToolCallPart(CallId(item, path), Required(item, "name"u8, path, "name"), String(item, "arguments"u8, Join(path, "arguments")) ?? ""));
                 break;
-            case T.CustomToolCall:
+            case I.CustomToolCall:
                 parts.Add(new ToolCallPart(CallId(item, path), Required(item, "name"u8, path, "name"), String(item, "input"u8, Join(path, "input")) ?? "")
                 {
                     Kind = ToolCallKind.Custom,
                 });
                 break;
-            case T.Reasoning:
+            case I.Reasoning:
                 if (Thinking(item, path) is { } thinking)
                 {
                     parts.Add(thinking);
@@ -125,10 +126,10 @@ public static class ResponsesResponseReader
     /// <summary>A reasoning item as one thinking part, or null when it carries neither text nor encrypted content.</summary>
     internal static ThinkingPart? Thinking(JsonElement item, string path)
     {
-        var text = JoinTexts(Member(item, "summary"u8), T.SummaryText, Join(path, "summary"));
+        var text = JoinTexts(Member(item, "summary"u8), I.SummaryText, Join(path, "summary"));
         if (text.Length == 0)
         {
-            text = JoinTexts(Member(item, "content"u8), T.ReasoningText, Join(path, "content"));
+            text = JoinTexts(Member(item, "content"u8), I.ReasoningText, Join(path, "content"));
         }
         var encrypted = String(item, "encrypted_content"u8, Join(path, "encrypted_content"));
         return text.Length == 0 && encrypted is null ? null : new ThinkingPart(text, encrypted);
@@ -167,11 +168,11 @@ public static class ResponsesResponseReader
         foreach (var part in content.EnumerateArray())
         {
             var type = part.ValueKind == JsonValueKind.Object ? String(part, "type"u8, Join(path, "content.type")) : null;
-            if (type == T.OutputText)
+            if (type == I.OutputText)
             {
                 parts.Add(new TextPart(String(part, "text"u8, Join(path, "content.text")) ?? ""));
             }
-            else if (type == T.Refusal)
+            else if (type == I.Refusal)
             {
                 parts.Add(new RefusalPart(String(part, "refusal"u8, Join(path, "content.refusal")) ?? ""));
             }

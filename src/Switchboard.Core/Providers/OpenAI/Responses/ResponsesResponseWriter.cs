@@ -52,9 +52,9 @@ public static partial class ResponsesResponseWriter
     /// <summary>completed, or incomplete with OpenAI's reason for a cut-off or filtered answer.</summary>
     internal static (string Status, string? Reason) StatusOf(FinishReason? finish) => finish?.Kind switch
     {
-        FinishReasonKind.Length => ("incomplete", "max_output_tokens"),
-        FinishReasonKind.ContentFilter => ("incomplete", "content_filter"),
-        _ => ("completed", null),
+        FinishReasonKind.Length => (ResponsesEventTypes.StatusIncomplete, ResponsesEventTypes.MaxOutputTokens),
+        FinishReasonKind.ContentFilter => (ResponsesEventTypes.StatusIncomplete, ResponsesEventTypes.ContentFilter),
+        _ => (ResponsesEventTypes.StatusCompleted, null),
     };
 
     /// <summary>The output items of an assistant message, in its order: consecutive text and refusal parts share one

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Switchboard.Translation.Canonical;
 using static Switchboard.Translation.Json.WireReading;
-using T = Switchboard.Providers.OpenAI.Responses.ResponsesEventTypes;
+using I = Switchboard.Providers.OpenAI.Responses.ResponsesItemTypes;
 
 namespace Switchboard.Providers.OpenAI.Responses;
 
@@ -16,7 +16,7 @@ public sealed partial class ResponsesStreamReader
         var type = ResponsesResponseReader.String(item, "type"u8, "item.type") ?? throw Missing("item.type");
         var state = new Item(type);
         _items[index] = state;
-        if (type is T.FunctionCall or T.CustomToolCall)
+        if (type is I.FunctionCall or I.CustomToolCall)
         {
             StartCall(index, item, state, events);
         }
@@ -24,7 +24,7 @@ public sealed partial class ResponsesStreamReader
 
     private void StartCall(int index, JsonElement item, Item state, List<StreamEvent> events)
     {
-        var custom = state.Type == T.CustomToolCall;
+        var custom = state.Type == I.CustomToolCall;
         var callId = ResponsesResponseReader.String(item, "call_id"u8, "item.call_id") ?? throw Missing("item.call_id");
         var name = ResponsesResponseReader.String(item, "name"u8, "item.name") ?? throw Missing("item.name");
         _sawToolCall = true;
@@ -77,20 +77,20 @@ public sealed partial class ResponsesStreamReader
         _items.Remove(index, out var state);
         switch (type)
         {
-            case T.FunctionCall or T.CustomToolCall:
+            case I.FunctionCall or I.CustomToolCall:
                 if (state is not { CallStarted: true })
                 {
                     StartCall(index, item, state = new Item(type), events);
                 }
-                else if (!state.SawDelta && ResponsesResponseReader.String(item, type == T.CustomToolCall ? "input"u8 : "arguments"u8, "item.arguments") is { Length: > 0 } whole)
+                else if (!state.SawDelta && ResponsesResponseReader.String(item, type == I.CustomToolCall ? "input"u8 : "arguments"u8, "item.arguments") is { Length: > 0 } whole)
                 {
                     events.Add(new ToolCallArgumentsDeltaEvent(0, index, whole));
                 }
                 break;
-            case T.Reasoning:
+            case I.Reasoning:
                 ReasoningDone(item, state, events);
                 break;
-            case T.Message:
+            case I.Message:
                 if (state is not { SawDelta: true })
                 {
                     // A message that came whole, without deltas: its text now.

@@ -31,7 +31,7 @@ public sealed partial class ResponsesStreamWriter
         {
             item.Parts.Add((refusal, new StringBuilder()));
             _partOpen = true;
-            WriteEvent(output, "response.content_part.added", refusal, (w, refusal, self) =>
+            WriteEvent(output, ResponsesEventTypes.ContentPartAdded, refusal, (w, refusal, self) =>
             {
                 self.WritePartPosition(w);
                 w.WritePropertyName("part"u8);
@@ -39,7 +39,7 @@ public sealed partial class ResponsesStreamWriter
             });
         }
         item.Parts[^1].Text.Append(text);
-        WriteEvent(output, refusal ? "response.refusal.delta" : "response.output_text.delta", (text, refusal), static (w, s, self) =>
+        WriteEvent(output, refusal ? ResponsesEventTypes.RefusalDelta : ResponsesEventTypes.OutputTextDelta, (text, refusal), static (w, s, self) =>
         {
             self.WritePartPosition(w);
             w.WriteString("delta"u8, s.text);
@@ -63,7 +63,7 @@ public sealed partial class ResponsesStreamWriter
         {
             item.Summary.Add(new StringBuilder());
             _partOpen = true;
-            WriteEvent(output, "response.reasoning_summary_part.added", 0, static (w, _, self) =>
+            WriteEvent(output, ResponsesEventTypes.ReasoningSummaryPartAdded, 0, static (w, _, self) =>
             {
                 self.WriteSummaryPosition(w);
                 w.WritePropertyName("part"u8);
@@ -71,7 +71,7 @@ public sealed partial class ResponsesStreamWriter
             });
         }
         item.Summary[^1].Append(text);
-        WriteEvent(output, "response.reasoning_summary_text.delta", text, static (w, text, self) =>
+        WriteEvent(output, ResponsesEventTypes.ReasoningSummaryTextDelta, text, static (w, text, self) =>
         {
             self.WriteSummaryPosition(w);
             w.WriteString("delta"u8, text);
@@ -121,7 +121,7 @@ public sealed partial class ResponsesStreamWriter
     }
 
     private void WriteArgumentsDelta(string fragment, IBufferWriter<byte> output) =>
-        WriteEvent(output, _open!.Type == ResponsesItemTypes.CustomToolCall ? "response.custom_tool_call_input.delta" : "response.function_call_arguments.delta",
+        WriteEvent(output, _open!.Type == ResponsesItemTypes.CustomToolCall ? ResponsesEventTypes.CustomToolCallInputDelta : ResponsesEventTypes.FunctionCallArgumentsDelta,
             fragment, static (w, fragment, self) =>
             {
                 self.WriteItemPosition(w);
@@ -134,8 +134,8 @@ public sealed partial class ResponsesStreamWriter
         CloseOpen(output);
         var item = new ResponsesClientItem(block.Type, "") { Raw = block.Block, Done = true };
         _items.Add(item);
-        WriteEvent(output, "response.output_item.added", item, static (w, item, self) => self.WriteItemMember(w, item));
-        WriteEvent(output, "response.output_item.done", item, static (w, item, self) => self.WriteItemMember(w, item));
+        WriteEvent(output, ResponsesEventTypes.OutputItemAdded, item, static (w, item, self) => self.WriteItemMember(w, item));
+        WriteEvent(output, ResponsesEventTypes.OutputItemDone, item, static (w, item, self) => self.WriteItemMember(w, item));
     }
 
     private void Open(ResponsesClientItem item, IBufferWriter<byte> output)
@@ -143,7 +143,7 @@ public sealed partial class ResponsesStreamWriter
         CloseOpen(output);
         _items.Add(item);
         _open = item;
-        WriteEvent(output, "response.output_item.added", item, static (w, item, self) => self.WriteItemMember(w, item));
+        WriteEvent(output, ResponsesEventTypes.OutputItemAdded, item, static (w, item, self) => self.WriteItemMember(w, item));
     }
 
     private void CloseOpen(IBufferWriter<byte> output)
@@ -156,7 +156,7 @@ public sealed partial class ResponsesStreamWriter
         switch (item.Type)
         {
             case ResponsesItemTypes.FunctionCall:
-                WriteEvent(output, "response.function_call_arguments.done", item, static (w, item, self) =>
+                WriteEvent(output, ResponsesEventTypes.FunctionCallArgumentsDone, item, static (w, item, self) =>
                 {
                     self.WriteItemPosition(w);
                     w.WriteString("name"u8, item.Name);
@@ -173,7 +173,7 @@ public sealed partial class ResponsesStreamWriter
                         WriteArgumentsDelta(input, output);
                     }
                 }
-                WriteEvent(output, "response.custom_tool_call_input.done", item, static (w, item, self) =>
+                WriteEvent(output, ResponsesEventTypes.CustomToolCallInputDone, item, static (w, item, self) =>
                 {
                     self.WriteItemPosition(w);
                     w.WriteString("input"u8, item.Arguments.ToString());
@@ -181,7 +181,7 @@ public sealed partial class ResponsesStreamWriter
                 break;
         }
         item.Done = true;
-        WriteEvent(output, "response.output_item.done", item, static (w, item, self) => self.WriteItemMember(w, item));
+        WriteEvent(output, ResponsesEventTypes.OutputItemDone, item, static (w, item, self) => self.WriteItemMember(w, item));
         _open = null;
         _unwrapCustom = false;
     }
@@ -197,12 +197,12 @@ public sealed partial class ResponsesStreamWriter
         if (item.Type == ResponsesItemTypes.Reasoning)
         {
             var text = item.Summary[^1].ToString();
-            WriteEvent(output, "response.reasoning_summary_text.done", text, static (w, text, self) =>
+            WriteEvent(output, ResponsesEventTypes.ReasoningSummaryTextDone, text, static (w, text, self) =>
             {
                 self.WriteSummaryPosition(w);
                 w.WriteString("text"u8, text);
             });
-            WriteEvent(output, "response.reasoning_summary_part.done", text, static (w, text, self) =>
+            WriteEvent(output, ResponsesEventTypes.ReasoningSummaryPartDone, text, static (w, text, self) =>
             {
                 self.WriteSummaryPosition(w);
                 w.WritePropertyName("part"u8);
@@ -212,7 +212,7 @@ public sealed partial class ResponsesStreamWriter
         }
         var (refusal, builder) = item.Parts[^1];
         var partText = builder.ToString();
-        WriteEvent(output, refusal ? "response.refusal.done" : "response.output_text.done", (partText, refusal), static (w, s, self) =>
+        WriteEvent(output, refusal ? ResponsesEventTypes.RefusalDone : ResponsesEventTypes.OutputTextDone, (partText, refusal), static (w, s, self) =>
         {
             self.WritePartPosition(w);
             w.WriteString(s.refusal ? "refusal"u8 : "text"u8, s.partText);
@@ -222,7 +222,7 @@ public sealed partial class ResponsesStreamWriter
                 w.WriteEndArray();
             }
         });
-        WriteEvent(output, "response.content_part.done", (partText, refusal), static (w, s, self) =>
+        WriteEvent(output, ResponsesEventTypes.ContentPartDone, (partText, refusal), static (w, s, self) =>
         {
             self.WritePartPosition(w);
             w.WritePropertyName("part"u8);

@@ -68,7 +68,7 @@ public sealed partial class ResponsesStreamWriter : IClientStreamWriter
         _ended = true;
         var (status, reason) = ResponsesResponseWriter.StatusOf(_finish);
         var head = Head(status) with { IncompleteReason = reason, Usage = _usage };
-        WriteEvent(output, status == "completed" ? "response.completed" : "response.incomplete", head,
+        WriteEvent(output, status == ResponsesEventTypes.StatusCompleted ? ResponsesEventTypes.Completed : ResponsesEventTypes.Incomplete, head,
             static (w, head, self) => self.WriteResponseMember(w, head));
     }
 
@@ -131,8 +131,8 @@ public sealed partial class ResponsesStreamWriter : IClientStreamWriter
         _created = created;
         _upstreamModel = model;
         var head = Head("in_progress");
-        WriteEvent(output, "response.created", head, static (w, head, self) => self.WriteResponseMember(w, head));
-        WriteEvent(output, "response.in_progress", head, static (w, head, self) => self.WriteResponseMember(w, head));
+        WriteEvent(output, ResponsesEventTypes.Created, head, static (w, head, self) => self.WriteResponseMember(w, head));
+        WriteEvent(output, ResponsesEventTypes.InProgress, head, static (w, head, self) => self.WriteResponseMember(w, head));
     }
 
     private void EnsureStarted(IBufferWriter<byte> output)
@@ -149,7 +149,7 @@ public sealed partial class ResponsesStreamWriter : IClientStreamWriter
         EnsureStarted(output);
         _ended = true;
         // The schema's flat code/message/param, and the nested error object the live API also sends.
-        WriteEvent(output, "error", error, static (w, error, _) =>
+        WriteEvent(output, ResponsesEventTypes.Error, error, static (w, error, _) =>
         {
             w.WriteString("code"u8, error.Code ?? error.Type ?? "server_error");
             w.WriteString("message"u8, error.Message);
@@ -162,7 +162,7 @@ public sealed partial class ResponsesStreamWriter : IClientStreamWriter
             w.WriteEndObject();
         });
         var head = Head("failed") with { Error = error, Usage = _usage };
-        WriteEvent(output, "response.failed", head, static (w, head, self) => self.WriteResponseMember(w, head));
+        WriteEvent(output, ResponsesEventTypes.Failed, head, static (w, head, self) => self.WriteResponseMember(w, head));
     }
 
     private ResponsesClientHead Head(string status) => new(_id!, _created, _model ?? _upstreamModel, status);
