@@ -30,7 +30,7 @@ public static class PassthroughAttempt
         var usageOnRequest = protocol.Passthrough == PassthroughRelay.UsageOnRequest;
         upstreamBody.Clear();
         OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModelJson, upstreamBody, forceUsage: usageOnRequest);
-        var folded = FoldSystemMessages(protocol, deployment, upstreamBody);
+        var folded = FoldSystemMessages(deployment, upstreamBody);
         var request = UpstreamExchange.CreateRequest(uri, folded ?? upstreamBody, head.Stream, deployment.Provider,
             usageOnRequest ? protocol.Authorize : AuthorizeForwarding(context, protocol));
         return UpstreamAttempt.RunAsync(context, deployment, request, head.Stream,
@@ -52,10 +52,9 @@ public static class PassthroughAttempt
     /// The body with its mid-conversation system messages folded, when the upstream model refuses them and the body
     /// has any; null (send <paramref name="body"/> as it is) otherwise, after a byte scan only.
     /// </summary>
-    public static PooledBuffer? FoldSystemMessages(IUpstreamProtocol protocol, RoutedDeployment deployment, PooledBuffer body)
+    public static PooledBuffer? FoldSystemMessages(RoutedDeployment deployment, PooledBuffer body)
     {
-        if (protocol is not IUpstreamFoldsSystemMessages || !deployment.FoldsSystemMessages
-            || !SystemMessageFolder.MayContainSystemMessage(body.Span)) return null;
+        if (!deployment.FoldsSystemMessages || !SystemMessageFolder.MayContainSystemMessage(body.Span)) return null;
         var folded = new PooledBuffer(body.Length + 256);
         if (SystemMessageFolder.TryFold(body.Span, folded)) return folded;
         folded.Dispose();

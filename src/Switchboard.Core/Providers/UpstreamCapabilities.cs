@@ -9,9 +9,3 @@ public interface IUpstreamTokenCounter
     /// <summary>Where the upstream counts tokens; the body is the client's request in the upstream's wire.</summary>
     Uri CountTokensUri { get; }
 }
-
-/// <summary>
-/// An upstream wire whose relayed bodies may have their mid-conversation system messages folded into the user turn
-/// (<see cref="Anthropic.SystemMessageFolder"/>), for the deployments whose model refuses them (Anthropic Messages).
-/// </summary>
-public interface IUpstreamFoldsSystemMessages;

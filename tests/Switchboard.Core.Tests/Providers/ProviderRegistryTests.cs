@@ -63,7 +63,8 @@ public sealed class ProviderRegistryTests
         // mid-conversation system messages folded.
         Assert.Equal(name != "gemini", provider.Type.FetchesRemoteImages);
         Assert.Equal(name == "anthropic", provider.Protocol is IUpstreamTokenCounter);
-        Assert.Equal(name == "anthropic", provider.Protocol is IUpstreamFoldsSystemMessages);
+        Assert.Equal(name == "anthropic",
+            provider.Protocol!.DescribeDeployment(new DeploymentConfig { Provider = name, Model = "claude-sonnet-4-5" }).FoldsSystemMessages);
         // The OpenAI-only operations (legacy completions, embeddings) need an OpenAI-wire target.
         Assert.Equal(name is "openai" or "azure-openai", provider.Target is not null);
     }

@@ -8,7 +8,7 @@ using Switchboard.Providers.Anthropic;
 namespace Switchboard.Providers.Anthropic;
 
 /// <summary>Anthropic Messages API: <c>{base_url}/v1/messages</c> with <c>x-api-key</c> and <c>anthropic-version</c>.</summary>
-public sealed class AnthropicProtocol(ProviderConfig config) : IUpstreamProtocol, IUpstreamTokenCounter, IUpstreamFoldsSystemMessages
+public sealed class AnthropicProtocol(ProviderConfig config) : IUpstreamProtocol, IUpstreamTokenCounter
 {
     private readonly Uri _messages = new(config.BaseUrl.AbsoluteUri.TrimEnd('/') + AnthropicMessagesDialect.MessagesPath);
     private readonly Uri _countTokens = new(config.BaseUrl.AbsoluteUri.TrimEnd('/') + AnthropicMessagesDialect.CountTokensPath);

@@ -77,7 +77,7 @@ public sealed class CountTokensHandler(RuntimeHolder runtimes, TimeProvider time
         var (head, _) = OpenAIRequestHead.Parse(body.Span, OpenAIRequestHead.Kind.Chat);
         using var upstreamBody = new PooledBuffer(body.Length + 64);
         OpenAIBodyRewriter.Rewrite(body.Span, head, deployment.UpstreamModelJson, upstreamBody, forceUsage: false);
-        using var folded = PassthroughAttempt.FoldSystemMessages(protocol, deployment, upstreamBody);
+        using var folded = PassthroughAttempt.FoldSystemMessages(deployment, upstreamBody);
         using var request = UpstreamExchange.CreateRequest(counting.CountTokensUri, folded ?? upstreamBody, stream: false, provider, protocol.Authorize);
         using var clock = AttemptClock.Start(new AttemptTimeouts(provider.Config.RequestTimeout, provider.Config.RequestTimeout, provider.Config.RequestTimeout), context.RequestAborted);
         var (response, _) = await UpstreamExchange.SendAsync(context, provider, request, clock);
