@@ -1,4 +1,3 @@
-using Switchboard.Translation;
 using System.Buffers;
 using System.Globalization;
 using System.Text;

@@ -1,4 +1,3 @@
-using Switchboard.Translation;
 namespace Switchboard.Translation.Json;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Switchboard.Translation;
 using System.Text;
 using System.Text.Json;
 
