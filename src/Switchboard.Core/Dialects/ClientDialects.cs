@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Switchboard.Providers.Anthropic;
 using Switchboard.Providers.OpenAI;
+using Switchboard.Providers.OpenAI.Responses;
 
 namespace Switchboard.Dialects;
 
@@ -16,6 +17,7 @@ public static class ClientDialects
     [
         OpenAIChatDialectRegistration.Registration,
         AnthropicMessagesDialectRegistration.Registration,
+        ResponsesDialectRegistration.Registration,
     ];
 
     public static ClientDialectRegistration Default => All[0];

@@ -17,7 +17,8 @@ public interface IClientDialect
 
     ReadResult<ChatRequest> ReadRequest(ReadOnlySpan<byte> json);
 
-    void WriteResponse(ChatResponse response, IBufferWriter<byte> output);
+    /// <summary>Writes a whole answer; <paramref name="request"/> is the client's (some dialects echo it back).</summary>
+    void WriteResponse(ChatResponse response, ChatRequest request, IBufferWriter<byte> output);
 
     IClientStreamWriter CreateStreamWriter(ChatRequest request);
 

@@ -63,7 +63,8 @@ public sealed partial class GatewayProxy
         };
 
     /// <summary>The facts of one request that its ledger record is built from.</summary>
-    private readonly record struct RouteRequest(HttpContext Context, ProxyOperation Operation, ClientIdentity Identity, string RequestId, long StartedAt);
+    private readonly record struct RouteRequest(HttpContext Context, ProxyOperation Operation, ClientIdentity Identity, string RequestId, long StartedAt,
+        string? PinnedProvider = null);
 
     private static UsageRecord Failed(UsageRecord record, GatewayError error) => record with { Status = error.Status, ErrorCode = error.Code ?? error.Type };
 

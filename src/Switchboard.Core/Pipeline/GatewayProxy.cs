@@ -34,7 +34,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
     /// <summary>The stop's drain deadline (none for hosts built without one).</summary>
     private CancellationToken Deadline => shutdown?.Deadline ?? default;
 
-    public async Task HandleAsync(HttpContext context, ProxyOperation operation)
+    public async Task HandleAsync(HttpContext context, ProxyOperation operation, IOperationHook? hook = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
         // Held until the request (stream included) is over: a reload retires this runtime only after that.
@@ -69,8 +69,30 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 await FinishWithErrorAsync(context, operation, ModelNotFoundHint.For(runtime, identity, head.Model), Record(requestId, operation, identity, head.Model, startedAt));
                 return;
             }
+            var preparation = OperationPreparation.None;
+            if (hook is not null)
+            {
+                preparation = await hook.PrepareAsync(context, identity, model, body, head, context.RequestAborted);
+                if (preparation.Error is { } refused)
+                {
+                    preparation.Body?.Dispose();
+                    await FinishWithErrorAsync(context, operation, refused, Record(requestId, operation, identity, head.Model, startedAt));
+                    return;
+                }
+            }
+            using var replaced = preparation.Body;
+            if (replaced is not null)
+            {
+                (head, parseError) = OpenAIRequestHead.Parse(replaced.Span, operation.Kind);
+                if (parseError is not null)
+                {
+                    await FinishWithErrorAsync(context, operation, parseError, Record(requestId, operation, identity, model.Name, startedAt));
+                    return;
+                }
+            }
+            var requestBody = replaced ?? body;
             var admission = await admissionControl.AdmitAsync(
-                new AdmissionRequest(identity, model, new PromptTokens(body.Memory, model.Deployments[0].UpstreamModel), head.MaxTokens), context.RequestAborted);
+                new AdmissionRequest(identity, model, new PromptTokens(requestBody.Memory, model.Deployments[0].UpstreamModel), head.MaxTokens), context.RequestAborted);
             // By index: a foreach over the interface would box the list's enumerator on every request.
             var limitHeaders = admission.Headers;
             for (var i = 0; i < limitHeaders.Count; i++) context.Response.Headers[limitHeaders[i].Key] = limitHeaders[i].Value;
@@ -84,7 +106,8 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             RoutedDeployment? servedBy;
             try
             {
-                (final, servedBy) = await RouteAsync(new RouteRequest(context, operation, identity, requestId, startedAt), runtime, model, head, body);
+                (final, servedBy) = await RouteAsync(new RouteRequest(context, operation, identity, requestId, startedAt, preparation.PinnedProvider),
+                    runtime, model, head, requestBody);
             }
             catch (Exception ex)
             {
@@ -101,6 +124,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 if (!gone) LogRouteFailure(logger, requestId, ex);
                 throw;
             }
+            hook?.Complete(context, preparation, final, servedBy);
             usageSink.Record(admission.Settle(final, servedBy));
         }
     }
@@ -119,7 +143,13 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
         ChatRequest? canonical = null;
         while (loop.MayAttempt && loop.NextDeployment(time, out var deployment))
         {
-            var protocol = deployment.Provider.Protocol;
+            var protocol = deployment.ProtocolFor(operation.Dialect.Wire);
+            if (request.PinnedProvider is { } pinned && deployment.Provider.Name != pinned)
+            {
+                // The conversation lives on one provider (a native previous_response_id): no other can continue it.
+                loop.Skip(deployment);
+                continue;
+            }
             var passthrough = protocol is not null && protocol.Wire == operation.Dialect.Wire;
             if (protocol is null || (!passthrough && !operation.IsChat))
             {

@@ -15,6 +15,9 @@ public sealed record ProxyOperation(
     IClientDialect Dialect,
     Func<IUpstreamTarget, string, Uri>? OpenAITarget)
 {
+    /// <summary>The operation's state across requests, built once from the services when its route is mapped; null: stateless.</summary>
+    public Func<IServiceProvider, IOperationHook?>? Hook { get; init; }
+
     /// <summary>Chat can be answered by any wire through the canonical model; the others only by OpenAI-wire upstreams.</summary>
     public bool IsChat => OpenAITarget is null;
 }

@@ -71,7 +71,7 @@ public static class TranslatedAttempt
                 { Provider = provider.Name });
             }
             using var output = new PooledBuffer(json.Length + 256);
-            dialect.WriteResponse(answer.Value!, output);
+            dialect.WriteResponse(answer.Value!, request, output);
             var usage = answer.Value!.Usage;
             return await UpstreamAttempt.AnswerAsync(context, StatusCodes.Status200OK, "application/json", output.Memory,
                 usage is null ? null : UsageConversion.ToTokenUsage(usage));

@@ -11,6 +11,8 @@ public static class Wires
     public const string OpenAIChat = "openai-chat";
     public const string AnthropicMessages = "anthropic-messages";
     public const string Gemini = "gemini";
+    /// <summary>OpenAI's Responses API (<c>POST /v1/responses</c>).</summary>
+    public const string OpenAIResponses = "openai-responses";
 }
 
 /// <summary>How a request whose client speaks the upstream's own wire is relayed untranslated (bytes both ways).</summary>

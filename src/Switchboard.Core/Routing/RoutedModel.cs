@@ -19,6 +19,12 @@ public sealed record RoutedDeployment(DeploymentConfig Config, UpstreamProvider 
     /// <summary>Anthropic wire: mid-conversation system messages are folded for this upstream model (decided once at load).</summary>
     public bool FoldsSystemMessages => Wire.FoldsSystemMessages;
 
+    /// <summary>
+    /// The protocol this deployment answers a client of <paramref name="clientWire"/> with: the upstream's own API for
+    /// that wire when it has one (relayed untranslated), else its main protocol (translated); null when it has none.
+    /// </summary>
+    public IUpstreamProtocol? ProtocolFor(string clientWire) => Provider.Protocol;
+
     /// <summary>Passive health, shared with every runtime that routes to the same provider + upstream model.</summary>
     public DeploymentHealth Health { get; init; } = new(Provider.Name, Config.Model);
 

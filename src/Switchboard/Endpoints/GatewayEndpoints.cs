@@ -26,9 +26,13 @@ public static class GatewayEndpoints
             {
                 foreach (var route in dialect.Routes)
                 {
-                    app.MapPost(prefix + route.Path, route.Operation is { } operation
-                        ? c => proxy.HandleAsync(c, operation)
-                        : route.Endpoint!(app.Services));
+                    if (route.Operation is not { } operation)
+                    {
+                        app.MapPost(prefix + route.Path, route.Endpoint!(app.Services));
+                        continue;
+                    }
+                    var hook = operation.Hook?.Invoke(app.Services);
+                    app.MapPost(prefix + route.Path, hook is null ? c => proxy.HandleAsync(c, operation) : c => proxy.HandleAsync(c, operation, hook));
                 }
             }
             app.MapGet(prefix + "/models", ListModels);

@@ -19,7 +19,7 @@ public sealed class AnthropicClientDialect : IClientDialect
 
     public ReadResult<ChatRequest> ReadRequest(ReadOnlySpan<byte> json) => AnthropicMessagesRequestReader.Read(json);
 
-    public void WriteResponse(ChatResponse response, IBufferWriter<byte> output) => AnthropicMessagesResponseWriter.Write(response, output);
+    public void WriteResponse(ChatResponse response, ChatRequest request, IBufferWriter<byte> output) => AnthropicMessagesResponseWriter.Write(response, output);
 
     public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new StreamWriter(new AnthropicMessagesStreamWriter());
 

@@ -18,7 +18,7 @@ public sealed class OpenAIChatClientDialect : IClientDialect
 
     public ReadResult<ChatRequest> ReadRequest(ReadOnlySpan<byte> json) => OpenAIChatRequestReader.Read(json);
 
-    public void WriteResponse(ChatResponse response, IBufferWriter<byte> output) => OpenAIChatResponseWriter.Write(response, output);
+    public void WriteResponse(ChatResponse response, ChatRequest request, IBufferWriter<byte> output) => OpenAIChatResponseWriter.Write(response, output);
 
     public IClientStreamWriter CreateStreamWriter(ChatRequest request) =>
         new StreamWriter(new OpenAIChatStreamWriter(new OpenAIChatStreamWriterOptions { IncludeUsage = request.IncludeUsage == true }));

@@ -22,11 +22,11 @@ public readonly record struct OpenAIRequestHead
     public int RootEnd { get; init; }
     /// <summary>True when the root object has at least one property (so an appended property needs a comma).</summary>
     public bool HasProperties { get; init; }
-    /// <summary><c>max_tokens</c> or <c>max_completion_tokens</c>, when given.</summary>
+    /// <summary><c>max_tokens</c> or <c>max_completion_tokens</c> (Responses: <c>max_output_tokens</c>), when given.</summary>
     public int? MaxTokens { get; init; }
 
-    /// <summary>Which top-level array must be present for the endpoint.</summary>
-    public enum Kind { Chat, Embeddings, Completions }
+    /// <summary>Which top-level member must be present for the endpoint (Responses: none; its reader checks <c>input</c>).</summary>
+    public enum Kind { Chat, Embeddings, Completions, Responses }
 
     /// <summary>
     /// Parses and validates the body. Malformed JSON, a non-object root, a missing or non-string <c>model</c>,
@@ -49,6 +49,7 @@ public readonly record struct OpenAIRequestHead
             bool stream = false, includeUsage = false, sawRequiredArray = false, hasProperties = false;
             int? maxTokens = null;
             var requiredField = kind switch { Kind.Chat => "messages"u8, Kind.Embeddings => "input"u8, _ => "prompt"u8 };
+            var checksRequired = kind != Kind.Responses;
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -56,8 +57,10 @@ public readonly record struct OpenAIRequestHead
                 var isModel = reader.ValueTextEquals("model"u8);
                 var isStream = reader.ValueTextEquals("stream"u8);
                 var isStreamOptions = reader.ValueTextEquals("stream_options"u8);
-                var isRequired = reader.ValueTextEquals(requiredField);
-                var isMaxTokens = reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8);
+                var isRequired = checksRequired && reader.ValueTextEquals(requiredField);
+                var isMaxTokens = kind == Kind.Responses
+                    ? reader.ValueTextEquals("max_output_tokens"u8)
+                    : reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8);
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
 
@@ -122,7 +125,7 @@ public readonly record struct OpenAIRequestHead
             {
                 return (default, GatewayError.InvalidRequest("'model' must not be empty.", "model"));
             }
-            if (!sawRequiredArray)
+            if (!sawRequiredArray && checksRequired)
             {
                 return (default, MissingRequired(requiredField));
             }

@@ -1,0 +1,43 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Dialects;
+using Switchboard.Errors;
+using Switchboard.Translation;
+using Switchboard.Translation.Canonical;
+
+namespace Switchboard.Providers.OpenAI.Responses;
+
+/// <summary>OpenAI's Responses API as a client dialect (<c>POST /v1/responses</c>: Codex CLI, the OpenAI SDKs' <c>responses</c>).</summary>
+public sealed class ResponsesClientDialect : IClientDialect
+{
+    public static readonly ResponsesClientDialect Instance = new();
+
+    public string Wire => Wires.OpenAIResponses;
+
+    public ReadResult<ChatRequest> ReadRequest(ReadOnlySpan<byte> json) => ResponsesRequestReader.Read(json);
+
+    public void WriteResponse(ChatResponse response, ChatRequest request, IBufferWriter<byte> output) =>
+        ResponsesResponseWriter.Write(response, request, output);
+
+    public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new ResponsesStreamWriter(request);
+
+    public Task WriteErrorAsync(HttpResponse response, GatewayError error) => ErrorResponses.WriteOpenAIAsync(response, error);
+
+    /// <summary>An <c>error</c> event, as the Responses API ends a stream it cannot finish.</summary>
+    public void WriteStreamError(GatewayError error, IBufferWriter<byte> output)
+    {
+        output.Write("event: error\ndata: "u8);
+        using (var json = new Utf8JsonWriter(output))
+        {
+            json.WriteStartObject();
+            json.WriteString("type"u8, "error"u8);
+            json.WriteString("code"u8, error.Code ?? error.Type);
+            json.WriteString("message"u8, error.Message);
+            if (error.Param is null) json.WriteNull("param"u8);
+            else json.WriteString("param"u8, error.Param);
+            json.WriteEndObject();
+        }
+        output.Write("\n\n"u8);
+    }
+}
