@@ -43,12 +43,13 @@ internal static class Auth
         return key == apiKey ? null : OpenAIErrors.IncorrectApiKey(key);
     }
 
-    public static ApiError? CheckAzure(HttpRequest request, string apiKey)
+    // versioned: the path needs ?api-version= (every Azure path but the v1 API's).
+    public static ApiError? CheckAzure(HttpRequest request, string apiKey, bool versioned = true)
     {
         if (request.Headers["api-key"].ToString() != apiKey)
         {
             return AzureErrors.AccessDenied();
         }
-        return string.IsNullOrEmpty(request.Query["api-version"].ToString()) ? AzureErrors.MissingApiVersion() : null;
+        return versioned && string.IsNullOrEmpty(request.Query["api-version"].ToString()) ? AzureErrors.MissingApiVersion() : null;
     }
 }

@@ -27,7 +27,8 @@ public static class MockUpstreamServer
         GeminiStream,
     }
 
-    private readonly record struct Route(RouteKind Kind, bool Azure = false, string? Argument = null)
+    // Versioned: an Azure path that needs ?api-version= (its v1 API, /openai/v1/..., does not).
+    private readonly record struct Route(RouteKind Kind, bool Azure = false, string? Argument = null, bool Versioned = true)
     {
         public Dialect Dialect => Kind switch
         {
@@ -118,7 +119,7 @@ public static class MockUpstreamServer
         {
             Dialect.Anthropic => Anthropic.AnthropicErrors.CheckAuth(ctx.Request, state.Options.ApiKey),
             Dialect.Gemini => Gemini.GeminiErrors.CheckAuth(ctx.Request, state.Options.ApiKey),
-            _ when route.Azure => Auth.CheckAzure(ctx.Request, state.Options.ApiKey),
+            _ when route.Azure => Auth.CheckAzure(ctx.Request, state.Options.ApiKey, route.Versioned),
             _ => Auth.CheckOpenAI(ctx.Request, state.Options.ApiKey),
         };
         if (error is null && (knobs.Status is not null || knobs.FailFirst is not null || knobs.Error is not null))
@@ -169,6 +170,8 @@ public static class MockUpstreamServer
                 return new(RouteKind.Responses);
             case "/openai/responses" when post:
                 return new(RouteKind.Responses, true); // Azure: the body's model names the deployment
+            case "/openai/v1/responses" when post:
+                return new(RouteKind.Responses, true, Versioned: false); // Azure's v1 API: no api-version
             case "/v1/embeddings" when post:
                 return new(RouteKind.Embeddings);
             case "/v1/models" when get:
