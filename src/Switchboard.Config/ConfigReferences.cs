@@ -19,4 +19,6 @@ internal sealed class ConfigReferences
     public List<NameReference> ModelReferences { get; } = [];
     /// <summary>Deployment settings only some provider types understand: the provider's name, at the setting.</summary>
     public List<NameReference> TypeSpecificSettings { get; } = [];
+    /// <summary>Deployments with <c>api: responses</c>: the provider's name, at the <c>api</c> value.</summary>
+    public List<NameReference> ResponsesDeployments { get; } = [];
 }

@@ -15,23 +15,28 @@ internal static class ConfigValidator
     {
         CheckDefined(references.ProviderReferences, references.DeclaredProviders, "provider", "providers", reader);
         CheckDefined(references.ModelReferences, references.DeclaredModels, "model", "models", reader);
-        CheckTypeSpecific(references.TypeSpecificSettings, providers, providerTypes, reader);
+        foreach (var setting in references.TypeSpecificSettings)
+        {
+            // A deployment setting its provider's type does not understand (system_messages off Anthropic) would silently do nothing.
+            var key = setting.Path[(setting.Path.LastIndexOf('.') + 1)..];
+            CheckProviderType(setting, key, t => t.DeploymentSettings.Contains(key), providers, providerTypes, reader);
+        }
+        foreach (var deployment in references.ResponsesDeployments)
+        {
+            CheckProviderType(deployment, "api: responses", t => t.ResponsesByDefault is not null, providers, providerTypes, reader);
+        }
     }
 
-    /// <summary>A deployment setting its provider's type does not understand (system_messages off Anthropic) would silently do nothing.</summary>
-    private static void CheckTypeSpecific(List<NameReference> settings, IEnumerable<ProviderConfig> providers,
+    /// <summary>An error at <paramref name="setting"/> when its provider's type does not take <paramref name="what"/>.</summary>
+    private static void CheckProviderType(NameReference setting, string what, Func<ProviderTypeRule, bool> takes, IEnumerable<ProviderConfig> providers,
         IProviderTypeRules providerTypes, YamlNodeReader reader)
     {
-        foreach (var setting in settings)
+        var provider = providers.FirstOrDefault(p => p.Name == setting.Name);
+        if (provider is not null && providerTypes.Find(provider.Type) is { } type && !takes(type))
         {
-            var provider = providers.FirstOrDefault(p => p.Name == setting.Name);
-            var key = setting.Path[(setting.Path.LastIndexOf('.') + 1)..];
-            if (provider is not null && providerTypes.Find(provider.Type) is { } type && !type.DeploymentSettings.Contains(key))
-            {
-                var accepting = providerTypes.Names.Where(n => providerTypes.Find(n)?.DeploymentSettings.Contains(key) == true).ToList();
-                reader.Error(setting.Node, setting.Path,
-                    $"{key} is only valid for a deployment of {ProviderTypeNames.WithArticle(accepting)} provider ({YamlNodeReader.Quote(setting.Name)} is not one)");
-            }
+            var accepting = providerTypes.Names.Where(n => providerTypes.Find(n) is { } t && takes(t)).ToList();
+            reader.Error(setting.Node, setting.Path,
+                $"{what} is only valid for a deployment of {ProviderTypeNames.WithArticle(accepting)} provider ({YamlNodeReader.Quote(setting.Name)} is not one)");
         }
     }
 

@@ -133,6 +133,15 @@ public enum SystemMessageHandling
     Keep,
 }
 
+/// <summary>Which API a deployment's upstream model is called through (config <c>api</c>).</summary>
+public enum DeploymentApi
+{
+    /// <summary>The provider's main API (Chat Completions, Messages, generateContent); Responses clients are translated.</summary>
+    Chat,
+    /// <summary>OpenAI's Responses API only (e.g. a codex model): every client is translated to it, a Responses client relayed.</summary>
+    Responses,
+}
+
 /// <summary>One upstream account.</summary>
 public sealed record ProviderConfig
 {
@@ -155,6 +164,11 @@ public sealed record ProviderConfig
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Timeouts set for this provider (<c>timeouts:</c>, or the older <c>connect_timeout</c> / <c>timeout</c>); null fields inherit.</summary>
     public TimeoutSettings Timeouts { get; init; } = TimeoutSettings.None;
+    /// <summary>
+    /// Responses clients are relayed to the provider's own Responses API (config <c>responses</c>, else its type's
+    /// default for the base URL); false: they are translated to its main API. Always false for types without one.
+    /// </summary>
+    public bool Responses { get; init; }
 }
 
 /// <summary>A public model name and the deployments that can serve it.</summary>
@@ -192,6 +206,8 @@ public sealed record DeploymentConfig
     public TimeoutSettings Timeouts { get; init; } = TimeoutSettings.None;
     /// <summary>Anthropic upstreams: what to do with mid-conversation system messages; null = decided by the model family.</summary>
     public SystemMessageHandling? SystemMessages { get; init; }
+    /// <summary>Which of the provider's APIs the model is called through (config <c>api</c>; responses only where the type has it).</summary>
+    public DeploymentApi Api { get; init; } = DeploymentApi.Chat;
     /// <summary>1-based line in the config file, for messages about this deployment.</summary>
     public int Line { get; init; }
 }

@@ -26,4 +26,10 @@ public record ProviderTypeRule
 
     /// <summary>Deployment keys that only some types understand and this one does (e.g. <c>system_messages</c>).</summary>
     public ImmutableArray<string> DeploymentSettings { get; init; } = [];
+
+    /// <summary>
+    /// Null when the type has no OpenAI Responses API (then <c>responses:</c> on the provider and <c>api: responses</c>
+    /// on its deployments are errors); else whether a provider at this base URL uses it by default.
+    /// </summary>
+    public Func<Uri, bool>? ResponsesByDefault { get; init; }
 }

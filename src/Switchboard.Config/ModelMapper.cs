@@ -8,7 +8,7 @@ namespace Switchboard.Config;
 internal static class ModelMapper
 {
     private static readonly string[] DeploymentKeys =
-        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "weight", "priority", "timeouts", "system_messages"];
+        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "weight", "priority", "timeouts", "system_messages", "api"];
 
     /// <summary>Keys of the mapping form of a model (<c>smart: { strategy: ..., deployments: [...] }</c>).</summary>
     private static readonly string[] ModelKeys = ["strategy", "deployments", "timeouts", "hidden"];
@@ -187,6 +187,14 @@ internal static class ModelMapper
             references.TypeSpecificSettings.Add(new NameReference(provider, fields.Get("system_messages")!, fields.PathOf("system_messages")));
         }
 
+        var api = reader.OneOf(fields.Get("api"), fields.PathOf("api"), ["chat", "responses"], "api") == "responses"
+            ? DeploymentApi.Responses
+            : DeploymentApi.Chat;
+        if (api == DeploymentApi.Responses && provider is not null)
+        {
+            references.ResponsesDeployments.Add(new NameReference(provider, fields.Get("api")!, fields.PathOf("api")));
+        }
+
         if (reader.Errors.Count != errorsBefore || provider is null || model is null)
         {
             return null;
@@ -203,6 +211,7 @@ internal static class ModelMapper
             Priority = priority,
             Timeouts = timeouts,
             SystemMessages = systemMessages,
+            Api = api,
             Line = checked((int)node.Start.Line),
         };
     }

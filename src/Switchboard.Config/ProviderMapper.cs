@@ -8,7 +8,7 @@ namespace Switchboard.Config;
 internal static partial class ProviderMapper
 {
     private static readonly string[] AllowedKeys =
-        ["type", "base_url", "api_key", "api_version", "headers", "connect_timeout", "timeout", "timeouts"];
+        ["type", "base_url", "api_key", "api_version", "headers", "connect_timeout", "timeout", "timeouts", "responses"];
 
     public static ImmutableArray<ProviderConfig> Read(YamlNode? node, YamlNodeReader reader, ConfigReferences references, IProviderTypeRules types)
     {
@@ -56,9 +56,13 @@ internal static partial class ProviderMapper
         var apiVersion = reader.Text(fields.Get("api_version"), fields.PathOf("api_version"));
         if (apiVersion is not null && type is { DefaultApiVersion: null })
         {
-            var accepting = types.Names.Where(n => types.Find(n)?.DefaultApiVersion is not null);
-            reader.Error(fields.Get("api_version")!, fields.PathOf("api_version"),
-                $"api_version is only valid for type {string.Join(" or ", accepting)}");
+            OnlyForTypes(fields, "api_version", reader, types, t => t.DefaultApiVersion is not null);
+        }
+
+        var responses = RoutingMapper.ReadBool(fields.Get("responses"), fields.PathOf("responses"), reader);
+        if (responses is not null && type is { ResponsesByDefault: null })
+        {
+            OnlyForTypes(fields, "responses", reader, types, t => t.ResponsesByDefault is not null);
         }
 
         var headers = ReadHeaders(fields.Get("headers"), fields.PathOf("headers"), reader);
@@ -83,6 +87,7 @@ internal static partial class ProviderMapper
             ApiVersion = type.DefaultApiVersion is null ? null
                 : string.IsNullOrEmpty(apiVersion) ? type.DefaultApiVersion : apiVersion,
             Headers = headers,
+            Responses = type.ResponsesByDefault is { } byDefault && (responses ?? byDefault(baseUrl)),
         };
         return provider with
         {
@@ -90,6 +95,13 @@ internal static partial class ProviderMapper
             RequestTimeout = timeouts.Total ?? provider.RequestTimeout,
             Timeouts = timeouts,
         };
+    }
+
+    /// <summary>A key the provider's type does not take: the error names the types that do.</summary>
+    private static void OnlyForTypes(MappingFields fields, string key, YamlNodeReader reader, IProviderTypeRules types, Func<ProviderTypeRule, bool> takes)
+    {
+        var accepting = types.Names.Where(n => types.Find(n) is { } t && takes(t));
+        reader.Error(fields.Get(key)!, fields.PathOf(key), $"{key} is only valid for type {string.Join(" or ", accepting)}");
     }
 
     private static ProviderTypeRule? ReadType(MappingFields fields, YamlNodeReader reader, IProviderTypeRules types)

@@ -178,4 +178,44 @@ public sealed class ModelTests
         TestConfig.AssertError(error, 6, "models.m[0].system_messages",
             "system_messages is only valid for a deployment of an anthropic provider ('openai' is not one)");
     }
+
+    [Fact]
+    public void Api_defaults_to_chat() =>
+        Assert.Equal(DeploymentApi.Chat, LoadDeployment("{ provider: openai, model: gpt-4o }").Api);
+
+    [Theory]
+    [InlineData("openai", "chat", DeploymentApi.Chat)]
+    [InlineData("openai", "responses", DeploymentApi.Responses)]
+    [InlineData("local", "responses", DeploymentApi.Responses)]
+    public void Api_is_read(string provider, string text, DeploymentApi expected) =>
+        Assert.Equal(expected, LoadDeployment($"{{ provider: {provider}, model: gpt-5-codex, api: {text} }}").Api);
+
+    [Fact]
+    public void Api_responses_is_read_for_an_azure_deployment()
+    {
+        var config = TestConfig.LoadOk("providers:\n  az: { type: azure-openai, base_url: https://x.openai.azure.com }\nmodels:\n  m: { provider: az, model: codex, api: responses }\n");
+        Assert.Equal(DeploymentApi.Responses, Assert.Single(Assert.Single(config.Models).Deployments).Api);
+    }
+
+    [Fact]
+    public void Api_takes_only_chat_or_responses()
+    {
+        var error = DeploymentError("{ provider: openai, model: gpt-4o, api: completions }");
+        TestConfig.AssertError(error, 6, "models.m[0].api", "unknown api 'completions' (allowed: chat, responses)");
+    }
+
+    [Theory]
+    [InlineData("anthropic", "https://api.anthropic.com")]
+    [InlineData("gemini", "https://generativelanguage.googleapis.com")]
+    public void Api_responses_on_a_type_without_the_responses_api_is_an_error(string type, string url)
+    {
+        var error = TestConfig.SingleError($"providers:\n  other: {{ type: {type}, base_url: {url} }}\nmodels:\n  m:\n    - {{ provider: other, model: x, api: responses }}\n");
+        TestConfig.AssertError(error, 5, "models.m[0].api",
+            "api: responses is only valid for a deployment of an openai or azure-openai provider ('other' is not one)");
+    }
+
+    [Fact]
+    public void Api_chat_is_valid_on_every_type() =>
+        Assert.Equal(DeploymentApi.Chat, Assert.Single(Assert.Single(TestConfig.LoadOk(
+            "providers:\n  claude: { type: anthropic, base_url: https://api.anthropic.com }\nmodels:\n  m: { provider: claude, model: claude-sonnet-4-5, api: chat }\n").Models).Deployments).Api);
 }

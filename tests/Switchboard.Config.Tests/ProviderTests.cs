@@ -101,6 +101,48 @@ public sealed class ProviderTests
     }
 
     [Theory]
+    [InlineData("openai", "https://api.openai.com/v1", true)]
+    [InlineData("openai", "https://API.OpenAI.com/v1/", true)]
+    [InlineData("openai", "http://localhost:8000/v1", false)]
+    [InlineData("openai", "https://api.groq.com/openai/v1", false)]
+    [InlineData("azure-openai", "https://x.openai.azure.com", true)]
+    [InlineData("anthropic", "https://api.anthropic.com", false)]
+    [InlineData("gemini", "https://generativelanguage.googleapis.com", false)]
+    public void Responses_defaults_to_true_for_openai_itself_and_azure(string type, string url, bool expected) =>
+        Assert.Equal(expected, LoadProvider($"{{ type: {type}, base_url: \"{url}\" }}").Responses);
+
+    [Theory]
+    [InlineData("openai", "http://localhost:8000/v1", "true", true)]
+    [InlineData("openai", "https://api.openai.com/v1", "false", false)]
+    [InlineData("azure-openai", "https://x.openai.azure.com", "false", false)]
+    public void Responses_can_be_set_on_openai_and_azure(string type, string url, string value, bool expected) =>
+        Assert.Equal(expected, LoadProvider($"{{ type: {type}, base_url: \"{url}\", responses: {value} }}").Responses);
+
+    [Theory]
+    [InlineData("anthropic")]
+    [InlineData("gemini")]
+    public void Responses_is_only_for_openai_and_azure(string type)
+    {
+        var error = TestConfig.SingleError($"""
+            providers:
+              other:
+                type: {type}
+                base_url: https://example.com
+                responses: true
+            """);
+
+        TestConfig.AssertError(error, 5, "providers.other.responses", "responses is only valid for type openai or azure-openai");
+    }
+
+    [Fact]
+    public void Responses_takes_only_true_or_false()
+    {
+        var error = TestConfig.SingleError("providers:\n  openai: { type: openai, base_url: https://api.openai.com/v1, responses: native }\n");
+
+        TestConfig.AssertError(error, 2, "providers.openai.responses", "unknown value 'native' (allowed: true, false)");
+    }
+
+    [Theory]
     [InlineData("my provider")]
     [InlineData("open/ai")]
     [InlineData("ключ")]

@@ -15,7 +15,7 @@ public sealed class UnknownAndDuplicateKeyTests
 
         var error = Assert.Single(result.Errors);
         TestConfig.AssertError(error, 5, "providers.openai.base_ur",
-            "unknown key 'base_ur' (allowed: type, base_url, api_key, api_version, headers, connect_timeout, timeout, timeouts)");
+            "unknown key 'base_ur' (allowed: type, base_url, api_key, api_version, headers, connect_timeout, timeout, timeouts, responses)");
         Assert.Equal(5, error.Column);
     }
 
@@ -49,7 +49,7 @@ public sealed class UnknownAndDuplicateKeyTests
         Assert.Equal(3, result.Errors.Length);
         TestConfig.HasError(result, 1, "server.prot", "unknown key 'prot' (allowed: host, port, shutdown_timeout, max_body_size)");
         TestConfig.HasError(result, 6, "models.gpt-4o[0].wieght",
-            "unknown key 'wieght' (allowed: provider, model, input_per_mtok, output_per_mtok, cached_input_per_mtok, weight, priority, timeouts, system_messages)");
+            "unknown key 'wieght' (allowed: provider, model, input_per_mtok, output_per_mtok, cached_input_per_mtok, weight, priority, timeouts, system_messages, api)");
         TestConfig.HasError(result, 8, "keys[0].rmp",
             "unknown key 'rmp' (allowed: key, name, models, rpm, tpm, max_parallel, budget_usd, budget_period, expires_at, team)");
     }

@@ -13,6 +13,12 @@ public sealed record ProviderTypeRegistration : ProviderTypeRule
     public required Func<ProviderConfig, IUpstreamProtocol> CreateProtocol { get; init; }
 
     /// <summary>
+    /// Builds the adapter for its OpenAI Responses API, beside the main one; null when the type has none. Set together
+    /// with <see cref="ProviderTypeRule.ResponsesByDefault"/>, which lets the config loader accept <c>responses:</c>.
+    /// </summary>
+    public Func<ProviderConfig, IUpstreamProtocol>? CreateResponsesProtocol { get; init; }
+
+    /// <summary>
     /// False when the upstream cannot fetch http(s) image URLs itself: the gateway then fetches them and sends the bytes
     /// inline (see <c>Media.ImageInliner</c>).
     /// </summary>

@@ -1,3 +1,5 @@
+using Switchboard.Providers.OpenAI.Responses;
+
 namespace Switchboard.Providers.AzureOpenAI;
 
 /// <summary><c>type: azure-openai</c>: Azure OpenAI (deployment URLs, <c>api-key</c> header, <c>api-version</c>).</summary>
@@ -11,5 +13,8 @@ public static class AzureOpenAIProviderType
         Name = "azure-openai",
         DefaultApiVersion = DefaultApiVersion,
         CreateProtocol = config => new AzureOpenAITarget(config),
+        // Every Azure OpenAI resource has the Responses API (on its v1 API).
+        ResponsesByDefault = _ => true,
+        CreateResponsesProtocol = config => new ResponsesUpstreamProtocol(new AzureOpenAITarget(config)),
     };
 }

@@ -3,10 +3,13 @@ using Switchboard.Config;
 
 namespace Switchboard.Providers.OpenAI;
 
-/// <summary>OpenAI and every OpenAI-compatible server: <c>{base_url}/chat/completions</c> with a Bearer key.</summary>
+/// <summary>
+/// OpenAI and every OpenAI-compatible server: <c>{base_url}/chat/completions</c> (Responses API:
+/// <c>{base_url}/responses</c>) with a Bearer key.
+/// </summary>
 public sealed class OpenAITarget : OpenAIWireProtocol
 {
-    private readonly Uri _chat, _completions, _embeddings;
+    private readonly Uri _chat, _completions, _embeddings, _responses;
     private readonly AuthenticationHeaderValue? _authorization;
 
     public OpenAITarget(ProviderConfig config)
@@ -15,12 +18,14 @@ public sealed class OpenAITarget : OpenAIWireProtocol
         _chat = new Uri(root + "/chat/completions");
         _completions = new Uri(root + "/completions");
         _embeddings = new Uri(root + "/embeddings");
+        _responses = new Uri(root + "/responses");
         _authorization = string.IsNullOrEmpty(config.ApiKey) ? null : new AuthenticationHeaderValue("Bearer", config.ApiKey);
     }
 
     public override Uri ChatCompletions(string upstreamModel) => _chat;
     public override Uri Completions(string upstreamModel) => _completions;
     public override Uri Embeddings(string upstreamModel) => _embeddings;
+    public override Uri Responses => _responses;
 
     public override void Authorize(HttpRequestHeaders headers)
     {
