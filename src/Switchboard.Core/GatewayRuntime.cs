@@ -30,15 +30,19 @@ public sealed class GatewayRuntime : IModelCatalog, IKeyAuthority, IDisposable
         health ??= new DeploymentHealthRegistry();
         Keys = keys ?? new KeyStore(config.Keys);
         var routing = config.Routing;
+        // Providers some deployment calls through their Responses API (api: responses): theirs is built.
+        var responsesNeeded = config.Models.SelectMany(m => m.Deployments).Where(d => d.Api == DeploymentApi.Responses)
+            .Select(d => d.Provider).ToHashSet(StringComparer.Ordinal);
         Providers = config.Providers.ToFrozenDictionary(p => p.Name, p =>
         {
             var connect = p.Timeouts.Connect ?? routing.Timeouts.Connect ?? AttemptTimeouts.DefaultConnect;
-            if (previous is not null && previous.Providers.TryGetValue(p.Name, out var old) && old.CanServe(p, connect))
+            var needsResponses = responsesNeeded.Contains(p.Name);
+            if (previous is not null && previous.Providers.TryGetValue(p.Name, out var old) && old.CanServe(p, connect, needsResponses))
             {
                 old.AddOwner();
                 return old;
             }
-            return new UpstreamProvider(p, connect);
+            return new UpstreamProvider(p, connect, needsResponses);
         }, StringComparer.Ordinal);
         var ordered = ImmutableArray.CreateBuilder<RoutedModel>(config.Models.Length);
         foreach (var model in config.Models)

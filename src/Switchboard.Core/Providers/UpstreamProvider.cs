@@ -16,13 +16,18 @@ public sealed class UpstreamProvider : IDisposable
 
     public UpstreamProvider(ProviderConfig config) : this(config, config.ConnectTimeout) { }
 
+    /// <param name="config">The provider's settings.</param>
+    /// <param name="connectTimeout">The connect timeout of its pooled handler.</param>
+    /// <param name="responsesNeeded">Some deployment on it has <c>api: responses</c>: its Responses API is built even when
+    /// Responses clients are not relayed to it (<see cref="ProviderConfig.Responses"/> false).</param>
     /// <exception cref="ArgumentException">The config names a provider type that is not registered.</exception>
-    public UpstreamProvider(ProviderConfig config, TimeSpan connectTimeout)
+    public UpstreamProvider(ProviderConfig config, TimeSpan connectTimeout, bool responsesNeeded = false)
     {
         Config = config;
         ConnectTimeout = connectTimeout;
         Type = ProviderRegistry.Default.Require(config.Type);
         Protocol = Type.CreateProtocol(config);
+        ResponsesProtocol = config.Responses || responsesNeeded ? Type.CreateResponsesProtocol?.Invoke(config) : null;
         Target = Protocol as IUpstreamTarget;
         Http = new HttpMessageInvoker(CreateHandler(connectTimeout), disposeHandler: true);
     }
@@ -30,13 +35,17 @@ public sealed class UpstreamProvider : IDisposable
     /// <summary>The connect timeout of the pooled handler.</summary>
     public TimeSpan ConnectTimeout { get; }
 
-    /// <summary>True when a new runtime may reuse this provider for <paramref name="config"/>: same upstream, same settings.</summary>
-    public bool CanServe(ProviderConfig config, TimeSpan connectTimeout) =>
+    /// <summary>
+    /// True when a new runtime may reuse this provider for <paramref name="config"/>: same upstream, same settings, and
+    /// its Responses API built if the new runtime's deployments need it (<paramref name="responsesNeeded"/>).
+    /// </summary>
+    public bool CanServe(ProviderConfig config, TimeSpan connectTimeout, bool responsesNeeded = false) =>
         connectTimeout == ConnectTimeout
         && config.Name == Config.Name && config.Type == Config.Type && config.BaseUrl == Config.BaseUrl
         && config.ApiKey == Config.ApiKey && config.ApiVersion == Config.ApiVersion
         && config.Timeouts == Config.Timeouts && config.RequestTimeout == Config.RequestTimeout
-        && config.Headers.SequenceEqual(Config.Headers);
+        && config.Headers.SequenceEqual(Config.Headers)
+        && config.Responses == Config.Responses && (!responsesNeeded || ResponsesProtocol is not null);
 
     /// <summary>One more runtime uses this provider.</summary>
     public void AddOwner() => Interlocked.Increment(ref _owners);
@@ -55,6 +64,12 @@ public sealed class UpstreamProvider : IDisposable
 
     /// <summary>The chat wire protocol of this upstream (never null: every registered type has one).</summary>
     public IUpstreamProtocol? Protocol { get; }
+
+    /// <summary>
+    /// Its OpenAI Responses API, when its type has one and it is used: Responses clients relayed
+    /// (<see cref="ProviderConfig.Responses"/>) or a deployment with <c>api: responses</c>; else null.
+    /// </summary>
+    public IUpstreamProtocol? ResponsesProtocol { get; }
 
     /// <summary>OpenAI-only operations (legacy completions, embeddings); null for other wires.</summary>
     public IUpstreamTarget? Target { get; }

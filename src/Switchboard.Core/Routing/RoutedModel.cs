@@ -10,8 +10,14 @@ public sealed record RoutedDeployment(DeploymentConfig Config, UpstreamProvider 
 {
     public string UpstreamModel => Config.Model;
 
-    /// <summary>What the provider's wire needs to know about this deployment, worked out once at load by its protocol.</summary>
-    public DeploymentWire Wire { get; } = DeploymentWire.Of(Provider.Protocol, Config);
+    /// <summary>
+    /// The protocol every client but a Responses one is answered with: the provider's Responses API for an
+    /// <c>api: responses</c> deployment, else its main protocol.
+    /// </summary>
+    private readonly IUpstreamProtocol? _main = CalledThrough(Config, Provider);
+
+    /// <summary>What the wire of the protocol it is called through needs to know about this deployment, worked out once at load.</summary>
+    public DeploymentWire Wire { get; } = DeploymentWire.Of(CalledThrough(Config, Provider), Config);
 
     /// <summary>The upstream model id as a JSON string literal, encoded once at load: the body rewrite splices it in.</summary>
     public byte[] UpstreamModelJson => Wire.UpstreamModelJson;
@@ -20,10 +26,22 @@ public sealed record RoutedDeployment(DeploymentConfig Config, UpstreamProvider 
     public bool FoldsSystemMessages => Wire.FoldsSystemMessages;
 
     /// <summary>
-    /// The protocol this deployment answers a client of <paramref name="clientWire"/> with: the upstream's own API for
-    /// that wire when it has one (relayed untranslated), else its main protocol (translated); null when it has none.
+    /// The protocol a Responses client is answered with: the provider's Responses API when it relays Responses clients
+    /// (<c>responses: true</c>) or the deployment is <c>api: responses</c>, else the main protocol (translated).
     /// </summary>
-    public IUpstreamProtocol? ProtocolFor(string clientWire) => Provider.Protocol;
+    private readonly IUpstreamProtocol? _forResponsesClients = Provider.Config.Responses && Config.Api == DeploymentApi.Chat
+        ? Provider.ResponsesProtocol ?? Provider.Protocol
+        : CalledThrough(Config, Provider);
+
+    private static IUpstreamProtocol? CalledThrough(DeploymentConfig config, UpstreamProvider provider) =>
+        config.Api == DeploymentApi.Responses ? provider.ResponsesProtocol : provider.Protocol;
+
+    /// <summary>
+    /// The protocol this deployment answers a client of <paramref name="clientWire"/> with (decided once at load): the
+    /// upstream's own API for that wire when it has one (relayed untranslated), else the protocol it is called through
+    /// (translated); null when it has none.
+    /// </summary>
+    public IUpstreamProtocol? ProtocolFor(string clientWire) => clientWire == Wires.OpenAIResponses ? _forResponsesClients : _main;
 
     /// <summary>Passive health, shared with every runtime that routes to the same provider + upstream model.</summary>
     public DeploymentHealth Health { get; init; } = new(Provider.Name, Config.Model);
