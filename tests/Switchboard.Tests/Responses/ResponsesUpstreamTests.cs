@@ -20,6 +20,7 @@ public sealed class ResponsesUpstreamTests(MockUpstreamFixture mock) : GatewayTe
         + Provider("replay", $"/_knobs/fixture={Recorded}", ", responses: true")
         + Provider("slow", "/_knobs/chunk_delay_ms=200", ", responses: true")
         + Provider("refusing", "/_knobs/error=context_length")
+        + Provider("over-quota", "/_knobs/fixture=openai-error.1", ", responses: true")
         + AnthropicAndGeminiProviders;
 
     // "codex" sits on the plain mock provider (responses: false by default for a local URL): api: responses alone
@@ -28,6 +29,7 @@ public sealed class ResponsesUpstreamTests(MockUpstreamFixture mock) : GatewayTe
           native: [{ provider: native, model: gpt-4o-mini, input_per_mtok: 1, output_per_mtok: 2 }]
           replayed: [{ provider: replay, model: gpt-4o }]
           slow: [{ provider: slow, model: gpt-4o-mini }]
+          over-quota: [{ provider: over-quota, model: gpt-4o-mini }]
           codex: [{ provider: mock, model: gpt-4o-mini, api: responses }]
           codex-refusing: [{ provider: refusing, model: gpt-4o-mini, api: responses }]
         """;
@@ -80,6 +82,25 @@ public sealed class ResponsesUpstreamTests(MockUpstreamFixture mock) : GatewayTe
         Assert.Equal("response.completed", completed.GetProperty("type").GetString());
         var usage = completed.GetProperty("response").GetProperty("usage");
         AssertLedger(await RecordOfAsync(response), "replay", stream: true, usage.GetProperty("input_tokens").GetInt64(), usage.GetProperty("output_tokens").GetInt64());
+    }
+
+    [SharedFixtureFact]
+    public async Task A_recorded_error_mid_stream_reaches_the_responses_client_and_the_ledger_as_a_failure()
+    {
+        using var http = Gateway.Client(TestConfigs.AliceKey);
+
+        var response = await PostAsync(http, "/v1/responses", """{"model":"over-quota","stream":true,"input":"Hi"}""");
+        var events = Sse.DataEvents(await response.Content.ReadAsStringAsync()).Select(e => JsonDocument.Parse(e).RootElement).ToList();
+
+        // The stream had started (response.created went out at once): the client learns of the failure in the stream.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("response.created", events[0].GetProperty("type").GetString());
+        var error = Assert.Single(events, e => e.GetProperty("type").GetString() == "error");
+        Assert.Equal("insufficient_quota", error.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain(events, e => e.GetProperty("type").GetString() == "response.completed");
+        var record = await RecordOfAsync(response);
+        Assert.Equal(("responses", "over-quota"), (record.Endpoint, record.Provider));
+        Assert.NotEqual(200, record.Status);
     }
 
     [Fact]
