@@ -23,9 +23,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { aliceKey, baseURL } from './env.mjs';
-
-const mockUrl = process.env.MOCK_URL;
+import { aliceKey, baseURL, upstreamRequests } from './env.mjs';
 
 /** The codex launcher the package installs (it starts the platform binary), or why it cannot run here. */
 function findCodex() {
@@ -110,12 +108,6 @@ function runCodex(model, prompt, extraArgs = []) {
     rmSync(home, { recursive: true, force: true });
     rmSync(project, { recursive: true, force: true });
   }
-}
-
-/** The upstream requests the mock received since `since` whose path contains `pathPart`. */
-async function upstreamRequests(since, pathPart) {
-  const log = await (await fetch(`${mockUrl}/_mock/requests`)).json();
-  return log.filter((r) => Date.parse(r.received_at) >= since && r.path.includes(pathPart)).map((r) => ({ ...r, json: JSON.parse(r.body) }));
 }
 
 const completed = (events, type) => events.filter((e) => e.type === 'item.completed' && e.item.type === type).map((e) => e.item);

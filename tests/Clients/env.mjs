@@ -14,3 +14,12 @@ export const baseURL = `${gatewayUrl}/v1`;
 export const aliceKey = required('SB_ALICE_KEY');
 export const bobKey = required('SB_BOB_KEY');
 export const masterKey = required('SB_MASTER_KEY');
+export const mockUrl = required('MOCK_URL');
+
+/** The requests the mock upstream received since `since` (ms) whose path contains `pathPart`, bodies parsed. */
+export async function upstreamRequests(since, pathPart) {
+  const log = await (await fetch(`${mockUrl}/_mock/requests`)).json();
+  return log
+    .filter((r) => Date.parse(r.received_at) >= since && r.path.includes(pathPart))
+    .map((r) => ({ ...r, json: r.body ? JSON.parse(r.body) : null }));
+}
