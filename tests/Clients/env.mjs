@@ -1,4 +1,5 @@
-// What run.sh hands the tests: where the gateway listens and the keys its generated config defines.
+// What run.sh hands the tests: where the gateway and the mock upstream listen, and the keys its generated config
+// defines (the models are listed in run.sh).
 //   chat     a normal model              other    a model bob's key may not use
 //   cut      a stream the upstream ends (no finish, no [DONE]) after 3 events
 //   broken   a stream whose upstream connection is aborted after 3 events

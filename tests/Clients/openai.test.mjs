@@ -208,7 +208,10 @@ describe('openai-node', () => {
   test('models.list shows only the models the key may use', async () => {
     const alice = [];
     for await (const m of client(aliceKey).models.list()) alice.push(m.id);
-    assert.deepEqual(alice, ['chat', 'other', 'cut', 'broken', 'limited', 'embed', 'cc-anthropic', 'cc-openai', 'cc-gemini']);
+    assert.deepEqual(alice, [
+      'chat', 'other', 'cut', 'broken', 'limited', 'embed', 'cc-anthropic', 'cc-openai', 'cc-gemini',
+      'cx-native', 'cx-chat', 'cx-anthropic', 'cx-gemini', 'cx-azure',
+    ]);
 
     const bob = [];
     for await (const m of client(bobKey).models.list()) {
