@@ -5,37 +5,11 @@
 // (retrieve, input items, delete, previous_response_id), which belong to the key that created them.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import OpenAI from 'openai';
-import { aliceKey, baseURL, bobKey, upstreamRequests } from './env.mjs';
+import { bobKey, upstreamRequests } from './env.mjs';
+import { client, thrown, weatherFunction } from './openai-shared.mjs';
 
-const client = (apiKey = aliceKey) => new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 20_000 });
-
-const weatherTool = {
-  type: 'function',
-  name: 'get_weather',
-  description: 'Current weather for a city',
-  strict: true,
-  parameters: {
-    type: 'object',
-    properties: {
-      city: { type: 'string' },
-      unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
-      days: { type: 'integer' },
-    },
-    required: ['city', 'unit', 'days'],
-    additionalProperties: false,
-  },
-};
-
-/** Runs fn, expecting it to throw; returns what it threw. */
-async function thrown(fn) {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an error, but the call succeeded');
-}
+// The Responses API's function tool is flat: name, description and parameters beside its type.
+const weatherTool = { type: 'function', ...weatherFunction, strict: true };
 
 const upstreams = [
   { model: 'cx-chat', path: '/v1/chat/completions' },
