@@ -6,7 +6,7 @@ using System.Text;
 namespace Switchboard.Bench.Client;
 
 /// <summary>The API dialect a request is written in: its body, its key header, and how its stream ends.</summary>
-public enum Dialect { OpenAI, Anthropic, Gemini }
+public enum Dialect { OpenAI, Anthropic, Gemini, Responses }
 
 /// <summary>The one HTTP client setup every command shares, and the request bodies.</summary>
 public static class Http
@@ -26,13 +26,14 @@ public static class Http
         ConnectTimeout = TimeSpan.FromSeconds(10),
     }, disposeHandler: true);
 
-    /// <summary><c>--dialect openai|anthropic|gemini</c> (default openai).</summary>
+    /// <summary><c>--dialect openai|anthropic|gemini|responses</c> (default openai).</summary>
     public static Dialect ParseDialect(string? text) => text switch
     {
         null or "openai" => Dialect.OpenAI,
         "anthropic" => Dialect.Anthropic,
         "gemini" => Dialect.Gemini,
-        _ => throw new ArgumentException($"--dialect must be openai, anthropic or gemini, not '{text}'"),
+        "responses" => Dialect.Responses,
+        _ => throw new ArgumentException($"--dialect must be openai, anthropic, gemini or responses, not '{text}'"),
     };
 
     /// <summary>The chat request every benchmark sends: small and ordinary, as most chat traffic is.</summary>
@@ -41,7 +42,8 @@ public static class Http
     /// <summary>
     /// The same request (system prompt, one user turn, temperature 0.7, at most 64 tokens) in each dialect. Gemini
     /// carries the model and streaming in the URL, not the body. <paramref name="extra"/> is appended to the top-level
-    /// object (the bench upstream's <c>bench_*</c> knobs).
+    /// object (the bench upstream's <c>bench_*</c> knobs), except for the Responses API, whose readers (the gateway's
+    /// among them) refuse unknown members as OpenAI does: the upstream's command-line knobs apply there.
     /// </summary>
     public static byte[] Body(Dialect dialect, string model, bool stream, string extra = "") => Encoding.UTF8.GetBytes(dialect switch
     {
@@ -51,6 +53,9 @@ public static class Http
         Dialect.Gemini => "{\"systemInstruction\":{\"parts\":[{\"text\":\"You are a helpful assistant.\"}]},"
             + "\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Write one sentence about a switchboard operator.\"}]}],"
             + "\"generationConfig\":{\"temperature\":0.7,\"maxOutputTokens\":64}" + extra + "}",
+        Dialect.Responses => "{\"model\":\"" + model + "\",\"instructions\":\"You are a helpful assistant.\","
+            + "\"input\":\"Write one sentence about a switchboard operator.\",\"temperature\":0.7,\"max_output_tokens\":64"
+            + (stream ? ",\"stream\":true" : "") + "}",
         _ => "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},"
             + "{\"role\":\"user\",\"content\":\"Write one sentence about a switchboard operator.\"}],"
             + "\"temperature\":0.7,\"max_tokens\":64" + (stream ? ",\"stream\":true" : "") + extra + "}",
@@ -73,12 +78,12 @@ public static class Http
 }
 
 /// <summary>
-/// The key in the dialect's own header, as that dialect's SDKs send it: <c>Authorization: Bearer</c> (OpenAI),
+/// The key in the dialect's own header, as that dialect's SDKs send it: <c>Authorization: Bearer</c> (OpenAI, Responses),
 /// <c>x-api-key</c> plus <c>anthropic-version</c> (Anthropic), <c>x-goog-api-key</c> (Gemini).
 /// </summary>
 public sealed class ClientAuth(Dialect dialect, string? key)
 {
-    private readonly AuthenticationHeaderValue? _bearer = key is null || dialect != Dialect.OpenAI ? null : new("Bearer", key);
+    private readonly AuthenticationHeaderValue? _bearer = key is null || dialect is not (Dialect.OpenAI or Dialect.Responses) ? null : new("Bearer", key);
 
     public void Apply(HttpRequestHeaders headers)
     {

@@ -10,7 +10,8 @@ namespace Switchboard.Bench.Client;
 public readonly record struct SseArrival(long ArrivedAt, long SentAt, SseKind Kind, bool Final);
 
 /// <summary>
-/// Start: the event that opens a stream before any content (OpenAI's role chunk, Anthropic's message_start).
+/// Start: the event that opens a stream before any content (OpenAI's role chunk, Anthropic's message_start, the
+/// Responses API's response.created).
 /// Content: an event that carries a token. Done: OpenAI's <c>[DONE]</c>.
 /// </summary>
 public enum SseKind { Start, Content, Other, Done }
@@ -20,13 +21,15 @@ public enum SseKind { Start, Content, Other, Done }
 /// upstream writes its monotonic send time into each chunk, in OpenAI's <c>obfuscation</c> field or, where a
 /// gateway translates the stream and would drop that field, at the start of the token's text (<c>[t=</c> + 19 digits
 /// + <c>]</c>). On the same host both processes read the same clock (CLOCK_MONOTONIC), so arrival minus send time is
-/// the one-way latency of that chunk through whatever sits between. Reads all three dialects: OpenAI chunks,
-/// Anthropic Messages events, Gemini GenerateContentResponse chunks (events end at <c>\n\n</c> or <c>\r\n\r\n</c>).
+/// the one-way latency of that chunk through whatever sits between. Reads all four dialects: OpenAI chunks, Responses
+/// API events, Anthropic Messages events, Gemini GenerateContentResponse chunks (events end at <c>\n\n</c> or
+/// <c>\r\n\r\n</c>).
 /// </summary>
 public static class SseArrivalReader
 {
     private static ReadOnlySpan<byte> StampMarker => "\"obfuscation\":\""u8;
     private static ReadOnlySpan<byte> TextStampMarker => "[t="u8;
+    private static ReadOnlySpan<byte> ResponsesTypeMarker => "\"type\":\"response."u8;
 
     public static async Task<List<SseArrival>> ReadAsync(Stream body, byte[] buffer, CancellationToken cancel)
     {
@@ -69,6 +72,8 @@ public static class SseArrivalReader
     private static SseArrival Classify(ReadOnlySpan<byte> sseEvent, long arrived)
     {
         if (sseEvent.SequenceEqual("data: [DONE]"u8)) return new SseArrival(arrived, 0, SseKind.Done, Final: true);
+        var responsesAt = sseEvent.IndexOf(ResponsesTypeMarker);
+        if (responsesAt >= 0) return ClassifyResponses(sseEvent, sseEvent[(responsesAt + ResponsesTypeMarker.Length)..], arrived);
         long sent = 0;
         var at = sseEvent.IndexOf(StampMarker);
         if (at >= 0 && Utf8Parser.TryParse(sseEvent[(at + StampMarker.Length)..], out long stamp, out _)) sent = stamp;
@@ -83,5 +88,23 @@ public static class SseArrivalReader
         // Anthropic ends with message_stop; Gemini's last chunk is the one with a finish reason (it may carry a token).
         var final = sseEvent.IndexOf("\"type\":\"message_stop\""u8) >= 0 || sseEvent.IndexOf("\"finishReason\""u8) >= 0;
         return new SseArrival(arrived, sent, kind, final);
+    }
+
+    /// <summary>
+    /// A Responses API event, by its type (the text after <c>"type":"response.</c>): only output_text.delta carries a
+    /// token (the done events and response.completed repeat the whole text, stamps included, and are not content), and
+    /// not an empty one (a gateway translating a chat stream may turn the role chunk's empty content into one).
+    /// </summary>
+    private static SseArrival ClassifyResponses(ReadOnlySpan<byte> sseEvent, ReadOnlySpan<byte> type, long arrived)
+    {
+        if (type.StartsWith("output_text.delta\""u8) && sseEvent.IndexOf("\"delta\":\"\""u8) < 0)
+        {
+            var textAt = sseEvent.IndexOf(TextStampMarker);
+            long sent = textAt >= 0 && Utf8Parser.TryParse(sseEvent[(textAt + TextStampMarker.Length)..], out long stamp, out _) ? stamp : 0;
+            return new SseArrival(arrived, sent, SseKind.Content, Final: false);
+        }
+        var kind = type.StartsWith("created\""u8) ? SseKind.Start : SseKind.Other;
+        var final = type.StartsWith("completed\""u8) || type.StartsWith("incomplete\""u8) || type.StartsWith("failed\""u8);
+        return new SseArrival(arrived, 0, kind, final);
     }
 }

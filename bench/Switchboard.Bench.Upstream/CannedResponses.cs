@@ -5,8 +5,8 @@ namespace Switchboard.Bench.Upstream;
 /// <summary>
 /// Every byte the upstream sends, serialized once at startup. The chunk shapes are OpenAI's (gpt-4o-mini,
 /// late 2025): <c>usage: null</c> on every chunk only when the client asked for the usage chunk, and the
-/// <c>obfuscation</c> padding field, which here carries the send timestamp. The Anthropic Messages and Gemini
-/// shapes are in <see cref="AnthropicResponses"/> and <see cref="GeminiResponses"/>.
+/// <c>obfuscation</c> padding field, which here carries the send timestamp. The Responses API, Anthropic Messages and
+/// Gemini shapes are in <see cref="ResponsesApiAnswers"/>, <see cref="AnthropicResponses"/> and <see cref="GeminiResponses"/>.
 /// </summary>
 public static class CannedResponses
 {
@@ -53,7 +53,7 @@ public static class CannedResponses
     public static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
     public static readonly byte[] NotFound = Encoding.UTF8.GetBytes(
-        "{\"error\":{\"message\":\"Unknown request URL. The bench upstream serves POST /v1/chat/completions, /v1/messages and "
+        "{\"error\":{\"message\":\"Unknown request URL. The bench upstream serves POST /v1/chat/completions, /v1/responses, /v1/messages and "
         + "/v1beta/models/{model}:generateContent (or :streamGenerateContent) only.\","
         + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"unknown_url\"}}");
 

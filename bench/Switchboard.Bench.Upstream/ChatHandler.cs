@@ -8,13 +8,13 @@ namespace Switchboard.Bench.Upstream;
 /// <summary>
 /// The whole request path of the bench upstream: read the body, look at a few top-level members, and write
 /// pre-serialized bytes. No routing, no JSON serializer, no per-request allocation beyond what Kestrel does.
-/// Three dialects: OpenAI chat completions, Anthropic Messages, Gemini generateContent.
+/// Four dialects: OpenAI chat completions, the OpenAI Responses API, Anthropic Messages, Gemini generateContent.
 /// </summary>
 public sealed class ChatHandler(UpstreamOptions options)
 {
     private static readonly StandardFormat StampFormat = new('D', CannedResponses.StampDigits);
 
-    private enum Dialect { OpenAI, Anthropic, Gemini, GeminiStream }
+    private enum Dialect { OpenAI, Responses, Anthropic, Gemini, GeminiStream }
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -28,6 +28,7 @@ public sealed class ChatHandler(UpstreamOptions options)
         }
         Dialect? dialect = !HttpMethods.IsPost(request.Method) || path is null ? null
             : path is "/v1/chat/completions" or "/chat/completions" ? Dialect.OpenAI
+            : path is "/v1/responses" or "/responses" ? Dialect.Responses
             : path is "/v1/messages" ? Dialect.Anthropic
             : !path.StartsWith("/v1beta/models/", StringComparison.Ordinal) ? null
             : path.EndsWith(":generateContent", StringComparison.Ordinal) ? Dialect.Gemini
@@ -64,6 +65,12 @@ public sealed class ChatHandler(UpstreamOptions options)
                 break;
             case Dialect.OpenAI:
                 await StreamOpenAIAsync(response, knobs, cancel);
+                break;
+            case Dialect.Responses when !knobs.Stream:
+                await WriteJsonAsync(response, 200, ResponsesApiAnswers.Response);
+                break;
+            case Dialect.Responses:
+                await StreamResponsesAsync(response, knobs, cancel);
                 break;
             case Dialect.Anthropic when !knobs.Stream:
                 await WriteJsonAsync(response, 200, AnthropicResponses.Message);
@@ -117,22 +124,34 @@ public sealed class ChatHandler(UpstreamOptions options)
     /// message_start, content_block_start and ping at once (each flushed on its own, as the API sends them); content
     /// delta i at (i + 1) × interval, as OpenAI's; then content_block_stop, message_delta and message_stop.
     /// </summary>
-    private static async Task StreamAnthropicAsync(HttpResponse response, RequestKnobs knobs, CancellationToken cancel)
+    private static Task StreamAnthropicAsync(HttpResponse response, RequestKnobs knobs, CancellationToken cancel) =>
+        StreamHeadContentTailAsync(response, knobs.Chunks, knobs.ChunkIntervalMs, AnthropicResponses.Head,
+            static i => AnthropicResponses.Content[i % AnthropicResponses.Content.Length], AnthropicResponses.Tail, cancel);
+
+    /// <summary>The Responses API's four head events at once, output_text.delta i at (i + 1) × interval, then the tail.</summary>
+    private static Task StreamResponsesAsync(HttpResponse response, RequestKnobs knobs, CancellationToken cancel) =>
+        StreamHeadContentTailAsync(response, knobs.Chunks, knobs.ChunkIntervalMs, ResponsesApiAnswers.Head, ResponsesApiAnswers.Delta,
+            ResponsesApiAnswers.Tail(knobs.Chunks), cancel);
+
+    /// <summary>The head events at once (each flushed on its own); content event i at (i + 1) × interval; the tail events.</summary>
+    private static async Task StreamHeadContentTailAsync(HttpResponse response, int chunks, int intervalMs,
+        CannedResponses.StampedEvent[] head, Func<int, CannedResponses.StampedEvent> content, CannedResponses.StampedEvent[] tail,
+        CancellationToken cancel)
     {
         var output = StartStream(response);
-        foreach (var head in AnthropicResponses.Head)
+        foreach (var sseEvent in head)
         {
-            if (!await SendAsync(output, head, cancel)) return;
+            if (!await SendAsync(output, sseEvent, cancel)) return;
         }
         var start = Stopwatch.GetTimestamp();
-        for (var i = 0; i < knobs.Chunks; i++)
+        for (var i = 0; i < chunks; i++)
         {
-            if (!await WaitForAsync(start, knobs.ChunkIntervalMs, i + 1, cancel)) return;
-            if (!await SendAsync(output, AnthropicResponses.Content[i % AnthropicResponses.Content.Length], cancel)) return;
+            if (!await WaitForAsync(start, intervalMs, i + 1, cancel)) return;
+            if (!await SendAsync(output, content(i), cancel)) return;
         }
-        foreach (var tail in AnthropicResponses.Tail)
+        foreach (var sseEvent in tail)
         {
-            if (!await SendAsync(output, tail, cancel)) return;
+            if (!await SendAsync(output, sseEvent, cancel)) return;
         }
     }
 

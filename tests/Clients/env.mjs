@@ -1,4 +1,5 @@
-// What run.sh hands the tests: where the gateway listens and the keys its generated config defines.
+// What run.sh hands the tests: where the gateway and the mock upstream listen, and the keys its generated config
+// defines (the models are listed in run.sh).
 //   chat     a normal model              other    a model bob's key may not use
 //   cut      a stream the upstream ends (no finish, no [DONE]) after 3 events
 //   broken   a stream whose upstream connection is aborted after 3 events
@@ -14,3 +15,12 @@ export const baseURL = `${gatewayUrl}/v1`;
 export const aliceKey = required('SB_ALICE_KEY');
 export const bobKey = required('SB_BOB_KEY');
 export const masterKey = required('SB_MASTER_KEY');
+export const mockUrl = required('MOCK_URL');
+
+/** The requests the mock upstream received since `since` (ms) whose path contains `pathPart`, bodies parsed. */
+export async function upstreamRequests(since, pathPart) {
+  const log = await (await fetch(`${mockUrl}/_mock/requests`)).json();
+  return log
+    .filter((r) => Date.parse(r.received_at) >= since && r.path.includes(pathPart))
+    .map((r) => ({ ...r, json: r.body ? JSON.parse(r.body) : null }));
+}

@@ -2,37 +2,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { aliceKey, baseURL, bobKey } from './env.mjs';
+import { aliceKey, bobKey } from './env.mjs';
+import { client, thrown, weatherFunction } from './openai-shared.mjs';
 
-const client = (apiKey = aliceKey) => new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 20_000 });
-
-const weatherTool = {
-  type: 'function',
-  function: {
-    name: 'get_weather',
-    description: 'Current weather for a city',
-    parameters: {
-      type: 'object',
-      properties: {
-        city: { type: 'string' },
-        unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
-        days: { type: 'integer' },
-      },
-      required: ['city', 'unit', 'days'],
-      additionalProperties: false,
-    },
-  },
-};
-
-/** Runs fn, expecting it to throw; returns what it threw. */
-async function thrown(fn) {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail('expected an error, but the call succeeded');
-}
+const weatherTool = { type: 'function', function: weatherFunction };
 
 describe('openai-node', () => {
   test('chat completion', async () => {
@@ -208,7 +181,10 @@ describe('openai-node', () => {
   test('models.list shows only the models the key may use', async () => {
     const alice = [];
     for await (const m of client(aliceKey).models.list()) alice.push(m.id);
-    assert.deepEqual(alice, ['chat', 'other', 'cut', 'broken', 'limited', 'embed', 'cc-anthropic', 'cc-openai', 'cc-gemini']);
+    assert.deepEqual(alice, [
+      'chat', 'other', 'cut', 'broken', 'limited', 'embed', 'cc-anthropic', 'cc-openai', 'cc-gemini',
+      'cx-native', 'cx-chat', 'cx-anthropic', 'cx-gemini', 'cx-azure',
+    ]);
 
     const bob = [];
     for await (const m of client(bobKey).models.list()) {

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Drives the gateway with the real JavaScript OpenAI clients (openai, Vercel AI SDK, LangChain) and Claude Code.
+# Drives the gateway with the real JavaScript OpenAI clients (openai, Vercel AI SDK, LangChain), Claude Code and
+# Codex CLI.
 #
 # Needs the Release build: $ARTIFACTS/bin/Switchboard/release/Switchboard.dll and
 # $ARTIFACTS/bin/Switchboard.MockUpstream/release/Switchboard.MockUpstream.dll, where ARTIFACTS defaults to
 # the repo's artifacts/ (set it to artifacts-<slot> when building with SB_BUILD_SLOT).
 # Starts the mock upstream and the gateway on free loopback ports with a generated config, runs
-# `node --test` over tests/Clients/*.test.mjs, stops both. Prints the spec report, then node's TAP summary
-# lines (# tests N, # pass N, # fail N, # skipped N, # todo N ...) for the caller to count.
+# `node --test` over tests/Clients/*.test.mjs (or the files given: run.sh codex.test.mjs), stops both.
+# Prints the spec report, then node's TAP summary lines (# tests N, # pass N, # fail N, # skipped N, # todo N ...) for the caller to count.
 # Exit code = node's.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -72,7 +73,9 @@ mock="http://127.0.0.1:$mock_port"
 # Models: chat (normal), other (alice only: bob's key may not use it), cut (a stream the upstream ends after
 # 3 events, without finish or [DONE]), broken (a stream whose connection the upstream aborts after 3 events),
 # limited (always 429 with Retry-After: 3), embed (embeddings); cc-anthropic, cc-openai, cc-gemini (Claude Code's
-# models, one per upstream type).
+# models, one per upstream type); cx-native (an openai provider that speaks the Responses API: passed through),
+# cx-chat (an openai provider without it: translated to chat), cx-anthropic, cx-gemini, cx-azure (Codex's and the
+# Responses tests' models, one per upstream type).
 cat > "$work/switchboard.yaml" <<EOF
 master_key: $master_key
 database: $work/switchboard.db   # never the checkout's ./data
@@ -83,6 +86,8 @@ providers:
   limited: { type: openai, base_url: "$mock/_knobs/status=429;retry_after=3/v1", api_key: "$provider_key" }
   claude:  { type: anthropic, base_url: "$mock", api_key: "$provider_key" }
   gemini:  { type: gemini, base_url: "$mock", api_key: "$provider_key" }
+  native:  { type: openai, base_url: "$mock/v1", api_key: "$provider_key", responses: true }
+  azure:   { type: azure-openai, base_url: "$mock", api_key: "$provider_key" }
 models:
   chat:
     - { provider: mock, model: gpt-4o-mini, input_per_mtok: 0.15, output_per_mtok: 0.6 }
@@ -102,6 +107,16 @@ models:
     - { provider: mock, model: gpt-4o-mini }
   cc-gemini:
     - { provider: gemini, model: gemini-2.5-flash }
+  cx-native:
+    - { provider: native, model: gpt-4.1-mini }
+  cx-chat:
+    - { provider: mock, model: gpt-4.1-mini }
+  cx-anthropic:
+    - { provider: claude, model: claude-sonnet-4-5 }
+  cx-gemini:
+    - { provider: gemini, model: gemini-2.5-flash }
+  cx-azure:
+    - { provider: azure, model: gpt-4.1-mini }
 keys:
   - { key: $alice_key, name: alice }
   - { key: $bob_key, name: bob, models: [chat, cut, broken, limited, embed] }
@@ -117,6 +132,7 @@ wait_ready "http://127.0.0.1:$gateway_port/health/live" "${pids[-1]}" "$work/gat
 
 # --- the tests -------------------------------------------------------------------------------------
 status=0
+if [ $# -gt 0 ]; then test_files=("$@"); else test_files=(./*.test.mjs); fi
 (
   cd "$here"
   GATEWAY_URL="http://127.0.0.1:$gateway_port" MOCK_URL="$mock" \
@@ -124,7 +140,7 @@ status=0
     node --test --test-timeout=150000 --test-concurrency=1 \
       --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=tap --test-reporter-destination="$work/results.tap" \
-      ./*.test.mjs
+      "${test_files[@]}"
 ) || status=$?
 # node's own summary (the TAP reporter's "# pass N" ... lines), for people and for test.sh to count, then
 # one "# skipped:" / "# todo:" line per test not run as a gate, with its reason.

@@ -21,7 +21,10 @@ internal static class ResponsesValidator
         "top_logprobs", "top_p", "truncation", "user",
     ];
 
-    private static readonly FrozenSet<string> Known = KnownParameters.ToFrozenSet(StringComparer.Ordinal);
+    /// <summary>Accepted by the API though not in the spec: Codex CLI sends it on every request.</summary>
+    internal const string ClientMetadata = "client_metadata";
+
+    private static readonly FrozenSet<string> Known = KnownParameters.Append(ClientMetadata).ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly string[] Truncations = ["auto", "disabled"];
     private static readonly string[] ServiceTiers = ["auto", "default", "flex", "scale", "priority"];

@@ -34,6 +34,8 @@ public static partial class ResponsesRequestReader
         "store", "include", "prompt_cache_key", "prompt_cache_retention", "prompt_cache_options", "truncation",
         "previous_response_id", "service_tier", "background", "max_tool_calls", "safety_identifier", "prompt",
         "conversation", "context_management", "moderation", "stream_options",
+        // Not in the published spec, but sent by Codex CLI on every request and accepted by the API.
+        "client_metadata",
     };
 
     /// <summary>Reads a request body (UTF-8 JSON).</summary>
