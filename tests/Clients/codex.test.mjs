@@ -5,7 +5,7 @@
 //   cx-chat       an openai provider without it: translated to Chat Completions
 //   cx-anthropic  translated to Anthropic Messages
 //   cx-gemini     translated to Gemini streamGenerateContent
-//   cx-azure      an azure-openai provider (Responses API by default): passed through to /openai/responses
+//   cx-azure      an azure-openai provider (Responses API by default): passed through to /openai/v1/responses (Azure's v1 API)
 // Codex sends what it sends to the real API: developer messages with item ids, `reasoning`, `include`,
 // `prompt_cache_key`, `client_metadata`, `store: false` (it resends the whole conversation every turn), function
 // tools, a `namespace` tool and the hosted `web_search` tool.
@@ -136,7 +136,7 @@ const upstreams = [
     tools: (body) => body.tools.flatMap((t) => t.functionDeclarations ?? []).map((f) => f.name),
     output: (body) => JSON.stringify(body.contents.flatMap((c) => c.parts.filter((p) => p.functionResponse).map((p) => p.functionResponse))),
   },
-  { model: 'cx-azure', path: '/openai/responses', tools: responsesTools, output: responsesOutput },
+  { model: 'cx-azure', path: '/openai/v1/responses', tools: responsesTools, output: responsesOutput },
 ];
 
 describe('codex', { skip: codex.reason ?? false }, () => {
