@@ -17,6 +17,11 @@ public sealed partial class ResponsesStreamWriter
 
     private void AppendText(string text, bool refusal, IBufferWriter<byte> output)
     {
+        // Chat upstreams open with an empty content delta (even before a tool call): no message item for it.
+        if (text.Length == 0)
+        {
+            return;
+        }
         EnsureStarted(output);
         if (_open?.Type != ResponsesItemTypes.Message)
         {
