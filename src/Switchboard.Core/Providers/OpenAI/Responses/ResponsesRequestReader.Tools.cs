@@ -98,7 +98,13 @@ public static partial class ResponsesRequestReader
     private static string CheckName(string? name, string path) =>
         string.IsNullOrEmpty(name) ? throw (name is null ? Missing(Join(path, "name")) : Fail(Join(path, "name"), "must be a non-empty string")) : name;
 
-    private static ToolChoice? ReadToolChoice(JsonElement value)
+    /// <summary>
+    /// <c>tool_choice</c>. The object forms with no neutral meaning keep their raw value in the extension
+    /// <c>tool_choice</c> (the response echoes it): <c>allowed_tools</c> becomes the Chat Completions form that the
+    /// other writers read (function and custom tools by name; hosted ones cannot be limited to elsewhere), a hosted
+    /// tool's type (<c>{"type":"web_search"}</c>) becomes <c>auto</c>, as that tool is dropped where it cannot run.
+    /// </summary>
+    private static ToolChoice? ReadToolChoice(JsonElement value, List<ExtensionField> extensions)
     {
         switch (value.ValueKind)
         {
@@ -112,11 +118,64 @@ public static partial class ResponsesRequestReader
                 {
                     return ToolChoice.Function(RequiredMemberString(value, "tool_choice", "name"));
                 }
-                // allowed_tools, hosted tool types, mcp: meaningful to the Responses API only.
-                return new ToolChoice(ToolChoiceMode.Other, Raw: value.Clone());
+                extensions.Add(new ExtensionField("tool_choice", value.Clone()));
+                return type == "allowed_tools" ? ReadAllowedTools(value) : ToolChoice.Auto;
             default:
                 throw WrongType("tool_choice", "a string or an object");
         }
+    }
+
+    /// <summary><c>{"type":"allowed_tools","mode":"auto"|"required","tools":[{"type":"function","name":"f"}, ...]}</c>
+    /// as Chat's <c>{"type":"allowed_tools","allowed_tools":{"mode":...,"tools":[{"type":"function","function":{"name":"f"}}]}}</c>.</summary>
+    private static ToolChoice ReadAllowedTools(JsonElement value)
+    {
+        var mode = MemberString(value, "tool_choice", "mode") ?? "auto";
+        if (mode is not ("auto" or "required"))
+        {
+            throw Fail("tool_choice.mode", $"'{mode}' is not a valid mode; expected 'auto' or 'required'");
+        }
+        var tools = Member(value, "tools") ?? throw Missing("tool_choice.tools");
+        if (tools.ValueKind != JsonValueKind.Array)
+        {
+            throw WrongType("tool_choice.tools", "an array");
+        }
+        var names = new List<string>();
+        var i = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            var path = $"tool_choice.tools[{i++}]";
+            ExpectObject(tool, path);
+            if (RequiredMemberString(tool, path, "type") is ResponsesItemTypes.FunctionTool or ResponsesItemTypes.CustomTool)
+            {
+                names.Add(RequiredMemberString(tool, path, "name"));
+            }
+        }
+        if (names.Count == 0)
+        {
+            return mode == "required" ? ToolChoice.Required : ToolChoice.Auto;
+        }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + (names.Count * 48));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "allowed_tools"u8);
+            writer.WriteStartObject("allowed_tools"u8);
+            writer.WriteString("mode"u8, mode);
+            writer.WriteStartArray("tools"u8);
+            foreach (var name in names)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, "function"u8);
+                writer.WriteStartObject("function"u8);
+                writer.WriteString("name"u8, name);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return new ToolChoice(ToolChoiceMode.Other, Raw: JsonElement.Parse(buffer.WrittenSpan));
     }
 
     /// <summary><c>text.format</c> becomes the response format; a <c>text</c> with more than a format (e.g.

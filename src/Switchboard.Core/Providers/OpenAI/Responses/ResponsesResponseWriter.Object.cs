@@ -132,6 +132,13 @@ public static partial class ResponsesResponseWriter
 
     private static void WriteToolChoice(Utf8JsonWriter writer, ChatRequest request)
     {
+        if (ResponsesDialect.Owns(request.SourceDialect) && ExtensionField.Find(request.Extensions, "tool_choice") is { } sent)
+        {
+            // As the client sent it (allowed_tools, a hosted tool), not its translation.
+            writer.WritePropertyName("tool_choice"u8);
+            sent.Value.WriteTo(writer);
+            return;
+        }
         var choice = request.ToolChoice ?? ToolChoice.Auto;
         switch (choice.Mode)
         {

@@ -112,9 +112,27 @@ public class ResponsesRequestReaderTests
     [InlineData("\"none\"", ToolChoiceMode.None)]
     [InlineData("\"required\"", ToolChoiceMode.Required)]
     [InlineData("{\"type\":\"custom\",\"name\":\"apply_patch\"}", ToolChoiceMode.Named)]
-    [InlineData("{\"type\":\"allowed_tools\",\"mode\":\"auto\",\"tools\":[]}", ToolChoiceMode.Other)]
+    [InlineData("{\"type\":\"allowed_tools\",\"mode\":\"auto\",\"tools\":[{\"type\":\"function\",\"name\":\"add\"}]}", ToolChoiceMode.Other)]
+    [InlineData("{\"type\":\"allowed_tools\",\"mode\":\"required\",\"tools\":[{\"type\":\"web_search\"}]}", ToolChoiceMode.Required)]
+    [InlineData("{\"type\":\"web_search\"}", ToolChoiceMode.Auto)]
     public void Tool_choice_forms(string choice, ToolChoiceMode mode) =>
         Assert.Equal(mode, Read($$"""{"model":"m","input":"x","tool_choice":{{choice}}}""").ToolChoice!.Mode);
+
+    /// <summary>Regression: Responses' flat allowed_tools went raw to Chat Completions upstreams and was refused for
+    /// Gemini; a hosted tool as the choice went raw to Chat Completions (a 400).</summary>
+    [Fact]
+    public void Allowed_tools_become_the_chat_form_the_other_writers_read_and_the_sent_choice_is_kept_for_the_echo()
+    {
+        const string sent = """{"type":"allowed_tools","mode":"required","tools":[{"type":"function","name":"add"},{"type":"custom","name":"apply_patch"},{"type":"web_search"}]}""";
+        var request = Read($$"""{"model":"m","input":"x","tool_choice":{{sent}}}""");
+
+        var raw = request.ToolChoice!.Raw!.Value;
+        Assert.Equal("allowed_tools", raw.GetProperty("type").GetString());
+        Assert.Equal("required", raw.GetProperty("allowed_tools").GetProperty("mode").GetString());
+        Assert.Equal(["add", "apply_patch"], raw.GetProperty("allowed_tools").GetProperty("tools").EnumerateArray()
+            .Select(t => t.GetProperty("function").GetProperty("name").GetString()));
+        Assert.Equal(JsonElement.Parse(sent).GetRawText(), ExtensionField.Find(request.Extensions, "tool_choice")!.Value.GetRawText());
+    }
 
     [Fact]
     public void Text_format_reasoning_and_scalars()
