@@ -113,7 +113,7 @@ public static partial class ResponsesRequestReader
         }
         if (input is { } items && items.ValueKind != JsonValueKind.Null)
         {
-            ReadInput(items, messages);
+            ReadInput(items, request, messages);
         }
         else if (!HasAny(extensions, "previous_response_id", "prompt", "conversation"))
         {

@@ -85,6 +85,23 @@ public class ResponsesRequestReaderTests
         Assert.Equal("apply_patch", Assert.IsType<ToolResultPart>(Assert.Single(request.Messages[3].Parts)).Name);
     }
 
+    /// <summary>Regression: the call went to Anthropic and Gemini as a free-text call of a tool they had been offered as
+    /// a function, and they refused the request (Codex's second turn after apply_patch).</summary>
+    [Fact]
+    public void A_call_to_a_declared_custom_tool_is_the_function_call_it_was_offered_as()
+    {
+        var request = Read("""
+            {"model":"m","tools":[{"type":"custom","name":"apply_patch"}],"input":[
+              {"role":"user","content":"Patch it"},
+              {"type":"custom_tool_call","call_id":"call_2","name":"apply_patch","input":"*** Begin Patch\n+\"x\""},
+              {"type":"custom_tool_call_output","call_id":"call_2","output":"Done"}
+            ]}
+            """);
+        var call = Assert.IsType<ToolCallPart>(Assert.Single(request.Messages[1].Parts));
+        Assert.Equal(ToolCallKind.Function, call.Kind);
+        Assert.Equal("*** Begin Patch\n+\"x\"", JsonDocument.Parse(call.Arguments).RootElement.GetProperty("input").GetString());
+    }
+
     [Fact]
     public void Tools_of_every_kind()
     {
