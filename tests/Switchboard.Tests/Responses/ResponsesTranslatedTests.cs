@@ -6,19 +6,19 @@ namespace Switchboard.Tests.Responses;
 /// <summary>
 /// <c>POST /v1/responses</c> from a Responses client to every upstream that is not Responses-native, through the real
 /// pipeline against the strict mock: OpenAI Chat Completions ("gpt"), Anthropic Messages ("claude"), Gemini ("gemini")
-/// and Azure OpenAI chat ("azure-chat"). Each answer is read as a client reads it; each stream is checked event by
+/// and Azure OpenAI chat ("azurechat"). Each answer is read as a client reads it; each stream is checked event by
 /// event (names, sequence numbers, lifecycle, item nesting).
 /// </summary>
 public sealed class ResponsesTranslatedTests(MockUpstreamFixture mock) : GatewayTestBase(mock)
 {
-    public static TheoryData<string> Upstreams => new() { "gpt", "claude", "gemini", "azure-chat" };
+    public static TheoryData<string> Upstreams => new() { "gpt", "claude", "gemini", "azurechat" };
 
     public static TheoryData<string, bool> UpstreamsAndStreaming
     {
         get
         {
             var data = new TheoryData<string, bool>();
-            foreach (var model in new[] { "gpt", "claude", "gemini", "azure-chat" })
+            foreach (var model in new[] { "gpt", "claude", "gemini", "azurechat" })
             {
                 data.Add(model, false);
                 data.Add(model, true);
@@ -27,9 +27,13 @@ public sealed class ResponsesTranslatedTests(MockUpstreamFixture mock) : Gateway
         }
     }
 
-    protected override string ExtraProviders => AnthropicAndGeminiProviders;
+    // Azure's chat deployments, translated: azure-openai providers are Responses-native by default where the config
+    // knows `responses:` (branch i21-upstream), so this line then needs `responses: false`.
+    protected override string ExtraProviders => AnthropicAndGeminiProviders + "\n" + $$"""
+          azurechat: { type: azure-openai, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}", api_version: "2024-10-21" }
+        """;
 
-    protected override string ExtraModels => ModelPerUpstream;
+    protected override string ExtraModels => ModelPerUpstream + "\n  azurechat: [{ provider: azurechat, model: gpt-4o-mini }]";
 
     private const string Weather = """{"type":"function","name":"get_weather","description":"Weather for a city","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}""";
 
@@ -72,6 +76,8 @@ public sealed class ResponsesTranslatedTests(MockUpstreamFixture mock) : Gateway
         Assert.Equal(0, usage.GetProperty("input_tokens_details").GetProperty("cached_tokens").GetInt32());
         Assert.Equal(0, usage.GetProperty("output_tokens_details").GetProperty("reasoning_tokens").GetInt32());
         Assert.Contains("Be brief.", await UpstreamBodyAsync(), StringComparison.Ordinal);
+        // Translated: the upstream got a chat (or Messages, or Gemini) request, not a relayed Responses one.
+        Assert.DoesNotContain("responses", (await Mock.LastRequestAsync()).GetProperty("path").GetString(), StringComparison.Ordinal);
         Assert.NotNull(answer.Header("x-request-id"));
         if (stream)
         {
@@ -136,7 +142,7 @@ public sealed class ResponsesTranslatedTests(MockUpstreamFixture mock) : Gateway
         var upstream = await UpstreamBodyAsync();
         switch (model)
         {
-            case "gpt" or "azure-chat": Assert.Contains("\"parallel_tool_calls\":false", upstream, StringComparison.Ordinal); break;
+            case "gpt" or "azurechat": Assert.Contains("\"parallel_tool_calls\":false", upstream, StringComparison.Ordinal); break;
             case "claude": Assert.Contains("\"disable_parallel_tool_use\":true", upstream, StringComparison.Ordinal); break;
         }
         if (stream)
@@ -264,7 +270,7 @@ public sealed class ResponsesTranslatedTests(MockUpstreamFixture mock) : Gateway
         var upstream = JsonDocument.Parse(await UpstreamBodyAsync()).RootElement;
         switch (model)
         {
-            case "gpt" or "azure-chat":
+            case "gpt" or "azurechat":
                 Assert.Equal("low", upstream.GetProperty("reasoning_effort").GetString());
                 break;
             case "claude":
