@@ -207,6 +207,29 @@ public sealed class ResponsesTranslatedTests(MockUpstreamFixture mock) : Gateway
     }
 
     [Theory, MemberData(nameof(UpstreamsAndStreaming))]
+    public async Task Namespace_tools_are_offered_as_functions_and_their_calls_come_back_in_the_namespace(string model, bool stream)
+    {
+        const string tools = """[{"type":"namespace","name":"crm","description":"The CRM","tools":[{"type":"function","name":"lookup","parameters":{"type":"object","properties":{"who":{"type":"string"}},"required":["who"]}}]}]""";
+        var first = await PostAsync($$$"""{"model":"{{{model}}}","input":"find Ada","tools":{{{tools}}},"stream":{{{Stream(stream)}}}}""");
+
+        Assert.Equal(200, first.Status);
+        var call = first.Item("function_call");
+        Assert.Equal("crm", call.GetProperty("namespace").GetString());
+        Assert.Equal("lookup", call.GetProperty("name").GetString());
+        Assert.Contains("\"crm__lookup\"", await UpstreamBodyAsync(), StringComparison.Ordinal);
+        Assert.Null(first.Header("x-switchboard-dropped-tools"));
+        Assert.Equal("namespace", Assert.Single(first.Response.GetProperty("tools").EnumerateArray()).GetProperty("type").GetString());
+
+        var replay = call.GetRawText();
+        var second = await PostAsync($$$"""
+            {"model":"{{{model}}}","input":[{"role":"user","content":"find Ada"},{{{replay}}},
+              {"type":"function_call_output","call_id":"{{{call.GetProperty("call_id").GetString()}}}","output":"Ada is in London"}],"tools":{{{tools}}},"stream":{{{Stream(stream)}}}}
+            """);
+        Assert.Equal(200, second.Status);
+        Assert.Contains("Ada is in London", second.Text, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(UpstreamsAndStreaming))]
     public async Task Hosted_tools_are_dropped_for_an_upstream_that_cannot_run_them_and_named_in_a_header(string model, bool stream)
     {
         // What Codex sends: its function tools beside web_search, on every request.

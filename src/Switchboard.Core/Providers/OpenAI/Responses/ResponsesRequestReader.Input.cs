@@ -168,6 +168,10 @@ public static partial class ResponsesRequestReader
     {
         var callId = RequiredMemberString(item, path, "call_id");
         var name = RequiredMemberString(item, path, "name");
+        if (MemberString(item, path, ResponsesNamespaces.Member) is { Length: > 0 } space)
+        {
+            name = ResponsesNamespaces.Join(space, name);
+        }
         var arguments = custom ? RequiredMemberString(item, path, "input") : RequiredMemberString(item, path, "arguments");
         var asFunction = custom && ResponsesClientCustomTools.IsCustom(request, name);
         return new ToolCallPart(callId, name, asFunction ? ResponsesClientCustomTools.ArgumentsOf(arguments) : arguments)

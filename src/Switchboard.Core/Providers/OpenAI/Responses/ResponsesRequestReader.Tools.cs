@@ -26,6 +26,11 @@ public static partial class ResponsesRequestReader
             var path = $"tools[{i++}]";
             ExpectObject(tool, path);
             var type = RequiredMemberString(tool, path, "type");
+            if (type == ResponsesItemTypes.NamespaceTool)
+            {
+                ReadNamespace(tool, path, tools);
+                continue;
+            }
             tools.Add(type switch
             {
                 ResponsesItemTypes.FunctionTool => ReadFunctionTool(tool, path),
@@ -35,6 +40,30 @@ public static partial class ResponsesRequestReader
             });
         }
         return tools.ToImmutable();
+    }
+
+    /// <summary>A namespace tool's functions and custom tools, each offered as its own function (see <see cref="ResponsesNamespaces"/>).</summary>
+    private static void ReadNamespace(JsonElement tool, string path, ImmutableArray<ToolDefinition>.Builder tools)
+    {
+        var space = CheckName(MemberString(tool, path, "name"), path);
+        var members = Member(tool, "tools") ?? throw Missing(Join(path, "tools"));
+        if (members.ValueKind != JsonValueKind.Array)
+        {
+            throw WrongType(Join(path, "tools"), "an array");
+        }
+        var i = 0;
+        foreach (var member in members.EnumerateArray())
+        {
+            var memberPath = $"{path}.tools[{i}]";
+            ExpectObject(member, memberPath);
+            var function = RequiredMemberString(member, memberPath, "type") switch
+            {
+                ResponsesItemTypes.FunctionTool => ReadFunctionTool(member, memberPath),
+                ResponsesItemTypes.CustomTool => ReadCustomTool(member, memberPath),
+                var other => throw Fail(Join(memberPath, "type"), $"'{other}' is not a valid namespace member type; expected 'function' or 'custom'"),
+            };
+            tools.Add(ResponsesNamespaces.Flatten(function, space, i++ == 0 ? tool.Clone() : null));
+        }
     }
 
     private static FunctionTool ReadFunctionTool(JsonElement tool, string path)

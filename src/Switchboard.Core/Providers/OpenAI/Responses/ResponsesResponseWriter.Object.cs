@@ -172,6 +172,10 @@ public static partial class ResponsesResponseWriter
         {
             switch (tool)
             {
+                case FunctionTool flattened when ResponsesNamespaces.IsFlattened(flattened, out var whole):
+                    // The namespace tool as sent, in place of its first function; the others are in it.
+                    whole?.WriteTo(writer);
+                    break;
                 case FunctionTool function:
                     writer.WriteStartObject();
                     var custom = function.Kind == ToolCallKind.Custom;

@@ -103,6 +103,25 @@ public class ResponsesRequestReaderTests
     }
 
     [Fact]
+    public void Namespace_tools_are_functions_named_after_their_namespace_and_calls_in_them_too()
+    {
+        var request = Read("""
+            {"model":"m","tools":[{"type":"namespace","name":"crm","description":"CRM","tools":[
+                {"type":"function","name":"lookup","parameters":{"type":"object"}},{"type":"custom","name":"note"}]}],
+             "input":[{"role":"user","content":"Find Ada"},
+              {"type":"function_call","call_id":"call_1","namespace":"crm","name":"lookup","arguments":"{}"},
+              {"type":"function_call_output","call_id":"call_1","output":"found"}]}
+            """);
+
+        var tools = request.Tools.Cast<FunctionTool>().ToList();
+        Assert.Equal(["crm__lookup", "crm__note"], tools.Select(t => t.Name));
+        Assert.Equal([ToolCallKind.Function, ToolCallKind.Custom], tools.Select(t => t.Kind));
+        Assert.Equal("crm__lookup", Assert.IsType<ToolCallPart>(Assert.Single(request.Messages[1].Parts)).Name);
+        Assert.Equal((string?)"crm", ResponsesNamespaces.Split(request, "crm__note").Space);
+        Assert.Equal(((string?)null, "other"), ResponsesNamespaces.Split(request, "other"));
+    }
+
+    [Fact]
     public void Tools_of_every_kind()
     {
         var request = Read("""
