@@ -5,7 +5,7 @@ namespace Switchboard.Pipeline;
 
 /// <summary>
 /// Hosted tools (a provider's own built-in tools, kept raw as a <see cref="ProviderTool"/>: the Responses API's
-/// <c>web_search</c>, <c>file_search</c>, <c>mcp</c>, <c>namespace</c>…; Anthropic's server tools; Gemini's
+/// <c>web_search</c>, <c>file_search</c>, <c>mcp</c>…; Anthropic's server tools; Gemini's
 /// <c>googleSearch</c>) can run only on an upstream of the wire they came from. For any other upstream they are dropped,
 /// not refused (Codex sends <c>web_search</c> with every request and must keep working), and the client is told which
 /// in the <see cref="Header"/> response header. When no tool is left, <c>tool_choice</c> and

@@ -35,7 +35,7 @@ public static partial class ResponsesRequestReader
             {
                 ResponsesItemTypes.FunctionTool => ReadFunctionTool(tool, path),
                 ResponsesItemTypes.CustomTool => ReadCustomTool(tool, path),
-                // Hosted tools (web_search, file_search, mcp, namespace, ...): only a Responses upstream can run them.
+                // Hosted tools (web_search, file_search, mcp, ...): only a Responses upstream can run them.
                 _ => new ProviderTool(ResponsesDialect.Name, type, tool.Clone()),
             });
         }
