@@ -208,15 +208,8 @@ public static partial class ResponsesRequestReader
         var text = new List<string>();
         if (Member(item, "summary") is { } summary)
         {
-            if (summary.ValueKind != JsonValueKind.Array)
+            foreach (var (entry, entryPath) in ObjectsOf(summary, Join(path, "summary")))
             {
-                throw WrongType(Join(path, "summary"), "an array");
-            }
-            var k = 0;
-            foreach (var entry in summary.EnumerateArray())
-            {
-                var entryPath = $"{path}.summary[{k++}]";
-                ExpectObject(entry, entryPath);
                 text.Add(RequiredMemberString(entry, entryPath, "text"));
             }
         }

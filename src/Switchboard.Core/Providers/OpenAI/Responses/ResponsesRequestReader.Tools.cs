@@ -47,22 +47,17 @@ public static partial class ResponsesRequestReader
     {
         var space = CheckName(MemberString(tool, path, "name"), path);
         var members = Member(tool, "tools") ?? throw Missing(Join(path, "tools"));
-        if (members.ValueKind != JsonValueKind.Array)
+        var first = true;
+        foreach (var (member, memberPath) in ObjectsOf(members, Join(path, "tools")))
         {
-            throw WrongType(Join(path, "tools"), "an array");
-        }
-        var i = 0;
-        foreach (var member in members.EnumerateArray())
-        {
-            var memberPath = $"{path}.tools[{i}]";
-            ExpectObject(member, memberPath);
             var function = RequiredMemberString(member, memberPath, "type") switch
             {
                 ResponsesItemTypes.FunctionTool => ReadFunctionTool(member, memberPath),
                 ResponsesItemTypes.CustomTool => ReadCustomTool(member, memberPath),
                 var other => throw Fail(Join(memberPath, "type"), $"'{other}' is not a valid namespace member type; expected 'function' or 'custom'"),
             };
-            tools.Add(ResponsesNamespaces.Flatten(function, space, i++ == 0 ? tool.Clone() : null));
+            tools.Add(ResponsesNamespaces.Flatten(function, space, first ? tool.Clone() : null));
+            first = false;
         }
     }
 
@@ -164,16 +159,9 @@ public static partial class ResponsesRequestReader
             throw Fail("tool_choice.mode", $"'{mode}' is not a valid mode; expected 'auto' or 'required'");
         }
         var tools = Member(value, "tools") ?? throw Missing("tool_choice.tools");
-        if (tools.ValueKind != JsonValueKind.Array)
-        {
-            throw WrongType("tool_choice.tools", "an array");
-        }
         var names = new List<string>();
-        var i = 0;
-        foreach (var tool in tools.EnumerateArray())
+        foreach (var (tool, path) in ObjectsOf(tools, "tool_choice.tools"))
         {
-            var path = $"tool_choice.tools[{i++}]";
-            ExpectObject(tool, path);
             if (RequiredMemberString(tool, path, "type") is ResponsesItemTypes.FunctionTool or ResponsesItemTypes.CustomTool)
             {
                 names.Add(RequiredMemberString(tool, path, "name"));
