@@ -35,4 +35,11 @@ public interface IClientStreamWriter : IDisposable
 
     /// <summary>Ends a complete stream (OpenAI: <c>data: [DONE]</c>).</summary>
     void Finish(IBufferWriter<byte> output);
+
+    /// <summary>
+    /// Ends a stream that failed after it started with frames that need this writer's state (Responses: the next
+    /// <c>sequence_number</c>, the response so far); false when it has none, and the relay writes the dialect's
+    /// stateless <see cref="IClientDialect.WriteStreamError"/> instead.
+    /// </summary>
+    bool TryFail(GatewayError error, IBufferWriter<byte> output) => false;
 }

@@ -41,7 +41,10 @@ public static class TranslatedAttempt
     {
         var provider = deployment.Provider;
         upstreamBody.Clear();
-        if (protocol.WriteChatBody(request, deployment.UpstreamModel, upstreamBody) is { } unsupported)
+        // The client's own request (hosted tools included) is still what its answer echoes.
+        var sent = HostedTools.ForWire(request, protocol.Wire, out var dropped);
+        HostedTools.Report(context, dropped);
+        if (protocol.WriteChatBody(sent, deployment.UpstreamModel, upstreamBody) is { } unsupported)
         {
             // This upstream cannot express the request; another deployment in the plan may.
             return Task.FromResult(AttemptOutcome.Failed(new GatewayError(400, "invalid_request_error", "unsupported_by_provider",

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Switchboard.Errors;
 
 namespace Switchboard.Streaming;
 
@@ -50,4 +51,10 @@ public interface IStreamStrategy : IDisposable
 
     /// <summary>The stream is complete: Send when the client needs a closing frame the upstream did not send.</summary>
     EventVerdict Finish();
+
+    /// <summary>
+    /// The stream failed after it started: writes the strategy's own failure frames and returns true, or false to let
+    /// the relay write the client dialect's stateless error frame (the default).
+    /// </summary>
+    bool TryWriteFailure(GatewayError error, PipeWriter output) => false;
 }

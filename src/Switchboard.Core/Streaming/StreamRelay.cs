@@ -105,7 +105,7 @@ public static class StreamRelay
             // Bytes already reached the client: end with an explicit error in its dialect, never a clean end.
             if (!errorSent && !clientAborted.IsCancellationRequested)
             {
-                dialect.WriteStreamError(progress.Failure, output);
+                if (!strategy.TryWriteFailure(progress.Failure, output)) dialect.WriteStreamError(progress.Failure, output);
                 await output.FlushAsync(clientAborted);
             }
             return new AttemptOutcome(AttemptResult.FailedAfterStart, progress.Failure, progress.Usage, progress.UsageReported, firstByte);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Switchboard.Dialects;
+using Switchboard.Errors;
 using Switchboard.Http;
 using Switchboard.Providers;
 using Switchboard.Translation.Canonical;
@@ -63,6 +64,9 @@ public struct TranslateEvents(UpstreamProvider provider, IUpstreamStreamReader r
         _finishing = true;
         return EventVerdict.Send;
     }
+
+    /// <summary>The client's stream writer ends the failure itself when it keeps state the frame needs.</summary>
+    public readonly bool TryWriteFailure(GatewayError error, PipeWriter output) => writer.TryFail(error, output);
 
     public void Dispose()
     {

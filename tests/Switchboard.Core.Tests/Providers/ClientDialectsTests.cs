@@ -11,7 +11,7 @@ public sealed class ClientDialectsTests
     {
         var paths = ClientDialects.Routes.Select(r => r.Route.Path).ToList();
 
-        Assert.Equal(["/messages/count_tokens", "/chat/completions", "/completions", "/embeddings", "/messages"], paths);
+        Assert.Equal(["/messages/count_tokens", "/chat/completions", "/completions", "/embeddings", "/responses", "/messages"], paths);
         foreach (var (route, dialect) in ClientDialects.Routes)
         {
             // Exactly one of a proxied operation and an endpoint of its own.
@@ -25,6 +25,7 @@ public sealed class ClientDialectsTests
     [InlineData("/v1/v1/messages/count_tokens", "anthropic")]
     [InlineData("/V1/MESSAGES", "anthropic")]
     [InlineData("/v1/chat/completions", "openai")]
+    [InlineData("/v1/responses", "openai")]
     [InlineData("/nowhere", "openai")]
     [InlineData("/admin/messages", null)]
     public void Errors_outside_handlers_take_the_shape_of_the_dialect_that_claims_the_path(string path, string? expected)

@@ -30,6 +30,19 @@ public static class ResponsesClientCustomTools
         return false;
     }
 
+    /// <summary>The function-form arguments of a custom tool call's free text: <c>{"input": "..."}</c>.</summary>
+    public static string ArgumentsOf(string input)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(input.Length + 16);
+        using (var writer = new Utf8JsonWriter(buffer, Translation.Json.WireWriting.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("input"u8, input);
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>The free text of a call to a custom tool: the <c>input</c> string of the arguments when they are
     /// <c>{"input": "..."}</c> (the function form), else the arguments as they are (the model wrote the text itself).</summary>
     public static string InputOf(string arguments)

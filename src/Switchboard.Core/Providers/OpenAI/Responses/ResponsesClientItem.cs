@@ -28,6 +28,9 @@ internal sealed class ResponsesClientItem(string type, string id)
 
     public string? Name { get; init; }
 
+    /// <summary>The namespace of the called tool, when it is in one.</summary>
+    public string? Namespace { get; init; }
+
     /// <summary>Function arguments (JSON text) or custom tool input (free text).</summary>
     public StringBuilder Arguments { get; } = new();
 
@@ -77,17 +80,26 @@ internal sealed class ResponsesClientItem(string type, string id)
             case ResponsesItemTypes.CustomToolCall:
                 writer.WriteString("status"u8, status);
                 writer.WriteString("call_id"u8, CallId);
-                writer.WriteString("name"u8, Name);
+                WriteName(writer);
                 writer.WriteString("input"u8, Arguments.ToString());
                 break;
             default:
                 writer.WriteString("status"u8, status);
                 writer.WriteString("arguments"u8, Arguments.ToString());
                 writer.WriteString("call_id"u8, CallId);
-                writer.WriteString("name"u8, Name);
+                WriteName(writer);
                 break;
         }
         writer.WriteEndObject();
+    }
+
+    private void WriteName(Utf8JsonWriter writer)
+    {
+        if (Namespace is not null)
+        {
+            writer.WriteString("namespace"u8, Namespace);
+        }
+        writer.WriteString("name"u8, Name);
     }
 
     public static void WriteSummaryPart(Utf8JsonWriter writer, string text)

@@ -62,6 +62,22 @@ internal static class ResponsesClientValues
     public static string RequiredMemberString(JsonElement obj, string path, string name) =>
         MemberString(obj, path, name) ?? throw Missing(Join(path, name));
 
+    /// <summary>The objects of the array <paramref name="value"/>, each with its path (<c>param[i]</c>).</summary>
+    public static IEnumerable<(JsonElement Item, string Path)> ObjectsOf(JsonElement value, string param)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw WrongType(param, "an array");
+        }
+        var i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var path = $"{param}[{i++}]";
+            ExpectObject(item, path);
+            yield return (item, path);
+        }
+    }
+
     public static void ExpectObject(JsonElement value, string param)
     {
         if (value.ValueKind != JsonValueKind.Object)

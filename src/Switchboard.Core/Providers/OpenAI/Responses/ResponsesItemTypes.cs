@@ -20,6 +20,7 @@ public static class ResponsesItemTypes
 
     public const string FunctionTool = "function";
     public const string CustomTool = "custom";
+    public const string NamespaceTool = "namespace";
 
     /// <summary>Items of hosted tools and other server-side features: kept raw (a <c>ProviderPart</c>) so a
     /// Responses upstream gets them back; writers of other dialects leave them out.</summary>

@@ -10,7 +10,8 @@ namespace Switchboard.Providers.OpenAI.Responses;
 /// <summary><c>input</c>: a string, or items (messages, function calls and their outputs, reasoning, hosted items).</summary>
 public static partial class ResponsesRequestReader
 {
-    private static void ReadInput(JsonElement input, ImmutableArray<Message>.Builder messages)
+    // The request read so far: its tools say which calls are to custom tools.
+    private static void ReadInput(JsonElement input, ChatRequest request, ImmutableArray<Message>.Builder messages)
     {
         if (input.ValueKind == JsonValueKind.String)
         {
@@ -36,7 +37,7 @@ public static partial class ResponsesRequestReader
                     break;
                 case ResponsesItemTypes.FunctionCall:
                 case ResponsesItemTypes.CustomToolCall:
-                    var call = ReadCall(item, path, type == ResponsesItemTypes.CustomToolCall);
+                    var call = ReadCall(item, path, type == ResponsesItemTypes.CustomToolCall, request);
                     toolNames[call.Id!] = call.Name;
                     AddAssistantPart(messages, call);
                     break;
@@ -161,14 +162,21 @@ public static partial class ResponsesRequestReader
             : new FilePart { Data = fileData, MediaType = filename?.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase) == true ? "application/pdf" : null, Filename = filename };
     }
 
-    private static ToolCallPart ReadCall(JsonElement item, string path, bool custom)
+    /// <summary>A function or custom tool call. A call to a custom tool this request declares is the call of the
+    /// function that tool is offered as (arguments <c>{"input": "..."}</c>), as the upstream saw it when it made it.</summary>
+    private static ToolCallPart ReadCall(JsonElement item, string path, bool custom, ChatRequest request)
     {
         var callId = RequiredMemberString(item, path, "call_id");
         var name = RequiredMemberString(item, path, "name");
-        var arguments = custom ? RequiredMemberString(item, path, "input") : RequiredMemberString(item, path, "arguments");
-        return new ToolCallPart(callId, name, arguments)
+        if (MemberString(item, path, ResponsesNamespaces.Member) is { Length: > 0 } space)
         {
-            Kind = custom ? ToolCallKind.Custom : ToolCallKind.Function,
+            name = ResponsesNamespaces.Join(space, name);
+        }
+        var arguments = custom ? RequiredMemberString(item, path, "input") : RequiredMemberString(item, path, "arguments");
+        var asFunction = custom && ResponsesClientCustomTools.IsCustom(request, name);
+        return new ToolCallPart(callId, name, asFunction ? ResponsesClientCustomTools.ArgumentsOf(arguments) : arguments)
+        {
+            Kind = custom && !asFunction ? ToolCallKind.Custom : ToolCallKind.Function,
             Extensions = ItemExtensions(item, "id", "status"),
         };
     }
@@ -200,15 +208,8 @@ public static partial class ResponsesRequestReader
         var text = new List<string>();
         if (Member(item, "summary") is { } summary)
         {
-            if (summary.ValueKind != JsonValueKind.Array)
+            foreach (var (entry, entryPath) in ObjectsOf(summary, Join(path, "summary")))
             {
-                throw WrongType(Join(path, "summary"), "an array");
-            }
-            var k = 0;
-            foreach (var entry in summary.EnumerateArray())
-            {
-                var entryPath = $"{path}.summary[{k++}]";
-                ExpectObject(entry, entryPath);
                 text.Add(RequiredMemberString(entry, entryPath, "text"));
             }
         }

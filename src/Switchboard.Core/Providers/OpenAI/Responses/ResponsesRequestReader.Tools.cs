@@ -26,15 +26,39 @@ public static partial class ResponsesRequestReader
             var path = $"tools[{i++}]";
             ExpectObject(tool, path);
             var type = RequiredMemberString(tool, path, "type");
+            if (type == ResponsesItemTypes.NamespaceTool)
+            {
+                ReadNamespace(tool, path, tools);
+                continue;
+            }
             tools.Add(type switch
             {
                 ResponsesItemTypes.FunctionTool => ReadFunctionTool(tool, path),
                 ResponsesItemTypes.CustomTool => ReadCustomTool(tool, path),
-                // Hosted tools (web_search, file_search, mcp, namespace, ...): only a Responses upstream can run them.
+                // Hosted tools (web_search, file_search, mcp, ...): only a Responses upstream can run them.
                 _ => new ProviderTool(ResponsesDialect.Name, type, tool.Clone()),
             });
         }
         return tools.ToImmutable();
+    }
+
+    /// <summary>A namespace tool's functions and custom tools, each offered as its own function (see <see cref="ResponsesNamespaces"/>).</summary>
+    private static void ReadNamespace(JsonElement tool, string path, ImmutableArray<ToolDefinition>.Builder tools)
+    {
+        var space = CheckName(MemberString(tool, path, "name"), path);
+        var members = Member(tool, "tools") ?? throw Missing(Join(path, "tools"));
+        var first = true;
+        foreach (var (member, memberPath) in ObjectsOf(members, Join(path, "tools")))
+        {
+            var function = RequiredMemberString(member, memberPath, "type") switch
+            {
+                ResponsesItemTypes.FunctionTool => ReadFunctionTool(member, memberPath),
+                ResponsesItemTypes.CustomTool => ReadCustomTool(member, memberPath),
+                var other => throw Fail(Join(memberPath, "type"), $"'{other}' is not a valid namespace member type; expected 'function' or 'custom'"),
+            };
+            tools.Add(ResponsesNamespaces.Flatten(function, space, first ? tool.Clone() : null));
+            first = false;
+        }
     }
 
     private static FunctionTool ReadFunctionTool(JsonElement tool, string path)
@@ -98,7 +122,13 @@ public static partial class ResponsesRequestReader
     private static string CheckName(string? name, string path) =>
         string.IsNullOrEmpty(name) ? throw (name is null ? Missing(Join(path, "name")) : Fail(Join(path, "name"), "must be a non-empty string")) : name;
 
-    private static ToolChoice? ReadToolChoice(JsonElement value)
+    /// <summary>
+    /// <c>tool_choice</c>. The object forms with no neutral meaning keep their raw value in the extension
+    /// <c>tool_choice</c> (the response echoes it): <c>allowed_tools</c> becomes the Chat Completions form that the
+    /// other writers read (function and custom tools by name; hosted ones cannot be limited to elsewhere), a hosted
+    /// tool's type (<c>{"type":"web_search"}</c>) becomes <c>auto</c>, as that tool is dropped where it cannot run.
+    /// </summary>
+    private static ToolChoice? ReadToolChoice(JsonElement value, List<ExtensionField> extensions)
     {
         switch (value.ValueKind)
         {
@@ -112,11 +142,57 @@ public static partial class ResponsesRequestReader
                 {
                     return ToolChoice.Function(RequiredMemberString(value, "tool_choice", "name"));
                 }
-                // allowed_tools, hosted tool types, mcp: meaningful to the Responses API only.
-                return new ToolChoice(ToolChoiceMode.Other, Raw: value.Clone());
+                extensions.Add(new ExtensionField("tool_choice", value.Clone()));
+                return type == "allowed_tools" ? ReadAllowedTools(value) : ToolChoice.Auto;
             default:
                 throw WrongType("tool_choice", "a string or an object");
         }
+    }
+
+    /// <summary><c>{"type":"allowed_tools","mode":"auto"|"required","tools":[{"type":"function","name":"f"}, ...]}</c>
+    /// as Chat's <c>{"type":"allowed_tools","allowed_tools":{"mode":...,"tools":[{"type":"function","function":{"name":"f"}}]}}</c>.</summary>
+    private static ToolChoice ReadAllowedTools(JsonElement value)
+    {
+        var mode = MemberString(value, "tool_choice", "mode") ?? "auto";
+        if (mode is not ("auto" or "required"))
+        {
+            throw Fail("tool_choice.mode", $"'{mode}' is not a valid mode; expected 'auto' or 'required'");
+        }
+        var tools = Member(value, "tools") ?? throw Missing("tool_choice.tools");
+        var names = new List<string>();
+        foreach (var (tool, path) in ObjectsOf(tools, "tool_choice.tools"))
+        {
+            if (RequiredMemberString(tool, path, "type") is ResponsesItemTypes.FunctionTool or ResponsesItemTypes.CustomTool)
+            {
+                names.Add(RequiredMemberString(tool, path, "name"));
+            }
+        }
+        if (names.Count == 0)
+        {
+            return mode == "required" ? ToolChoice.Required : ToolChoice.Auto;
+        }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + (names.Count * 48));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "allowed_tools"u8);
+            writer.WriteStartObject("allowed_tools"u8);
+            writer.WriteString("mode"u8, mode);
+            writer.WriteStartArray("tools"u8);
+            foreach (var name in names)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, "function"u8);
+                writer.WriteStartObject("function"u8);
+                writer.WriteString("name"u8, name);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return new ToolChoice(ToolChoiceMode.Other, Raw: JsonElement.Parse(buffer.WrittenSpan));
     }
 
     /// <summary><c>text.format</c> becomes the response format; a <c>text</c> with more than a format (e.g.

@@ -82,7 +82,7 @@ public static partial class ResponsesRequestReader
                 case "input": input = value; break;
                 case "instructions": instructions = OptString(value, "instructions"); break;
                 case "tools": request = request with { Tools = ReadTools(value) }; break;
-                case "tool_choice": request = request with { ToolChoice = ReadToolChoice(value) }; break;
+                case "tool_choice": request = request with { ToolChoice = ReadToolChoice(value, extensions) }; break;
                 case "parallel_tool_calls": request = request with { ParallelToolCalls = OptBool(value, "parallel_tool_calls") }; break;
                 case "text": request = ReadText(value, request, extensions); break;
                 case "reasoning": request = request with { Reasoning = ReadReasoning(value) }; break;
@@ -115,7 +115,7 @@ public static partial class ResponsesRequestReader
         }
         if (input is { } items && items.ValueKind != JsonValueKind.Null)
         {
-            ReadInput(items, messages);
+            ReadInput(items, request, messages);
         }
         else if (!HasAny(extensions, "previous_response_id", "prompt", "conversation"))
         {

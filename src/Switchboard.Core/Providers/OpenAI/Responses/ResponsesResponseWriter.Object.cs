@@ -132,6 +132,13 @@ public static partial class ResponsesResponseWriter
 
     private static void WriteToolChoice(Utf8JsonWriter writer, ChatRequest request)
     {
+        if (ResponsesDialect.Owns(request.SourceDialect) && ExtensionField.Find(request.Extensions, "tool_choice") is { } sent)
+        {
+            // As the client sent it (allowed_tools, a hosted tool), not its translation.
+            writer.WritePropertyName("tool_choice"u8);
+            sent.Value.WriteTo(writer);
+            return;
+        }
         var choice = request.ToolChoice ?? ToolChoice.Auto;
         switch (choice.Mode)
         {
@@ -165,6 +172,10 @@ public static partial class ResponsesResponseWriter
         {
             switch (tool)
             {
+                case FunctionTool flattened when ResponsesNamespaces.IsFlattened(flattened, out var whole):
+                    // The namespace tool as sent, in place of its first function; the others are in it.
+                    whole?.WriteTo(writer);
+                    break;
                 case FunctionTool function:
                     writer.WriteStartObject();
                     var custom = function.Kind == ToolCallKind.Custom;

@@ -91,12 +91,14 @@ public static partial class ResponsesResponseWriter
                 case ToolCallPart call:
                     text = null;
                     var custom = call.Kind == ToolCallKind.Custom || ResponsesClientCustomTools.IsCustom(request, call.Name);
+                    var (space, name) = ResponsesNamespaces.Split(request, call.Name);
                     var item = Add(items, new ResponsesClientItem(
                         custom ? ResponsesItemTypes.CustomToolCall : ResponsesItemTypes.FunctionCall,
                         ResponsesClientItem.NewId(custom ? "ctc" : "fc"))
                     {
                         CallId = call.Id ?? ResponsesClientItem.NewId("call"),
-                        Name = call.Name,
+                        Namespace = space,
+                        Name = name,
                     });
                     item.Arguments.Append(custom && call.Kind != ToolCallKind.Custom ? ResponsesClientCustomTools.InputOf(call.Arguments) : call.Arguments);
                     break;

@@ -17,6 +17,11 @@ public sealed partial class ResponsesStreamWriter
 
     private void AppendText(string text, bool refusal, IBufferWriter<byte> output)
     {
+        // Chat upstreams open with an empty content delta (even before a tool call): no message item for it.
+        if (text.Length == 0)
+        {
+            return;
+        }
         EnsureStarted(output);
         if (_open?.Type != ResponsesItemTypes.Message)
         {
@@ -94,11 +99,13 @@ public sealed partial class ResponsesStreamWriter
     {
         EnsureStarted(output);
         var custom = call.Kind == ToolCallKind.Custom || ResponsesClientCustomTools.IsCustom(_request, call.Name);
+        var (space, name) = ResponsesNamespaces.Split(_request, call.Name);
         var item = new ResponsesClientItem(custom ? ResponsesItemTypes.CustomToolCall : ResponsesItemTypes.FunctionCall,
             ResponsesClientItem.NewId(custom ? "ctc" : "fc"))
         {
             CallId = call.Id ?? ResponsesClientItem.NewId("call"),
-            Name = call.Name,
+            Namespace = space,
+            Name = name,
         };
         Open(item, output);
         _unwrapCustom = custom && call.Kind != ToolCallKind.Custom;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Switchboard.Dialects;
+using Switchboard.Errors;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
 
@@ -70,6 +71,18 @@ public sealed partial class ResponsesStreamWriter : IClientStreamWriter
         var head = Head(status) with { IncompleteReason = reason, Usage = _usage };
         WriteEvent(output, status == ResponsesEventTypes.StatusCompleted ? ResponsesEventTypes.Completed : ResponsesEventTypes.Incomplete, head,
             static (w, head, self) => self.WriteResponseMember(w, head));
+    }
+
+    /// <summary>The stream broke after it started (connection lost, timeout, cut, garbled): the same ending as an
+    /// upstream error event, <c>error</c> and <c>response.failed</c> numbered after the events already sent.</summary>
+    public bool TryFail(GatewayError error, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (!_ended)
+        {
+            Fail(new StreamErrorEvent(error.Message) { Type = error.Type, Code = error.Code, Param = error.Param }, output);
+        }
+        return true;
     }
 
     public void Dispose() => _json?.Dispose();

@@ -85,6 +85,42 @@ public class ResponsesRequestReaderTests
         Assert.Equal("apply_patch", Assert.IsType<ToolResultPart>(Assert.Single(request.Messages[3].Parts)).Name);
     }
 
+    /// <summary>Regression: the call went to Anthropic and Gemini as a free-text call of a tool they had been offered as
+    /// a function, and they refused the request (Codex's second turn after apply_patch).</summary>
+    [Fact]
+    public void A_call_to_a_declared_custom_tool_is_the_function_call_it_was_offered_as()
+    {
+        var request = Read("""
+            {"model":"m","tools":[{"type":"custom","name":"apply_patch"}],"input":[
+              {"role":"user","content":"Patch it"},
+              {"type":"custom_tool_call","call_id":"call_2","name":"apply_patch","input":"*** Begin Patch\n+\"x\""},
+              {"type":"custom_tool_call_output","call_id":"call_2","output":"Done"}
+            ]}
+            """);
+        var call = Assert.IsType<ToolCallPart>(Assert.Single(request.Messages[1].Parts));
+        Assert.Equal(ToolCallKind.Function, call.Kind);
+        Assert.Equal("*** Begin Patch\n+\"x\"", JsonDocument.Parse(call.Arguments).RootElement.GetProperty("input").GetString());
+    }
+
+    [Fact]
+    public void Namespace_tools_are_functions_named_after_their_namespace_and_calls_in_them_too()
+    {
+        var request = Read("""
+            {"model":"m","tools":[{"type":"namespace","name":"crm","description":"CRM","tools":[
+                {"type":"function","name":"lookup","parameters":{"type":"object"}},{"type":"custom","name":"note"}]}],
+             "input":[{"role":"user","content":"Find Ada"},
+              {"type":"function_call","call_id":"call_1","namespace":"crm","name":"lookup","arguments":"{}"},
+              {"type":"function_call_output","call_id":"call_1","output":"found"}]}
+            """);
+
+        var tools = request.Tools.Cast<FunctionTool>().ToList();
+        Assert.Equal(["crm__lookup", "crm__note"], tools.Select(t => t.Name));
+        Assert.Equal([ToolCallKind.Function, ToolCallKind.Custom], tools.Select(t => t.Kind));
+        Assert.Equal("crm__lookup", Assert.IsType<ToolCallPart>(Assert.Single(request.Messages[1].Parts)).Name);
+        Assert.Equal((string?)"crm", ResponsesNamespaces.Split(request, "crm__note").Space);
+        Assert.Equal(((string?)null, "other"), ResponsesNamespaces.Split(request, "other"));
+    }
+
     [Fact]
     public void Tools_of_every_kind()
     {
@@ -112,9 +148,27 @@ public class ResponsesRequestReaderTests
     [InlineData("\"none\"", ToolChoiceMode.None)]
     [InlineData("\"required\"", ToolChoiceMode.Required)]
     [InlineData("{\"type\":\"custom\",\"name\":\"apply_patch\"}", ToolChoiceMode.Named)]
-    [InlineData("{\"type\":\"allowed_tools\",\"mode\":\"auto\",\"tools\":[]}", ToolChoiceMode.Other)]
+    [InlineData("{\"type\":\"allowed_tools\",\"mode\":\"auto\",\"tools\":[{\"type\":\"function\",\"name\":\"add\"}]}", ToolChoiceMode.Other)]
+    [InlineData("{\"type\":\"allowed_tools\",\"mode\":\"required\",\"tools\":[{\"type\":\"web_search\"}]}", ToolChoiceMode.Required)]
+    [InlineData("{\"type\":\"web_search\"}", ToolChoiceMode.Auto)]
     public void Tool_choice_forms(string choice, ToolChoiceMode mode) =>
         Assert.Equal(mode, Read($$"""{"model":"m","input":"x","tool_choice":{{choice}}}""").ToolChoice!.Mode);
+
+    /// <summary>Regression: Responses' flat allowed_tools went raw to Chat Completions upstreams and was refused for
+    /// Gemini; a hosted tool as the choice went raw to Chat Completions (a 400).</summary>
+    [Fact]
+    public void Allowed_tools_become_the_chat_form_the_other_writers_read_and_the_sent_choice_is_kept_for_the_echo()
+    {
+        const string sent = """{"type":"allowed_tools","mode":"required","tools":[{"type":"function","name":"add"},{"type":"custom","name":"apply_patch"},{"type":"web_search"}]}""";
+        var request = Read($$"""{"model":"m","input":"x","tool_choice":{{sent}}}""");
+
+        var raw = request.ToolChoice!.Raw!.Value;
+        Assert.Equal("allowed_tools", raw.GetProperty("type").GetString());
+        Assert.Equal("required", raw.GetProperty("allowed_tools").GetProperty("mode").GetString());
+        Assert.Equal(["add", "apply_patch"], raw.GetProperty("allowed_tools").GetProperty("tools").EnumerateArray()
+            .Select(t => t.GetProperty("function").GetProperty("name").GetString()));
+        Assert.Equal(JsonElement.Parse(sent).GetRawText(), ExtensionField.Find(request.Extensions, "tool_choice")!.Value.GetRawText());
+    }
 
     [Fact]
     public void Text_format_reasoning_and_scalars()
