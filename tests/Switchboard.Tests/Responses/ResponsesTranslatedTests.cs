@@ -27,10 +27,9 @@ public sealed class ResponsesTranslatedTests(MockUpstreamFixture mock) : Gateway
         }
     }
 
-    // Azure's chat deployments, translated: azure-openai providers are Responses-native by default where the config
-    // knows `responses:` (branch i21-upstream), so this line then needs `responses: false`.
+    // Azure's chat deployments, translated: azure-openai providers are Responses-native by default, so `responses: false`.
     protected override string ExtraProviders => AnthropicAndGeminiProviders + "\n" + $$"""
-          azurechat: { type: azure-openai, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}", api_version: "2024-10-21" }
+          azurechat: { type: azure-openai, base_url: "{{Mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}", api_version: "2024-10-21", responses: false }
         """;
 
     protected override string ExtraModels => ModelPerUpstream + "\n  azurechat: [{ provider: azurechat, model: gpt-4o-mini }]";
