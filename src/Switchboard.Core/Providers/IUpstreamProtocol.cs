@@ -74,4 +74,10 @@ public interface IUpstreamStreamReader
 
     /// <summary>At the end of the upstream stream: emits anything held back (e.g. a usage event).</summary>
     void Complete(List<StreamEvent> events);
+
+    /// <summary>
+    /// A relayed stream of this wire broke after it started: writes the failure frame that continues it as the
+    /// upstream would have (e.g. numbered after its last event) and returns true; false: the client dialect's own.
+    /// </summary>
+    bool TryWriteRelayedFailure(Errors.GatewayError error, IBufferWriter<byte> output) => false;
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Switchboard.Providers;
+using Switchboard.Errors;
 using Switchboard.Translation;
 using Switchboard.Translation.Canonical;
 
@@ -48,6 +49,9 @@ public struct ForwardAndObserve(UpstreamProvider provider, IUpstreamStreamReader
     public readonly EventVerdict End(ref StreamProgress progress) => EventVerdict.Skip;
 
     public readonly EventVerdict Finish() => EventVerdict.Skip;
+
+    /// <summary>The upstream's wire knows how its stream ends on a failure (e.g. Responses: numbered after its last event).</summary>
+    public readonly bool TryWriteFailure(GatewayError error, PipeWriter output) => observer.TryWriteRelayedFailure(error, output);
 
     public readonly void Dispose() { }
 }

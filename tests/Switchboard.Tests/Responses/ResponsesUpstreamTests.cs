@@ -19,6 +19,7 @@ public sealed class ResponsesUpstreamTests(MockUpstreamFixture mock) : GatewayTe
         Provider("native", "", ", responses: true")
         + Provider("replay", $"/_knobs/fixture={Recorded}", ", responses: true")
         + Provider("slow", "/_knobs/chunk_delay_ms=200", ", responses: true")
+        + Provider("reset", "/_knobs/reset_after=4", ", responses: true")
         + Provider("refusing", "/_knobs/error=context_length")
         + Provider("over-quota", "/_knobs/fixture=openai-error.1", ", responses: true")
         + AnthropicAndGeminiProviders;
@@ -29,6 +30,7 @@ public sealed class ResponsesUpstreamTests(MockUpstreamFixture mock) : GatewayTe
           native: [{ provider: native, model: gpt-4o-mini, input_per_mtok: 1, output_per_mtok: 2 }]
           replayed: [{ provider: replay, model: gpt-4o }]
           slow: [{ provider: slow, model: gpt-4o-mini }]
+          reset: [{ provider: reset, model: gpt-4o-mini }]
           over-quota: [{ provider: over-quota, model: gpt-4o-mini }]
           codex: [{ provider: mock, model: gpt-4o-mini, api: responses }]
           codex-refusing: [{ provider: refusing, model: gpt-4o-mini, api: responses }]
@@ -101,6 +103,26 @@ public sealed class ResponsesUpstreamTests(MockUpstreamFixture mock) : GatewayTe
         var record = await RecordOfAsync(response);
         Assert.Equal(("responses", "over-quota"), (record.Endpoint, record.Provider));
         Assert.NotEqual(200, record.Status);
+    }
+
+    [Fact]
+    public async Task A_relayed_stream_whose_connection_breaks_ends_with_an_error_numbered_after_the_last_event()
+    {
+        using var http = Gateway.Client(TestConfigs.AliceKey);
+
+        var response = await PostAsync(http, "/v1/responses", """{"model":"reset","stream":true,"input":"one two three four five six"}""");
+        var text = await response.Content.ReadAsStringAsync();
+        var events = Sse.DataEvents(text).Select(e => JsonDocument.Parse(e).RootElement).ToList();
+
+        // Four events came through before the upstream dropped the connection; the fifth is the gateway's error.
+        Assert.Equal(5, events.Count);
+        var error = events[^1];
+        Assert.Equal("error", error.GetProperty("type").GetString());
+        Assert.Contains("event: error\n", text, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 5), events.Select(e => e.GetProperty("sequence_number").GetInt32()));
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("error").GetProperty("message").GetString()));
+        Assert.DoesNotContain(events, e => e.GetProperty("type").GetString() == "response.completed");
+        Assert.NotEqual(200, (await RecordOfAsync(response)).Status);
     }
 
     [Fact]

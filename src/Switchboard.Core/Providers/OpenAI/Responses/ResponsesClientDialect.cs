@@ -25,17 +25,29 @@ public sealed class ResponsesClientDialect : IClientDialect
     public Task WriteErrorAsync(HttpResponse response, GatewayError error) => ErrorResponses.WriteOpenAIAsync(response, error);
 
     /// <summary>An <c>error</c> event, as the Responses API ends a stream it cannot finish.</summary>
-    public void WriteStreamError(GatewayError error, IBufferWriter<byte> output)
+    public void WriteStreamError(GatewayError error, IBufferWriter<byte> output) => WriteErrorEvent(error, null, output);
+
+    /// <summary>
+    /// An <c>error</c> event numbered <paramref name="sequenceNumber"/> (none when the stream's numbering is unknown):
+    /// the schema's flat code/message/param and the nested error object the live API also sends, as the stream writer's.
+    /// </summary>
+    public static void WriteErrorEvent(GatewayError error, long? sequenceNumber, IBufferWriter<byte> output)
     {
         output.Write("event: error\ndata: "u8);
         using (var json = new Utf8JsonWriter(output))
         {
             json.WriteStartObject();
             json.WriteString("type"u8, "error"u8);
+            if (sequenceNumber is { } sequence) json.WriteNumber("sequence_number"u8, sequence);
             json.WriteString("code"u8, error.Code ?? error.Type);
             json.WriteString("message"u8, error.Message);
-            if (error.Param is null) json.WriteNull("param"u8);
-            else json.WriteString("param"u8, error.Param);
+            json.WriteString("param"u8, error.Param);
+            json.WriteStartObject("error"u8);
+            json.WriteString("type"u8, error.Type);
+            json.WriteString("code"u8, error.Code ?? error.Type);
+            json.WriteString("message"u8, error.Message);
+            json.WriteString("param"u8, error.Param);
+            json.WriteEndObject();
             json.WriteEndObject();
         }
         output.Write("\n\n"u8);

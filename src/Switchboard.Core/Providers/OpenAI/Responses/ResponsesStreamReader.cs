@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Switchboard.Errors;
 using Switchboard.Translation;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
@@ -35,6 +37,16 @@ public sealed partial class ResponsesStreamReader : IUpstreamStreamReader
     private bool _sawToolCall;
     private bool _errorSent;
 
+    /// <summary>The last <c>sequence_number</c> the upstream sent; null before any.</summary>
+    public long? LastSequenceNumber { get; private set; }
+
+    /// <summary>A relayed Responses stream that broke ends with an <c>error</c> event numbered after the upstream's last.</summary>
+    public bool TryWriteRelayedFailure(GatewayError error, IBufferWriter<byte> output)
+    {
+        ResponsesClientDialect.WriteErrorEvent(error, LastSequenceNumber + 1 ?? 0, output);
+        return true;
+    }
+
     /// <summary>True once <c>response.completed</c> or <c>response.incomplete</c> arrived.</summary>
     public bool IsComplete { get; private set; }
 
@@ -51,6 +63,7 @@ public sealed partial class ResponsesStreamReader : IUpstreamStreamReader
             if (WireDocument.TryOpenObject(ref reader, What, out error))
             {
                 var root = JsonElement.ParseValue(ref reader);
+                if (root.TryGetProperty("sequence_number"u8, out var sequence) && sequence.ValueKind == JsonValueKind.Number && sequence.TryGetInt64(out var number)) LastSequenceNumber = number;
                 Dispatch(ResponsesResponseReader.String(root, "type"u8, "type") ?? EventType(eventName), root, events);
             }
         }
