@@ -39,7 +39,7 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
             {
                 var now = time.GetUtcNow();
                 var previous = await store.FindAsync(previousId, owner, now, cancel);
-                if (previous is null) return new OperationPreparation(PreviousNotFound(previousId));
+                if (previous is null) return new OperationPreparation(StoredResponseErrors.PreviousNotFound(previousId));
                 if (previous.Native && ServesNatively(model, previous.Provider))
                 {
                     pinned = previous.Provider;
@@ -48,14 +48,14 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
                 {
                     var chain = await store.FindChainAsync(previousId, owner, now, cancel);
                     // Deleted between the two reads.
-                    if (chain.Count == 0) return new OperationPreparation(PreviousNotFound(previousId));
+                    if (chain.Count == 0) return new OperationPreparation(StoredResponseErrors.PreviousNotFound(previousId));
                     rebuilt = ConversationRebuilder.Rebuild(body.Memory, chain);
                 }
             }
             catch (Exception ex)
             {
                 if (!cancel.IsCancellationRequested) LogLookupFailed(logger, ex.GetType().Name, ex.Message);
-                return new OperationPreparation(Unavailable);
+                return new OperationPreparation(StoredResponseErrors.Unavailable);
             }
         }
         if (!(fields.Store ?? settings.Store)) return new OperationPreparation(Body: rebuilt, PinnedProvider: pinned);
@@ -108,13 +108,6 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
         }
         return false;
     }
-
-    /// <summary>OpenAI's answer for a <c>previous_response_id</c> it does not have.</summary>
-    public static GatewayError PreviousNotFound(string id) => new(StatusCodes.Status404NotFound, "invalid_request_error", "previous_response_not_found",
-        $"Previous response with id '{id}' not found.", ErrorDisposition.ClientFault, "previous_response_id");
-
-    private static readonly GatewayError Unavailable = new(StatusCodes.Status503ServiceUnavailable, "server_error", "stored_responses_unavailable",
-        "Stored responses cannot be read right now (the gateway's database is unreachable); try again shortly.", ErrorDisposition.Gateway);
 
     /// <summary>What a request to be stored carries from <see cref="PrepareAsync"/> to <see cref="Complete"/>.</summary>
     private sealed record PendingResponse(string Owner, string? PreviousResponseId, byte[]? Input, ResponseCapture Capture, TimeSpan Retention);
