@@ -51,6 +51,24 @@ public sealed partial class StoredResponsesTests
     }
 
     [Fact]
+    public async Task A_native_response_whose_provider_no_longer_serves_it_natively_is_continued_by_rebuilding()
+    {
+        await using var gateway = await StartAsync();
+        using var alice = gateway.Client(TestConfigs.AliceKey);
+        var first = (await CreateAsync(alice, """{"model":"chat","input":"Remember 42."}""")).GetProperty("id").GetString()!;
+        var store = gateway.Services.GetRequiredService<ResponseStore>();
+        for (var i = 0; i < 200 && store.Pending > 0; i++) await Task.Delay(25);
+        // As if a provider with its own Responses API had answered it, and the config then changed.
+        await ExecuteAsync(gateway, $"UPDATE responses SET native = 1 WHERE id = '{first}'");
+
+        await CreateAsync(alice, $$"""{"model":"chat","previous_response_id":"{{first}}","input":"Which number?"}""");
+        var upstream = await UpstreamMessagesAsync();
+
+        Assert.Equal(["user", "assistant", "user"], upstream.Select(m => m.GetProperty("role").GetString()));
+        Assert.Equal(("Remember 42.", "Which number?"), (ChatText(upstream[0]), ChatText(upstream[2])));
+    }
+
+    [Fact]
     public async Task An_unknown_previous_response_id_is_a_404_and_reaches_no_upstream()
     {
         await using var gateway = await StartAsync();
