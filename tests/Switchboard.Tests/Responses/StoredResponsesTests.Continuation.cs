@@ -112,7 +112,8 @@ public sealed partial class StoredResponsesTests
     {
         await using var gateway = await StartAsync();
         using var alice = gateway.Client(TestConfigs.AliceKey);
-        await CreateAsync(alice, """{"model":"chat","input":"warm up"}""");
+        var warmUp = (await CreateAsync(alice, """{"model":"chat","input":"warm up"}""")).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(alice, HttpMethod.Get, $"/v1/responses/{warmUp}")).Status);
         await ExecuteAsync(gateway, "DROP TABLE responses");
 
         var created = await CreateAsync(alice, """{"model":"chat","input":"still answered"}""");
