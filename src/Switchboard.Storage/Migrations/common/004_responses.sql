@@ -1,5 +1,6 @@
--- Storage schema v4: stored Responses API answers (store, previous_response_id, GET /v1/responses/{id}). A row belongs
--- to the key that created it; past expires_at_ms it is invisible and the background pruner deletes it.
+-- Storage schema v4, both backends: stored Responses API answers (store, previous_response_id,
+-- GET /v1/responses/{id}). A row belongs to the key that created it; past expires_at_ms it is invisible and the
+-- background pruner deletes it. (PostgreSQL has no 003: its numbers skip the SQLite-only spend roll-up.)
 
 CREATE TABLE responses (
     id                    TEXT PRIMARY KEY,      -- the response's own id (the upstream's when relayed, resp_... when translated)
