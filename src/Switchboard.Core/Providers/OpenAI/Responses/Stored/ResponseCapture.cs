@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Switchboard.Http;
 
 namespace Switchboard.Providers.OpenAI.Responses.Stored;
 
@@ -12,17 +13,15 @@ namespace Switchboard.Providers.OpenAI.Responses.Stored;
 /// keeps only the final response object. Installed for a Responses request that is to be stored.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The tee stream wraps the server's body stream, which the server owns and disposes.")]
-internal sealed class ResponseCapture : IHttpResponseBodyFeature
+internal sealed class ResponseCapture : ForwardingResponseBodyFeature
 {
-    private readonly IHttpResponseBodyFeature _inner;
     private readonly HttpResponse _response;
     private readonly TeeWriter _writer;
     private readonly TeeStream _stream;
     private CapturedResponse? _capture;
 
-    private ResponseCapture(IHttpResponseBodyFeature inner, HttpResponse response, int maxBytes)
+    private ResponseCapture(IHttpResponseBodyFeature inner, HttpResponse response, int maxBytes) : base(inner)
     {
-        _inner = inner;
         _response = response;
         MaxBytes = maxBytes;
         _writer = new TeeWriter(inner.Writer, this);
@@ -50,13 +49,8 @@ internal sealed class ResponseCapture : IHttpResponseBodyFeature
         _capture.Write(bytes);
     }
 
-    public Stream Stream => _stream;
-    public PipeWriter Writer => _writer;
-    public void DisableBuffering() => _inner.DisableBuffering();
-    public Task StartAsync(CancellationToken cancellationToken = default) => _inner.StartAsync(cancellationToken);
-    public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
-        _inner.SendFileAsync(path, offset, count, cancellationToken);
-    public Task CompleteAsync() => _inner.CompleteAsync();
+    public override Stream Stream => _stream;
+    public override PipeWriter Writer => _writer;
 
     /// <summary>The client's writer; each <see cref="Advance"/> copies what was just written into the buffer it handed out.</summary>
     private sealed class TeeWriter(PipeWriter inner, ResponseCapture owner) : PipeWriter
