@@ -31,6 +31,25 @@ public sealed class ResponseStoreTests
 
     private static ResponseStore Store(SwitchboardDatabase db) => new(new ResponseRepository(db), new FixedClock(Now), NullLogger<ResponseStore>.Instance);
 
+    /// <summary>A fresh migrated database with the repository on it.</summary>
+    private static async Task<Migrated> MigratedAsync(string backend)
+    {
+        var test = await TestDatabase.CreateAsync(backend);
+        return new Migrated(test, await test.OpenMigratedAsync());
+    }
+
+    private sealed class Migrated(TestDatabase test, SwitchboardDatabase db) : IAsyncDisposable
+    {
+        public SwitchboardDatabase Db => db;
+        public ResponseRepository Repository { get; } = new(db);
+
+        public async ValueTask DisposeAsync()
+        {
+            await db.DisposeAsync();
+            await test.DisposeAsync();
+        }
+    }
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
@@ -39,9 +58,8 @@ public sealed class ResponseStoreTests
     [Theory, SqliteBackend, PostgresBackend]
     public async Task A_stored_response_reads_back_whole_for_its_owner_only_and_only_until_it_expires(string backend)
     {
-        await using var test = await TestDatabase.CreateAsync(backend);
-        await using var db = await test.OpenMigratedAsync();
-        var repo = new ResponseRepository(db);
+        await using var test = await MigratedAsync(backend);
+        var (db, repo) = (test.Db, test.Repository);
         var stored = Response("resp_native", previous: "resp_earlier");
 
         await repo.InsertAsync([stored, stored]);
@@ -56,9 +74,8 @@ public sealed class ResponseStoreTests
     [Theory, SqliteBackend, PostgresBackend]
     public async Task A_chain_is_read_newest_first_in_one_query_and_ends_where_a_turn_is_gone(string backend)
     {
-        await using var test = await TestDatabase.CreateAsync(backend);
-        await using var db = await test.OpenMigratedAsync();
-        var repo = new ResponseRepository(db);
+        await using var test = await MigratedAsync(backend);
+        var (db, repo) = (test.Db, test.Repository);
         await repo.InsertAsync([Response("resp_1"), Response("resp_2", previous: "resp_1"), Response("resp_3", previous: "resp_2"),
             Response("resp_4", previous: "resp_3", lifetime: TimeSpan.FromDays(1))]);
 
@@ -72,9 +89,8 @@ public sealed class ResponseStoreTests
     [Theory, SqliteBackend, PostgresBackend]
     public async Task Delete_is_for_the_owner_alone(string backend)
     {
-        await using var test = await TestDatabase.CreateAsync(backend);
-        await using var db = await test.OpenMigratedAsync();
-        var repo = new ResponseRepository(db);
+        await using var test = await MigratedAsync(backend);
+        var (db, repo) = (test.Db, test.Repository);
         await repo.InsertAsync([Response("resp_1")]);
 
         Assert.False(await repo.DeleteAsync("resp_1", "key_b", Now));
@@ -87,9 +103,8 @@ public sealed class ResponseStoreTests
     [Theory, SqliteBackend, PostgresBackend]
     public async Task Pruning_deletes_every_expired_response_in_batches_and_keeps_the_live_ones(string backend)
     {
-        await using var test = await TestDatabase.CreateAsync(backend);
-        await using var db = await test.OpenMigratedAsync();
-        var repo = new ResponseRepository(db);
+        await using var test = await MigratedAsync(backend);
+        var (db, repo) = (test.Db, test.Repository);
         var expired = Enumerable.Range(0, ResponseStore.PruneBatch * 2 + 7)
             .Select(i => Response($"resp_old_{i}", lifetime: TimeSpan.FromDays(-1))).ToList();
         await repo.InsertAsync([.. expired, Response("resp_live_1"), Response("resp_live_2")]);
@@ -103,9 +118,8 @@ public sealed class ResponseStoreTests
     [Theory, SqliteBackend, PostgresBackend]
     public async Task A_saved_response_is_readable_at_once_and_written_in_the_background(string backend)
     {
-        await using var test = await TestDatabase.CreateAsync(backend);
-        await using var db = await test.OpenMigratedAsync();
-        var repo = new ResponseRepository(db);
+        await using var test = await MigratedAsync(backend);
+        var (db, repo) = (test.Db, test.Repository);
         await repo.InsertAsync([Response("resp_1")]);
         await using var store = Store(db);
 
@@ -127,8 +141,8 @@ public sealed class ResponseStoreTests
     [Theory, SqliteBackend, PostgresBackend]
     public async Task A_response_deleted_while_queued_is_never_written(string backend)
     {
-        await using var test = await TestDatabase.CreateAsync(backend);
-        await using var db = await test.OpenMigratedAsync();
+        await using var test = await MigratedAsync(backend);
+        var db = test.Db;
         await using var store = Store(db);
         store.Save(Response("resp_gone"));
         store.Save(Response("resp_kept"));
@@ -146,8 +160,8 @@ public sealed class ResponseStoreTests
     [Fact]
     public async Task A_full_queue_drops_new_responses_instead_of_making_requests_wait()
     {
-        await using var test = await TestDatabase.CreateAsync(StorageBackend.Sqlite);
-        await using var db = await test.OpenMigratedAsync();
+        await using var test = await MigratedAsync("Sqlite");
+        var db = test.Db;
         await using var store = Store(db);
 
         for (var i = 0; i < ResponseStore.QueueLimit + 5; i++) store.Save(Response($"resp_{i}"));

@@ -17,24 +17,32 @@ public sealed class ResponseRepository(SwitchboardDatabase database)
 
     public SwitchboardDatabase Database => database;
 
-    /// <summary>Inserts the rows in one transaction; a row whose id is already stored is left as it is.</summary>
+    /// <summary>
+    /// Inserts the rows in one statement (so all or none; ten parameters a row, so a few thousand rows at most: the
+    /// store hands a few dozen); a row whose id is already stored is left as it is.
+    /// </summary>
     public async Task InsertAsync(IReadOnlyList<StoredResponse> rows, CancellationToken cancellationToken = default)
     {
         if (rows.Count == 0) return;
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var row in rows)
+        var sql = new System.Text.StringBuilder($"INSERT INTO responses ({Columns}) VALUES ");
+        for (var i = 0; i < rows.Count; i++)
         {
-            await using var insert = SwitchboardDatabase.Command(connection,
-                $"INSERT INTO responses ({Columns}) VALUES (@id, @owner, @created, @expires, @provider, @model, @native, @previous, @input, @response) " +
-                "ON CONFLICT (id) DO NOTHING", tx)
-                .With("@id", row.Id).With("@owner", row.Owner).With("@created", row.CreatedAt.ToUnixTimeMilliseconds())
-                .With("@expires", row.ExpiresAt.ToUnixTimeMilliseconds()).With("@provider", row.Provider).With("@model", row.UpstreamModel)
-                .With("@native", row.Native ? 1 : 0).With("@previous", row.PreviousResponseId).With("@input", row.InputItemsJson)
-                .With("@response", row.ResponseJson);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            sql.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"(@id{i}, @owner{i}, @created{i}, @expires{i}, @provider{i}, @model{i}, @native{i}, @previous{i}, @input{i}, @response{i})");
         }
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        sql.Append(" ON CONFLICT (id) DO NOTHING");
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var insert = SwitchboardDatabase.Command(connection, sql.ToString());
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            insert.With("@id" + n, row.Id).With("@owner" + n, row.Owner).With("@created" + n, row.CreatedAt.ToUnixTimeMilliseconds())
+                .With("@expires" + n, row.ExpiresAt.ToUnixTimeMilliseconds()).With("@provider" + n, row.Provider)
+                .With("@model" + n, row.UpstreamModel).With("@native" + n, row.Native ? 1 : 0).With("@previous" + n, row.PreviousResponseId)
+                .With("@input" + n, row.InputItemsJson).With("@response" + n, row.ResponseJson);
+        }
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The owner's unexpired response <paramref name="id"/>, or null.</summary>
@@ -95,18 +103,14 @@ public sealed class ResponseRepository(SwitchboardDatabase database)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            // One line per pair of columns, in Columns' order.
             rows.Add(new StoredResponse
             {
-                Id = reader.GetString(0),
-                Owner = reader.GetString(1),
-                CreatedAt = DbValues.Time(reader, 2),
-                ExpiresAt = DbValues.Time(reader, 3),
-                Provider = reader.GetString(4),
-                UpstreamModel = reader.GetString(5),
-                Native = DbValues.Bool(reader, 6),
-                PreviousResponseId = DbValues.Text(reader, 7),
-                InputItemsJson = reader.GetString(8),
-                ResponseJson = reader.GetString(9),
+                Id = reader.GetString(0), Owner = reader.GetString(1),
+                CreatedAt = DbValues.Time(reader, 2), ExpiresAt = DbValues.Time(reader, 3),
+                Provider = reader.GetString(4), UpstreamModel = reader.GetString(5),
+                Native = DbValues.Bool(reader, 6), PreviousResponseId = DbValues.Text(reader, 7),
+                InputItemsJson = reader.GetString(8), ResponseJson = reader.GetString(9),
             });
         }
         return rows;

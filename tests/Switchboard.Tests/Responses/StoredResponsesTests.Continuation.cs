@@ -55,7 +55,7 @@ public sealed partial class StoredResponsesTests
     {
         await using var gateway = await StartAsync();
         using var alice = gateway.Client(TestConfigs.AliceKey);
-        var first = (await CreateAsync(alice, """{"model":"chat","input":"Remember 42."}""")).GetProperty("id").GetString()!;
+        var first = await CreatedIdAsync(alice, "Remember 42.");
         var store = gateway.Services.GetRequiredService<ResponseStore>();
         for (var i = 0; i < 200 && store.Pending > 0; i++) await Task.Delay(25);
         // As if a provider with its own Responses API had answered it, and the config then changed.
@@ -90,7 +90,7 @@ public sealed partial class StoredResponsesTests
         var clock = new ManualClock();
         await using var gateway = await StartAsync("responses: { retention: 2d }", clock);
         using var alice = gateway.Client(TestConfigs.AliceKey);
-        var id = (await CreateAsync(alice, """{"model":"chat","input":"short-lived"}""")).GetProperty("id").GetString()!;
+        var id = await CreatedIdAsync(alice, "short-lived");
         var store = gateway.Services.GetRequiredService<ResponseStore>();
         for (var i = 0; i < 200 && store.Pending > 0; i++) await Task.Delay(25);
         Assert.Equal(1, store.Stored);
@@ -112,7 +112,7 @@ public sealed partial class StoredResponsesTests
     {
         await using var gateway = await StartAsync();
         using var alice = gateway.Client(TestConfigs.AliceKey);
-        var warmUp = (await CreateAsync(alice, """{"model":"chat","input":"warm up"}""")).GetProperty("id").GetString()!;
+        var warmUp = await CreatedIdAsync(alice, "warm up");
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(alice, HttpMethod.Get, $"/v1/responses/{warmUp}")).Status);
         await ExecuteAsync(gateway, "DROP TABLE responses");
 
@@ -130,7 +130,7 @@ public sealed partial class StoredResponsesTests
         await using var pg = await PrivatePostgres.StartAsync();
         await using var gateway = await GatewayInstance.StartAsync(TestConfigs.WithKeys(mock.BaseUrl) + $"\ndatabase: \"{pg.Url}\"\n");
         using var alice = gateway.Client(TestConfigs.AliceKey);
-        var before = (await CreateAsync(alice, """{"model":"chat","input":"before"}""")).GetProperty("id").GetString()!;
+        var before = await CreatedIdAsync(alice, "before");
         var store = gateway.Services.GetRequiredService<ResponseStore>();
         for (var i = 0; i < 200 && store.Pending > 0; i++) await Task.Delay(25);
 

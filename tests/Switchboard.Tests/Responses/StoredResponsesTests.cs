@@ -22,6 +22,10 @@ public sealed partial class StoredResponsesTests(MockUpstreamFixture mock) : ICl
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>Creates a response to a one-line input; its id.</summary>
+    private static async Task<string> CreatedIdAsync(HttpClient client, string input) =>
+        (await CreateAsync(client, $$"""{"model":"chat","input":"{{input}}"}""")).GetProperty("id").GetString()!;
+
     private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient client, HttpMethod method, string path)
     {
         using var response = await client.SendAsync(new HttpRequestMessage(method, path));
@@ -77,7 +81,7 @@ public sealed partial class StoredResponsesTests(MockUpstreamFixture mock) : ICl
     }
 
     [Fact]
-    public async Task Input_items_are_listed_in_openai_list_pages_with_stable_ids()
+    public async Task Input_items_are_listed_in_openai_list_pages_with_stable_ids_a_string_as_one_message()
     {
         await using var gateway = await StartAsync();
         using var alice = gateway.Client(TestConfigs.AliceKey);
@@ -89,6 +93,7 @@ public sealed partial class StoredResponsesTests(MockUpstreamFixture mock) : ICl
         var after = firstPage.GetProperty("last_id").GetString();
         var (_, secondPage) = await SendAsync(alice, HttpMethod.Get, $"/v1/responses/{id}/input_items?order=asc&limit=2&after={after}");
         var (badStatus, bad) = await SendAsync(alice, HttpMethod.Get, $"/v1/responses/{id}/input_items?limit=101");
+        var (_, ofText) = await SendAsync(alice, HttpMethod.Get, $"/v1/responses/{await CreatedIdAsync(alice, "just text")}/input_items");
 
         Assert.Equal("list", newestFirst.GetProperty("object").GetString());
         Assert.Equal(["two", "one", "Answer in French."], newestFirst.GetProperty("data").EnumerateArray().Select(TextOf));
@@ -102,18 +107,8 @@ public sealed partial class StoredResponsesTests(MockUpstreamFixture mock) : ICl
         Assert.Equal(newestFirst.GetProperty("first_id").GetString(), secondPage.GetProperty("last_id").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, badStatus);
         Assert.Equal("limit", bad.GetProperty("error").GetProperty("param").GetString());
-    }
-
-    [Fact]
-    public async Task A_string_input_is_listed_as_one_user_message()
-    {
-        await using var gateway = await StartAsync();
-        using var alice = gateway.Client(TestConfigs.AliceKey);
-        var id = (await CreateAsync(alice, """{"model":"chat","input":"just text"}""")).GetProperty("id").GetString()!;
-
-        var (_, list) = await SendAsync(alice, HttpMethod.Get, $"/v1/responses/{id}/input_items");
-
-        var item = Assert.Single(list.GetProperty("data").EnumerateArray());
+        // A string input is listed as the one user message it stands for.
+        var item = Assert.Single(ofText.GetProperty("data").EnumerateArray());
         Assert.Equal(("message", "user"), (item.GetProperty("type").GetString(), item.GetProperty("role").GetString()));
         Assert.Equal("""[{"type":"input_text","text":"just text"}]""", item.GetProperty("content").GetRawText());
         Assert.StartsWith("msg_", item.GetProperty("id").GetString(), StringComparison.Ordinal);
@@ -124,7 +119,7 @@ public sealed partial class StoredResponsesTests(MockUpstreamFixture mock) : ICl
     {
         await using var gateway = await StartAsync();
         using var alice = gateway.Client(TestConfigs.AliceKey);
-        var id = (await CreateAsync(alice, """{"model":"chat","input":"delete me"}""")).GetProperty("id").GetString()!;
+        var id = await CreatedIdAsync(alice, "delete me");
 
         var (status, deleted) = await SendAsync(alice, HttpMethod.Delete, $"/v1/responses/{id}");
 
@@ -143,7 +138,7 @@ public sealed partial class StoredResponsesTests(MockUpstreamFixture mock) : ICl
         await using var gateway = await StartAsync();
         using var alice = gateway.Client(TestConfigs.AliceKey);
         using var bob = gateway.Client(TestConfigs.BobKey);
-        var id = (await CreateAsync(alice, """{"model":"chat","input":"alice's secret plan"}""")).GetProperty("id").GetString()!;
+        var id = await CreatedIdAsync(alice, "alice's secret plan");
         await mock.ResetAsync();
 
         AssertNotFound(await SendAsync(bob, HttpMethod.Get, $"/v1/responses/{id}"), id);
@@ -170,7 +165,7 @@ public sealed partial class StoredResponsesTests(MockUpstreamFixture mock) : ICl
         using var aliceElsewhere = notStoring.Client(TestConfigs.AliceKey);
 
         var optedOut = (await CreateAsync(alice, """{"model":"chat","input":"x","store":false}""")).GetProperty("id").GetString()!;
-        var byDefault = (await CreateAsync(aliceElsewhere, """{"model":"chat","input":"x"}""")).GetProperty("id").GetString()!;
+        var byDefault = await CreatedIdAsync(aliceElsewhere, "x");
         var optedIn = (await CreateAsync(aliceElsewhere, """{"model":"chat","input":"x","store":true}""")).GetProperty("id").GetString()!;
 
         AssertNotFound(await SendAsync(alice, HttpMethod.Get, $"/v1/responses/{optedOut}"), optedOut);

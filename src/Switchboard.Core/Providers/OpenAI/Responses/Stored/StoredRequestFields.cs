@@ -20,16 +20,27 @@ internal readonly record struct StoredRequestFields(bool? Store, string? Previou
             byte[]? input = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isStore = reader.ValueTextEquals("store"u8);
-                var isPrevious = reader.ValueTextEquals("previous_response_id"u8);
-                var isInput = reader.ValueTextEquals("input"u8);
+                var member = reader.ValueTextEquals("store"u8) ? Member.Store
+                    : reader.ValueTextEquals("previous_response_id"u8) ? Member.PreviousResponseId
+                    : reader.ValueTextEquals("input"u8) ? Member.Input
+                    : Member.Other;
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
-                if (isStore && reader.TokenType is JsonTokenType.True or JsonTokenType.False) store = reader.GetBoolean();
-                else if (isPrevious && reader.TokenType == JsonTokenType.String) previous = reader.GetString();
+                switch (member)
+                {
+                    case Member.Store when reader.TokenType is JsonTokenType.True or JsonTokenType.False:
+                        store = reader.GetBoolean();
+                        break;
+                    case Member.PreviousResponseId when reader.TokenType == JsonTokenType.String:
+                        previous = reader.GetString();
+                        break;
+                    case Member.Input when reader.TokenType != JsonTokenType.Null:
+                        reader.Skip();
+                        // Over one contiguous span BytesConsumed is the offset just past the value's last token.
+                        input = body[start..(int)reader.BytesConsumed].ToArray();
+                        break;
+                }
                 reader.Skip();
-                // Over one contiguous span BytesConsumed is the offset just past the value's last token.
-                if (isInput && reader.TokenType != JsonTokenType.Null) input = body[start..(int)reader.BytesConsumed].ToArray();
             }
             return new StoredRequestFields(store, previous, input);
         }
@@ -38,4 +49,6 @@ internal readonly record struct StoredRequestFields(bool? Store, string? Previou
             return null;
         }
     }
+
+    private enum Member { Other, Store, PreviousResponseId, Input }
 }
