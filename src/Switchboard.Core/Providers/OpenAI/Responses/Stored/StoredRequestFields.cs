@@ -4,9 +4,10 @@ namespace Switchboard.Providers.OpenAI.Responses.Stored;
 
 /// <summary>
 /// The members of a <c>POST /v1/responses</c> body that stored responses depend on, read in one pass over the top
-/// level without building a document (a relayed request is otherwise never parsed whole).
+/// level without building a document (a relayed request is otherwise never parsed whole); <see cref="Input"/> is where
+/// the <c>input</c> value lies in the body, copied only when the response is to be stored.
 /// </summary>
-internal readonly record struct StoredRequestFields(bool? Store, string? PreviousResponseId, byte[]? Input)
+internal readonly record struct StoredRequestFields(bool? Store, string? PreviousResponseId, Range? Input)
 {
     /// <summary>Reads the members; null when the body is not a JSON object (the dialect's reader then says why).</summary>
     public static StoredRequestFields? Read(ReadOnlySpan<byte> body)
@@ -17,7 +18,7 @@ internal readonly record struct StoredRequestFields(bool? Store, string? Previou
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
             bool? store = null;
             string? previous = null;
-            byte[]? input = null;
+            Range? input = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var member = reader.ValueTextEquals("store"u8) ? Member.Store
@@ -37,7 +38,7 @@ internal readonly record struct StoredRequestFields(bool? Store, string? Previou
                     case Member.Input when reader.TokenType != JsonTokenType.Null:
                         reader.Skip();
                         // Over one contiguous span BytesConsumed is the offset just past the value's last token.
-                        input = body[start..(int)reader.BytesConsumed].ToArray();
+                        input = start..(int)reader.BytesConsumed;
                         break;
                 }
                 reader.Skip();

@@ -60,7 +60,8 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
         }
         if (!(fields.Store ?? settings.Store)) return new OperationPreparation(Body: rebuilt, PinnedProvider: pinned);
         var capture = ResponseCapture.Install(context, MaxStoredBytes);
-        var pending = capture is null ? null : new PendingResponse(owner, fields.PreviousResponseId, fields.Input, capture, settings.Retention);
+        var pending = capture is null ? null : new PendingResponse(owner, fields.PreviousResponseId,
+            fields.Input is { } input ? body.Span[input].ToArray() : null, capture, settings.Retention);
         return new OperationPreparation(Body: rebuilt, PinnedProvider: pinned, State: pending);
     }
 
