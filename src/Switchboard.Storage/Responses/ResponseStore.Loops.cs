@@ -33,7 +33,7 @@ public sealed partial class ResponseStore
                 {
                     if (healthy) LogWriteFailed(_logger, e.GetType().Name, e.Message);
                     healthy = false;
-                    if (attempt == MaxWriteAttempts)
+                    if (attempt == MaxWriteAttempts || _stopping)
                     {
                         // Still readable from memory until here; dropped so the queue keeps moving.
                         Interlocked.Add(ref _dropped, batch.Count);

@@ -48,6 +48,7 @@ public sealed partial class ResponseStore : IResponseStore, IHostedService, IAsy
     private long _stored;
     private long _dropped;
     private volatile bool _dropping;
+    private volatile bool _stopping;
 
     public ResponseStore(ResponseRepository repository, TimeProvider time, ILogger<ResponseStore> logger)
     {
@@ -138,9 +139,13 @@ public sealed partial class ResponseStore : IResponseStore, IHostedService, IAsy
         return Task.CompletedTask;
     }
 
-    /// <summary>Writes what is still queued (until <paramref name="cancellationToken"/> fires), then stops pruning.</summary>
+    /// <summary>
+    /// Writes what is still queued (until <paramref name="cancellationToken"/> fires; a failed write is not retried
+    /// now, so a database that is down does not hold the stop up), then stops pruning.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         _queue.Writer.TryComplete();
         try
         {
