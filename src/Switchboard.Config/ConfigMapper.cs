@@ -12,6 +12,7 @@ internal static class ConfigMapper
     private static readonly string[] TopLevelKeys =
     [
         "master_key", "database", "server", "providers", "models", "fallbacks", "keys", "teams", "media", "limits", "key_defaults",
+        "responses",
         .. RoutingMapper.TopLevelKeys,
     ];
 
@@ -46,6 +47,7 @@ internal static class ConfigMapper
             Media = MediaMapper.Read(fields.Get("media"), reader),
             Limits = LimitPolicyMapper.Read(fields.Get("limits"), reader),
             KeyDefaults = ReadKeyDefaults(fields.Get("key_defaults"), reader),
+            Responses = ResponsesMapper.Read(fields.Get("responses"), reader),
         };
         config = RoutingMapper.Read(fields, reader, references, config);
         ConfigValidator.Validate(references, reader, config.Providers, providerTypes);

@@ -62,6 +62,9 @@ public sealed record GatewayConfig
     /// <summary>Limits for keys that do not set their own (the <c>key_defaults:</c> section).</summary>
     public KeyDefaults KeyDefaults { get; init; } = KeyDefaults.None;
 
+    /// <summary>Stored Responses API answers: stored by default, and for how long (the <c>responses:</c> section).</summary>
+    public ResponsesSettings Responses { get; init; } = new();
+
     /// <summary>True when neither keys nor a master key are configured: any bearer is accepted.</summary>
     public bool IsOpenMode => Keys.IsEmpty && string.IsNullOrEmpty(MasterKey);
 }

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Switchboard.Http;
 
 namespace Switchboard.Limits;
 
@@ -10,14 +11,12 @@ namespace Switchboard.Limits;
 /// admitted request (one small object; a virtual call per write and flush). Every relay flushes once per event, so flushes count
 /// streamed events (about one token each for OpenAI-style streams).
 /// </summary>
-internal sealed class OutputCounter : IHttpResponseBodyFeature
+internal sealed class OutputCounter : ForwardingResponseBodyFeature
 {
-    private readonly IHttpResponseBodyFeature _inner;
     private readonly CountingWriter _writer;
 
-    private OutputCounter(IHttpResponseBodyFeature inner)
+    private OutputCounter(IHttpResponseBodyFeature inner) : base(inner)
     {
-        _inner = inner;
         _writer = new CountingWriter(inner.Writer);
     }
 
@@ -32,13 +31,7 @@ internal sealed class OutputCounter : IHttpResponseBodyFeature
     public long Bytes => _writer.Bytes;
     public long Flushes => _writer.Flushes;
 
-    public Stream Stream => _inner.Stream;
-    public PipeWriter Writer => _writer;
-    public void DisableBuffering() => _inner.DisableBuffering();
-    public Task StartAsync(CancellationToken cancellationToken = default) => _inner.StartAsync(cancellationToken);
-    public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
-        _inner.SendFileAsync(path, offset, count, cancellationToken);
-    public Task CompleteAsync() => _inner.CompleteAsync();
+    public override PipeWriter Writer => _writer;
 
     private sealed class CountingWriter(PipeWriter inner) : PipeWriter
     {

@@ -9,17 +9,22 @@ namespace Switchboard.Storage.Migrations;
 /// <param name="Sql">The statements, run in one transaction.</param>
 public sealed record Migration(int Version, string Name, string Sql);
 
-/// <summary>Finds the embedded <c>Migrations/&lt;backend&gt;/NNN_name.sql</c> resources.</summary>
+/// <summary>
+/// Finds the embedded <c>Migrations/&lt;backend&gt;/NNN_name.sql</c> resources, and <c>Migrations/common/NNN_name.sql</c>:
+/// one file for both backends, where their SQL is the same.
+/// </summary>
 public static class MigrationCatalog
 {
     public static IReadOnlyList<Migration> Load(StorageBackend backend, IEnumerable<Assembly> assemblies)
     {
-        var prefix = "Migrations/" + (backend == StorageBackend.Postgres ? "postgres" : "sqlite") + "/";
+        var own = "Migrations/" + (backend == StorageBackend.Postgres ? "postgres" : "sqlite") + "/";
+        const string common = "Migrations/common/";
         var result = new List<Migration>();
         foreach (var assembly in assemblies)
         {
             foreach (var resource in assembly.GetManifestResourceNames())
             {
+                var prefix = resource.StartsWith(own, StringComparison.Ordinal) ? own : common;
                 if (!resource.StartsWith(prefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal)) continue;
                 var file = resource[prefix.Length..^4];
                 var underscore = file.IndexOf('_', StringComparison.Ordinal);

@@ -39,6 +39,7 @@ public static class GatewayEndpoints
             app.MapGet(prefix + "/models/{**id}", GetModel);
         }
 
+        app.MapStoredResponseEndpoints();
         app.MapGet("/health/live", () => TypedResults.Json(new HealthStatus("ok"), GatewayJsonContext.Default.HealthStatus));
         app.MapGet("/health/ready", Ready);
         app.MapGet("/admin/logs", AdminLogs);

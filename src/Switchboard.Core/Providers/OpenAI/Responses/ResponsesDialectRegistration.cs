@@ -1,5 +1,6 @@
 using Switchboard.Dialects;
 using Switchboard.Pipeline;
+using Switchboard.Providers.OpenAI.Responses.Stored;
 
 namespace Switchboard.Providers.OpenAI.Responses;
 
@@ -7,7 +8,11 @@ namespace Switchboard.Providers.OpenAI.Responses;
 public static class ResponsesDialectRegistration
 {
     /// <summary>Creating a response: relayed to an upstream's own Responses API, or translated to any other wire.</summary>
-    public static readonly ProxyOperation ResponsesOperation = new("responses", OpenAIRequestHead.Kind.Responses, ResponsesClientDialect.Instance, null);
+    public static readonly ProxyOperation ResponsesOperation = new("responses", OpenAIRequestHead.Kind.Responses, ResponsesClientDialect.Instance, null)
+    {
+        // Null where the host registers no store (tests of the proxy alone): requests are then stateless.
+        Hook = services => services.GetService(typeof(StoredResponsesHook)) as IOperationHook,
+    };
 
     public static ClientDialectRegistration Registration { get; } = new()
     {
