@@ -69,6 +69,38 @@ public sealed partial class StoredResponsesTests
     }
 
     [Fact]
+    public async Task A_native_response_is_continued_on_its_own_provider_with_previous_response_id_relayed()
+    {
+        // "n2" would try the chat-only provider first; the conversation made on "native" must stay there.
+        var providers = $$"""  native: { type: openai, base_url: "{{mock.BaseUrl}}/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}", responses: true }""";
+        const string Models = """
+              n1: [{ provider: native, model: gpt-4o-mini }]
+              n2:
+                strategy: priority
+                deployments:
+                  - { provider: mock, model: gpt-4o-mini }
+                  - { provider: native, model: gpt-4o }
+            """;
+        await using var gateway = await GatewayInstance.StartAsync(TestConfigs.WithKeys(mock.BaseUrl, providers, Models));
+        using var alice = gateway.Client(TestConfigs.AliceKey);
+        var first = (await CreateAsync(alice, """{"model":"n1","input":"Remember 42."}""")).GetProperty("id").GetString()!;
+        Assert.Equal("/v1/responses", (await mock.LastRequestAsync()).GetProperty("path").GetString());
+        var store = gateway.Services.GetRequiredService<ResponseStore>();
+        for (var i = 0; i < 200 && store.Pending > 0; i++) await Task.Delay(25);
+
+        var body = $$"""{"model":"n2","previous_response_id":"{{first}}","input":"Which number?"}""";
+        using var response = await alice.PostAsync("/v1/responses", Json(body));
+        await response.Content.ReadAsStringAsync();
+        var upstream = await mock.LastRequestAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("native", response.Headers.GetValues("x-switchboard-provider").Single());
+        Assert.Equal("/v1/responses", upstream.GetProperty("path").GetString());
+        // Relayed as sent: the upstream holds the conversation; only the model is its own.
+        Assert.Equal(body.Replace("\"n2\"", "\"gpt-4o\"", StringComparison.Ordinal), upstream.GetProperty("body").GetString());
+    }
+
+    [Fact]
     public async Task An_unknown_previous_response_id_is_a_404_and_reaches_no_upstream()
     {
         await using var gateway = await StartAsync();
