@@ -132,7 +132,7 @@ wait_ready "http://127.0.0.1:$gateway_port/health/live" "${pids[-1]}" "$work/gat
 
 # --- the tests -------------------------------------------------------------------------------------
 status=0
-if [ $# -gt 0 ]; then test_files=("$@"); else test_files=(./*.test.mjs); fi
+if [ $# -gt 0 ]; then test_files=("$@"); else test_files=("$here"/*.test.mjs); fi
 (
   cd "$here"
   GATEWAY_URL="http://127.0.0.1:$gateway_port" MOCK_URL="$mock" \

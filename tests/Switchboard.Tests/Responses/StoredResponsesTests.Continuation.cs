@@ -38,6 +38,9 @@ public sealed partial class StoredResponsesTests
         var turn3 = await UpstreamMessagesAsync();
 
         Assert.Contains("sunny, 24C", second.GetProperty("output")[0].GetProperty("content")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        // The answer says what it continues, as OpenAI's does; the chat upstream never sees the gateway's id.
+        Assert.Equal(first.GetProperty("id").GetString(), second.GetProperty("previous_response_id").GetString());
+        Assert.DoesNotContain("previous_response_id", (await mock.LastRequestAsync()).GetProperty("body").GetString()!, StringComparison.Ordinal);
         // Instructions belong to their own request: turn 2 sent none, so the upstream gets no system message.
         Assert.Equal(["user", "assistant", "tool"], turn2.Select(m => m.GetProperty("role").GetString()));
         Assert.Equal("Weather in Paris?", ChatText(turn2[0]));

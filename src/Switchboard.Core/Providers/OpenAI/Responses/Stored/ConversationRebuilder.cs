@@ -6,14 +6,17 @@ namespace Switchboard.Providers.OpenAI.Responses.Stored;
 /// <summary>
 /// What a <c>previous_response_id</c> means to an upstream that cannot hold a conversation: the request with the
 /// conversation spelled out. Its <c>input</c> becomes every stored turn, oldest first (that turn's input items, then its
-/// response's output items), followed by the request's own input; <c>previous_response_id</c> is dropped. Earlier
-/// turns' <c>instructions</c> are not carried over, as OpenAI does not carry them.
+/// response's output items), followed by the request's own input. Earlier turns' <c>instructions</c> are not carried
+/// over, as OpenAI does not carry them. <c>previous_response_id</c> stays only when no upstream the request may reach
+/// speaks the Responses API (so it is echoed in the answer, as OpenAI does, and never sent to an upstream that does not
+/// know the id); otherwise it is dropped.
 /// </summary>
 internal static class ConversationRebuilder
 {
     /// <param name="body">The request (a JSON object).</param>
     /// <param name="chain">The stored turns it continues, newest first (<see cref="IResponseStore.FindChainAsync"/>).</param>
-    public static PooledBuffer Rebuild(ReadOnlyMemory<byte> body, IReadOnlyList<StoredResponse> chain)
+    /// <param name="keepPreviousId">Keep <c>previous_response_id</c> (for the answer's echo): no upstream would receive it.</param>
+    public static PooledBuffer Rebuild(ReadOnlyMemory<byte> body, IReadOnlyList<StoredResponse> chain, bool keepPreviousId = false)
     {
         using var request = JsonDocument.Parse(body);
         var size = body.Length;
@@ -27,7 +30,7 @@ internal static class ConversationRebuilder
             foreach (var member in request.RootElement.EnumerateObject())
             {
                 if (member.NameEquals("input"u8)) input = member.Value;
-                else if (!member.NameEquals("previous_response_id"u8)) member.WriteTo(json);
+                else if (keepPreviousId || !member.NameEquals("previous_response_id"u8)) member.WriteTo(json);
             }
             json.WritePropertyName("input"u8);
             json.WriteStartArray();

@@ -49,7 +49,7 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
                     var chain = await store.FindChainAsync(previousId, owner, now, cancel);
                     // Deleted between the two reads.
                     if (chain.Count == 0) return new OperationPreparation(StoredResponseErrors.PreviousNotFound(previousId));
-                    rebuilt = ConversationRebuilder.Rebuild(body.Memory, chain);
+                    rebuilt = ConversationRebuilder.Rebuild(body.Memory, chain, keepPreviousId: !MayReachResponsesApi(model));
                 }
             }
             catch (Exception ex)
@@ -100,6 +100,21 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
 
     /// <summary>A deployment that answers Responses clients through the upstream's own Responses API.</summary>
     public static bool IsNative(RoutedDeployment deployment) => deployment.ProtocolFor(Wires.OpenAIResponses)?.Wire == Wires.OpenAIResponses;
+
+    /// <summary>
+    /// Whether a request for <paramref name="model"/> may reach an upstream's own Responses API (relayed, or translated
+    /// for an <c>api: responses</c> deployment), where a gateway-made <c>previous_response_id</c> would be unknown.
+    /// Fallback models are not resolved here: any counts as may.
+    /// </summary>
+    private static bool MayReachResponsesApi(RoutedModel model)
+    {
+        if (!model.Fallbacks.IsEmpty || !model.ContextWindowFallbacks.IsEmpty || !model.ContentPolicyFallbacks.IsEmpty) return true;
+        foreach (var deployment in model.Deployments)
+        {
+            if (IsNative(deployment)) return true;
+        }
+        return false;
+    }
 
     private static bool ServesNatively(RoutedModel model, string provider)
     {
