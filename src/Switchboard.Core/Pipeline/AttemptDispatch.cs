@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Switchboard.Http;
+using Switchboard.Providers;
 using Switchboard.Providers.OpenAI;
 using Switchboard.Routing;
 using Switchboard.Translation.Canonical;
@@ -9,12 +10,15 @@ namespace Switchboard.Pipeline;
 /// <summary>Runs one attempt on one deployment, relayed untranslated or translated, as the route loop decided.</summary>
 public static class AttemptDispatch
 {
-    /// <summary>The request goes in the canonical model (<c>canonical</c>) when translated, as the client sent it (<c>body</c>) when relayed.</summary>
-    public static Task<AttemptOutcome> RunAsync(HttpContext context, ProxyOperation operation, RoutedDeployment deployment, bool passthrough,
+    /// <summary>
+    /// The request goes in the canonical model (<c>canonical</c>) when translated, as the client sent it (<c>body</c>)
+    /// when relayed, through <c>protocol</c>: the deployment's for the client's wire, as the route loop chose it
+    /// (<see cref="RoutedDeployment.ProtocolFor"/>).
+    /// </summary>
+    public static Task<AttemptOutcome> RunAsync(HttpContext context, ProxyOperation operation, RoutedDeployment deployment, IUpstreamProtocol protocol, bool passthrough,
         ChatRequest? canonical, OpenAIRequestHead head, PooledBuffer body, PooledBuffer upstreamBody, Config.MediaSettings media, CancellationToken deadline)
     {
         var provider = deployment.Provider;
-        var protocol = deployment.ProtocolFor(operation.Dialect.Wire)!;
         if (!passthrough) return TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, media, deadline);
         var uri = operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream);
         return PassthroughAttempt.RunAsync(context, operation.Dialect, uri, deployment, protocol, head, body, upstreamBody, deadline);

@@ -183,7 +183,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             AttemptOutcome outcome;
             try
             {
-                outcome = await AttemptDispatch.RunAsync(context, operation, deployment, passthrough, canonical, head, body, upstreamBody, runtime.Config.Media, Deadline);
+                outcome = await AttemptDispatch.RunAsync(context, operation, deployment, protocol, passthrough, canonical, head, body, upstreamBody, runtime.Config.Media, Deadline);
             }
             finally
             {

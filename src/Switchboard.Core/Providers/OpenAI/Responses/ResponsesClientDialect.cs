@@ -27,10 +27,7 @@ public sealed class ResponsesClientDialect : IClientDialect
     /// <summary>An <c>error</c> event, as the Responses API ends a stream it cannot finish.</summary>
     public void WriteStreamError(GatewayError error, IBufferWriter<byte> output) => WriteErrorEvent(error, null, output);
 
-    /// <summary>
-    /// An <c>error</c> event numbered <paramref name="sequenceNumber"/> (none when the stream's numbering is unknown):
-    /// the schema's flat code/message/param and the nested error object the live API also sends, as the stream writer's.
-    /// </summary>
+    /// <summary>An <c>error</c> event numbered <paramref name="sequenceNumber"/> (none when the stream's numbering is unknown).</summary>
     public static void WriteErrorEvent(GatewayError error, long? sequenceNumber, IBufferWriter<byte> output)
     {
         output.Write("event: error\ndata: "u8);
@@ -39,17 +36,28 @@ public sealed class ResponsesClientDialect : IClientDialect
             json.WriteStartObject();
             json.WriteString("type"u8, "error"u8);
             if (sequenceNumber is { } sequence) json.WriteNumber("sequence_number"u8, sequence);
-            json.WriteString("code"u8, error.Code ?? error.Type);
-            json.WriteString("message"u8, error.Message);
-            json.WriteString("param"u8, error.Param);
-            json.WriteStartObject("error"u8);
-            json.WriteString("type"u8, error.Type);
-            json.WriteString("code"u8, error.Code ?? error.Type);
-            json.WriteString("message"u8, error.Message);
-            json.WriteString("param"u8, error.Param);
-            json.WriteEndObject();
+            WriteErrorMembers(json, error.Type, error.Code, error.Message, error.Param);
             json.WriteEndObject();
         }
         output.Write("\n\n"u8);
+    }
+
+    /// <summary>
+    /// An <c>error</c> event's members: the schema's flat code/message/param and the nested error object the live API
+    /// also sends (a missing type is <c>server_error</c>; a missing code is the type).
+    /// </summary>
+    internal static void WriteErrorMembers(Utf8JsonWriter json, string? type, string? code, string message, string? param)
+    {
+        type ??= "server_error";
+        code ??= type;
+        json.WriteString("code"u8, code);
+        json.WriteString("message"u8, message);
+        json.WriteString("param"u8, param);
+        json.WriteStartObject("error"u8);
+        json.WriteString("type"u8, type);
+        json.WriteString("code"u8, code);
+        json.WriteString("message"u8, message);
+        json.WriteString("param"u8, param);
+        json.WriteEndObject();
     }
 }

@@ -161,19 +161,8 @@ public sealed partial class ResponsesStreamWriter : IClientStreamWriter
     {
         EnsureStarted(output);
         _ended = true;
-        // The schema's flat code/message/param, and the nested error object the live API also sends.
         WriteEvent(output, ResponsesEventTypes.Error, error, static (w, error, _) =>
-        {
-            w.WriteString("code"u8, error.Code ?? error.Type ?? "server_error");
-            w.WriteString("message"u8, error.Message);
-            w.WriteString("param"u8, error.Param);
-            w.WriteStartObject("error"u8);
-            w.WriteString("type"u8, error.Type ?? "server_error");
-            w.WriteString("code"u8, error.Code ?? error.Type ?? "server_error");
-            w.WriteString("message"u8, error.Message);
-            w.WriteString("param"u8, error.Param);
-            w.WriteEndObject();
-        });
+            ResponsesClientDialect.WriteErrorMembers(w, error.Type, error.Code, error.Message, error.Param));
         var head = Head("failed") with { Error = error, Usage = _usage };
         WriteEvent(output, ResponsesEventTypes.Failed, head, static (w, head, self) => self.WriteResponseMember(w, head));
     }
