@@ -139,6 +139,23 @@ public sealed class ResponseStoreTests
     }
 
     [Theory, SqliteBackend, PostgresBackend]
+    public async Task Responses_saved_while_running_are_written_after_the_batch_window_without_a_stop(string backend)
+    {
+        await using var test = await MigratedAsync(backend);
+        var (db, repo) = (test.Db, test.Repository);
+        await using var store = Store(db);
+        await store.StartAsync(default);
+
+        for (var i = 0; i < 3; i++) store.Save(Response($"resp_live_{i}"));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((store.Stored < 3 || store.Pending > 0) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(3, store.Stored);
+        Assert.Equal(0, store.Pending);
+        for (var i = 0; i < 3; i++) Assert.NotNull(await repo.FindAsync($"resp_live_{i}", "key_a", Now));
+    }
+
+    [Theory, SqliteBackend, PostgresBackend]
     public async Task A_response_deleted_while_queued_is_never_written(string backend)
     {
         await using var test = await MigratedAsync(backend);

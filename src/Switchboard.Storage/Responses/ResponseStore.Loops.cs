@@ -10,13 +10,22 @@ public sealed partial class ResponseStore
     {
         var batch = new List<StoredResponse>(WriteBatch);
         var healthy = true;
+        var behind = false;
         while (await _queue.Reader.WaitToReadAsync(stop).ConfigureAwait(false))
         {
+            if (!behind && !_stopping && _queue.Reader.Count < WriteBatch)
+            {
+                // Let responses gather (reads are served from memory meanwhile): one transaction per window, not per request.
+                await Task.WhenAny(Task.Delay(BatchWindow, stop), _stopRequested.Task).ConfigureAwait(false);
+                stop.ThrowIfCancellationRequested();
+            }
             while (batch.Count < WriteBatch && _queue.Reader.TryRead(out var row))
             {
                 // Deleted while queued: nothing to write.
                 if (_pending.TryGetValue(row.Id, out var current) && ReferenceEquals(current, row)) batch.Add(row);
             }
+            // A full batch: more may be waiting, written without a pause.
+            behind = batch.Count == WriteBatch;
             if (batch.Count == 0) continue;
             var backoff = TimeSpan.FromMilliseconds(200);
             for (var attempt = 1; ; attempt++)

@@ -15,10 +15,16 @@ namespace Switchboard.Storage.Responses;
 public sealed partial class ResponseStore : IResponseStore, IHostedService, IAsyncDisposable
 {
     /// <summary>Responses waiting to be written before new ones are dropped.</summary>
-    public const int QueueLimit = 2_000;
+    public const int QueueLimit = 4_096;
 
     /// <summary>Rows written in one transaction, at most.</summary>
-    private const int WriteBatch = 64;
+    private const int WriteBatch = 256;
+
+    /// <summary>
+    /// How long the writer lets responses gather after the first one arrives (unless a stop asks sooner): one
+    /// transaction per batch instead of one per request, as the ledger's writer does.
+    /// </summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How often expired rows are deleted.</summary>
     public static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(10);
@@ -43,6 +49,7 @@ public sealed partial class ResponseStore : IResponseStore, IHostedService, IAsy
     // Queued, not yet written: what reads see first. A delete removes the entry, which the writer then honours.
     private readonly ConcurrentDictionary<string, StoredResponse> _pending = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _writer;
     private Task? _pruner;
     private long _stored;
@@ -146,6 +153,7 @@ public sealed partial class ResponseStore : IResponseStore, IHostedService, IAsy
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
+        _stopRequested.TrySetResult();
         _queue.Writer.TryComplete();
         try
         {

@@ -35,16 +35,7 @@ internal abstract partial class CapturedResponse
             }
         }
 
-        public override JsonDocument? TakeResponse()
-        {
-            if (_final is null) return null;
-            using var envelope = ParseObject(_final);
-            if (envelope is null || !envelope.RootElement.TryGetProperty("response"u8, out var response) || response.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-            return JsonDocument.Parse(response.GetRawText());
-        }
+        public override ResponseObject? TakeResponse() => _final is null ? null : ResponseObject.ReadMember(_final);
 
         /// <summary>Only while the current event may be a final one (named so, or not named yet).</summary>
         private bool Wanted => _eventName is null || IsFinal(_eventName);

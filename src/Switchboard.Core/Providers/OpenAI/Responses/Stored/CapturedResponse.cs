@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 
 namespace Switchboard.Providers.OpenAI.Responses.Stored;
 
@@ -19,8 +18,8 @@ internal abstract partial class CapturedResponse
 
     public abstract void Write(ReadOnlySpan<byte> bytes);
 
-    /// <summary>The response object, or null (none seen, not JSON, or larger than the bound).</summary>
-    public abstract JsonDocument? TakeResponse();
+    /// <summary>The response object, or null (none seen, not a JSON object with a string <c>id</c>, or larger than the bound).</summary>
+    public abstract ResponseObject? TakeResponse();
 
     /// <summary>A JSON answer: the body is the response object.</summary>
     private sealed class Whole(int maxBytes) : CapturedResponse
@@ -40,30 +39,13 @@ internal abstract partial class CapturedResponse
             _body.Write(bytes);
         }
 
-        public override JsonDocument? TakeResponse() => _tooLarge ? null : ParseObject(_body.WrittenMemory);
+        public override ResponseObject? TakeResponse() => _tooLarge ? null : ResponseObject.Read(_body.WrittenMemory);
     }
 
     /// <summary>Anything else (an error page, say): nothing to keep.</summary>
     private sealed class Nothing : CapturedResponse
     {
         public override void Write(ReadOnlySpan<byte> bytes) { }
-        public override JsonDocument? TakeResponse() => null;
-    }
-
-    /// <summary>An object parsed from <paramref name="json"/>, or null when it is not one.</summary>
-    protected static JsonDocument? ParseObject(ReadOnlyMemory<byte> json)
-    {
-        if (json.IsEmpty) return null;
-        try
-        {
-            var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
-            document.Dispose();
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        public override ResponseObject? TakeResponse() => null;
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Switchboard.Http;
@@ -39,7 +38,7 @@ internal sealed class ResponseCapture : ForwardingResponseBodyFeature
     }
 
     /// <summary>The response object the client was sent (a JSON answer, or the stream's final response event's <c>response</c>); null when none, or too large.</summary>
-    public JsonDocument? TakeResponse() => _capture?.TakeResponse();
+    public ResponseObject? TakeResponse() => _capture?.TakeResponse();
 
     /// <summary>Sees bytes on their way to the client; what they are is decided by the content type, once the first are written.</summary>
     private void Observe(ReadOnlySpan<byte> bytes)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Switchboard.Auth;
@@ -70,8 +69,8 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
         if (preparation.State is not PendingResponse pending || final.Status != StatusCodes.Status200OK || servedBy is null) return;
         try
         {
-            using var response = pending.Capture.TakeResponse();
-            if (response is null || !response.RootElement.TryGetProperty("id"u8, out var id) || id.ValueKind != JsonValueKind.String)
+            // Only copies here (the JSON was validated by one reader pass as it was taken); the store's writer does the rest.
+            if (pending.Capture.TakeResponse() is not { } response)
             {
                 LogNothingToStore(logger, final.RequestId);
                 return;
@@ -79,7 +78,7 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
             var now = time.GetUtcNow();
             store.Save(new StoredResponse
             {
-                Id = id.GetString()!,
+                Id = response.Id,
                 Owner = pending.Owner,
                 CreatedAt = now,
                 ExpiresAt = now + pending.Retention,
@@ -88,7 +87,7 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
                 Native = IsNative(servedBy),
                 PreviousResponseId = pending.PreviousResponseId,
                 InputItemsJson = InputItems.ToJsonArray(pending.Input),
-                ResponseJson = response.RootElement.GetRawText(),
+                ResponseJson = System.Text.Encoding.UTF8.GetString(response.Json.Span),
             });
         }
         catch (Exception ex)

@@ -12,7 +12,7 @@ public sealed class CapturedResponseTests
 {
     public static IEnumerable<object[]> RecordedStreams => ResponsesUpstreamRecordings.StreamFiles();
 
-    private static JsonDocument? Capture(string contentType, byte[] body, int pieceSize, int maxBytes = 1 << 24)
+    private static ResponseObject? Capture(string contentType, byte[] body, int pieceSize, int maxBytes = 1 << 24)
     {
         var capture = CapturedResponse.For(contentType, maxBytes);
         for (var offset = 0; offset < body.Length; offset += pieceSize)
@@ -52,14 +52,14 @@ public sealed class CapturedResponseTests
             var wire = ResponsesUpstreamRecordings.Sse(lines);
             foreach (var pieceSize in new[] { 1, 7, 100, wire.Length })
             {
-                using var captured = Capture("text/event-stream; charset=utf-8", wire, pieceSize);
+                var captured = Capture("text/event-stream; charset=utf-8", wire, pieceSize);
                 if (expected is null)
                 {
                     Assert.Null(captured);
                     continue;
                 }
                 Assert.NotNull(captured);
-                Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(captured.RootElement.GetRawText())), $"{file}, writes of {pieceSize}");
+                Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(captured.Value.Json.Span)), $"{file}, writes of {pieceSize}");
             }
         }
     }
@@ -72,9 +72,9 @@ public sealed class CapturedResponseTests
             "data: {\"type\":\"response.output_text.delta\",\"delta\":\"hi\"}\r\n\r\n" +
             "data: {\"type\":\"response.incomplete\",\r\ndata: \"response\":{\"id\":\"resp_1\",\"status\":\"incomplete\"}}\r\n\r\n");
 
-        using var captured = Capture("text/event-stream", wire, 3);
+        var captured = Capture("text/event-stream", wire, 3);
 
-        Assert.Equal("""{"id":"resp_1","status":"incomplete"}""", captured!.RootElement.GetRawText());
+        Assert.Equal("""{"id":"resp_1","status":"incomplete"}""", Encoding.UTF8.GetString(captured!.Value.Json.Span));
     }
 
     [Fact]
@@ -92,13 +92,17 @@ public sealed class CapturedResponseTests
     {
         var body = Encoding.UTF8.GetBytes("""{"id":"resp_2","object":"response","output":[]}""");
 
-        using var whole = Capture("application/json", body, 4);
+        var whole = Capture("application/json", body, 4);
         var tooLarge = Capture("application/json", body, 4, maxBytes: body.Length - 1);
         var notJson = Capture("text/html", body, 4);
+        var withoutId = Capture("application/json", Encoding.UTF8.GetBytes("""{"object":"response","output":[]}"""), 4);
+        var truncated = Capture("application/json", body.AsSpan(0, body.Length - 1).ToArray(), 4);
 
-        Assert.Equal("resp_2", whole!.RootElement.GetProperty("id").GetString());
+        Assert.Equal("resp_2", whole!.Value.Id);
         Assert.Null(tooLarge);
         Assert.Null(notJson);
+        Assert.Null(withoutId);
+        Assert.Null(truncated);
     }
 
     [Fact]
@@ -107,10 +111,10 @@ public sealed class CapturedResponseTests
         var delta = "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"" + new string('x', 5000) + "\"}\n\n";
         var final = "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_3\",\"pad\":\"" + new string('y', 300) + "\"}}\n\n";
 
-        using var small = Capture("text/event-stream", Encoding.UTF8.GetBytes(delta + final), 64, maxBytes: 1000);
+        var small = Capture("text/event-stream", Encoding.UTF8.GetBytes(delta + final), 64, maxBytes: 1000);
         var large = Capture("text/event-stream", Encoding.UTF8.GetBytes(delta + final), 64, maxBytes: 200);
 
-        Assert.Equal("resp_3", small!.RootElement.GetProperty("id").GetString());
+        Assert.Equal("resp_3", small!.Value.Id);
         Assert.Null(large);
     }
 }
