@@ -20,6 +20,13 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   fi
 fi
 
+# Chromium for the web console's browser tests (driven by Playwright through its executable path; no download).
+if [ ! -x "${SWITCHBOARD_CHROMIUM:-/usr/bin/chromium}" ] && command -v apt-get >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo -n"
+  echo "test.sh: installing chromium for the web console tests" >&2
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium; } >&2 || true
+fi
+
 # PostgreSQL: a private throwaway cluster on 127.0.0.1 for the storage tests (tools/postgres/test-cluster.sh installs
 # the Debian packages when absent). SWITCHBOARD_REQUIRE_POSTGRES=1 makes the PostgreSQL cases fail, not skip, if the
 # server is missing.

@@ -71,6 +71,19 @@ public sealed partial class KeyDirectory : IKeyLookup, IHostedService, IDisposab
 
     public bool IsRevoked(string secret) => _snapshot.Revoked.Contains(HashOf(secret));
 
+    /// <summary>
+    /// The active (not revoked) key with this id, or null; expiry is checked by the caller. A scan of the loaded keys:
+    /// only the console asks, once per page, so no second index is kept for it.
+    /// </summary>
+    public ClientIdentity? FindActiveById(string keyId)
+    {
+        foreach (var identity in _snapshot.Active.Values)
+        {
+            if (string.Equals(identity.KeyId, keyId, StringComparison.Ordinal)) return identity;
+        }
+        return null;
+    }
+
     private string HashOf(string secret)
     {
         if (_hashBySecret.TryGetValue(secret, out var hash)) return hash;

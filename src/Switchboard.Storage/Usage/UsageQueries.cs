@@ -47,7 +47,7 @@ public sealed record UsageTotals(
 public sealed record UsageGroup(string? Group, string? Label, UsageTotals Totals);
 
 /// <summary>Reads the ledger: totals, groups, recent rows, a key's spend.</summary>
-public sealed class UsageQueries(SwitchboardDatabase database)
+public sealed partial class UsageQueries(SwitchboardDatabase database)
 {
     private const string Sums =
         "COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_nano_usd), " +

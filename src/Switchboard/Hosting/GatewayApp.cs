@@ -6,6 +6,7 @@ using Switchboard.Storage;
 using Switchboard.Storage.Keys;
 using Switchboard.Storage.Usage;
 using Switchboard.Usage;
+using Switchboard.WebConsole;
 
 namespace Switchboard.Hosting;
 
@@ -75,6 +76,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<ShutdownDrain>();
         builder.Services.AddSingleton<GatewayProxy>();
         builder.Services.AddSingleton<CountTokensHandler>();
+        builder.Services.AddWebConsole(options.DataDirectory ?? DataDirectoryFor(database.Location));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
 
         var app = builder.Build();
@@ -86,6 +88,7 @@ public static class GatewayApp
         app.Lifetime.ApplicationStopped.Register(() => runtimes.Current.Dispose());
         app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.UseMiddleware<RequestIdMiddleware>();
+        app.MapWebConsole();
         app.MapGatewayEndpoints();
         return app;
     }
