@@ -14,6 +14,9 @@ public static class ConsoleServices
 {
     public const string PathPrefix = "/ui";
 
+    private static readonly string[] FrameworkMiddlewareMarkers =
+        ["__AuthenticationMiddlewareSet", "__AuthorizationMiddlewareSet", "__AntiforgeryMiddlewareSet"];
+
     public static IServiceCollection AddWebConsole(this IServiceCollection services, string dataDirectory)
     {
         services.AddRazorComponents();
@@ -61,6 +64,12 @@ public static class ConsoleServices
                 return next(context);
             });
         });
+        // WebApplication adds UseAuthentication, UseAuthorization and UseAntiforgery to the front of the main pipeline
+        // (before every other middleware, for every request) when their services are registered and the app has not
+        // called them itself; called in the branch above they do not count. These are the markers those Use* calls set
+        // (ASP.NET Core's AuthAppBuilderExtensions, AuthorizationAppBuilderExtensions, AntiforgeryApplicationBuilder-
+        // Extensions): the API routes must not pay for the console's cookie check. SignInTests checks the order.
+        foreach (var marker in FrameworkMiddlewareMarkers) ((IApplicationBuilder)app).Properties[marker] = true;
         app.MapConsoleAuth();
         app.MapRazorComponents<App>();
     }

@@ -108,6 +108,19 @@ public sealed class SignInTests(ChromiumFixture chromium, MockUpstreamFixture mo
     }
 
     [Fact]
+    public async Task The_console_runs_behind_the_gateways_own_middleware_not_in_front_of_every_route()
+    {
+        await using var gateway = await GatewayInstance.StartAsync(TestConfigs.WithKeys(mock.BaseUrl));
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(gateway.BaseUrl) };
+
+        // The sign-in redirect carries the gateway's request id: the console's cookie check runs after the gateway's own
+        // middleware, only for /ui (the framework would otherwise put it in front of every request).
+        var redirect = await client.GetAsync("/ui/keys");
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.True(redirect.Headers.Contains("x-request-id"));
+    }
+
+    [Fact]
     public async Task Pages_without_a_session_send_the_browser_to_sign_in_and_back_afterwards()
     {
         await using var gateway = await GatewayInstance.StartAsync(TestConfigs.WithKeys(mock.BaseUrl));
