@@ -91,44 +91,8 @@ public sealed partial class UsageQueries(SwitchboardDatabase database)
     }
 
     /// <summary>The newest rows first, at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<UsageRecord>> RecentAsync(UsageFilter filter, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = SwitchboardDatabase.Command(connection, "");
-        command.CommandText = $"SELECT {LedgerRepository.Columns} FROM usage_ledger" + Where(command, filter) +
-            " ORDER BY ts_ms DESC, request_id DESC LIMIT @limit";
-        command.With("@limit", limit);
-        await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<UsageRecord>();
-        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(new UsageRecord
-            {
-                RequestId = r.GetString(0),
-                Timestamp = DbValues.Time(r, 1),
-                KeyId = DbValues.Text(r, 2),
-                KeyName = DbValues.Text(r, 3),
-                Team = DbValues.Text(r, 4),
-                Endpoint = r.GetString(5),
-                Model = r.GetString(6),
-                Provider = DbValues.Text(r, 7),
-                UpstreamModel = DbValues.Text(r, 8),
-                Status = (int)DbValues.Long(r, 9),
-                ErrorCode = DbValues.Text(r, 10),
-                Stream = DbValues.Bool(r, 11),
-                Usage = new TokenUsage(DbValues.Long(r, 12), DbValues.Long(r, 13), DbValues.Long(r, 12) + DbValues.Long(r, 13), DbValues.Long(r, 14), DbValues.Long(r, 15)),
-                UsageMissing = !DbValues.Bool(r, 16),
-                CostEstimated = DbValues.Bool(r, 17),
-                CostUsd = Money.FromNano(DbValues.NullableLong(r, 18)),
-                Attempts = (int)DbValues.Long(r, 19),
-                AttemptLog = DbValues.Text(r, 20),
-                LatencyMs = DbValues.Double(r, 21),
-                TimeToFirstTokenMs = DbValues.NullableDouble(r, 22),
-                ClientRequestId = DbValues.Text(r, 23),
-            });
-        }
-        return rows;
-    }
+    public Task<IReadOnlyList<UsageRecord>> RecentAsync(UsageFilter filter, int limit, CancellationToken cancellationToken = default) =>
+        PageAsync(new LogFilter { Usage = filter }, limit, cancellationToken);
 
     /// <summary>What a key has spent (priced rows) since <paramref name="since"/> (null = ever).</summary>
     public Task<decimal> SpendAsync(string keyId, DateTimeOffset? since, CancellationToken cancellationToken = default) =>

@@ -1,0 +1,48 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Storage;
+using Switchboard.Storage.Usage;
+using Switchboard.Usage;
+
+namespace Switchboard.WebConsole.Requests;
+
+/// <summary>Reading the ledger for a console page, which says so (instead of failing) while the database is down.</summary>
+public static class RequestLookup
+{
+    /// <summary>True for the errors of an unreachable or failing database (the page shows a notice).</summary>
+    public static bool IsUnavailable(Exception e) => SwitchboardDatabase.IsTransient(e) || e is DbException;
+
+    /// <summary>
+    /// One request's row for its page, when <paramref name="visible"/> lets this session see it. Otherwise null, and the
+    /// response is 404 (no such request, or one the session may not see: the two are indistinguishable) or 503 (the
+    /// database cannot be read).
+    /// </summary>
+    public static async Task<(UsageRecord? Record, bool Unavailable)> FindAsync(UsageQueries usage, HttpContext context, string requestId,
+        Func<UsageRecord, bool> visible)
+    {
+        try
+        {
+            var found = await usage.FindAsync(requestId, context.RequestAborted);
+            if (found is not null && visible(found)) return (found, false);
+            AnswerWith(context, StatusCodes.Status404NotFound);
+            return (null, false);
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            AnswerWith(context, StatusCodes.Status503ServiceUnavailable);
+            return (null, true);
+        }
+    }
+
+    /// <summary>
+    /// The page, rendered as usual, goes out with <paramref name="status"/>. Set when the headers are sent, not while
+    /// rendering: static rendering writes no body for a page whose status is already 404 when it finishes (it leaves
+    /// that to a router not-found page, which the console has none of), and the gateway would then answer the browser
+    /// with an API-shaped JSON 404.
+    /// </summary>
+    private static void AnswerWith(HttpContext context, int status) => context.Response.OnStarting(() =>
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    });
+}
