@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.FileProviders;
 using Switchboard.WebConsole.Auth;
 using Switchboard.WebConsole.Components;
+using Switchboard.WebConsole.Usage;
 
 namespace Switchboard.WebConsole;
 
@@ -62,6 +63,7 @@ public static class ConsoleServices
             });
         });
         app.MapConsoleAuth();
+        app.MapUsageCsv();
         app.MapRazorComponents<App>();
     }
 }
