@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.FileProviders;
 using Switchboard.WebConsole.Auth;
 using Switchboard.WebConsole.Components;
+using Switchboard.WebConsole.Usage;
 
 namespace Switchboard.WebConsole;
 
@@ -71,6 +72,7 @@ public static class ConsoleServices
         // Extensions): the API routes must not pay for the console's cookie check. SignInTests checks the order.
         foreach (var marker in FrameworkMiddlewareMarkers) ((IApplicationBuilder)app).Properties[marker] = true;
         app.MapConsoleAuth();
+        app.MapUsageCsv();
         app.MapRazorComponents<App>();
     }
 }

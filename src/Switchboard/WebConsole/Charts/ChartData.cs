@@ -20,10 +20,7 @@ public sealed record ChartData(IReadOnlyList<DateTimeOffset> Buckets, IReadOnlyL
     public static ChartData From(IReadOnlyList<UsagePoint> points, DateTimeOffset from, DateTimeOffset to, SeriesBucket width,
         Func<UsageTotals, double> metric, string unsplitName = "all")
     {
-        var step = width == SeriesBucket.Hour ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
-        var start = Floor(from, width);
-        var buckets = new List<DateTimeOffset>();
-        for (var at = start; at < to; at += step) buckets.Add(at);
+        var buckets = BucketStarts(from, to, width);
         var index = new Dictionary<DateTimeOffset, int>();
         for (var i = 0; i < buckets.Count; i++) index[buckets[i]] = i;
 
@@ -47,6 +44,15 @@ public sealed record ChartData(IReadOnlyList<DateTimeOffset> Buckets, IReadOnlyL
             series.Add(new ChartSeries("other", other));
         }
         return new ChartData(buckets, series, width);
+    }
+
+    /// <summary>The start of every UTC hour or day that overlaps [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
+    public static IReadOnlyList<DateTimeOffset> BucketStarts(DateTimeOffset from, DateTimeOffset to, SeriesBucket width)
+    {
+        var step = width == SeriesBucket.Hour ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+        var buckets = new List<DateTimeOffset>();
+        for (var at = Floor(from, width); at < to; at += step) buckets.Add(at);
+        return buckets;
     }
 
     /// <summary>The start of the UTC hour or day <paramref name="at"/> falls in.</summary>
