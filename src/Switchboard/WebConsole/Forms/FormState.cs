@@ -87,7 +87,7 @@ public sealed class FormState
     {
         var text = this[field];
         if (text.Length == 0) return null;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && AdminFieldRules.IsValidLimit(n)) return n;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && AdminFieldRules.IsValidLimit(n)) return n;
         Errors[field] = "Enter a whole number of 1 or more, or leave it empty for no limit.";
         return null;
     }
@@ -96,7 +96,7 @@ public sealed class FormState
     {
         var text = this[field].TrimStart('$');
         if (text.Length == 0) return null;
-        if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var usd) && AdminFieldRules.IsValidBudget(usd)) return usd;
+        if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var usd) && AdminFieldRules.IsValidBudget(usd)) return usd;
         Errors[field] = $"Enter an amount in USD from 0 to {AdminFieldRules.MaxBudgetUsd:#,0}, or leave it empty for no budget.";
         return null;
     }
