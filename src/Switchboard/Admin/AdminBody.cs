@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
 using Switchboard.Errors;
 using Switchboard.Http;
@@ -67,24 +66,18 @@ internal sealed class AdminBody
         if (value.ValueKind != JsonValueKind.String) return Fail<string?>(name, "expected a string");
         // No unpaired-surrogate escape gets here: RequestBodyReader refuses the body first (JsonTextCheck).
         var text = value.GetString()!.Trim();
-        if (text.Length == 0) return Fail<string?>(name, "must not be empty");
-        if (text.Length > 200) return Fail<string?>(name, "is longer than 200 characters");
-        if (!StoredText.IsValidName(text)) return Fail<string?>(name, NameRule);
-        return Optional.Of<string?>(text);
+        return AdminFieldRules.TextProblem(text) is { } problem ? Fail<string?>(name, problem) : Optional.Of<string?>(text);
     }
-
-    /// <summary>Why a name is refused: what <see cref="StoredText.IsValidName"/> checks.</summary>
-    public const string NameRule = "must be text without control characters (such as NUL) or unpaired surrogates";
 
     /// <summary>A 400 for a name given in the path (e.g. <c>/admin/teams/{name}</c>) that no stored name could be; else null.</summary>
     public static GatewayError? CheckName(string name, string field) =>
-        StoredText.IsValidName(name) ? null : GatewayError.InvalidRequest($"'{field}': {NameRule}", field);
+        StoredText.IsValidName(name) ? null : GatewayError.InvalidRequest($"'{field}': {AdminFieldRules.NameRule}", field);
 
     public Optional<int?> PositiveInt(string name)
     {
         if (!_root.TryGetProperty(name, out var value)) return default;
         if (value.ValueKind == JsonValueKind.Null) return Optional.Of<int?>(null);
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var n) || n < 1)
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var n) || !AdminFieldRules.IsValidLimit(n))
         {
             return Fail<int?>(name, "expected a positive whole number or null");
         }
@@ -95,7 +88,7 @@ internal sealed class AdminBody
     {
         if (!_root.TryGetProperty(name, out var value)) return default;
         if (value.ValueKind == JsonValueKind.Null) return Optional.Of<decimal?>(null);
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var d) || d < 0 || d > 1_000_000_000m)
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var d) || !AdminFieldRules.IsValidBudget(d))
         {
             return Fail<decimal?>(name, "expected a number of USD >= 0, or null");
         }
@@ -121,8 +114,7 @@ internal sealed class AdminBody
     {
         if (!_root.TryGetProperty(name, out var value)) return default;
         if (value.ValueKind == JsonValueKind.Null) return Optional.Of<DateTimeOffset?>(null);
-        if (value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+        if (value.ValueKind == JsonValueKind.String && AdminFieldRules.TryParseTime(value.GetString(), out var t))
         {
             return Optional.Of<DateTimeOffset?>(t);
         }
@@ -134,7 +126,7 @@ internal sealed class AdminBody
         if (!_root.TryGetProperty(name, out var value)) return default;
         if (value.ValueKind == JsonValueKind.Null) return Optional.Of<ImmutableArray<string>?>(null);
         if (value.ValueKind != JsonValueKind.Array) return Fail<ImmutableArray<string>?>(name, "expected a list of model names, or null for every model");
-        var models = ImmutableArray.CreateBuilder<string>();
+        var names = new List<string>();
         foreach (var item in value.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } model)
@@ -142,8 +134,8 @@ internal sealed class AdminBody
                 return Fail<ImmutableArray<string>?>(name, "expected a list of model names");
             }
             if (!exists(model)) return Fail<ImmutableArray<string>?>(name, $"unknown model '{model}'");
-            if (!models.Contains(model)) models.Add(model);
+            names.Add(model);
         }
-        return Optional.Of<ImmutableArray<string>?>(models.ToImmutable());
+        return Optional.Of<ImmutableArray<string>?>(AdminFieldRules.DistinctModels(names, exists, out _));
     }
 }

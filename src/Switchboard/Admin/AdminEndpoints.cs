@@ -58,7 +58,7 @@ public static class AdminEndpoints
         {
             await action();
         }
-        catch (Exception e) when (SwitchboardDatabase.IsTransient(e) || e is System.Data.Common.DbException)
+        catch (Exception e) when (KeyAdministration.IsUnavailable(e))
         {
             if (!context.Response.HasStarted) await Unavailable(context);
         }
@@ -66,7 +66,7 @@ public static class AdminEndpoints
 
     // ---- keys --------------------------------------------------------------------------------------------------
 
-    private static Task CreateKey(HttpContext context, RuntimeHolder runtimes, KeyRepository keys, KeyDirectory directory, TimeProvider time) =>
+    private static Task CreateKey(HttpContext context, RuntimeHolder runtimes, KeyAdministration admin, TimeProvider time) =>
         Guard(context, runtimes, async () =>
         {
             var (body, error) = await AdminBody.ReadAsync(context.Request, KeyCreateFields);
@@ -84,8 +84,7 @@ public static class AdminEndpoints
             else if (body.Error is { } bad) await Fail(context, bad);
             else
             {
-                var created = await keys.CreateAsync(spec, RecordSource.Api, cancellationToken: context.RequestAborted);
-                await directory.RefreshAsync(context.RequestAborted);
+                var created = await admin.CreateKeyAsync(spec, context.RequestAborted);
                 context.Response.StatusCode = StatusCodes.Status201Created;
                 await context.Response.WriteAsJsonAsync(View(created.Key, time) with { Key = created.Secret }, AdminJsonContext.Default.AdminKey);
             }
@@ -99,20 +98,17 @@ public static class AdminEndpoints
                 AdminJsonContext.Default.AdminListAdminKey);
         });
 
-    private static Task GetKey(HttpContext context, string id, RuntimeHolder runtimes, KeyRepository keys, UsageQueries usage, LedgerWriter ledger, TimeProvider time) =>
+    private static Task GetKey(HttpContext context, string id, RuntimeHolder runtimes, KeyAdministration admin, TimeProvider time) =>
         Guard(context, runtimes, async () =>
         {
-            var key = await keys.GetAsync(id, context.RequestAborted);
+            var key = await admin.Keys.GetAsync(id, context.RequestAborted);
             if (key is null) { await Fail(context, NoSuchKey(id)); return; }
-            await ledger.FlushAsync(TimeSpan.FromSeconds(2), context.RequestAborted);
-            // The same UTC calendar periods the limits enforce; null (lifetime) sums everything.
-            var period = key.Limits.BudgetPeriod;
-            DateTimeOffset? since = period == BudgetPeriod.Lifetime ? null : BudgetWindow.At(period, time.GetUtcNow()).Start;
-            var spend = await usage.SpendAsync(key.Id, since, context.RequestAborted);
-            await context.Response.WriteAsJsonAsync(View(key, time) with { SpendUsd = spend, SpendSince = since }, AdminJsonContext.Default.AdminKey);
+            await admin.FlushLedgerAsync(context.RequestAborted);
+            var spend = await admin.SpendAsync(LimitScope.Key, key.Id, key.Limits, context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(View(key, time) with { SpendUsd = spend.Spent, SpendSince = spend.Since }, AdminJsonContext.Default.AdminKey);
         });
 
-    private static Task PatchKey(HttpContext context, string id, RuntimeHolder runtimes, KeyRepository keys, KeyDirectory directory, TimeProvider time) =>
+    private static Task PatchKey(HttpContext context, string id, RuntimeHolder runtimes, KeyAdministration admin, TimeProvider time) =>
         Guard(context, runtimes, async () =>
         {
             var (body, error) = await AdminBody.ReadAsync(context.Request, KeyCreateFields);
@@ -126,19 +122,16 @@ public static class AdminEndpoints
                 ExpiresAt = body.Time("expires_at"),
             };
             if (body.Error is { } bad) { await Fail(context, bad); return; }
-            var updated = await keys.UpdateAsync(id, patch, context.RequestAborted);
+            var updated = await admin.UpdateKeyAsync(id, patch, context.RequestAborted);
             if (updated is null) { await Fail(context, NoSuchKey(id)); return; }
-            await directory.RefreshAsync(context.RequestAborted);
             await context.Response.WriteAsJsonAsync(View(updated, time), AdminJsonContext.Default.AdminKey);
         });
 
-    private static Task RevokeKey(HttpContext context, string id, RuntimeHolder runtimes, KeyRepository keys, KeyDirectory directory, TimeProvider time) =>
+    private static Task RevokeKey(HttpContext context, string id, RuntimeHolder runtimes, KeyAdministration admin, TimeProvider time) =>
         Guard(context, runtimes, async () =>
         {
-            if (!await keys.RevokeAsync(id, context.RequestAborted)) { await Fail(context, NoSuchKey(id)); return; }
-            await directory.RefreshAsync(context.RequestAborted);
-            var key = await keys.GetAsync(id, context.RequestAborted);
-            await context.Response.WriteAsJsonAsync(View(key!, time), AdminJsonContext.Default.AdminKey);
+            if (await admin.RevokeKeyAsync(id, context.RequestAborted) is not { } key) { await Fail(context, NoSuchKey(id)); return; }
+            await context.Response.WriteAsJsonAsync(View(key, time), AdminJsonContext.Default.AdminKey);
         });
 
     private static GatewayError NoSuchKey(string id) => GatewayError.NotFound($"No key with id '{id}'.");
@@ -146,11 +139,11 @@ public static class AdminEndpoints
     internal static AdminKey View(KeyRecord k, TimeProvider time) => new(
         k.Id, "key", k.Name, k.SecretPrefix, k.Team, k.Models is { } m ? [.. m] : null, k.Limits.Rpm, k.Limits.Tpm, k.Limits.MaxParallel,
         k.Limits.BudgetUsd, k.Limits.BudgetPeriod.Name(), k.ExpiresAt, k.RevokedAt, k.CreatedAt,
-        k.IsRevoked ? "revoked" : k.ExpiresAt is { } e && e <= time.GetUtcNow() ? "expired" : "active", k.Source);
+        KeyAdministration.Status(k, time.GetUtcNow()), k.Source);
 
     // ---- teams -------------------------------------------------------------------------------------------------
 
-    private static Task PutTeam(HttpContext context, RuntimeHolder runtimes, KeyRepository keys, KeyDirectory directory) =>
+    private static Task PutTeam(HttpContext context, RuntimeHolder runtimes, KeyRepository keys, KeyAdministration admin) =>
         Guard(context, runtimes, async () =>
         {
             var routeName = context.Request.RouteValues["name"] as string;
@@ -174,8 +167,7 @@ public static class AdminEndpoints
             };
             if (body.Error is { } bad) { await Fail(context, bad); return; }
             if (name is null) { await Fail(context, GatewayError.InvalidRequest("'name' is required.", "name")); return; }
-            var stored = await keys.PutTeamAsync(team, context.RequestAborted);
-            await directory.RefreshAsync(context.RequestAborted);
+            var stored = await admin.PutTeamAsync(team, context.RequestAborted);
             if (existing is null) context.Response.StatusCode = StatusCodes.Status201Created;
             await context.Response.WriteAsJsonAsync(View(stored), AdminJsonContext.Default.AdminTeam);
         });
@@ -198,15 +190,14 @@ public static class AdminEndpoints
             await context.Response.WriteAsJsonAsync(View(team), AdminJsonContext.Default.AdminTeam);
         });
 
-    private static Task DeleteTeam(HttpContext context, string name, RuntimeHolder runtimes, KeyRepository keys, KeyDirectory directory) =>
+    private static Task DeleteTeam(HttpContext context, string name, RuntimeHolder runtimes, KeyRepository keys, KeyAdministration admin) =>
         Guard(context, runtimes, async () =>
         {
-            if (await keys.GetTeamAsync(name, context.RequestAborted) is not { } team || !await keys.DeleteTeamAsync(name, context.RequestAborted))
+            if (await keys.GetTeamAsync(name, context.RequestAborted) is not { } team || !await admin.DeleteTeamAsync(name, context.RequestAborted))
             {
                 await Fail(context, GatewayError.NotFound($"No team named '{name}'."));
                 return;
             }
-            await directory.RefreshAsync(context.RequestAborted);
             await context.Response.WriteAsJsonAsync(View(team), AdminJsonContext.Default.AdminTeam);
         });
 

@@ -18,8 +18,13 @@ public static class RoutingAdminEndpoints
     private static async Task Deployments(HttpContext context, RuntimeHolder runtimes, TimeProvider time)
     {
         if (!await IsAdminAsync(context, runtimes)) return;
-        var runtime = runtimes.Current;
-        var now = time.GetUtcNow();
+        await context.Response.WriteAsJsonAsync(new DeploymentStatusPage(Report(runtimes.Current, time.GetUtcNow())),
+            RoutingAdminJsonContext.Default.DeploymentStatusPage);
+    }
+
+    /// <summary>Every deployment of every model, in config order, with its health at <paramref name="now"/> (also the console's deployments page).</summary>
+    public static IReadOnlyList<DeploymentStatus> Report(GatewayRuntime runtime, DateTimeOffset now)
+    {
         var rows = new List<DeploymentStatus>();
         foreach (var model in runtime.OrderedModels)
         {
@@ -33,7 +38,7 @@ public static class RoutingAdminEndpoints
                     h.LastError is { } e ? new DeploymentError(e.Status, e.Code, e.Message, e.At) : null));
             }
         }
-        await context.Response.WriteAsJsonAsync(new DeploymentStatusPage(rows), RoutingAdminJsonContext.Default.DeploymentStatusPage);
+        return rows;
     }
 
     private static async Task Reload(HttpContext context, RuntimeHolder runtimes, ConfigReloader reloader)

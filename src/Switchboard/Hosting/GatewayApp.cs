@@ -61,6 +61,7 @@ public static class GatewayApp
             options.DataDirectory ?? DataDirectoryFor(database.Location), sp.GetRequiredService<ILogger<LedgerWriter>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         builder.Services.AddSingleton<UsageQueries>();
+        builder.Services.AddSingleton<Switchboard.Admin.KeyAdministration>();
         builder.Services.AddStoredResponses(database);
         builder.Services.AddSingleton(sp => new RuntimeHolder(new GatewayRuntime(options.Config, sp.GetRequiredService<KeyDirectory>(),
             sp.GetRequiredService<Switchboard.Routing.DeploymentHealthRegistry>())));
