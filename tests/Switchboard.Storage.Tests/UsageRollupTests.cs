@@ -13,17 +13,17 @@ public sealed class UsageRollupTests
 {
     private static readonly DateTimeOffset Noon = new(2026, 3, 14, 12, 0, 0, TimeSpan.Zero);
 
-    // What the roll-up must hold: the ledger summed per hour × key × team × model × provider, in a stable order.
-    private const string FromLedger =
-        "SELECT ts_ms / 3600000, COALESCE(key_id, ''), COALESCE(team, ''), model, COALESCE(provider, ''), MAX(key_name), COUNT(*), " +
+    // What a roll-up must hold: the ledger summed per hour (or day) × key × team × model × provider, in a stable order.
+    private static string FromLedger(long bucketMs) =>
+        $"SELECT ts_ms / {bucketMs}, COALESCE(key_id, ''), COALESCE(team, ''), model, COALESCE(provider, ''), MAX(key_name), COUNT(*), " +
         "SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), " +
         "SUM(reasoning_tokens), COALESCE(SUM(cost_nano_usd), 0), SUM(CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END), " +
         "SUM(usage_estimated), ROUND(SUM(latency_ms)), ROUND(COALESCE(SUM(ttft_ms), 0)), COUNT(ttft_ms) FROM usage_ledger " +
-        "GROUP BY ts_ms / 3600000, COALESCE(key_id, ''), COALESCE(team, ''), model, COALESCE(provider, '') ORDER BY 1, 2, 3, 4, 5";
+        $"GROUP BY ts_ms / {bucketMs}, COALESCE(key_id, ''), COALESCE(team, ''), model, COALESCE(provider, '') ORDER BY 1, 2, 3, 4, 5";
 
-    private const string Stored =
-        "SELECT hour, key_id, team, model, provider, key_name, requests, failed, prompt_tokens, completion_tokens, cached_tokens, " +
-        "reasoning_tokens, cost_nano_usd, unpriced, estimated, ROUND(latency_ms_sum), ROUND(ttft_ms_sum), ttft_count FROM usage_hourly ORDER BY 1, 2, 3, 4, 5";
+    private static string Stored(string table, string bucket) =>
+        $"SELECT {bucket}, key_id, team, model, provider, key_name, requests, failed, prompt_tokens, completion_tokens, cached_tokens, " +
+        $"reasoning_tokens, cost_nano_usd, unpriced, estimated, ROUND(latency_ms_sum), ROUND(ttft_ms_sum), ttft_count FROM {table} ORDER BY 1, 2, 3, 4, 5";
 
     private static async Task<List<string>> LinesAsync(SwitchboardDatabase db, string sql)
     {
@@ -40,12 +40,13 @@ public sealed class UsageRollupTests
         return lines;
     }
 
-    /// <summary>The roll-up holds exactly the ledger's sums (and is not empty).</summary>
+    /// <summary>Both roll-ups hold exactly the ledger's sums (and are not empty).</summary>
     private static async Task AssertRollupMatchesLedgerAsync(SwitchboardDatabase db)
     {
-        var expected = await LinesAsync(db, FromLedger);
-        Assert.NotEmpty(expected);
-        Assert.Equal(expected, await LinesAsync(db, Stored));
+        var hourly = await LinesAsync(db, FromLedger(3_600_000));
+        Assert.NotEmpty(hourly);
+        Assert.Equal(hourly, await LinesAsync(db, Stored("usage_hourly", "hour")));
+        Assert.Equal(await LinesAsync(db, FromLedger(86_400_000)), await LinesAsync(db, Stored("usage_daily", "day")));
     }
 
     [Theory, SqliteBackend, PostgresBackend]

@@ -16,7 +16,7 @@ namespace Switchboard.Storage.Usage;
 /// </para>
 /// <para>
 /// The same transaction adds the batch's priced cost to the spend roll-up (<see cref="SqliteSpendRollup"/>) and its
-/// usage to the hourly roll-up (<see cref="SqliteUsageRollup"/>), counting
+/// usage to the hourly and daily roll-ups (<see cref="SqliteUsageRollup"/>), counting
 /// only the rows this batch really inserted (<c>sqlite3_changes</c> after each step), so a batch retried after an
 /// outage, or a request id seen twice, adds nothing twice. Budgets read the roll-up instead of the ledger, which is why
 /// the ledger needs no per-key or per-team index (migration 002).
@@ -33,7 +33,8 @@ internal static class SqliteLedgerInsert
     {
         var db = connection.Handle!;
         var spend = new SqliteSpendRollup.Batch();
-        var hourly = new SqliteUsageRollup.Batch();
+        var hourly = SqliteUsageRollup.Batch.Hourly();
+        var daily = SqliteUsageRollup.Batch.Daily();
         using (var statement = Prepare(db, InsertSql))
         {
             foreach (var given in rows)
@@ -45,10 +46,12 @@ internal static class SqliteLedgerInsert
                 if (raw.sqlite3_changes(db) != 1) continue;
                 spend.Add(row);
                 hourly.Add(row);
+                daily.Add(row);
             }
         }
         SqliteSpendRollup.Write(db, spend);
         SqliteUsageRollup.Write(db, hourly);
+        SqliteUsageRollup.Write(db, daily);
     }
 
     private static string BuildInsertSql()

@@ -4,19 +4,24 @@ using Switchboard.Usage;
 namespace Switchboard.Storage.Usage;
 
 /// <summary>
-/// Keeps SQLite's hourly usage roll-up, <c>usage_hourly</c> (migration 005), as the ledger writer inserts a batch: the
-/// batch's new rows are summed in memory per UTC hour × key id × team × model × provider, then each group is one upsert,
-/// in the transaction of the batch. PostgreSQL keeps the same table in its insert statement
+/// Keeps SQLite's usage roll-ups, <c>usage_hourly</c> and <c>usage_daily</c> (migration 005), as the ledger writer
+/// inserts a batch: the batch's new rows are summed in memory per UTC hour (and day) × key id × team × model ×
+/// provider, then each group is one upsert, in the transaction of the batch. PostgreSQL keeps the same table in its insert statement
 /// (<see cref="PostgresLedgerInsert"/>). Usage queries read it instead of the ledger (<see cref="UsageQueries"/>).
 /// </summary>
 internal static class SqliteUsageRollup
 {
     internal const long MsPerHour = 3_600_000;
+    internal const long MsPerDay = 86_400_000;
 
-    private const string UpsertSql =
-        "INSERT INTO usage_hourly (hour, key_id, team, model, provider, key_name, requests, failed, prompt_tokens, completion_tokens, " +
+    private static readonly string HourlyUpsert = BuildUpsert("usage_hourly", "hour");
+    private static readonly string DailyUpsert = BuildUpsert("usage_daily", "day");
+
+    private static string BuildUpsert(string table, string bucket) =>
+        $"INSERT INTO {table} ({bucket}, key_id, team, model, provider, key_name, requests, failed, prompt_tokens, completion_tokens, " +
         "cached_tokens, reasoning_tokens, cost_nano_usd, unpriced, estimated, latency_ms_sum, ttft_ms_sum, ttft_count) " +
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (hour, key_id, team, model, provider) DO UPDATE SET " +
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) " +
+        $"ON CONFLICT ({bucket}, key_id, team, model, provider) DO UPDATE SET " +
         // MAX(key_name) as the ledger's GROUP BY reports it: NULLs ignored, BINARY order (UTF-8 bytes, see Utf8Order).
         "key_name = CASE WHEN key_name IS NULL OR excluded.key_name > key_name THEN excluded.key_name ELSE key_name END, " +
         "requests = requests + excluded.requests, failed = failed + excluded.failed, " +
@@ -26,8 +31,8 @@ internal static class SqliteUsageRollup
         "estimated = estimated + excluded.estimated, latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum, " +
         "ttft_ms_sum = ttft_ms_sum + excluded.ttft_ms_sum, ttft_count = ttft_count + excluded.ttft_count";
 
-    /// <summary>The roll-up's group of a stored row; absent key id, team and provider are ''.</summary>
-    internal readonly record struct Group(long Hour, string KeyId, string Team, string Model, string Provider);
+    /// <summary>The roll-up's group of a stored row (its hour or day); absent key id, team and provider are ''.</summary>
+    internal readonly record struct Group(long Bucket, string KeyId, string Team, string Model, string Provider);
 
     /// <summary>One group's sums.</summary>
     internal sealed class Sums
@@ -37,17 +42,25 @@ internal static class SqliteUsageRollup
         public double LatencySum, TtftSum;
     }
 
-    /// <summary>One batch's new rows, summed per group before they are written.</summary>
-    internal sealed class Batch
+    /// <summary>One batch's new rows, summed per group of one roll-up before they are written.</summary>
+    internal sealed class Batch(long bucketMs)
     {
         private readonly Dictionary<Group, Sums> _groups = [];
+
+        /// <summary>A batch for <c>usage_hourly</c>.</summary>
+        public static Batch Hourly() => new(MsPerHour);
+
+        /// <summary>A batch for <c>usage_daily</c>.</summary>
+        public static Batch Daily() => new(MsPerDay);
+
+        internal string UpsertSql => bucketMs == MsPerHour ? HourlyUpsert : DailyUpsert;
 
         internal Dictionary<Group, Sums> Groups => _groups;
 
         /// <summary>Counts <paramref name="row"/> (as stored: <see cref="LedgerRepository.ForStorage"/>).</summary>
         public void Add(UsageRecord row)
         {
-            var group = new Group(row.Timestamp.ToUnixTimeMilliseconds() / MsPerHour, row.KeyId ?? "", row.Team ?? "", row.Model, row.Provider ?? "");
+            var group = new Group(row.Timestamp.ToUnixTimeMilliseconds() / bucketMs, row.KeyId ?? "", row.Team ?? "", row.Model, row.Provider ?? "");
             if (!_groups.TryGetValue(group, out var s)) _groups[group] = s = new Sums();
             if (row.KeyName is { } name && (s.KeyName is null || Utf8Order.Compare(name, s.KeyName) > 0)) s.KeyName = name;
             s.Requests++;
@@ -71,10 +84,10 @@ internal static class SqliteUsageRollup
     public static void Write(sqlite3 db, Batch batch)
     {
         if (batch.Groups.Count == 0) return;
-        using var statement = SqliteLedgerInsert.Prepare(db, UpsertSql);
+        using var statement = SqliteLedgerInsert.Prepare(db, batch.UpsertSql);
         foreach (var (g, s) in batch.Groups)
         {
-            raw.sqlite3_bind_int64(statement, 1, g.Hour);
+            raw.sqlite3_bind_int64(statement, 1, g.Bucket);
             raw.sqlite3_bind_text(statement, 2, g.KeyId);
             raw.sqlite3_bind_text(statement, 3, g.Team);
             raw.sqlite3_bind_text(statement, 4, g.Model);

@@ -12,10 +12,10 @@ public sealed partial class UsageQueries
     /// nine totals <see cref="ReadTotals"/> reads, over columns named as the ledger's (<c>ts_ms</c>, <c>key_id</c>,
     /// <c>team</c>, <c>model</c>, <c>provider</c>, <c>key_name</c>), so one GROUP BY serves both sources.
     /// <para>
-    /// The hourly roll-up (<c>usage_hourly</c>, migration 005) is used when the filter names only what it is grouped
+    /// The roll-ups (<c>usage_daily</c> and <c>usage_hourly</c>, migration 005) are used when the filter names only what it is grouped
     /// by (key id, team, model, provider) and time: no <c>KeyName</c>, <c>Status</c> or <c>ClientRequestId</c>, and
-    /// no filter value '' (the roll-up's stand-in for "none"). Its whole hours inside [From, To) come from the
-    /// roll-up; a From or To that is not a whole UTC hour leaves a partial first or last hour, read from the ledger
+    /// no filter value '' (the roll-up's stand-in for "none"). The whole days inside [From, To) come from the
+    /// daily roll-up, its other whole hours from the hourly one; a From or To that is not a whole UTC hour leaves a partial first or last hour, read from the ledger
     /// through its time index (at most two hours of rows), so the answer is exact for any range. A range inside one
     /// hour reads the ledger alone.
     /// </para>
@@ -32,29 +32,63 @@ public sealed partial class UsageQueries
             "COALESCE(SUM(requests), 0), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_nano_usd), " +
             "SUM(unpriced), SUM(failed), SUM(estimated)";
 
-        // The roll-up's rows with the ledger's column names ('' read back as NULL), and ledger rows in the same shape.
-        private const string RollupRows =
-            "SELECT hour * 3600000 AS ts_ms, NULLIF(key_id, '') AS key_id, NULLIF(team, '') AS team, model, " +
+        // A roll-up's rows with the ledger's column names ('' read back as NULL), and ledger rows in the same shape.
+        private static string RollupRows(string table, string bucket, long bucketMs) =>
+            $"SELECT {bucket} * {bucketMs} AS ts_ms, NULLIF(key_id, '') AS key_id, NULLIF(team, '') AS team, model, " +
             "NULLIF(provider, '') AS provider, key_name, requests, failed, prompt_tokens, completion_tokens, cached_tokens, " +
-            "reasoning_tokens, cost_nano_usd, unpriced, estimated FROM usage_hourly";
+            $"reasoning_tokens, cost_nano_usd, unpriced, estimated FROM {table}";
+
+        private static readonly string HourlyRows = RollupRows("usage_hourly", "hour", MsPerHour);
+        private static readonly string DailyRows = RollupRows("usage_daily", "day", SqliteUsageRollup.MsPerDay);
 
         private const string LedgerRowsAsRollup =
             "SELECT ts_ms, key_id, team, model, provider, key_name, 1, CASE WHEN status >= 400 THEN 1 ELSE 0 END, prompt_tokens, " +
             "completion_tokens, cached_tokens, reasoning_tokens, cost_nano_usd, CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END, " +
             "usage_estimated FROM usage_ledger";
 
-        /// <summary>The source for <paramref name="filter"/>, its parameters added to <paramref name="command"/>.</summary>
-        public static UsageSource For(DbCommand command, UsageFilter filter, bool rollup = true)
+        /// <summary>
+        /// The source for <paramref name="filter"/>, its parameters added to <paramref name="command"/>: the range's
+        /// whole UTC days from <c>usage_daily</c> (unless <paramref name="days"/> is false: hourly series), its other
+        /// whole hours from <c>usage_hourly</c>, its partial hours from the ledger.
+        /// </summary>
+        public static UsageSource For(DbCommand command, UsageFilter filter, bool rollup = true, bool days = true)
         {
             if (!rollup || !RollupServes(filter, out var firstHour, out var endHour))
             {
                 return new UsageSource("usage_ledger" + Where(command, filter), LedgerSums);
             }
             var dimensions = Conditions(command, filter, time: false);
-            var hours = new List<string>(dimensions);
-            if (firstHour is { } h0) { hours.Add("hour >= @first_hour"); command.With("@first_hour", h0); }
-            if (endHour is { } h1) { hours.Add("hour < @end_hour"); command.With("@end_hour", h1); }
-            var rows = RollupRows + Where(hours);
+            var parts = new List<string>();
+            long? firstDay = firstHour is { } fh ? CeilingDiv(fh, 24) : null, endDay = endHour is { } eh ? FloorDiv(eh, 24) : null;
+            var hourRanges = new List<string>();
+            void Hours(string condition, params (string Name, long Value)[] values)
+            {
+                hourRanges.Add(condition);
+                foreach (var (name, value) in values) command.With(name, value);
+            }
+            if (days && (firstDay is not { } d0 || endDay is not { } d1 || d0 < d1))
+            {
+                var daily = new List<string>(dimensions);
+                if (firstDay is { } a) { daily.Add("day >= @first_day"); command.With("@first_day", a); }
+                if (endDay is { } b) { daily.Add("day < @end_day"); command.With("@end_day", b); }
+                parts.Add(DailyRows + Where(daily));
+                if (firstHour is { } h0 && h0 != firstDay!.Value * 24)
+                {
+                    Hours("(hour >= @first_hour AND hour < @first_day_hour)", ("@first_hour", h0), ("@first_day_hour", firstDay.Value * 24));
+                }
+                if (endHour is { } h1 && h1 != endDay!.Value * 24)
+                {
+                    Hours("(hour >= @end_day_hour AND hour < @end_hour)", ("@end_day_hour", endDay.Value * 24), ("@end_hour", h1));
+                }
+            }
+            else
+            {
+                var whole = new List<string>();
+                if (firstHour is { } h0) { whole.Add("hour >= @first_hour"); command.With("@first_hour", h0); }
+                if (endHour is { } h1) { whole.Add("hour < @end_hour"); command.With("@end_hour", h1); }
+                hourRanges.Add(whole.Count == 0 ? "1 = 1" : "(" + string.Join(" AND ", whole) + ")");
+            }
+            if (hourRanges.Count > 0) parts.Add(HourlyRows + Where([.. dimensions, "(" + string.Join(" OR ", hourRanges) + ")"]));
 
             // The partial hours at either end, from the ledger.
             var edges = new List<string>();
@@ -68,11 +102,8 @@ public sealed partial class UsageQueries
                 edges.Add("(ts_ms >= @end_hour_ms AND ts_ms < @to)");
                 command.With("@end_hour_ms", endHour.Value * MsPerHour).With("@to", to.ToUnixTimeMilliseconds());
             }
-            if (edges.Count > 0)
-            {
-                rows += " UNION ALL " + LedgerRowsAsRollup + Where([.. dimensions, "(" + string.Join(" OR ", edges) + ")"]);
-            }
-            return new UsageSource("(" + rows + ") rolled_up", RollupSums);
+            if (edges.Count > 0) parts.Add(LedgerRowsAsRollup + Where([.. dimensions, "(" + string.Join(" OR ", edges) + ")"]));
+            return new UsageSource("(" + string.Join(" UNION ALL ", parts) + ") rolled_up", RollupSums);
         }
 
         /// <summary>

@@ -36,7 +36,7 @@ public sealed partial class UsageQueries
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = SwitchboardDatabase.Command(connection, "");
         var time = string.Create(CultureInfo.InvariantCulture, $"ts_ms / {width}");
-        var source = UsageSource.For(command, filter, ReadsRollup);
+        var source = UsageSource.For(command, filter, ReadsRollup, days: bucket == SeriesBucket.Day);
         command.CommandText = $"SELECT {time}, {series}, {source.Sums} FROM {source.Rows}" +
             $" GROUP BY {time}{(split is null ? "" : ", " + series)} ORDER BY {time}";
         await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

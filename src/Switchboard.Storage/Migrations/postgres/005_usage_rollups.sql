@@ -1,8 +1,8 @@
--- Storage schema v5: the hourly usage roll-up the console and /admin/usage read instead of the ledger (UsageQueries).
+-- Storage schema v5: the hourly and daily usage roll-ups the console and /admin/usage read instead of the ledger (UsageQueries).
 -- One row per UTC hour × key id × team × model × provider; '' stands for an absent key id, team or provider (primary
 -- key columns cannot be NULL on PostgreSQL) and is read back as NULL. The ledger writer adds each batch's new rows in
 -- the same transaction as the rows themselves (SqliteUsageRollup, PostgresLedgerInsert), so a batch retried after an
--- outage adds nothing twice. (PostgreSQL's copy is the same but for WITHOUT ROWID.)
+-- outage adds nothing twice. (SQLite's copy is the same but WITHOUT ROWID.)
 
 CREATE TABLE usage_hourly (
     hour                  BIGINT NOT NULL,       -- whole UTC hours since the Unix epoch (ts_ms / 3600000)
@@ -24,7 +24,7 @@ CREATE TABLE usage_hourly (
     ttft_ms_sum           DOUBLE PRECISION NOT NULL,
     ttft_count            BIGINT NOT NULL,       -- rows with a time to first token
     PRIMARY KEY (hour, key_id, team, model, provider)
-) WITHOUT ROWID;
+);
 -- A key's hours, for its usage and for finding its recent requests without a per-key ledger index (UsageQueries.Recent).
 CREATE INDEX ix_usage_hourly_key ON usage_hourly (key_id, hour);
 
@@ -37,3 +37,35 @@ SELECT ts_ms / 3600000, COALESCE(key_id, ''), COALESCE(team, ''), model, COALESC
     SUM(usage_estimated), SUM(latency_ms), COALESCE(SUM(ttft_ms), 0), COUNT(ttft_ms)
 FROM usage_ledger
 GROUP BY ts_ms / 3600000, COALESCE(key_id, ''), COALESCE(team, ''), model, COALESCE(provider, '');
+
+-- The same sums per UTC day, so a month is read from 30 rows per group instead of 720 (whole days of a range come
+-- from here, whole hours at its ends from usage_hourly, partial hours from the ledger).
+CREATE TABLE usage_daily (
+    day                   BIGINT NOT NULL,       -- whole UTC days since the Unix epoch (ts_ms / 86400000)
+    key_id                TEXT NOT NULL,
+    team                  TEXT NOT NULL,
+    model                 TEXT NOT NULL,
+    provider              TEXT NOT NULL,
+    key_name              TEXT,
+    requests              BIGINT NOT NULL,
+    failed                BIGINT NOT NULL,
+    prompt_tokens         BIGINT NOT NULL,
+    completion_tokens     BIGINT NOT NULL,
+    cached_tokens         BIGINT NOT NULL,
+    reasoning_tokens      BIGINT NOT NULL,
+    cost_nano_usd         BIGINT NOT NULL,
+    unpriced              BIGINT NOT NULL,
+    estimated             BIGINT NOT NULL,
+    latency_ms_sum        DOUBLE PRECISION NOT NULL,
+    ttft_ms_sum           DOUBLE PRECISION NOT NULL,
+    ttft_count            BIGINT NOT NULL,
+    PRIMARY KEY (day, key_id, team, model, provider)
+);
+
+INSERT INTO usage_daily (day, key_id, team, model, provider, key_name, requests, failed, prompt_tokens, completion_tokens,
+    cached_tokens, reasoning_tokens, cost_nano_usd, unpriced, estimated, latency_ms_sum, ttft_ms_sum, ttft_count)
+SELECT hour / 24, key_id, team, model, provider, MAX(key_name), SUM(requests), SUM(failed), SUM(prompt_tokens),
+    SUM(completion_tokens), SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_nano_usd), SUM(unpriced), SUM(estimated),
+    SUM(latency_ms_sum), SUM(ttft_ms_sum), SUM(ttft_count)
+FROM usage_hourly
+GROUP BY hour / 24, key_id, team, model, provider;
