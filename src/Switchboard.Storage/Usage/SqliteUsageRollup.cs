@@ -93,15 +93,11 @@ internal static class SqliteUsageRollup
             raw.sqlite3_bind_text(statement, 4, g.Model);
             raw.sqlite3_bind_text(statement, 5, g.Provider);
             if (s.KeyName is null) raw.sqlite3_bind_null(statement, 6); else raw.sqlite3_bind_text(statement, 6, s.KeyName);
-            raw.sqlite3_bind_int64(statement, 7, s.Requests);
-            raw.sqlite3_bind_int64(statement, 8, s.Failed);
-            raw.sqlite3_bind_int64(statement, 9, s.Prompt);
-            raw.sqlite3_bind_int64(statement, 10, s.Completion);
-            raw.sqlite3_bind_int64(statement, 11, s.Cached);
-            raw.sqlite3_bind_int64(statement, 12, s.Reasoning);
-            raw.sqlite3_bind_int64(statement, 13, s.CostNano);
-            raw.sqlite3_bind_int64(statement, 14, s.Unpriced);
-            raw.sqlite3_bind_int64(statement, 15, s.Estimated);
+            var at = 7;
+            foreach (var sum in (ReadOnlySpan<long>)[s.Requests, s.Failed, s.Prompt, s.Completion, s.Cached, s.Reasoning, s.CostNano, s.Unpriced, s.Estimated])
+            {
+                raw.sqlite3_bind_int64(statement, at++, sum);
+            }
             raw.sqlite3_bind_double(statement, 16, s.LatencySum);
             raw.sqlite3_bind_double(statement, 17, s.TtftSum);
             raw.sqlite3_bind_int64(statement, 18, s.TtftCount);

@@ -2,7 +2,7 @@
 -- One row per UTC hour × key id × team × model × provider; '' stands for an absent key id, team or provider (primary
 -- key columns cannot be NULL on PostgreSQL) and is read back as NULL. The ledger writer adds each batch's new rows in
 -- the same transaction as the rows themselves (SqliteUsageRollup, PostgresLedgerInsert), so a batch retried after an
--- outage adds nothing twice. (SQLite's copy is the same but WITHOUT ROWID.)
+-- outage adds nothing twice. One file for both backends (PostgreSQL has no 003: its numbers skip SQLite's spend roll-up).
 
 CREATE TABLE usage_hourly (
     hour                  BIGINT NOT NULL,       -- whole UTC hours since the Unix epoch (ts_ms / 3600000)
