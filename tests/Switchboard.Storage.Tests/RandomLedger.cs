@@ -49,9 +49,14 @@ internal static class RandomLedger
         return rows;
     }
 
-    /// <summary>Inserts <paramref name="rows"/> in batches of random size, each repeating part of the one before (retries).</summary>
-    public static async Task InsertInOverlappingBatchesAsync(LedgerRepository repository, List<UsageRecord> rows, Random random)
+    /// <summary>
+    /// Writes <see cref="Rows"/> through <see cref="LedgerRepository"/> in batches of random size, each repeating part
+    /// of the one before (as the writer retries a batch whose commit it could not confirm).
+    /// </summary>
+    public static async Task FillAsync(SwitchboardDatabase db, Random random, int count, DateTimeOffset start, TimeSpan span)
     {
+        var rows = Rows(random, count, start, span);
+        var repository = new LedgerRepository(db);
         var at = 0;
         while (at < rows.Count)
         {

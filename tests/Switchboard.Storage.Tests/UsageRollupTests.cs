@@ -6,7 +6,7 @@ using Switchboard.Usage;
 namespace Switchboard.Storage.Tests;
 
 /// <summary>
-/// The hourly usage roll-up (migration 005): kept by the ledger writer in the batch's transaction, counting only rows
+/// The hourly and daily usage roll-ups (migration 005): kept by the ledger writer in the batch's transaction, counting only rows
 /// the insert really added, and read by the usage queries instead of the ledger. Every answer must equal the ledger's.
 /// </summary>
 public sealed class UsageRollupTests
@@ -138,8 +138,7 @@ public sealed class UsageRollupTests
         await using var test = await TestDatabase.CreateAsync(backend);
         await using var db = await test.OpenMigratedAsync();
         var random = new Random(22);
-        var rows = RandomLedger.Rows(random, 2_500, Noon.AddDays(-3), TimeSpan.FromDays(3));
-        await RandomLedger.InsertInOverlappingBatchesAsync(new LedgerRepository(db), rows, random);
+        await RandomLedger.FillAsync(db, random, 2_500, Noon.AddDays(-3), TimeSpan.FromDays(3));
         await AssertRollupMatchesLedgerAsync(db);
 
         var rolled = new UsageQueries(db);
@@ -180,8 +179,7 @@ public sealed class UsageRollupTests
         await using var test = await TestDatabase.CreateAsync(backend);
         await using var db = await test.OpenMigratedAsync();
         var random = new Random(7);
-        var rows = RandomLedger.Rows(random, 1_500, Noon.AddDays(-2), TimeSpan.FromDays(2));
-        await RandomLedger.InsertInOverlappingBatchesAsync(new LedgerRepository(db), rows, random);
+        await RandomLedger.FillAsync(db, random, 1_500, Noon.AddDays(-2), TimeSpan.FromDays(2));
 
         var guided = new UsageQueries(db);
         var plain = new UsageQueries(db) { ReadsRollup = false };
