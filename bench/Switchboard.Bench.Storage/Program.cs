@@ -2,6 +2,8 @@
 // Prints ns per key lookup (cache hit), ns per ledger enqueue, and ledger rows/s written to SQLite (and PostgreSQL).
 //        dotnet run -c Release --project bench/Switchboard.Bench.Storage -- --ledger [--prefill N] [--rows N] [--batch N] [--gap-ms N] [postgres://...]
 // The second form prints µs per ledger row (LedgerBench) for SQLite, and PostgreSQL when a URL is given.
+//        ... -- --console-seed PATH [ROWS]          a SQLite ledger for bench/console.sh (ConsoleBench)
+//        ... -- --console-queries PATH BUSY_KEY_ID RARE_KEY_ID [RUNS]   times the console's UsageQueries calls on it
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,6 +14,16 @@ using Switchboard.Storage.Keys;
 using Switchboard.Storage.Usage;
 using Switchboard.Usage;
 
+if (args.Length > 1 && args[0] == "--console-seed")
+{
+    await ConsoleBench.SeedAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000);
+    return;
+}
+if (args.Length > 3 && args[0] == "--console-queries")
+{
+    await ConsoleBench.TimeQueriesAsync(args[1], args[2], args[3], args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 20);
+    return;
+}
 var dir = Directory.CreateTempSubdirectory("sb-bench-").FullName;
 if (args.Length > 0 && args[0] == "--ledger")
 {

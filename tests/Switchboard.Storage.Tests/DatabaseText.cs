@@ -10,6 +10,8 @@ internal static class DatabaseText
         ("virtual_keys", ["id", "name", "secret_hash", "secret_prefix", "team", "models", "source"]),
         ("teams", ["name", "source"]),
         ("usage_ledger", ["request_id", "key_id", "key_name", "team", "endpoint", "model", "provider", "upstream_model", "error_code", "attempt_log"]),
+        ("usage_hourly", ["key_id", "key_name", "team", "model", "provider"]),
+        ("usage_daily", ["key_id", "key_name", "team", "model", "provider"]),
     ];
 
     public static async Task<bool> ContainsAsync(SwitchboardDatabase db, string needle)

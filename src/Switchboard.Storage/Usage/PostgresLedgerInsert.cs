@@ -13,15 +13,23 @@ namespace Switchboard.Storage.Usage;
 /// NOTHING also skips a request id repeated within one batch. Not binary COPY: it cannot skip duplicates by itself (it
 /// would need a staging table and a second statement).
 /// </para>
+/// <para>
+/// The same statement keeps the hourly roll-up (migration 005): the insert RETURNs only the rows it really added (not
+/// those whose request id was already stored), and they are summed per UTC hour × key id × team × model × provider
+/// and upserted into <c>usage_hourly</c> (and per day into <c>usage_daily</c>), so a retried batch adds nothing twice and the roll-up costs no round trip.
+/// The groups are upserted in key order, so two replicas writing the same hour lock its rows in the same order.
+/// </para>
 /// </summary>
 internal static class PostgresLedgerInsert
 {
-    private const string Sql =
-        "INSERT INTO usage_ledger (" + LedgerRepository.Columns + ") SELECT * FROM unnest(" +
+    private static readonly string Sql =
+        "WITH inserted AS (INSERT INTO usage_ledger (" + LedgerRepository.Columns + ") SELECT * FROM unnest(" +
         "$1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], " +
         "$10::integer[], $11::text[], $12::integer[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], " +
         "$17::integer[], $18::integer[], $19::bigint[], $20::integer[], $21::text[], $22::double precision[], " +
-        "$23::double precision[], $24::text[]) ON CONFLICT (request_id) DO NOTHING";
+        "$23::double precision[], $24::text[]) ON CONFLICT (request_id) DO NOTHING RETURNING " + RollupSql.Returned + "), " +
+        "hourly AS (" + RollupSql.Upsert("usage_hourly", "hour", 3_600_000) + " RETURNING 1) " +
+        RollupSql.Upsert("usage_daily", "day", 86_400_000);
 
     public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<UsageRecord> rows,
         int start, int count, CancellationToken cancellationToken)
@@ -106,5 +114,33 @@ internal static class PostgresLedgerInsert
         p.Add(new NpgsqlParameter<string?[]> { TypedValue = clientRequestId });
         await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The roll-up half of <see cref="Sql"/>.</summary>
+    private static class RollupSql
+    {
+        public const string Returned =
+            "ts_ms, key_id, key_name, team, model, provider, status, prompt_tokens, completion_tokens, cached_tokens, " +
+            "reasoning_tokens, cost_nano_usd, usage_estimated, latency_ms, ttft_ms";
+
+        public static string Upsert(string table, string bucket, long bucketMs) =>
+            $"INSERT INTO {table} ({bucket}, key_id, team, model, provider, key_name, requests, failed, prompt_tokens, " +
+            "completion_tokens, cached_tokens, reasoning_tokens, cost_nano_usd, unpriced, estimated, latency_ms_sum, ttft_ms_sum, ttft_count) " +
+            $"SELECT ts_ms / {bucketMs}, COALESCE(key_id, ''), COALESCE(team, ''), model, COALESCE(provider, ''), MAX(key_name), COUNT(*), " +
+            "SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), " +
+            "SUM(reasoning_tokens), COALESCE(SUM(cost_nano_usd), 0), SUM(CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END), " +
+            "SUM(usage_estimated), SUM(latency_ms), COALESCE(SUM(ttft_ms), 0), COUNT(ttft_ms) FROM inserted " +
+            "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 " +
+            $"ON CONFLICT ({bucket}, key_id, team, model, provider) DO UPDATE SET " +
+            // GREATEST ignores NULLs and uses the database's collation, as the ledger's MAX(key_name) does.
+            $"key_name = GREATEST({table}.key_name, excluded.key_name), " +
+            $"requests = {table}.requests + excluded.requests, failed = {table}.failed + excluded.failed, " +
+            $"prompt_tokens = {table}.prompt_tokens + excluded.prompt_tokens, " +
+            $"completion_tokens = {table}.completion_tokens + excluded.completion_tokens, " +
+            $"cached_tokens = {table}.cached_tokens + excluded.cached_tokens, " +
+            $"reasoning_tokens = {table}.reasoning_tokens + excluded.reasoning_tokens, " +
+            $"cost_nano_usd = {table}.cost_nano_usd + excluded.cost_nano_usd, unpriced = {table}.unpriced + excluded.unpriced, " +
+            $"estimated = {table}.estimated + excluded.estimated, latency_ms_sum = {table}.latency_ms_sum + excluded.latency_ms_sum, " +
+            $"ttft_ms_sum = {table}.ttft_ms_sum + excluded.ttft_ms_sum, ttft_count = {table}.ttft_count + excluded.ttft_count";
     }
 }

@@ -15,7 +15,8 @@ namespace Switchboard.Storage.Usage;
 /// runs a multi-row VALUES as a co-routine, and a statement sized to the batch would have to be prepared per batch.
 /// </para>
 /// <para>
-/// The same transaction adds the batch's priced cost to the spend roll-up (<see cref="SqliteSpendRollup"/>), counting
+/// The same transaction adds the batch's priced cost to the spend roll-up (<see cref="SqliteSpendRollup"/>) and its
+/// usage to the hourly and daily roll-ups (<see cref="SqliteUsageRollup"/>), counting
 /// only the rows this batch really inserted (<c>sqlite3_changes</c> after each step), so a batch retried after an
 /// outage, or a request id seen twice, adds nothing twice. Budgets read the roll-up instead of the ledger, which is why
 /// the ledger needs no per-key or per-team index (migration 002).
@@ -32,6 +33,8 @@ internal static class SqliteLedgerInsert
     {
         var db = connection.Handle!;
         var spend = new SqliteSpendRollup.Batch();
+        var hourly = SqliteUsageRollup.Batch.Hourly();
+        var daily = SqliteUsageRollup.Batch.Daily();
         using (var statement = Prepare(db, InsertSql))
         {
             foreach (var given in rows)
@@ -39,11 +42,16 @@ internal static class SqliteLedgerInsert
                 var row = LedgerRepository.ForStorage(given);
                 Bind(statement, row);
                 Run(db, statement);
-                // 1 = inserted, 0 = the request id was already stored (DO NOTHING): only new rows count as spend.
-                if (raw.sqlite3_changes(db) == 1) spend.Add(row);
+                // 1 = inserted, 0 = the request id was already stored (DO NOTHING): only new rows count in the roll-ups.
+                if (raw.sqlite3_changes(db) != 1) continue;
+                spend.Add(row);
+                hourly.Add(row);
+                daily.Add(row);
             }
         }
         SqliteSpendRollup.Write(db, spend);
+        SqliteUsageRollup.Write(db, hourly);
+        SqliteUsageRollup.Write(db, daily);
     }
 
     private static string BuildInsertSql()

@@ -46,86 +46,22 @@ public sealed record LogFilter
 
 public sealed partial class UsageQueries
 {
-    /// <summary>A page of the request log: the newest rows matching <paramref name="filter"/> first, at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<UsageRecord>> PageAsync(LogFilter filter, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = SwitchboardDatabase.Command(connection, "");
-        var where = Where(command, filter.Usage);
-        void Add(string clause)
-        {
-            where += where.Length == 0 ? " WHERE " : " AND ";
-            where += clause;
-        }
-        if (filter.Endpoint is { } endpoint)
-        {
-            Add("endpoint = @endpoint");
-            command.With("@endpoint", endpoint);
-        }
-        if (filter.StatusFrom is { } from)
-        {
-            Add("status >= @status_from");
-            command.With("@status_from", from);
-        }
-        if (filter.StatusBelow is { } below)
-        {
-            Add("status < @status_below");
-            command.With("@status_below", below);
-        }
-        if (filter.Before is { } before)
-        {
-            // "ts_ms <= x" first so the time index bounds the scan; the rest breaks ties within one millisecond.
-            Add("ts_ms <= @before_ts AND (ts_ms < @before_ts OR request_id < @before_id)");
-            command.With("@before_ts", before.TimestampMs);
-            command.With("@before_id", before.RequestId);
-        }
-        command.CommandText = $"SELECT {LedgerRepository.Columns} FROM usage_ledger{where} ORDER BY ts_ms DESC, request_id DESC LIMIT @limit";
-        command.With("@limit", limit);
-        return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// A page of the request log: the newest rows matching <paramref name="filter"/> first, at most
+    /// <paramref name="limit"/> (the same reading as <see cref="RecentAsync(UsageFilter, int, RequestCursor?, CancellationToken)"/>,
+    /// guided by the roll-up for selective filters, plus the log's endpoint and status-range filters).
+    /// </summary>
+    public Task<IReadOnlyList<UsageRecord>> PageAsync(LogFilter filter, int limit, CancellationToken cancellationToken = default) =>
+        ListAsync(filter.Usage, filter, limit,
+            filter.Before is { } before ? new RequestCursor(DateTimeOffset.FromUnixTimeMilliseconds(before.TimestampMs), before.RequestId) : null,
+            cancellationToken);
 
-    /// <summary>One request's row by the gateway's request id, or null.</summary>
-    public async Task<UsageRecord?> FindAsync(string requestId, CancellationToken cancellationToken = default)
+    /// <summary>The log's own conditions (endpoint, status range) on a ledger read.</summary>
+    private static void AddLogConditions(List<string> conditions, DbCommand command, LogFilter? log)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = SwitchboardDatabase.Command(connection,
-            $"SELECT {LedgerRepository.Columns} FROM usage_ledger WHERE request_id = @request_id");
-        command.With("@request_id", requestId);
-        var rows = await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        if (log is null) return;
+        if (log.Endpoint is { } endpoint) { conditions.Add("endpoint = @endpoint"); command.With("@endpoint", endpoint); }
+        if (log.StatusFrom is { } from) { conditions.Add("status >= @status_from"); command.With("@status_from", from); }
+        if (log.StatusBelow is { } below) { conditions.Add("status < @status_below"); command.With("@status_below", below); }
     }
-
-    /// <summary>Every row <paramref name="command"/> selects (its columns are <see cref="LedgerRepository.Columns"/>).</summary>
-    private static async Task<List<UsageRecord>> ReadRecordsAsync(DbCommand command, CancellationToken cancellationToken)
-    {
-        await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<UsageRecord>();
-        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(ReadRecord(r));
-        return rows;
-    }
-
-    private static UsageRecord ReadRecord(DbDataReader r) => new()
-    {
-        RequestId = r.GetString(0),
-        Timestamp = DbValues.Time(r, 1),
-        KeyId = DbValues.Text(r, 2),
-        KeyName = DbValues.Text(r, 3),
-        Team = DbValues.Text(r, 4),
-        Endpoint = r.GetString(5),
-        Model = r.GetString(6),
-        Provider = DbValues.Text(r, 7),
-        UpstreamModel = DbValues.Text(r, 8),
-        Status = (int)DbValues.Long(r, 9),
-        ErrorCode = DbValues.Text(r, 10),
-        Stream = DbValues.Bool(r, 11),
-        Usage = new TokenUsage(DbValues.Long(r, 12), DbValues.Long(r, 13), DbValues.Long(r, 12) + DbValues.Long(r, 13), DbValues.Long(r, 14), DbValues.Long(r, 15)),
-        UsageMissing = !DbValues.Bool(r, 16),
-        CostEstimated = DbValues.Bool(r, 17),
-        CostUsd = Money.FromNano(DbValues.NullableLong(r, 18)),
-        Attempts = (int)DbValues.Long(r, 19),
-        AttemptLog = DbValues.Text(r, 20),
-        LatencyMs = DbValues.Double(r, 21),
-        TimeToFirstTokenMs = DbValues.NullableDouble(r, 22),
-        ClientRequestId = DbValues.Text(r, 23),
-    };
 }

@@ -17,6 +17,8 @@ public sealed partial class UsageQueries
     /// <summary>
     /// Totals per time bucket, optionally split by <paramref name="split"/> (key id, team, model or provider; not
     /// <see cref="UsageGrouping.Day"/>), oldest first. Buckets without rows are absent (a chart fills them with zero).
+    /// From the hourly roll-up when the filter allows it (whole hours; a partial first or last hour is read from the
+    /// ledger), as <see cref="TotalsAsync"/>: pass whole hours (or days) for the fastest answer.
     /// </summary>
     public async Task<IReadOnlyList<UsagePoint>> SeriesAsync(UsageFilter filter, SeriesBucket bucket, UsageGrouping? split,
         CancellationToken cancellationToken = default)
@@ -34,7 +36,8 @@ public sealed partial class UsageQueries
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = SwitchboardDatabase.Command(connection, "");
         var time = string.Create(CultureInfo.InvariantCulture, $"ts_ms / {width}");
-        command.CommandText = $"SELECT {time}, {series}, {Sums} FROM usage_ledger" + Where(command, filter) +
+        var source = UsageSource.For(command, filter, ReadsRollup, days: bucket == SeriesBucket.Day);
+        command.CommandText = $"SELECT {time}, {series}, {source.Sums} FROM {source.Rows}" +
             $" GROUP BY {time}{(split is null ? "" : ", " + series)} ORDER BY {time}";
         await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var points = new List<UsagePoint>();

@@ -6,7 +6,12 @@ using Switchboard.Usage;
 
 namespace Switchboard.Storage.Usage;
 
-/// <summary>Which rows a usage or log query covers (every filter optional). <c>To</c> is exclusive.</summary>
+/// <summary>
+/// Which rows a usage or log query covers (every filter optional). <c>To</c> is exclusive. Usage sums
+/// (<see cref="UsageQueries.TotalsAsync"/>, <see cref="UsageQueries.GroupsAsync"/>, <see cref="UsageQueries.SeriesAsync"/>)
+/// are fastest on big ledgers when <c>From</c> and <c>To</c> are whole UTC hours and there is no <c>KeyName</c>,
+/// <c>Status</c> or <c>ClientRequestId</c> filter: they are then read from the hourly roll-up alone.
+/// </summary>
 public sealed record UsageFilter
 {
     public string? KeyId { get; init; }
@@ -49,20 +54,26 @@ public sealed record UsageGroup(string? Group, string? Label, UsageTotals Totals
 /// <summary>Reads the ledger: totals, groups, recent rows, a key's spend.</summary>
 public sealed partial class UsageQueries(SwitchboardDatabase database)
 {
-    private const string Sums =
-        "COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_nano_usd), " +
-        "SUM(CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END), SUM(usage_estimated)";
-
+    /// <summary>
+    /// The totals of the rows <paramref name="filter"/> selects. Read from the hourly roll-up when the filter allows it
+    /// (see <see cref="UsageSource"/>): then a range's whole hours cost one roll-up row per group and hour, and only
+    /// a partial first or last hour is read from the ledger. The answer is the same either way.
+    /// </summary>
     public async Task<UsageTotals> TotalsAsync(UsageFilter filter, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = SwitchboardDatabase.Command(connection, "");
-        command.CommandText = $"SELECT {Sums} FROM usage_ledger" + Where(command, filter);
+        var source = UsageSource.For(command, filter, ReadsRollup);
+        command.CommandText = $"SELECT {source.Sums} FROM {source.Rows}";
         await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await r.ReadAsync(cancellationToken).ConfigureAwait(false);
         return ReadTotals(r, 0);
     }
 
+    /// <summary>
+    /// Totals per key id (labelled with the key's name), team, model, provider or UTC day; rows without a key, team
+    /// or provider form one group, listed first. From the roll-up when the filter allows it, as <see cref="TotalsAsync"/>.
+    /// </summary>
     public async Task<IReadOnlyList<UsageGroup>> GroupsAsync(UsageFilter filter, UsageGrouping grouping, CancellationToken cancellationToken = default)
     {
         var (expression, label) = grouping switch
@@ -75,7 +86,8 @@ public sealed partial class UsageQueries(SwitchboardDatabase database)
         };
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = SwitchboardDatabase.Command(connection, "");
-        command.CommandText = $"SELECT {expression}, {label}, {Sums} FROM usage_ledger" + Where(command, filter) +
+        var source = UsageSource.For(command, filter, ReadsRollup);
+        command.CommandText = $"SELECT {expression}, {label}, {source.Sums} FROM {source.Rows}" +
             // Rows without a key/team/provider form one group, listed first on both engines (their NULL orders differ).
             $" GROUP BY {expression} ORDER BY CASE WHEN {expression} IS NULL THEN 0 ELSE 1 END, {expression}";
         await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -89,10 +101,6 @@ public sealed partial class UsageQueries(SwitchboardDatabase database)
         }
         return groups;
     }
-
-    /// <summary>The newest rows first, at most <paramref name="limit"/>.</summary>
-    public Task<IReadOnlyList<UsageRecord>> RecentAsync(UsageFilter filter, int limit, CancellationToken cancellationToken = default) =>
-        PageAsync(new LogFilter { Usage = filter }, limit, cancellationToken);
 
     /// <summary>What a key has spent (priced rows) since <paramref name="since"/> (null = ever).</summary>
     public Task<decimal> SpendAsync(string keyId, DateTimeOffset? since, CancellationToken cancellationToken = default) =>
@@ -115,12 +123,13 @@ public sealed partial class UsageQueries(SwitchboardDatabase database)
         return Money.FromNano(await SqliteSpendRollup.SpentSinceAsync(connection, scope, id, since, cancellationToken).ConfigureAwait(false));
     }
 
-    private static string Where(DbCommand command, UsageFilter f)
+    /// <summary>The filter's conditions on the columns the ledger and the roll-up share (and time, when asked), ANDed.</summary>
+    private static List<string> Conditions(DbCommand command, UsageFilter f, bool time)
     {
-        var sql = new StringBuilder();
+        var conditions = new List<string>();
         void Add(string clause, string name, object value)
         {
-            sql.Append(sql.Length == 0 ? " WHERE " : " AND ").Append(clause);
+            conditions.Add(clause);
             command.With(name, value);
         }
         if (f.KeyId is not null) Add("key_id = @key_id", "@key_id", f.KeyId);
@@ -130,10 +139,14 @@ public sealed partial class UsageQueries(SwitchboardDatabase database)
         if (f.Provider is not null) Add("provider = @provider", "@provider", f.Provider);
         if (f.Status is { } status) Add("status = @status", "@status", status);
         if (f.ClientRequestId is not null) Add("client_request_id = @client_request_id", "@client_request_id", f.ClientRequestId);
-        if (f.From is { } from) Add("ts_ms >= @from", "@from", from.ToUnixTimeMilliseconds());
-        if (f.To is { } to) Add("ts_ms < @to", "@to", to.ToUnixTimeMilliseconds());
-        return sql.ToString();
+        if (time && f.From is { } from) Add("ts_ms >= @from", "@from", from.ToUnixTimeMilliseconds());
+        if (time && f.To is { } to) Add("ts_ms < @to", "@to", to.ToUnixTimeMilliseconds());
+        return conditions;
     }
+
+    private static string Where(List<string> conditions) => conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+
+    private static string Where(DbCommand command, UsageFilter f) => Where(Conditions(command, f, time: true));
 
     private static UsageTotals ReadTotals(DbDataReader r, int at) => new(
         DbValues.Long(r, at),
