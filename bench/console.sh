@@ -103,6 +103,8 @@ sign_in "$HOLDER_KEY" "$WORK/holder.jar"
 FROM=$(date -u -d '30 days ago' +%F) TO=$(date -u -d tomorrow +%F)
 OPERATOR_PAGES=(
   "/ui"
+  "/ui?range=week&metric=tokens&split=provider"
+  "/ui?range=month&metric=cost"
   "/ui/keys"
   "/ui/teams"
   "/ui/usage?group_by=key&from=$FROM&to=$TO"
@@ -111,14 +113,16 @@ OPERATOR_PAGES=(
   "/ui/usage?group_by=provider&from=$FROM&to=$TO"
   "/ui/usage?group_by=day&from=$FROM&to=$TO"
   "/ui/logs"
-  "/ui/logs?key_id=$RARE_KEY"
-  "/ui/logs?key_id=$BUSY_KEY&status=502"
-  "/ui/logs?model=claude-opus-4&provider=anthropic&status=429&from=$FROM&to=$TO"
+  "/ui/logs?key=$RARE_KEY"
+  "/ui/logs?key=$BUSY_KEY&code=502"
+  "/ui/logs?status=5xx"
+  "/ui/logs?model=claude-opus-4&provider=anthropic&code=429&from=$FROM&to=$TO"
   "/ui/deployments"
   "/ui/models"
 )
 HOLDER_PAGES=(
   "/ui/me"
+  "/ui/me?range=24h&metric=tokens"
 )
 time_page() { # who, cookie jar, path
   curl -s -o /dev/null -b "$2" "$URL$3" # warm-up

@@ -93,7 +93,7 @@ public sealed class EveryPageTests(ChromiumFixture chromium, MockUpstreamFixture
                 KeyId = key.Id,
                 KeyName = key.Name,
                 Team = key.Team,
-                Endpoint = "/v1/chat/completions",
+                Endpoint = "chat.completions",
                 Model = model.Model,
                 Provider = model.Provider,
                 UpstreamModel = model.Upstream,
