@@ -6,7 +6,10 @@ namespace Switchboard.Storage.Tests;
 /// <summary>
 /// Every SQLite connection the gateway opens has WAL, NORMAL sync, the busy timeout and the large page cache: a fresh
 /// native connection and one reused from the pool (whose settings are applied only when it was first opened).
+/// Run alone: other tests' cleanup clears every SQLite pool of the process (SqliteConnection.ClearAllPools), which
+/// would close the pooled connection this test expects to get back.
 /// </summary>
+[Collection(SqlitePoolCollection.Name)]
 public sealed class SqliteConnectionSettingsTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sb-settings-").FullName;
@@ -57,4 +60,10 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SqlitePoolCollection
+{
+    public const string Name = "sqlite-pool";
 }

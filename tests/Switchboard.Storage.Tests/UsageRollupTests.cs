@@ -72,6 +72,31 @@ public sealed class UsageRollupTests
         Assert.Equal((5L, 1L, 1L), (totals.Requests, totals.FailedRequests, totals.UnpricedRequests));
     }
 
+    /// <summary>
+    /// A client may send any model name, and a refused request is recorded with it: a 10,000-character one made
+    /// PostgreSQL refuse the roll-up's index entry, which failed every batch and stopped the ledger (found by the fuzz
+    /// test on PostgreSQL). The roll-up keeps the name cut to 128 characters; the ledger keeps it whole.
+    /// </summary>
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task A_giant_model_name_is_stored_and_rolled_up_without_stopping_the_ledger(string backend)
+    {
+        await using var test = await TestDatabase.CreateAsync(backend);
+        await using var db = await test.OpenMigratedAsync();
+        var repo = new LedgerRepository(db);
+        var giant = string.Concat(Enumerable.Repeat("model-é😀-", 1_000));
+
+        await repo.InsertAsync([LedgerTests.Row(1, at: Noon.AddMinutes(1), model: giant, status: 404, cost: null), LedgerTests.Row(2, at: Noon.AddMinutes(2))]);
+
+        var queries = new UsageQueries(db);
+        var totals = await queries.TotalsAsync(new UsageFilter { From = Noon, To = Noon.AddHours(1) });
+        Assert.Equal((2L, 1L), (totals.Requests, totals.FailedRequests));
+        var byModel = await queries.GroupsAsync(new UsageFilter { From = Noon, To = Noon.AddHours(1) }, UsageGrouping.Model);
+        Assert.Contains(byModel, g => g.Group == giant[..giant.EnumerateRunes().Take(128).Sum(r => r.Utf16SequenceLength)] && g.Totals.Requests == 1);
+        // A filter naming the whole model reads the ledger, which has it whole.
+        Assert.Equal(1L, (await queries.TotalsAsync(new UsageFilter { Model = giant, From = Noon, To = Noon.AddHours(1) })).Requests);
+        Assert.Single(await queries.RecentAsync(new UsageFilter { Model = giant }, 10));
+    }
+
     [Theory, SqliteBackend, PostgresBackend]
     public async Task A_spill_file_replayed_at_start_counts_its_stored_rows_once(string backend)
     {

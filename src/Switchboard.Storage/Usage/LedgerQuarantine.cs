@@ -44,7 +44,9 @@ internal sealed class LedgerQuarantine(string directory)
     /// </summary>
     public static bool IsRowError(Exception exception) => exception switch
     {
-        PostgresException pg => pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal),
+        // 22 data exception, 23 integrity violation, 54 program limit exceeded (a value too large for an index entry).
+        PostgresException pg => pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal)
+            || pg.SqlState.StartsWith("54", StringComparison.Ordinal),
         SqliteException sqlite => (sqlite.SqliteErrorCode & 0xFF) is 18 or 19 or 20, // TOOBIG, CONSTRAINT, MISMATCH
         EncoderFallbackException => true,
         OperationCanceledException => false,

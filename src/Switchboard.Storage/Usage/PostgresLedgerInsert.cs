@@ -126,7 +126,8 @@ internal static class PostgresLedgerInsert
         public static string Upsert(string table, string bucket, long bucketMs) =>
             $"INSERT INTO {table} ({bucket}, key_id, team, model, provider, key_name, requests, failed, prompt_tokens, " +
             "completion_tokens, cached_tokens, reasoning_tokens, cost_nano_usd, unpriced, estimated, latency_ms_sum, ttft_ms_sum, ttft_count) " +
-            $"SELECT ts_ms / {bucketMs}, COALESCE(key_id, ''), COALESCE(team, ''), model, COALESCE(provider, ''), MAX(key_name), COUNT(*), " +
+            $"SELECT ts_ms / {bucketMs}, {RollupKey.Sql("COALESCE(key_id, '')")}, {RollupKey.Sql("COALESCE(team, '')")}, {RollupKey.Sql("model")}, " +
+            $"{RollupKey.Sql("COALESCE(provider, '')")}, MAX(key_name), COUNT(*), " +
             "SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), " +
             "SUM(reasoning_tokens), COALESCE(SUM(cost_nano_usd), 0), SUM(CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END), " +
             "SUM(usage_estimated), SUM(latency_ms), COALESCE(SUM(ttft_ms), 0), COUNT(ttft_ms) FROM inserted " +

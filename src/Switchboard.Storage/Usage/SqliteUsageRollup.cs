@@ -60,7 +60,8 @@ internal static class SqliteUsageRollup
         /// <summary>Counts <paramref name="row"/> (as stored: <see cref="LedgerRepository.ForStorage"/>).</summary>
         public void Add(UsageRecord row)
         {
-            var group = new Group(row.Timestamp.ToUnixTimeMilliseconds() / bucketMs, row.KeyId ?? "", row.Team ?? "", row.Model, row.Provider ?? "");
+            var group = new Group(row.Timestamp.ToUnixTimeMilliseconds() / bucketMs, RollupKey.Clamp(row.KeyId ?? ""), RollupKey.Clamp(row.Team ?? ""),
+                RollupKey.Clamp(row.Model), RollupKey.Clamp(row.Provider ?? ""));
             if (!_groups.TryGetValue(group, out var s)) _groups[group] = s = new Sums();
             if (row.KeyName is { } name && (s.KeyName is null || Utf8Order.Compare(name, s.KeyName) > 0)) s.KeyName = name;
             s.Requests++;

@@ -70,7 +70,8 @@ public sealed partial class UsageQueries
     /// <summary>Whether a filter is selective enough that the roll-up's hours should guide the ledger scan.</summary>
     private static bool RecentNeedsHours(UsageFilter f) =>
         (f.KeyId is { Length: > 0 } || f.Team is { Length: > 0 } || f.Model is not null || f.Provider is { Length: > 0 } || f.Status is not null)
-        && f.KeyId is not "" && f.Team is not "" && f.Provider is not "" && f.KeyName is null && f.ClientRequestId is null;
+        && f.KeyId is not "" && f.Team is not "" && f.Provider is not "" && f.KeyName is null && f.ClientRequestId is null
+        && !RollupKey.TooLong(f.KeyId) && !RollupKey.TooLong(f.Team) && !RollupKey.TooLong(f.Model) && !RollupKey.TooLong(f.Provider);
 
     /// <summary>
     /// Runs of consecutive hours (as [start, end) unix ms) in which the roll-up holds rows the filter may match, newest

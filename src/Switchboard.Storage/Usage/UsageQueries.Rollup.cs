@@ -115,6 +115,7 @@ public sealed partial class UsageQueries
             firstHour = endHour = null;
             if (filter.KeyName is not null || filter.Status is not null || filter.ClientRequestId is not null) return false;
             if (filter.KeyId is "" || filter.Team is "" || filter.Provider is "") return false;
+            if (RollupKey.TooLong(filter.KeyId) || RollupKey.TooLong(filter.Team) || RollupKey.TooLong(filter.Model) || RollupKey.TooLong(filter.Provider)) return false;
             if (filter.From is { } from) firstHour = CeilingDiv(from.ToUnixTimeMilliseconds(), MsPerHour);
             if (filter.To is { } to) endHour = FloorDiv(to.ToUnixTimeMilliseconds(), MsPerHour);
             // Before 1970 the roll-up's hour (ts_ms / 3600000, truncated) is not the floor: such ranges read the ledger.

@@ -1,5 +1,6 @@
 -- Storage schema v5: the hourly and daily usage roll-ups the console and /admin/usage read instead of the ledger (UsageQueries).
--- One row per UTC hour × key id × team × model × provider; '' stands for an absent key id, team or provider (primary
+-- One row per UTC hour × key id × team × model × provider (each cut to 128 characters, RollupKey.cs: a B-tree entry
+-- must stay small, and a client may send any model name); '' stands for an absent key id, team or provider (primary
 -- key columns cannot be NULL on PostgreSQL) and is read back as NULL. The ledger writer adds each batch's new rows in
 -- the same transaction as the rows themselves (SqliteUsageRollup, PostgresLedgerInsert), so a batch retried after an
 -- outage adds nothing twice. One file for both backends (PostgreSQL has no 003: its numbers skip SQLite's spend roll-up).
@@ -31,12 +32,14 @@ CREATE INDEX ix_usage_hourly_key ON usage_hourly (key_id, hour);
 -- The rows written before this migration.
 INSERT INTO usage_hourly (hour, key_id, team, model, provider, key_name, requests, failed, prompt_tokens, completion_tokens,
     cached_tokens, reasoning_tokens, cost_nano_usd, unpriced, estimated, latency_ms_sum, ttft_ms_sum, ttft_count)
-SELECT ts_ms / 3600000, COALESCE(key_id, ''), COALESCE(team, ''), model, COALESCE(provider, ''), MAX(key_name), COUNT(*),
+SELECT ts_ms / 3600000, SUBSTR(COALESCE(key_id, ''), 1, 128), SUBSTR(COALESCE(team, ''), 1, 128), SUBSTR(model, 1, 128),
+       SUBSTR(COALESCE(provider, ''), 1, 128), MAX(key_name), COUNT(*),
     SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens),
     SUM(reasoning_tokens), COALESCE(SUM(cost_nano_usd), 0), SUM(CASE WHEN cost_nano_usd IS NULL THEN 1 ELSE 0 END),
     SUM(usage_estimated), SUM(latency_ms), COALESCE(SUM(ttft_ms), 0), COUNT(ttft_ms)
 FROM usage_ledger
-GROUP BY ts_ms / 3600000, COALESCE(key_id, ''), COALESCE(team, ''), model, COALESCE(provider, '');
+GROUP BY ts_ms / 3600000, SUBSTR(COALESCE(key_id, ''), 1, 128), SUBSTR(COALESCE(team, ''), 1, 128), SUBSTR(model, 1, 128),
+         SUBSTR(COALESCE(provider, ''), 1, 128);
 
 -- The same sums per UTC day, so a month is read from 30 rows per group instead of 720 (whole days of a range come
 -- from here, whole hours at its ends from usage_hourly, partial hours from the ledger).
