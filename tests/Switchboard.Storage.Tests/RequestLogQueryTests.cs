@@ -18,13 +18,13 @@ public sealed class RequestLogQueryTests
         var q = new UsageQueries(db);
 
         var seen = new List<string>();
-        LogCursor? before = null;
+        RequestCursor? before = null;
         while (true)
         {
             var page = await q.PageAsync(new LogFilter { Before = before }, 5);
             seen.AddRange(page.Select(r => r.RequestId));
             if (page.Count < 5) break;
-            before = LogCursor.After(page[^1]);
+            before = RequestCursor.After(page[^1]);
         }
 
         var expected = rows.OrderByDescending(r => r.Timestamp.ToUnixTimeMilliseconds()).ThenByDescending(r => r.RequestId, StringComparer.Ordinal)
@@ -78,8 +78,8 @@ public sealed class RequestLogQueryTests
     [InlineData("1_a_b", 1L, "a_b")]
     public void A_cursor_reads_back_from_its_text(string text, long ms, string id)
     {
-        Assert.True(LogCursor.TryParse(text, out var cursor));
-        Assert.Equal(new LogCursor(ms, id), cursor);
+        Assert.True(RequestCursor.TryParse(text, out var cursor));
+        Assert.Equal(new RequestCursor(ms, id), cursor);
         Assert.Equal(text, cursor.Value.ToString());
     }
 
@@ -90,5 +90,5 @@ public sealed class RequestLogQueryTests
     [InlineData("12_")]
     [InlineData("-5_req")]
     [InlineData("abc_req")]
-    public void A_malformed_cursor_is_refused(string? text) => Assert.False(LogCursor.TryParse(text, out _));
+    public void A_malformed_cursor_is_refused(string? text) => Assert.False(RequestCursor.TryParse(text, out _));
 }

@@ -1,31 +1,7 @@
 using System.Data.Common;
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using Switchboard.Usage;
 
 namespace Switchboard.Storage.Usage;
-
-/// <summary>
-/// Where a page of the request log starts: rows strictly older than this one in the log's order (time, then request
-/// id, both descending). Written into a URL as <c>{unix ms}_{request id}</c>.
-/// </summary>
-public readonly record struct LogCursor(long TimestampMs, string RequestId)
-{
-    /// <summary>The cursor that continues after <paramref name="row"/>.</summary>
-    public static LogCursor After(UsageRecord row) => new(row.Timestamp.ToUnixTimeMilliseconds(), row.RequestId);
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{TimestampMs}_{RequestId}");
-
-    public static bool TryParse(string? text, [NotNullWhen(true)] out LogCursor? cursor)
-    {
-        cursor = null;
-        var cut = text?.IndexOf('_', StringComparison.Ordinal) ?? -1;
-        if (cut <= 0 || cut == text!.Length - 1) return false;
-        if (!long.TryParse(text.AsSpan(0, cut), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)) return false;
-        cursor = new LogCursor(ms, text[(cut + 1)..]);
-        return true;
-    }
-}
 
 /// <summary>
 /// The request log's filters beyond <see cref="UsageFilter"/>: the endpoint, a status range (a class such as 4xx)
@@ -41,7 +17,7 @@ public sealed record LogFilter
     /// <summary>Status this range stops below (exclusive).</summary>
     public int? StatusBelow { get; init; }
     /// <summary>Only rows older than this one (the next page).</summary>
-    public LogCursor? Before { get; init; }
+    public RequestCursor? Before { get; init; }
 }
 
 public sealed partial class UsageQueries
@@ -52,9 +28,7 @@ public sealed partial class UsageQueries
     /// guided by the roll-up for selective filters, plus the log's endpoint and status-range filters).
     /// </summary>
     public Task<IReadOnlyList<UsageRecord>> PageAsync(LogFilter filter, int limit, CancellationToken cancellationToken = default) =>
-        ListAsync(filter.Usage, filter, limit,
-            filter.Before is { } before ? new RequestCursor(DateTimeOffset.FromUnixTimeMilliseconds(before.TimestampMs), before.RequestId) : null,
-            cancellationToken);
+        ListAsync(filter.Usage, filter, limit, filter.Before, cancellationToken);
 
     /// <summary>The log's own conditions (endpoint, status range) on a ledger read.</summary>
     private static void AddLogConditions(List<string> conditions, DbCommand command, LogFilter? log)

@@ -1,16 +1,31 @@
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using Switchboard.Usage;
 
 namespace Switchboard.Storage.Usage;
 
 /// <summary>
-/// Where a page of recent requests ended: the next page holds the rows older than this one (by time, then by request
-/// id, the order <see cref="UsageQueries.RecentAsync(UsageFilter, int, RequestCursor?, CancellationToken)"/> lists).
+/// Where a page of recent requests ended: the next page holds the rows strictly older than this one (by time, then by
+/// request id, the order <see cref="UsageQueries.RecentAsync(UsageFilter, int, RequestCursor?, CancellationToken)"/>
+/// and <see cref="UsageQueries.PageAsync"/> list). Written into a URL as <c>{unix ms}_{request id}</c>.
 /// </summary>
-public sealed record RequestCursor(DateTimeOffset Timestamp, string RequestId)
+public readonly record struct RequestCursor(long TimestampMs, string RequestId)
 {
-    /// <summary>The cursor for the rows listed after <paramref name="row"/> (the last row of a page).</summary>
-    public static RequestCursor After(UsageRecord row) => new(row.Timestamp, row.RequestId);
+    /// <summary>The cursor that continues after <paramref name="row"/>.</summary>
+    public static RequestCursor After(UsageRecord row) => new(row.Timestamp.ToUnixTimeMilliseconds(), row.RequestId);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{TimestampMs}_{RequestId}");
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out RequestCursor? cursor)
+    {
+        cursor = null;
+        var cut = text?.IndexOf('_', StringComparison.Ordinal) ?? -1;
+        if (cut <= 0 || cut == text!.Length - 1) return false;
+        if (!long.TryParse(text.AsSpan(0, cut), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)) return false;
+        cursor = new RequestCursor(ms, text[(cut + 1)..]);
+        return true;
+    }
 }
 
 public sealed partial class UsageQueries
@@ -85,7 +100,7 @@ public sealed partial class UsageQueries
         await using var command = SwitchboardDatabase.Command(connection, "");
         var conditions = Conditions(command, filter with { Status = null }, time: false);
         if (filter.From is { } from) { conditions.Add("hour >= @first_hour"); command.With("@first_hour", from.ToUnixTimeMilliseconds() / hourMs); }
-        var upper = Math.Min(filter.To?.ToUnixTimeMilliseconds() ?? long.MaxValue, before?.Timestamp.ToUnixTimeMilliseconds() + 1 ?? long.MaxValue);
+        var upper = Math.Min(filter.To?.ToUnixTimeMilliseconds() ?? long.MaxValue, before?.TimestampMs + 1 ?? long.MaxValue);
         if (upper != long.MaxValue) { conditions.Add("hour <= @last_hour"); command.With("@last_hour", (upper - 1) / hourMs); }
         // The roll-up counts failed (>= 400) and all rows: a status, or the log's status range, picks which to look for.
         var counted = filter.Status switch
@@ -115,10 +130,11 @@ public sealed partial class UsageQueries
         await using var command = SwitchboardDatabase.Command(connection, "");
         var conditions = Conditions(command, filter, time: true);
         AddLogConditions(conditions, command, log);
-        if (before is not null)
+        if (before is { } cursor)
         {
-            conditions.Add("(ts_ms < @before_ts OR (ts_ms = @before_ts AND request_id < @before_id))");
-            command.With("@before_ts", before.Timestamp.ToUnixTimeMilliseconds()).With("@before_id", before.RequestId);
+            // "ts_ms <= x" first so the time index bounds the scan; the rest breaks ties within one millisecond.
+            conditions.Add("ts_ms <= @before_ts AND (ts_ms < @before_ts OR request_id < @before_id)");
+            command.With("@before_ts", cursor.TimestampMs).With("@before_id", cursor.RequestId);
         }
         if (window is { } w)
         {

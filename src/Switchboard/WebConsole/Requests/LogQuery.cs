@@ -81,7 +81,7 @@ public sealed class LogQuery
         };
         if (cursor.Length > 0)
         {
-            if (LogCursor.TryParse(cursor, out var before)) filter = filter with { Before = before };
+            if (RequestCursor.TryParse(cursor, out var before)) filter = filter with { Before = before };
             else Problems.Add("The page link was damaged: showing the newest requests.");
         }
         return filter;
@@ -105,7 +105,7 @@ public sealed class LogQuery
     }
 
     /// <summary>This query's link (same filters) on <paramref name="path"/>, optionally continuing after <paramref name="before"/>.</summary>
-    public string Link(string path, LogCursor? before = null)
+    public string Link(string path, RequestCursor? before = null)
     {
         var pairs = Fields.Where(_values.ContainsKey).Select(f => KeyValuePair.Create(f, (string?)_values[f])).ToList();
         if (before is { } cursor) pairs.Add(KeyValuePair.Create(CursorField, (string?)cursor.ToString()));
