@@ -159,4 +159,23 @@ public sealed class KeysPageTests(ChromiumFixture chromium, MockUpstreamFixture 
         await AssertNoHorizontalOverflowAsync(page);
         await ConsoleBrowsing.AssertNoSecretAsync(page, TestConfigs.AliceKey, TestConfigs.BobKey, TestConfigs.MasterKey);
     }
+
+    /// <summary>
+    /// An unknown key or team id is a 404 page of the console, not the API's JSON 404: a page that set 404 while it
+    /// rendered was sent with no body, which the gateway then answered as an unknown API path.
+    /// </summary>
+    [Fact]
+    public async Task An_unknown_key_or_team_is_a_404_page_of_the_console()
+    {
+        await using var session = await OpenAsync();
+        var page = session.Page;
+
+        foreach (var (path, message) in new[] { ("/ui/keys/key_nope", "No key with the id"), ("/ui/teams/nope", "No team named") })
+        {
+            var response = await page.GotoAsync(path);
+            Assert.Equal(404, response!.Status);
+            Assert.StartsWith("text/html", response.Headers["content-type"], StringComparison.Ordinal);
+            Assert.Contains(message, await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
+        }
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Switchboard.Storage;
 using Switchboard.Storage.Usage;
 using Switchboard.Usage;
+using Switchboard.WebConsole.Components;
 
 namespace Switchboard.WebConsole.Requests;
 
@@ -24,25 +25,13 @@ public static class RequestLookup
         {
             var found = await usage.FindAsync(requestId, context.RequestAborted);
             if (found is not null && visible(found)) return (found, false);
-            AnswerWith(context, StatusCodes.Status404NotFound);
+            ConsolePage.RespondWith(context, StatusCodes.Status404NotFound);
             return (null, false);
         }
         catch (Exception e) when (IsUnavailable(e))
         {
-            AnswerWith(context, StatusCodes.Status503ServiceUnavailable);
+            ConsolePage.RespondWith(context, StatusCodes.Status503ServiceUnavailable);
             return (null, true);
         }
     }
-
-    /// <summary>
-    /// The page, rendered as usual, goes out with <paramref name="status"/>. Set when the headers are sent, not while
-    /// rendering: static rendering writes no body for a page whose status is already 404 when it finishes (it leaves
-    /// that to a router not-found page, which the console has none of), and the gateway would then answer the browser
-    /// with an API-shaped JSON 404.
-    /// </summary>
-    private static void AnswerWith(HttpContext context, int status) => context.Response.OnStarting(() =>
-    {
-        context.Response.StatusCode = status;
-        return Task.CompletedTask;
-    });
 }
