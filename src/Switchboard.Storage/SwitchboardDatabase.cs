@@ -106,6 +106,12 @@ public sealed class SwitchboardDatabase : IAsyncDisposable
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };
 
+    /// <summary>
+    /// True when a read or write failed because of the database (unreachable, or it answered with an error), not the
+    /// caller: an admin call answers 503, a console page shows a notice instead of failing.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception) => IsTransient(exception) || exception is System.Data.Common.DbException;
+
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync().ConfigureAwait(false);

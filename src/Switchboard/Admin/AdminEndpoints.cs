@@ -58,7 +58,7 @@ public static class AdminEndpoints
         {
             await action();
         }
-        catch (Exception e) when (KeyAdministration.IsUnavailable(e))
+        catch (Exception e) when (SwitchboardDatabase.IsUnavailable(e))
         {
             if (!context.Response.HasStarted) await Unavailable(context);
         }

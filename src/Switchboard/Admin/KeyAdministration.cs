@@ -71,8 +71,6 @@ public sealed class KeyAdministration(KeyRepository keys, KeyDirectory directory
     public static string Status(KeyRecord key, DateTimeOffset now) =>
         key.IsRevoked ? "revoked" : key.ExpiresAt is { } e && e <= now ? "expired" : "active";
 
-    /// <summary>True for a failure that means the database cannot be reached now (a 503 in the API, a notice in the console).</summary>
-    public static bool IsUnavailable(Exception e) => SwitchboardDatabase.IsTransient(e) || e is System.Data.Common.DbException;
 }
 
 /// <summary>Spend in the current budget period (<see cref="Since"/> null = lifetime) against an optional budget.</summary>

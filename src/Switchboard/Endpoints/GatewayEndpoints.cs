@@ -5,6 +5,7 @@ using Switchboard.Errors;
 using Switchboard.Pipeline;
 using Switchboard.Storage.Keys;
 using Switchboard.Storage.Usage;
+using Switchboard.Storage;
 using Switchboard.Usage;
 
 namespace Switchboard.Endpoints;
@@ -127,7 +128,7 @@ public static class GatewayEndpoints
             await ledger.FlushAsync(TimeSpan.FromSeconds(2), context.RequestAborted);
             records = await usage.RecentAsync(filter, limit, context.RequestAborted);
         }
-        catch (Exception e) when (Switchboard.Storage.SwitchboardDatabase.IsTransient(e) || e is System.Data.Common.DbException)
+        catch (Exception e) when (SwitchboardDatabase.IsUnavailable(e))
         {
             context.Response.Headers["x-switchboard-degraded"] = "database unreachable: recent requests from memory";
             records = FilterRecent(recent.Snapshot(1000), filter, limit);

@@ -1,4 +1,5 @@
 using Switchboard.Admin;
+using Switchboard.Storage;
 
 namespace Switchboard.WebConsole.Forms;
 
@@ -18,7 +19,7 @@ public static class ConsoleNotices
             await write();
             return null;
         }
-        catch (Exception e) when (KeyAdministration.IsUnavailable(e))
+        catch (Exception e) when (SwitchboardDatabase.IsUnavailable(e))
         {
             return DatabaseDown;
         }

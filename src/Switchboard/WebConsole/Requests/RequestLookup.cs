@@ -10,9 +10,6 @@ namespace Switchboard.WebConsole.Requests;
 /// <summary>Reading the ledger for a console page, which says so (instead of failing) while the database is down.</summary>
 public static class RequestLookup
 {
-    /// <summary>True for the errors of an unreachable or failing database (the page shows a notice).</summary>
-    public static bool IsUnavailable(Exception e) => SwitchboardDatabase.IsTransient(e) || e is DbException;
-
     /// <summary>
     /// One request's row for its page, when <paramref name="visible"/> lets this session see it. Otherwise null, and the
     /// response is 404 (no such request, or one the session may not see: the two are indistinguishable) or 503 (the
@@ -28,7 +25,7 @@ public static class RequestLookup
             ConsolePage.RespondWith(context, StatusCodes.Status404NotFound);
             return (null, false);
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (SwitchboardDatabase.IsUnavailable(e))
         {
             ConsolePage.RespondWith(context, StatusCodes.Status503ServiceUnavailable);
             return (null, true);

@@ -35,7 +35,7 @@ public static class UsageCsvEndpoint
             var names = await UsageExplorer.KeyNamesAsync(keys, context.RequestAborted);
             result = await UsageExplorer.RunAsync(usage, names, query, context.RequestAborted);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException || SwitchboardDatabase.IsTransient(e))
+        catch (Exception e) when (SwitchboardDatabase.IsUnavailable(e))
         {
             await Plain(context, StatusCodes.Status503ServiceUnavailable, "The database is unreachable right now; try again shortly.");
             return;
