@@ -22,9 +22,13 @@ public static class ClientAuthenticator
     /// revoked or expired one refused; any other bearer, or none, is the anonymous user.
     /// </summary>
     public static ValueTask<(ClientIdentity? Identity, GatewayError? Error)> AuthenticateAsync(HttpRequest request, IKeyAuthority authority,
+        TimeProvider time, CancellationToken cancellationToken) =>
+        AuthenticateAsync(ApiKeyExtractor.Extract(request), authority, time, cancellationToken);
+
+    /// <summary>As <see cref="AuthenticateAsync(HttpRequest, IKeyAuthority, TimeProvider, CancellationToken)"/>, for a key presented some other way (the console's sign-in form).</summary>
+    public static ValueTask<(ClientIdentity? Identity, GatewayError? Error)> AuthenticateAsync(string? secret, IKeyAuthority authority,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        var secret = ApiKeyExtractor.Extract(request);
         var open = authority.IsOpenMode;
         if (string.IsNullOrEmpty(secret)) return new(open ? (ClientIdentity.Anonymous, null) : (null, NoKey));
         if (IsMaster(secret, authority)) return new((MasterIdentity, null));
@@ -53,7 +57,8 @@ public static class ClientAuthenticator
     /// </summary>
     public static bool IsMasterKey(HttpRequest request, IKeyAuthority authority) => IsMaster(ApiKeyExtractor.ExtractFromHeaders(request), authority);
 
-    private static bool IsMaster(string? presented, IKeyAuthority authority)
+    /// <summary>Constant-time check of a presented key against the master key (false when none is configured).</summary>
+    public static bool IsMaster(string? presented, IKeyAuthority authority)
     {
         var master = authority.MasterKey;
         if (string.IsNullOrEmpty(master) || string.IsNullOrEmpty(presented)) return false;

@@ -41,16 +41,15 @@ public static class ConsoleAuth
 
     /// <summary>
     /// The session for a presented key, or null: the master key gives the operator, an active unexpired virtual key its
-    /// holder. The comparison with the master key is constant-time; an unknown key is looked up as the gateway does.
+    /// holder. Checked as the gateway checks an API request's key (<see cref="ClientAuthenticator"/>); the anonymous
+    /// user of open mode has no key id and gets no session.
     /// </summary>
     public static async ValueTask<ClaimsPrincipal?> PrincipalForAsync(string presented, GatewayRuntime runtime, TimeProvider time, CancellationToken cancel)
     {
         if (string.IsNullOrEmpty(presented)) return null;
-        if (IsMaster(presented, runtime.MasterKey)) return Principal(ConsoleClaims.OperatorRole, new Claim(ConsoleClaims.MasterFingerprint, Fingerprint(presented)));
-        var identity = runtime.Keys.TryFind(presented, out var cached) ? cached
-            : runtime.Keys.IsRevoked(presented) ? null
-            : await runtime.Keys.FindUncachedAsync(presented, cancel).ConfigureAwait(false);
-        if (identity?.KeyId is not { } keyId || identity.ExpiresAt is { } expires && expires <= time.GetUtcNow()) return null;
+        if (ClientAuthenticator.IsMaster(presented, runtime)) return Principal(ConsoleClaims.OperatorRole, new Claim(ConsoleClaims.MasterFingerprint, Fingerprint(presented)));
+        var (identity, _) = await ClientAuthenticator.AuthenticateAsync(presented, runtime, time, cancel).ConfigureAwait(false);
+        if (identity?.KeyId is not { } keyId) return null;
         return Principal(ConsoleClaims.KeyRole, new Claim(ConsoleClaims.KeyId, keyId), new Claim(ConsoleClaims.Name, identity.Name));
     }
 
@@ -80,9 +79,6 @@ public static class ConsoleAuth
         }
         return keys.FindActiveById(session.KeyId!) is { } identity && !(identity.ExpiresAt is { } expires && expires <= time.GetUtcNow());
     }
-
-    private static bool IsMaster(string presented, string? master) =>
-        !string.IsNullOrEmpty(master) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(master), Encoding.UTF8.GetBytes(presented));
 
     /// <summary>16 hex digits of the master key's SHA-256: tells two master keys apart, says nothing usable about either.</summary>
     private static string Fingerprint(string masterKey) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(masterKey)))[..16];
