@@ -12,7 +12,7 @@ internal static class ConfigMapper
     private static readonly string[] TopLevelKeys =
     [
         "master_key", "database", "server", "providers", "models", "fallbacks", "keys", "teams", "media", "limits", "key_defaults",
-        "responses",
+        "responses", "telemetry",
         .. RoutingMapper.TopLevelKeys,
     ];
 
@@ -48,6 +48,7 @@ internal static class ConfigMapper
             Limits = LimitPolicyMapper.Read(fields.Get("limits"), reader),
             KeyDefaults = ReadKeyDefaults(fields.Get("key_defaults"), reader),
             Responses = ResponsesMapper.Read(fields.Get("responses"), reader),
+            Telemetry = TelemetryMapper.Read(fields.Get("telemetry"), reader),
         };
         config = RoutingMapper.Read(fields, reader, references, config);
         ConfigValidator.Validate(references, reader, config.Providers, providerTypes);

@@ -65,6 +65,9 @@ public sealed record GatewayConfig
     /// <summary>Stored Responses API answers: stored by default, and for how long (the <c>responses:</c> section).</summary>
     public ResponsesSettings Responses { get; init; } = new();
 
+    /// <summary>Metrics, traces and the access log (the <c>telemetry:</c> section).</summary>
+    public TelemetrySettings Telemetry { get; init; } = new();
+
     /// <summary>True when neither keys nor a master key are configured: any bearer is accepted.</summary>
     public bool IsOpenMode => Keys.IsEmpty && string.IsNullOrEmpty(MasterKey);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Switchboard.Endpoints;
+using Switchboard.Hosting.Telemetry;
 using Switchboard.Pipeline;
 using Switchboard.Providers.Anthropic;
 using Switchboard.Storage;
@@ -77,6 +78,8 @@ public static class GatewayApp
         builder.Services.AddSingleton<ShutdownDrain>();
         builder.Services.AddSingleton<GatewayProxy>();
         builder.Services.AddSingleton<CountTokensHandler>();
+        builder.Services.AddGatewayMetrics(options.Config.Telemetry);
+        builder.Services.AddGatewayTracing(options.Config.Telemetry);
         builder.Services.AddWebConsole(options.DataDirectory ?? DataDirectoryFor(database.Location));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
 
@@ -89,6 +92,7 @@ public static class GatewayApp
         app.Lifetime.ApplicationStopped.Register(() => runtimes.Current.Dispose());
         app.Lifetime.ApplicationStopped.Register(() => database.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.UseMiddleware<RequestIdMiddleware>();
+        app.MapGatewayMetrics(options.Config.Telemetry);
         app.MapWebConsole();
         app.MapGatewayEndpoints();
         return app;

@@ -18,4 +18,6 @@ public sealed record GatewayOptions
     public string? DataDirectory { get; init; }
     /// <summary>How replicas on PostgreSQL lease slices of the shared limit counters; null = the defaults.</summary>
     public Switchboard.Storage.Limits.LimitLeaseOptions? LimitLeases { get; init; }
+    /// <summary>How log lines are written (<c>--log-format</c>).</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
 }
