@@ -68,7 +68,8 @@ public static class GatewayApp
             sp.GetRequiredService<Switchboard.Routing.DeploymentHealthRegistry>())));
         // The ledger, plus a small in-memory ring that answers /admin/logs while the database is unreachable.
         builder.Services.AddSingleton<RecentRequestLog>();
-        builder.Services.AddSingleton<IUsageSink>(sp => new UsageFanOut(sp.GetRequiredService<LedgerWriter>(), sp.GetRequiredService<RecentRequestLog>()));
+        builder.Services.AddSingleton<IUsageSink>(sp => new UsageFanOut([sp.GetRequiredService<LedgerWriter>(), sp.GetRequiredService<RecentRequestLog>(),
+            .. sp.GetKeyedServices<IUsageSink>(UsageFanOut.ObserverKey)]));
         builder.Services.AddLimits(options.Config, options.LimitLeases);
         // A stop drains: Kestrel stops accepting and waits for the requests in flight until server.shutdown_timeout,
         // when ShutdownDrain ends the rest with an error (streams get an error event); the host's own limit leaves
