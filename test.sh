@@ -83,6 +83,8 @@ read -r js_passed js_failed js_skipped < <(awk '
   END { printf "%d %d %d\n", p, f, s }' "$clients_log")
 passed=$((passed + js_passed)); failed=$((failed + js_failed)); skipped=$((skipped + js_skipped))
 grep -E '^\s+Skipped ' "$log" | sed 's/^\s*/skipped: /' | sort -u || true
+# Each failed .NET test again at the end, with the start of its message: the closing lines are what CI keeps.
+awk '/^[[:space:]]+Failed [^:]/ { print "failed: " $0; n = 12; next } n > 0 && /^[[:space:]]+(Passed|Failed|Skipped) / { n = 0 } n-- > 0 { print "  " $0 }' "$log" || true
 sed -nE 's/^# (skipped|todo): /skipped: JS client: /p' "$clients_log" || true
 if [ -n "$clients_skip_reason" ]; then echo "skipped: JavaScript client tests (tests/Clients): $clients_skip_reason"; fi
 rm -f "$log" "$clients_log"
