@@ -67,7 +67,7 @@ public sealed class ChatHandler(UpstreamOptions options)
                 await StreamOpenAIAsync(response, knobs, cancel);
                 break;
             case Dialect.Responses when !knobs.Stream:
-                await WriteJsonAsync(response, 200, ResponsesApiAnswers.Response);
+                await ResponsesApiAnswers.WriteUniqueAsync(response);
                 break;
             case Dialect.Responses:
                 await StreamResponsesAsync(response, knobs, cancel);

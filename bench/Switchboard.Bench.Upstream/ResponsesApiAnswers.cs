@@ -32,6 +32,28 @@ public static class ResponsesApiAnswers
     /// <summary>The non-streaming response object (about 900 bytes).</summary>
     public static readonly byte[] Response = Encoding.UTF8.GetBytes(ResponseObject("completed", "[" + Message + "]", Usage));
 
+    private static readonly int IdOffset = Response.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Id)) + "resp_".Length;
+    private static long _served;
+
+    /// <summary>
+    /// Sends <see cref="Response"/> with an id of its own (as OpenAI's are: unique, starting with the time), so a gateway
+    /// that stores responses stores every one rather than finding the id already there.
+    /// </summary>
+    public static Task WriteUniqueAsync(HttpResponse response)
+    {
+        var body = (byte[])Response.Clone();
+        var id = body.AsSpan(IdOffset, Id.Length - "resp_".Length);
+        var time = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var serial = (ulong)Interlocked.Increment(ref _served);
+        // 31 characters: 12 hex of milliseconds, 19 decimal of the running count.
+        time.TryFormat(id[..12], out _, "x12");
+        serial.TryFormat(id[12..], out _, "D19");
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body).AsTask();
+    }
+
     /// <summary>The four events sent at once when the stream starts (sequence numbers 0 to 3).</summary>
     public static readonly StampedEvent[] Head =
     [
