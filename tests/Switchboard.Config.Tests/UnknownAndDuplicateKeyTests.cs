@@ -29,7 +29,7 @@ public sealed class UnknownAndDuplicateKeyTests
             """);
 
         TestConfig.AssertError(error, 2, "provider",
-            "unknown key 'provider' (allowed: master_key, database, server, providers, models, fallbacks, keys, teams, media, limits, key_defaults, responses, routing, reload, route_overrides, context_window_fallbacks, content_policy_fallbacks)");
+            "unknown key 'provider' (allowed: master_key, database, server, providers, models, fallbacks, keys, teams, media, limits, key_defaults, responses, telemetry, routing, reload, route_overrides, context_window_fallbacks, content_policy_fallbacks)");
     }
 
     [Fact]

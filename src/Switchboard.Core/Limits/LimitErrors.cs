@@ -1,6 +1,7 @@
 using System.Globalization;
 using Switchboard.Auth;
 using Switchboard.Errors;
+using Switchboard.Telemetry;
 
 namespace Switchboard.Limits;
 
@@ -10,6 +11,7 @@ internal static class LimitErrors
     public static GatewayError For(LimitRefusal refusal, LimitScope scope, string subject, LimitSettings limits, in CounterSnapshot state,
         in AdmissionEstimate estimate, DateTimeOffset now, BudgetWindow period)
     {
+        LimitMetrics.Refused(refusal, scope);
         var who = scope == LimitScope.Key ? $"key `{subject}`" : $"team `{subject}`";
         // Clamped to one window: with shared counters the window may have been opened by a request whose clock read was a
         // few milliseconds later than this one's.
@@ -33,11 +35,14 @@ internal static class LimitErrors
         }
     }
 
-    public static GatewayError Unpriced(string model, string deployment, LimitScope scope, string subject) =>
-        new(403, "invalid_request_error", "model_not_priced",
+    public static GatewayError Unpriced(string model, string deployment, LimitScope scope, string subject)
+    {
+        LimitMetrics.RefusedUnpriced(scope);
+        return new(403, "invalid_request_error", "model_not_priced",
             $"The model `{model}` can be served by `{deployment}`, which has no known price, and {(scope == LimitScope.Key ? "key" : "team")} `{subject}` has a budget: " +
             "a request there could not be charged. Set input_per_mtok and output_per_mtok on that deployment (0 for a free local model).",
             ErrorDisposition.ClientFault, "model");
+    }
 
     /// <summary>
     /// A budget refusal names its cause: the budget is spent, or what is left (after the reservations of requests in

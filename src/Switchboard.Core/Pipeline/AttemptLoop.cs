@@ -3,6 +3,7 @@ using System.Globalization;
 using Switchboard.Config;
 using Switchboard.Errors;
 using Switchboard.Routing;
+using Switchboard.Telemetry;
 
 namespace Switchboard.Pipeline;
 
@@ -20,6 +21,7 @@ internal struct AttemptLoop(List<RoutedDeployment> plan, RoutingSettings routing
     private bool _forced;
     private bool _switchedChain;
     private int _retries;
+    private RoutedDeployment? _first;
 
     /// <summary>Upstream attempts made so far.</summary>
     public int Attempts { get; private set; }
@@ -83,15 +85,20 @@ internal struct AttemptLoop(List<RoutedDeployment> plan, RoutingSettings routing
     public void BeginAttempt(RoutedDeployment deployment)
     {
         Attempts++;
+        _first ??= deployment;
         _round.MarkTried(_index);
         if (_forced) _round.Exclude(_index); // a cooling deployment gets one forced try per request, not one per round
         LastDeployment = deployment;
     }
 
-    /// <summary>Adds the finished attempt to the attempt log.</summary>
-    public void LogAttempt(RoutedDeployment deployment, int status) =>
+    /// <summary>Adds the finished attempt to the attempt log and the upstream metrics.</summary>
+    public void LogAttempt(RoutedDeployment deployment, int status)
+    {
         AttemptLog = Attempts == 1 && status == 200 ? deployment.FirstTrySuccessLog
             : AttemptLogEntry(AttemptLog, deployment.Provider.Name, status);
+        UpstreamMetrics.Attempted(deployment.Provider.Name, deployment.UpstreamModel, status, Attempts,
+            answeredByFallback: status == 200 && !ReferenceEquals(deployment, _first));
+    }
 
     /// <summary>
     /// After a failed attempt, before anything reached the client: true to go on (the next deployment, a fallback, a

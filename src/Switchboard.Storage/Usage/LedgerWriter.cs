@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Switchboard.Telemetry;
 using Switchboard.Usage;
 
 namespace Switchboard.Storage.Usage;
@@ -191,9 +193,11 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
                     }
                     continue;
                 }
+                var writeStarted = Stopwatch.GetTimestamp();
                 try
                 {
                     Write(batch, abort); // SQLite: runs inline on this thread
+                    LedgerMetrics.BatchWritten(writeStarted, ok: true);
                     Interlocked.Add(ref _stored, batch.Count);
                     if (batchFromSpill > 0) CommitSpillRead(batchFromSpill);
                     batch.Clear();
@@ -203,6 +207,7 @@ public sealed partial class LedgerWriter : IUsageSink, IHostedService, IAsyncDis
                 }
                 catch (Exception e) when (!abort.IsCancellationRequested)
                 {
+                    LedgerMetrics.BatchWritten(writeStarted, ok: false);
                     if (_healthy && _logger.IsEnabled(LogLevel.Warning)) LogWriteFailed(_logger, e.GetType().Name, e.Message);
                     _healthy = false;
                     if (_stopping && batchFromSpill == 0)
