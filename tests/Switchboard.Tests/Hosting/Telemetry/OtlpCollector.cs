@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Tests.Hosting.Telemetry.Otlp;
@@ -46,25 +47,20 @@ public sealed class OtlpCollector : IAsyncDisposable
 
     /// <summary>Every span received at <paramref name="path"/>, with the service.name of its resource and its scope.</summary>
     public ReceivedSpan[] Spans(string path = "/v1/traces") =>
-    [
-        .. from export in Exports
-           where export.Path == path
-           from resource in ExportTraceServiceRequest.Parser.ParseFrom(export.Body).ResourceSpans
-           from scope in resource.ScopeSpans
-           from span in scope.Spans
-           select new ReceivedSpan(span, scope.Scope?.Name ?? "", Attribute(resource.Resource?.Attributes, "service.name")?.StringValue),
-    ];
+        [.. Items(path).Select(item => new ReceivedSpan(Span.Parser.ParseFrom(item.Bytes), item.Scope, item.Service))];
 
     /// <summary>Every metric received at <c>/v1/metrics</c>: its instrumentation scope, name and resource's service.name.</summary>
     public (string Scope, string Name, string? Service)[] Metrics() =>
-    [
-        .. from export in Exports
-           where export.Path == "/v1/metrics"
-           from resource in ExportMetricsServiceRequest.Parser.ParseFrom(export.Body).ResourceMetrics
-           from scope in resource.ScopeMetrics
-           from metric in scope.Metrics
-           select (scope.Scope?.Name ?? "", metric.Name, Attribute(resource.Resource?.Attributes, "service.name")?.StringValue),
-    ];
+        [.. Items("/v1/metrics").Select(item => (item.Scope, Metric.Parser.ParseFrom(item.Bytes).Name, item.Service))];
+
+    /// <summary>The spans or metrics (still encoded) of every export posted to <paramref name="path"/>, with their scope and service.</summary>
+    private IEnumerable<(ByteString Bytes, string Scope, string? Service)> Items(string path) =>
+        from export in Exports
+        where export.Path == path
+        from resource in ExportRequest.Parser.ParseFrom(export.Body).Resources
+        from scope in resource.Scopes
+        from item in scope.Items
+        select (item, scope.Scope?.Name ?? "", Attribute(resource.Resource?.Attributes, "service.name")?.StringValue);
 
     /// <summary>Polls until <paramref name="found"/> returns a value (exports come in batches, a few hundred ms apart).</summary>
     public async Task<T> WaitForAsync<T>(Func<OtlpCollector, T?> found, string what) where T : class

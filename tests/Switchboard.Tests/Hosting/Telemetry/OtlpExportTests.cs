@@ -10,30 +10,21 @@ namespace Switchboard.Tests.Hosting.Telemetry;
 /// </summary>
 public sealed class OtlpExportTests(MockUpstreamFixture mock) : IClassFixture<MockUpstreamFixture>
 {
-    private const string Key = "sb-otlp-virtual-key-4242";
+    private const string Key = TestConfigs.AliceKey;
     private const string Prompt = "the-secret-recipe-is-cardamom";
 
-    private string Yaml(string telemetry = "") => $$"""
-        master_key: {{TestConfigs.MasterKey}}
-        {{telemetry}}
-        routing: { strategy: priority, max_attempts: 2, backoff: 1ms }
-        providers:
-          mock: { type: openai, base_url: "{{mock.BaseUrl}}/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          down: { type: openai, base_url: "{{mock.BaseUrl}}/_knobs/status=503/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-          anthropic: { type: anthropic, base_url: "{{mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
-        models:
-          chat:
-            - { provider: mock, model: gpt-4o-mini }
-          flaky:
-            - { provider: down, model: gpt-4o-mini, priority: 1 }
-            - { provider: mock, model: gpt-4o, priority: 2 }
-          broken:
-            - { provider: down, model: gpt-4o-mini }
-          claude:
-            - { provider: anthropic, model: claude-sonnet-4-5 }
-        keys:
-          - { key: {{Key}}, name: otlp-team-key }
-        """;
+    /// <summary>The usual test models, plus <c>flaky</c> (a down deployment, then a good one), <c>broken</c> and <c>claude</c>.</summary>
+    private string Yaml(string telemetry = "") => TestConfigs.WithKeys(mock.BaseUrl,
+        extraProviders: $$"""
+              down: { type: openai, base_url: "{{mock.BaseUrl}}/_knobs/status=503/v1", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+              anthropic: { type: anthropic, base_url: "{{mock.BaseUrl}}", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+            """,
+        extraModels: """
+              flaky: [{ provider: down, model: gpt-4o-mini, priority: 1 }, { provider: mock, model: gpt-4o, priority: 2 }]
+              broken: [{ provider: down, model: gpt-4o-mini }]
+              claude: [{ provider: anthropic, model: claude-sonnet-4-5 }]
+            """,
+        extraTopLevel: $"{telemetry}\nrouting: {{ strategy: priority, max_attempts: 2, backoff: 1ms }}");
 
     /// <summary>The variables an operator sets to export to the collector over OTLP/HTTP, exporting often.</summary>
     private static Dictionary<string, string?> OtlpEnvironment(OtlpCollector collector) => new()
@@ -105,7 +96,7 @@ public sealed class OtlpExportTests(MockUpstreamFixture mock) : IClassFixture<Mo
         Assert.Equal(50, span.Number("gen_ai.request.max_tokens"));
         Assert.Equal(usage.GetProperty("prompt_tokens").GetInt64(), span.Number("gen_ai.usage.input_tokens"));
         Assert.Equal(usage.GetProperty("completion_tokens").GetInt64(), span.Number("gen_ai.usage.output_tokens"));
-        Assert.Equal("otlp-team-key", span.Attr("switchboard.key.name"));
+        Assert.Equal("alice", span.Attr("switchboard.key.name"));
         Assert.Equal(200, span.Number("http.response.status_code"));
         Assert.Equal(1, span.Number("switchboard.attempts"));
         Assert.False(span.IsError);
