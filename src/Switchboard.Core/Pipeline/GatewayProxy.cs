@@ -8,6 +8,7 @@ using Switchboard.Http;
 using Switchboard.Limits;
 using Switchboard.Providers.OpenAI;
 using Switchboard.Routing;
+using Switchboard.Telemetry;
 using Switchboard.Translation.Canonical;
 using Switchboard.Usage;
 
@@ -37,6 +38,8 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
     public async Task HandleAsync(HttpContext context, ProxyOperation operation, IOperationHook? hook = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
+        // Null while tracing is off; ended (with the ledger row's facts) when the request, stream included, is over.
+        using var span = GatewaySpans.StartRequest(context, operation);
         // Held until the request (stream included) is over: a reload retires this runtime only after that.
         using var lease = runtimes.Lease();
         var runtime = lease.Runtime;
@@ -91,6 +94,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 }
             }
             var requestBody = replaced ?? body;
+            GatewaySpans.DescribeRequest(span, operation, head, requestBody.Span, runtime.Config.Telemetry.TraceContent);
             var admission = await admissionControl.AdmitAsync(
                 new AdmissionRequest(identity, model, new PromptTokens(requestBody.Memory, model.Deployments[0].UpstreamModel), head.MaxTokens), context.RequestAborted);
             // By index: a foreach over the interface would box the list's enumerator on every request.
@@ -174,6 +178,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 return (Unanswered(request, loop, head) with { Status = 499, ErrorCode = "client_closed_request" }, loop.LastDeployment);
             }
 
+            using var attemptSpan = GatewaySpans.StartAttempt(operation, deployment, loop.Attempts + 1, loop.LastDeployment);
             loop.BeginAttempt(deployment);
             // Set before every attempt: whichever attempt answers (or fails last) is what the client sees.
             context.Response.Headers[AttemptsHeader] = loop.Attempts.ToString(CultureInfo.InvariantCulture);
@@ -189,6 +194,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             {
                 deployment.Health.Exit();
             }
+            GatewaySpans.EndAttempt(attemptSpan, deployment, outcome);
             loop.LogAttempt(deployment, outcome.Result switch
             {
                 AttemptResult.Completed => 200,

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Switchboard.Http;
 using Switchboard.Providers;
 using Switchboard.Routing;
+using Switchboard.Telemetry;
 using Switchboard.Usage;
 
 namespace Switchboard.Pipeline;
@@ -68,6 +69,7 @@ public static class UpstreamAttempt
     public static async ValueTask<AttemptOutcome> AnswerAsync(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> body, TokenUsage? usage)
     {
         var firstByte = Stopwatch.GetTimestamp();
+        GatewaySpans.RecordOutput(body.Span);
         var client = context.Response;
         client.StatusCode = status;
         client.ContentType = contentType;

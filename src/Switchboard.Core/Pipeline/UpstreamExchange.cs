@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Switchboard.Errors;
 using Switchboard.Http;
 using Switchboard.Providers;
+using Switchboard.Telemetry;
 
 namespace Switchboard.Pipeline;
 
@@ -21,6 +22,7 @@ public static class UpstreamExchange
         request.Headers.Accept.Add(stream ? AcceptEventStream : AcceptJson);
         authorize(request.Headers);
         foreach (var (name, value) in provider.Config.Headers) request.Headers.TryAddWithoutValidation(name, value);
+        GatewaySpans.InjectContext(request.Headers);
         return request;
     }
 

@@ -80,7 +80,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<GatewayProxy>();
         builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.AddGatewayMetrics(options.Config.Telemetry);
-        builder.Services.AddGatewayTracing(options.Config.Telemetry);
+        builder.Services.AddGatewayTracing(options.Config.Telemetry, builder.Configuration);
         builder.Services.AddWebConsole(options.DataDirectory ?? DataDirectoryFor(database.Location));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
 
