@@ -1,38 +1,23 @@
-using Switchboard.MockUpstream;
-
 namespace Switchboard.Tests.Cli;
 
 /// <summary>
 /// <c>serve --log-format json</c> as a log shipper reads it: the real gateway process, whose every output line is one
 /// JSON object with a UTC timestamp, level, category, message and the entry's fields, and never a secret.
 /// </summary>
-public sealed class LogFormatCliTests : IAsyncLifetime
+public sealed class LogFormatCliTests(UnshapedKeyMockFixture mock) : IClassFixture<UnshapedKeyMockFixture>, IDisposable
 {
-    private const string ProviderKey = "prov-json-secret-3c7d10";
-    private WebApplication? _mock;
-    private string _mockUrl = "";
+    private const string ProviderKey = UnshapedKeyMockFixture.Key;
     private readonly string _dir = Directory.CreateTempSubdirectory("sb-logformat-").FullName;
 
-    public async Task InitializeAsync()
-    {
-        _mock = MockUpstreamServer.Build(new MockUpstreamOptions { ApiKey = ProviderKey }, "http://127.0.0.1:0");
-        await _mock.StartAsync();
-        _mockUrl = _mock.Urls.First().TrimEnd('/');
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_mock is not null) await _mock.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Yaml => $"""
         master_key: {TestConfigs.MasterKey}
         keys:
           - {"{"} key: {TestConfigs.AliceKey}, name: alice {"}"}
         providers:
-          up: {"{"} type: openai, base_url: "{_mockUrl}/v1", api_key: "{ProviderKey}" {"}"}
-          down: {"{"} type: anthropic, base_url: "{_mockUrl}/_knobs/status=529;echo_key=1", api_key: "{ProviderKey}" {"}"}
+          up: {"{"} type: openai, base_url: "{mock.BaseUrl}/v1", api_key: "{ProviderKey}" {"}"}
+          down: {"{"} type: anthropic, base_url: "{mock.BaseUrl}/_knobs/status=529;echo_key=1", api_key: "{ProviderKey}" {"}"}
         models:
           m: [{"{"} provider: up, model: gpt-4o-mini {"}"}]
           broken: [{"{"} provider: down, model: claude-sonnet-4-6 {"}"}]

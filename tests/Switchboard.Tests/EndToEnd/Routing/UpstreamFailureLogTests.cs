@@ -1,4 +1,3 @@
-using Switchboard.MockUpstream;
 using static Switchboard.Tests.EndToEnd.Routing.RoutingTestSupport;
 
 namespace Switchboard.Tests.EndToEnd.Routing;
@@ -9,28 +8,14 @@ namespace Switchboard.Tests.EndToEnd.Routing;
 /// <c>(null)</c>, a bare status or a secret. The provider key is deliberately not key-shaped, so only the exact-key
 /// scrub can catch it.
 /// </summary>
-public sealed class UpstreamFailureLogTests : IAsyncLifetime
+public sealed class UpstreamFailureLogTests(UnshapedKeyMockFixture mock) : IClassFixture<UnshapedKeyMockFixture>
 {
-    private const string ProviderKey = "prov-logged-secret-5b2e91";
-    private WebApplication? _mock;
-    private string _mockUrl = "";
-
-    public async Task InitializeAsync()
-    {
-        _mock = MockUpstreamServer.Build(new MockUpstreamOptions { ApiKey = ProviderKey }, "http://127.0.0.1:0");
-        await _mock.StartAsync();
-        _mockUrl = _mock.Urls.First().TrimEnd('/');
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_mock is not null) await _mock.DisposeAsync();
-    }
+    private const string ProviderKey = UnshapedKeyMockFixture.Key;
 
     /// <summary>Provider <c>up</c> of <paramref name="type"/> on the mock with <paramref name="knobs"/> (<c>refused</c>: a port nobody listens on).</summary>
     private string UpProvider(string type, string knobs, string extra = "")
     {
-        var root = knobs == "refused" ? "http://127.0.0.1:1" : $"{_mockUrl}/_knobs/{knobs}";
+        var root = knobs == "refused" ? "http://127.0.0.1:1" : $"{mock.BaseUrl}/_knobs/{knobs}";
         return $"up: {{ type: {type}, base_url: \"{root}{(type == "openai" ? "/v1" : "")}\", api_key: \"{ProviderKey}\"{extra} }}";
     }
 
