@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Switchboard.MockUpstream;
 
@@ -63,17 +65,20 @@ internal static class HttpHelpers
     }
 
     /// <summary>
-    /// The <c>invalid_body</c> knob: a 200 that is not a valid answer. <c>truncated</c>: a completion cut mid-string;
-    /// <c>html</c>: a proxy's HTML page (as text/html); <c>array</c>: valid JSON of the wrong shape; <c>empty</c>: no body.
+    /// The <c>invalid_body</c> knob: a 200 (or, with <c>status</c>, that status) that is not a valid answer.
+    /// <c>truncated</c>: a completion cut mid-string; <c>html</c>: a proxy's HTML page (as text/html); <c>array</c>:
+    /// valid JSON of the wrong shape; <c>empty</c>: no body.
     /// </summary>
-    public static async Task WriteInvalidBodyAsync(HttpContext ctx, string kind)
+    public static async Task WriteInvalidBodyAsync(HttpContext ctx, string kind, int status = 200)
     {
-        ctx.Response.StatusCode = 200;
+        ctx.Response.StatusCode = status;
         ctx.Response.ContentType = kind == "html" ? "text/html; charset=utf-8" : "application/json";
         var body = kind switch
         {
             "truncated" => """{"id":"chatcmpl-mock","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hel"""u8.ToArray(),
-            "html" => "<html><body><h1>200 OK</h1><p>Maintenance page</p></body></html>"u8.ToArray(),
+            "html" when status == 200 => "<html><body><h1>200 OK</h1><p>Maintenance page</p></body></html>"u8.ToArray(),
+            "html" => Encoding.UTF8.GetBytes($"<html>\r\n<head><title>{status} {ReasonPhrases.GetReasonPhrase(status)}</title></head>\r\n<body>\r\n"
+                + $"<center><h1>{status} {ReasonPhrases.GetReasonPhrase(status)}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"),
             "array" => "[]"u8.ToArray(),
             _ => [],
         };

@@ -128,6 +128,12 @@ public static class MockUpstreamServer
                 ? route.Argument
                 : RequestBody.PeekModel(body);
             error = knobs.InjectedError(state, model, route.Dialect);
+            if (error is not null && knobs.InvalidBody is { } page)
+            {
+                // A proxy in front of the API answering for it: the injected status with a body that is no error object.
+                await HttpHelpers.WriteInvalidBodyAsync(ctx, page, error.Status);
+                return;
+            }
             if (error is not null) error = error with { Message = knobs.InjectedMessage(error.Message, ctx.Request) };
         }
         if (error is not null)

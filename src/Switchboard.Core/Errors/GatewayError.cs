@@ -33,6 +33,13 @@ public sealed record GatewayError(
     /// <summary>The upstream provider's name when the error came from one (for logs and the ledger).</summary>
     public string? Provider { get; init; }
 
+    /// <summary>
+    /// What the upstream itself answered, for the operator's log only (never sent to a client): its HTTP status and
+    /// its own error type and code, the start of a body that is no error object, or the transport error. Scrubbed of
+    /// the provider's key.
+    /// </summary>
+    public string? UpstreamAnswer { get; init; }
+
     public static GatewayError InvalidRequest(string message, string? param = null, string? code = null) =>
         new(400, "invalid_request_error", code, message, ErrorDisposition.ClientFault, param);
 

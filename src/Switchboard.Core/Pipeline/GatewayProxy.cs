@@ -249,19 +249,37 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
     private static partial void LogRouteFailure(ILogger logger, string requestId, Exception exception);
 
     /// <summary>
-    /// An attempt's failure as an operator needs it: who, which model, the status, the error's code (or type) and its
-    /// message — scrubbed once more (the message may quote upstream text) and cut to a readable length.
+    /// An attempt's failure as an operator needs it: who, which model, the status, the error's code (or type), its
+    /// message and what the upstream itself answered (its status and own error type, or the transport error) —
+    /// scrubbed once more of every secret the gateway holds (the text may quote upstream words) and cut to a
+    /// readable length.
     /// </summary>
     private void LogUpstreamFailure(string requestId, RoutedDeployment deployment, GatewayError error)
     {
         if (!logger.IsEnabled(LogLevel.Warning)) return;
-        var message = error.Message.Length > MaxLoggedMessage ? string.Concat(error.Message.AsSpan(0, MaxLoggedMessage), "…") : error.Message;
-        LogUpstreamFailure(logger, requestId, deployment.Provider.Name, deployment.UpstreamModel, error.Status, error.Code ?? error.Type,
-            SecretScrubber.Scrub(message, deployment.Provider.Config.ApiKey));
+        var config = runtimes.Current.Config;
+        string?[] secrets = [deployment.Provider.Config.ApiKey, config.MasterKey, config.Telemetry.MetricsToken, .. config.Keys.Select(k => k.Key)];
+        var message = SecretScrubber.Scrub(Cut(error.Message), secrets);
+        var code = error.Code ?? error.Type;
+        if (error.UpstreamAnswer is { } upstream)
+        {
+            LogFailureAndUpstreamAnswer(logger, requestId, deployment.Provider.Name, deployment.UpstreamModel, error.Status, code, message, SecretScrubber.Scrub(Cut(upstream), secrets));
+        }
+        else
+        {
+            LogFailureWithoutUpstreamAnswer(logger, requestId, deployment.Provider.Name, deployment.UpstreamModel, error.Status, code, message);
+        }
     }
+
+    /// <summary>The text cut to <see cref="MaxLoggedMessage"/> characters.</summary>
+    private static string Cut(string text) => text.Length > MaxLoggedMessage ? string.Concat(text.AsSpan(0, MaxLoggedMessage), "…") : text;
 
     private const int MaxLoggedMessage = 500;
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: provider {Provider} (model {UpstreamModel}) failed with {Status} {Code}: {Message} (upstream: {Upstream})")]
+    private static partial void LogFailureAndUpstreamAnswer(ILogger logger, string requestId, string provider, string upstreamModel, int status, string code, string message, string upstream);
+
+    /// <summary>A failure the upstream said nothing about (a timeout, a cut stream): no upstream part.</summary>
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: provider {Provider} (model {UpstreamModel}) failed with {Status} {Code}: {Message}")]
-    private static partial void LogUpstreamFailure(ILogger logger, string requestId, string provider, string upstreamModel, int status, string code, string message);
+    private static partial void LogFailureWithoutUpstreamAnswer(ILogger logger, string requestId, string provider, string upstreamModel, int status, string code, string message);
 }

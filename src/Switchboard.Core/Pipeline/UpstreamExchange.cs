@@ -83,7 +83,7 @@ public static class UpstreamExchange
     {
         WireJsonKind.Valid => null,
         WireJsonKind.Error => UpstreamErrors.ErrorInSuccessBody(json, provider),
-        _ => UpstreamErrors.InvalidResponse(provider, json.IsEmpty ? "an empty body" : "a body"),
+        _ => UpstreamErrors.InvalidResponse(provider, json),
     };
 
     /// <summary>

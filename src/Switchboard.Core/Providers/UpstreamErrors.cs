@@ -19,42 +19,52 @@ public static class UpstreamErrors
     {
         var status = (int)response.StatusCode;
         var info = provider.Protocol?.ReadError(body) ?? OpenAIErrorBody.Read(body);
-        var message = SecretScrubber.Scrub(
-            info?.Message is { Length: > 0 } m ? m : PlainText(body) ?? $"HTTP {status} {response.ReasonPhrase}",
-            provider.Config.ApiKey);
+        // The upstream's own words when its body is an error object; otherwise (a proxy's HTML page, an empty body,
+        // plain text) what the body is, its start quoted, so neither the client nor the log gets a bare status.
+        var ownWords = info?.Message is { Length: > 0 };
+        var message = ownWords ? SecretScrubber.Scrub(info!.Message!, provider.Config.ApiKey) : DescribeBody(body, response.Content.Headers.ContentType?.MediaType, provider);
+        var answered = ownWords
+            ? $"Provider '{provider.Name}' answered HTTP {status}: {message}"
+            : $"Provider '{provider.Name}' answered HTTP {status}{Reason(response)} with {message}.";
         var retryAfter = RetryAfter(response) ?? info?.RetryAfter;
         // Every field relayed to the client is scrubbed, not only the message: an upstream may echo a key anywhere.
         var (type, code, param) = (ScrubOrNull(info?.Type, provider), ScrubOrNull(info?.Code, provider), ScrubOrNull(info?.Param, provider));
+        var upstream = $"HTTP {status} {(type, code) switch
+        {
+            ({ } t, { } c) when t != c => t + "/" + c,
+            _ => type ?? code ?? (info is null ? "with no error object" : "with no error type"),
+        }}";
 
         if (status is 401 or 403)
         {
             // The upstream refused the gateway's own credentials: not the client's fault, and never its key to see.
             return new GatewayError(502, "upstream_error", "upstream_authentication_failed",
-                $"Provider '{provider.Name}' rejected the gateway's credentials (HTTP {status}): {message}",
-                ErrorDisposition.Retryable) { Provider = provider.Name };
+                $"Provider '{provider.Name}' rejected the gateway's credentials (HTTP {status}){(ownWords ? ": " + message : ", with " + message + ".")}",
+                ErrorDisposition.Retryable) { Provider = provider.Name, UpstreamAnswer = upstream };
         }
         if (status == 429 || status >= 500 || status == 408)
         {
-            return new GatewayError(status, "upstream_error", code ?? type ?? $"upstream_http_{status}",
-                $"Provider '{provider.Name}' answered HTTP {status}: {message}", ErrorDisposition.Retryable, param)
-            { RetryAfter = retryAfter, Provider = provider.Name };
+            return new GatewayError(status, "upstream_error", code ?? type ?? $"upstream_http_{status}", answered, ErrorDisposition.Retryable, param)
+            { RetryAfter = retryAfter, Provider = provider.Name, UpstreamAnswer = upstream };
         }
 
         var disposition = IsContextWindow(code, type, message) ? ErrorDisposition.ContextWindowExceeded
             : IsContentPolicy(code, type) ? ErrorDisposition.ContentPolicy
             : ErrorDisposition.ClientFault;
-        return new GatewayError(status, ClientFacingType(type), code, message, disposition, param)
-        { RetryAfter = retryAfter, Provider = provider.Name };
+        return new GatewayError(status, ClientFacingType(type), code, ownWords ? message : answered, disposition, param)
+        { RetryAfter = retryAfter, Provider = provider.Name, UpstreamAnswer = upstream };
     }
+
+    private static string Reason(HttpResponseMessage response) => response.ReasonPhrase is { Length: > 0 } reason ? $" ({reason})" : "";
 
     /// <summary>
     /// An answer that is not valid in the upstream's own wire format (broken JSON, not an object): an upstream failure,
     /// retryable, never relayed as a success.
     /// </summary>
-    public static GatewayError InvalidResponse(UpstreamProvider provider, string what) =>
+    public static GatewayError InvalidResponse(UpstreamProvider provider, ReadOnlySpan<byte> body) =>
         new(502, "upstream_error", "upstream_invalid_response",
-            $"Provider '{provider.Name}' answered with {what} that is not valid in its wire format.", ErrorDisposition.Retryable)
-        { Provider = provider.Name };
+            $"Provider '{provider.Name}' answered with {(body.IsEmpty ? "an empty body" : "a body")} that is not valid in its wire format.", ErrorDisposition.Retryable)
+        { Provider = provider.Name, UpstreamAnswer = "HTTP 200 with " + DescribeBody(body, null, provider) };
 
     /// <summary>A success status whose body is an error object (some OpenAI-compatible servers do this): a failure, scrubbed.</summary>
     public static GatewayError ErrorInSuccessBody(ReadOnlySpan<byte> body, UpstreamProvider provider)
@@ -105,11 +115,25 @@ public static class UpstreamErrors
         return null;
     }
 
-    private static string? PlainText(ReadOnlySpan<byte> body)
+    /// <summary>How many characters of a body that is no error object are quoted.</summary>
+    private const int QuotedChars = 200;
+
+    /// <summary>
+    /// What a body that is no error object is (an empty body, an HTML page, other text), its start quoted on one line:
+    /// scrubbed before it is cut, so a cut can never leave the start of a key the scrub would no longer recognise.
+    /// </summary>
+    public static string DescribeBody(ReadOnlySpan<byte> body, string? mediaType, UpstreamProvider provider)
     {
-        if (body.IsEmpty) return null;
-        var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, 500)]).Trim();
-        return text.Length == 0 ? null : text;
+        if (body.IsEmpty) return "an empty body";
+        const int window = 4096;
+        var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, window)]);
+        // A body longer than the window: drop its last, possibly cut, word (it could be half a key).
+        if (body.Length > window && text.LastIndexOfAny([' ', '\n', '\t', '\r']) is > 0 and var lastSpace) text = text[..lastSpace];
+        var folded = SecretScrubber.Scrub(string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), provider.Config.ApiKey);
+        if (folded.Length == 0) return "a blank body";
+        var quoted = folded.Length > QuotedChars ? string.Concat(folded.AsSpan(0, QuotedChars), "…") : folded;
+        var html = mediaType is "text/html" || folded.StartsWith('<');
+        return (html ? "an HTML page: " : "a body that is no error object: ") + quoted;
     }
 
     /// <summary>The error for a transport failure (no HTTP answer).</summary>
@@ -130,6 +154,20 @@ public static class UpstreamErrors
             _ => "request failed",
         };
         return new GatewayError((int)HttpStatusCode.BadGateway, "upstream_error", "upstream_unreachable",
-            $"Provider '{provider.Name}' {detail}.", ErrorDisposition.Retryable) { Provider = provider.Name };
+            $"Provider '{provider.Name}' {detail}.", ErrorDisposition.Retryable) { Provider = provider.Name, UpstreamAnswer = TransportFailure(exception, provider) };
+    }
+
+    /// <summary>
+    /// A transport failure as the log needs it: each distinct message of the exception chain
+    /// (<c>Connection refused (127.0.0.1:9)</c>), scrubbed: the messages may quote the address, never a key.
+    /// </summary>
+    public static string TransportFailure(Exception exception, UpstreamProvider provider)
+    {
+        var messages = new List<string>(3);
+        for (var e = exception; e is not null && messages.Count < 4; e = e.InnerException)
+        {
+            if (e.Message.Length > 0 && !messages.Exists(m => m.Contains(e.Message, StringComparison.Ordinal))) messages.Add(e.Message);
+        }
+        return SecretScrubber.Scrub($"{exception.GetType().Name}: {string.Join(" / ", messages)}", provider.Config.ApiKey);
     }
 }

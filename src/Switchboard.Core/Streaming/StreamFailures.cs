@@ -11,9 +11,10 @@ public static class StreamFailures
             $"Provider '{provider.Name}' sent nothing for {idle.TotalSeconds:0.#} s; the stream was abandoned.",
             ErrorDisposition.Retryable) { Provider = provider.Name };
 
-    public static GatewayError Broken(UpstreamProvider provider) =>
+    public static GatewayError Broken(UpstreamProvider provider, Exception cause) =>
         new(502, "upstream_error", "upstream_stream_broken",
-            $"The connection to provider '{provider.Name}' broke during the stream.", ErrorDisposition.Retryable) { Provider = provider.Name };
+            $"The connection to provider '{provider.Name}' broke during the stream.", ErrorDisposition.Retryable)
+        { Provider = provider.Name, UpstreamAnswer = UpstreamErrors.TransportFailure(cause, provider) };
 
     public static GatewayError Truncated(UpstreamProvider provider) =>
         new(502, "upstream_error", "upstream_stream_truncated",

@@ -74,7 +74,7 @@ public static class StreamRelay
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException)
             {
-                progress.Failure = StreamFailures.Broken(provider);
+                progress.Failure = StreamFailures.Broken(provider, ex);
             }
             finally
             {

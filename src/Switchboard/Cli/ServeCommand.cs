@@ -4,16 +4,31 @@ using Switchboard.Hosting;
 
 namespace Switchboard.Cli;
 
-/// <summary><c>serve [--config PATH] [--host HOST] [--port N]</c>: runs the gateway until Ctrl+C / SIGTERM.</summary>
-public static class ServeCommand
+/// <summary><c>serve [--config PATH] [--host HOST] [--port N] [--log-format text|json]</c>: runs the gateway until Ctrl+C / SIGTERM.</summary>
+public static partial class ServeCommand
 {
+    /// <summary>The environment variable <c>--log-format</c> falls back to.</summary>
+    public const string LogFormatVariable = "SWITCHBOARD_LOG_FORMAT";
+
     public static Command Create(Option<string?> configOption)
     {
         var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1, or server.host in the config)" };
         var port = new Option<int?>("--port") { Description = "Port to listen on (default 4000, or server.port in the config)" };
-        var command = new Command("serve", "Run the gateway") { configOption, host, port };
+        var logFormat = new Option<string?>("--log-format")
+        {
+            Description = $"How log lines are written: text (one readable line) or json (one JSON object per line, for log shippers); default text, or {LogFormatVariable}",
+        };
+        var command = new Command("serve", "Run the gateway") { configOption, host, port, logFormat };
         command.SetAction(async (parse, cancel) =>
         {
+            // The flag wins over the variable; an empty variable counts as unset, an empty flag does not.
+            var (formatValue, source) = parse.GetValue(logFormat) is { } flag ? (flag, "--log-format") : (Environment.GetEnvironmentVariable(LogFormatVariable), LogFormatVariable);
+            var format = LogFormat.Text;
+            if ((source == "--log-format" || !string.IsNullOrEmpty(formatValue)) && !GatewayLogging.TryParseFormat(formatValue!, out format))
+            {
+                Console.Error.WriteLine($"{source} '{formatValue}': must be one of {GatewayLogging.AllowedFormats}");
+                return 1;
+            }
             var config = ConfigSource.Load(parse.GetValue(configOption), Console.Error);
             if (config is null) return 1;
             var options = new GatewayOptions
@@ -21,6 +36,7 @@ public static class ServeCommand
                 Config = config,
                 Host = parse.GetValue(host) ?? config.Server.Host,
                 Port = parse.GetValue(port) ?? config.Server.Port,
+                LogFormat = format,
             };
             if (options.Port is < 0 or > 65535)
             {
@@ -39,7 +55,8 @@ public static class ServeCommand
                 return 1;
             }
             await using var _ = app;
-            PrintBanner(config, options);
+            if (format == LogFormat.Json) LogBanner(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard"), config, options);
+            else PrintBanner(config, options);
             try
             {
                 await app.RunAsync(cancel);
@@ -54,6 +71,21 @@ public static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>The banner as log entries: in the JSON format, stdout carries nothing but JSON lines.</summary>
+    private static void LogBanner(ILogger logger, GatewayConfig config, GatewayOptions options)
+    {
+        var url = $"http://{options.Host}:{options.Port}";
+        LogListening(logger, url, config.SourcePath ?? "built-in defaults", config.Providers.Length, config.Models.Length, config.Keys.Length);
+        if (config.IsOpenMode) LogOpenMode(logger);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Switchboard on {Url} (config: {ConfigPath}): {Providers} provider(s), {Models} model(s), {Keys} key(s)")]
+    private static partial void LogListening(ILogger logger, string url, string configPath, int providers, int models, int keys);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "No keys and no master_key are configured: single-user local mode, ANY bearer token is accepted. "
+        + "Do not expose this address to a network; add `keys:` or `master_key:` to lock it.")]
+    private static partial void LogOpenMode(ILogger logger);
 
     private static void PrintBanner(GatewayConfig config, GatewayOptions options)
     {

@@ -36,8 +36,7 @@ public static class GatewayApp
         // 2-core box each hop costs more than the gateway's own work. Safe because nothing on the path blocks.
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        GatewayLogging.AddConsole(builder.Logging, options.LogFormat);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // While this logger is enabled at any level, hosting starts an Activity (random trace id, Activity.Current
         // bookkeeping) and a logging scope for every request (≈ 480 B per request); it only logs request start/finish
@@ -81,6 +80,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<CountTokensHandler>();
         builder.Services.AddGatewayMetrics(options.Config.Telemetry);
         builder.Services.AddGatewayTracing(options.Config.Telemetry, builder.Configuration);
+        AccessLog.AddTo(builder.Services, options.Config.Telemetry);
         builder.Services.AddWebConsole(options.DataDirectory ?? DataDirectoryFor(database.Location));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
 

@@ -74,10 +74,32 @@ public sealed class UpstreamErrorsTests : IDisposable
     [Theory]
     [InlineData("""{"error":"model 'llama9' not found"}""", "model 'llama9' not found")]              // Ollama
     [InlineData("""{"object":"error","message":"bad lora","type":"BadRequestError","code":400}""", "bad lora")] // vLLM
-    [InlineData("<html>nginx 404</html>", "<html>nginx 404</html>")]
-    [InlineData("", "HTTP 404 NotFound")]
+    [InlineData("<html>nginx 404</html>", "Provider 'openai' answered HTTP 404 (NotFound) with an HTML page: <html>nginx 404</html>.")]
+    [InlineData("", "Provider 'openai' answered HTTP 404 (NotFound) with an empty body.")]
+    [InlineData("no route\r\n\r\n  to model", "Provider 'openai' answered HTTP 404 (NotFound) with a body that is no error object: no route to model.")]
     public void Other_servers_error_shapes_are_understood(string body, string message) =>
         Assert.Equal(message, Map(HttpStatusCode.NotFound, body).Message);
+
+    [Fact]
+    public void A_long_page_is_quoted_cut_and_scrubbed_before_the_cut()
+    {
+        // The key straddles the 200th character: scrubbed whole before the cut, never half left behind.
+        var body = "<html><body>" + new string('x', 180) + " " + ProviderKey + " " + new string('y', 5000) + "</body></html>";
+        var error = Map(HttpStatusCode.BadGateway, body, r => r.Content = new StringContent(body, Encoding.UTF8, "text/html"));
+
+        Assert.StartsWith("Provider 'openai' answered HTTP 502 (BadGateway) with an HTML page: <html><body>xxx", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-proj", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("yyy", error.Message, StringComparison.Ordinal);
+        Assert.Equal("HTTP 502 with no error object", error.UpstreamAnswer);
+    }
+
+    [Fact]
+    public void The_upstreams_own_type_and_code_are_kept_for_the_log()
+    {
+        var error = Map(HttpStatusCode.Unauthorized,
+            """{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}}""");
+        Assert.Equal("HTTP 401 invalid_request_error/invalid_api_key", error.UpstreamAnswer);
+    }
 
     [Fact]
     public void Upstream_auth_failure_is_a_502_with_the_key_scrubbed()
@@ -93,8 +115,10 @@ public sealed class UpstreamErrorsTests : IDisposable
     [Fact]
     public void Transport_failures_name_the_cause()
     {
-        Assert.Equal("upstream_unreachable", UpstreamErrors.FromException(
-            new HttpRequestException(HttpRequestError.ConnectionError, "refused"), _provider, timedOut: false).Code);
+        var refused = UpstreamErrors.FromException(
+            new HttpRequestException(HttpRequestError.ConnectionError, $"Connection refused ({ProviderKey})", new IOException("Connection refused")), _provider, timedOut: false);
+        Assert.Equal("upstream_unreachable", refused.Code);
+        Assert.Equal("HttpRequestException: Connection refused ([redacted])", refused.UpstreamAnswer);
         var timeout = UpstreamErrors.FromException(new TaskCanceledException(), _provider, timedOut: true);
         Assert.Equal((504, "upstream_timeout"), (timeout.Status, timeout.Code));
     }

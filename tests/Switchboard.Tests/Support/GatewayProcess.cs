@@ -38,9 +38,10 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     /// <summary>
     /// Writes <paramref name="yaml"/> to a private directory and starts <c>serve</c> on a free loopback port;
-    /// <paramref name="environment"/> sets (value) or removes (null) variables of the process's environment.
+    /// <paramref name="environment"/> sets (value) or removes (null) variables of the process's environment;
+    /// <paramref name="serveArguments"/> are added to the command line.
     /// </summary>
-    public static async Task<GatewayProcess> StartAsync(string yaml, IReadOnlyDictionary<string, string?>? environment = null)
+    public static async Task<GatewayProcess> StartAsync(string yaml, IReadOnlyDictionary<string, string?>? environment = null, params string[] serveArguments)
     {
         var directory = Path.Combine(Path.GetTempPath(), "sb-proc-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
@@ -53,7 +54,8 @@ public sealed class GatewayProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Switchboard.dll"), "serve", "--config", configPath, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        string[] arguments = [Path.Combine(AppContext.BaseDirectory, "Switchboard.dll"), "serve", "--config", configPath, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. serveArguments];
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,4 +1,3 @@
-using Switchboard.MockUpstream;
 using static Switchboard.Tests.EndToEnd.Routing.RoutingTestSupport;
 
 namespace Switchboard.Tests.EndToEnd.Routing;
@@ -8,26 +7,12 @@ namespace Switchboard.Tests.EndToEnd.Routing;
 /// body, OpenAI or Anthropic — reaches the client (and the log) without it. The provider key is deliberately not
 /// key-shaped, so only the exact-key scrub can catch it.
 /// </summary>
-public sealed class UpstreamErrorScrubbingTests : IAsyncLifetime
+public sealed class UpstreamErrorScrubbingTests(UnshapedKeyMockFixture mock) : IClassFixture<UnshapedKeyMockFixture>
 {
-    private const string ProviderKey = "prov-secret-7f3a9c41d2e8";
-    private WebApplication? _mock;
-    private string _mockUrl = "";
-
-    public async Task InitializeAsync()
-    {
-        _mock = MockUpstreamServer.Build(new MockUpstreamOptions { ApiKey = ProviderKey }, "http://127.0.0.1:0");
-        await _mock.StartAsync();
-        _mockUrl = _mock.Urls.First().TrimEnd('/');
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_mock is not null) await _mock.DisposeAsync();
-    }
+    private const string ProviderKey = UnshapedKeyMockFixture.Key;
 
     private Task<GatewayInstance> GatewayAsync(string type, string model, string knobs) => StartAsync(
-        $"leaky: {{ type: {type}, base_url: \"{_mockUrl}/_knobs/{knobs}{(type == "openai" ? "/v1" : "")}\", api_key: \"{ProviderKey}\" }}",
+        $"leaky: {{ type: {type}, base_url: \"{mock.BaseUrl}/_knobs/{knobs}{(type == "openai" ? "/v1" : "")}\", api_key: \"{ProviderKey}\" }}",
         $"m: [{{ provider: leaky, model: {model} }}]", OneAttempt);
 
     private static void AssertNoKey(GatewayInstance gateway, string body)
@@ -99,8 +84,8 @@ public sealed class UpstreamErrorScrubbingTests : IAsyncLifetime
     public async Task An_error_event_before_the_first_byte_falls_over_and_its_key_is_nowhere()
     {
         await using var gateway = await StartAsync(
-            $"leaky: {{ type: openai, base_url: \"{_mockUrl}/_knobs/error_after=0;echo_key=1/v1\", api_key: \"{ProviderKey}\" }}\n"
-            + $"healthy: {{ type: openai, base_url: \"{_mockUrl}/v1\", api_key: \"{ProviderKey}\" }}",
+            $"leaky: {{ type: openai, base_url: \"{mock.BaseUrl}/_knobs/error_after=0;echo_key=1/v1\", api_key: \"{ProviderKey}\" }}\n"
+            + $"healthy: {{ type: openai, base_url: \"{mock.BaseUrl}/v1\", api_key: \"{ProviderKey}\" }}",
             PriorityModel("leaky", "healthy"));
         using var http = gateway.Client(TestConfigs.MasterKey);
 
