@@ -59,19 +59,13 @@ public sealed partial class LoadBalancerTests(MockUpstreamFixture mock) : IClass
         using var client = Client();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Chat(stream: true) };
 
-        var clock = Stopwatch.StartNew();
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var first = await reader.ReadLineAsync();
-        var firstAt = clock.Elapsed;
-        var rest = await reader.ReadToEndAsync();
-        var total = clock.Elapsed;
+        var stream = await Sse.ReadTimedAsync(client, request);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("data: {", first, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, stream.Status);
+        Assert.StartsWith("data: {", stream.First, StringComparison.Ordinal);
         // 12 words 300 ms apart take ~3.3 s upstream; a buffering proxy would hold the first event back until the end.
-        Assert.True(total - firstAt > TimeSpan.FromSeconds(2), $"first event at {firstAt}, end at {total}: the proxy held events back");
-        Assert.EndsWith("data: [DONE]", rest.TrimEnd(), StringComparison.Ordinal);
+        Assert.True(stream.End - stream.FirstAt > TimeSpan.FromSeconds(2), $"first event at {stream.FirstAt}, end at {stream.End}: the proxy held events back");
+        Assert.EndsWith("data: [DONE]", stream.Rest.TrimEnd(), StringComparison.Ordinal);
     }
 
     private async Task StartAsync(string backend, string upstreamKnobs = "")
