@@ -34,6 +34,13 @@ if [ ! -x "${SWITCHBOARD_PROMETHEUS:-/usr/bin/prometheus}" ] && command -v apt-g
   { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus; } >&2 || true
 fi
 
+# nginx for the load-balancer test of deploy/nginx.conf (tests/Switchboard.Tests/Deployment).
+if [ ! -x /usr/sbin/nginx ] && command -v apt-get >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo -n"
+  echo "test.sh: installing nginx for the load-balancer test" >&2
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nginx; } >&2 || true
+fi
+
 # PostgreSQL: a private throwaway cluster on 127.0.0.1 for the storage tests (tools/postgres/test-cluster.sh installs
 # the Debian packages when absent). SWITCHBOARD_REQUIRE_POSTGRES=1 makes the PostgreSQL cases fail, not skip, if the
 # server is missing.

@@ -22,6 +22,7 @@ var root = new RootCommand("Switchboard: one OpenAI-compatible endpoint in front
     ModelsCommand.Create(configOption),
     KeysCommand.Create(configOption),
     UsageCommand.Create(configOption),
+    HealthCommand.Create(),
 };
 // System.CommandLine's own signal handling is off: on SIGTERM or Ctrl+C it cancelled the action and, after its default
 // 2 s ProcessTerminationTimeout, returned from Main while `serve` was still draining (requests reset, ledger not

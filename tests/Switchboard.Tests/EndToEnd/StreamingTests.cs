@@ -19,18 +19,12 @@ public sealed class StreamingTests(MockUpstreamFixture mock) : GatewayTestBase(m
         {
             Content = Json("""{"model":"slow-stream","stream":true,"messages":[{"role":"user","content":"go"}]}"""),
         };
-        var clock = Stopwatch.StartNew();
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var first = await reader.ReadLineAsync();
-        var firstAt = clock.Elapsed;
-        var rest = await reader.ReadToEndAsync();
-        var total = clock.Elapsed;
+        var stream = await Sse.ReadTimedAsync(http, request);
 
-        Assert.StartsWith("data: {", first, StringComparison.Ordinal);
+        Assert.StartsWith("data: {", stream.First, StringComparison.Ordinal);
         // 20 words at 400 ms apart take ~8 s upstream; the first event must not wait for them.
-        Assert.True(total - firstAt > TimeSpan.FromSeconds(5), $"first event at {firstAt}, end at {total}: events were held back");
-        Assert.EndsWith("data: [DONE]", rest.TrimEnd(), StringComparison.Ordinal);
+        Assert.True(stream.End - stream.FirstAt > TimeSpan.FromSeconds(5), $"first event at {stream.FirstAt}, end at {stream.End}: events were held back");
+        Assert.EndsWith("data: [DONE]", stream.Rest.TrimEnd(), StringComparison.Ordinal);
     }
 
     [Fact]

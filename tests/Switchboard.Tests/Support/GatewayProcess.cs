@@ -24,6 +24,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>The OS process id the test started (the gateway keeps it across its own start-up restart).</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>The port it listens on (loopback).</summary>
+    public int Port => new Uri(BaseUrl).Port;
+
     /// <summary>The process's exit code (once it has exited).</summary>
     public int ExitCode => _process.ExitCode;
 
@@ -47,15 +50,26 @@ public sealed class GatewayProcess : IAsyncDisposable
         Directory.CreateDirectory(directory);
         var configPath = Path.Combine(directory, "switchboard.yaml");
         await File.WriteAllTextAsync(configPath, yaml);
+        return await StartAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "Switchboard.dll")], directory, ["--config", configPath, .. serveArguments], environment);
+    }
+
+    /// <summary>
+    /// Starts <c>{program} {programArgs} serve {serveArgs} --port P</c> in <paramref name="directory"/> (which the
+    /// process owns and deletes on dispose) on a free loopback port, and waits until <c>/health/ready</c> answers 200:
+    /// any build of the gateway (the .NET tool, a single-file executable) started as a user would.
+    /// </summary>
+    public static async Task<GatewayProcess> StartAsync(
+        string program, IEnumerable<string> programArgs, string directory, IEnumerable<string> serveArgs,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        string[] arguments = [Path.Combine(AppContext.BaseDirectory, "Switchboard.dll"), "serve", "--config", configPath, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. serveArguments];
-        foreach (var arg in arguments)
+        foreach (var arg in programArgs.Append("serve").Concat(serveArgs).Concat(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             start.ArgumentList.Add(arg);
         }
@@ -71,7 +85,15 @@ public sealed class GatewayProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await gateway.WaitReadyAsync();
+        try
+        {
+            await gateway.WaitReadyAsync();
+        }
+        catch
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            throw;
+        }
         return gateway;
     }
 
@@ -145,7 +167,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         throw new TimeoutException($"the gateway at {BaseUrl} was not ready within 60 s:\n{Output}");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
