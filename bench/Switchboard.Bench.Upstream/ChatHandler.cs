@@ -26,6 +26,14 @@ public sealed class ChatHandler(UpstreamOptions options)
             response.StatusCode = 200;
             return;
         }
+        if (HttpMethods.IsPost(request.Method) && path is "/v1/traces" or "/v1/metrics" or "/v1/logs")
+        {
+            // An OTLP/HTTP sink for benchmarks of the gateway with telemetry export on: read and drop.
+            await request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            response.StatusCode = 200;
+            response.ContentType = "application/x-protobuf";
+            return;
+        }
         Dialect? dialect = !HttpMethods.IsPost(request.Method) || path is null ? null
             : path is "/v1/chat/completions" or "/chat/completions" ? Dialect.OpenAI
             : path is "/v1/responses" or "/responses" ? Dialect.Responses
