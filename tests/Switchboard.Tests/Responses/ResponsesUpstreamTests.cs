@@ -353,17 +353,8 @@ public sealed class ResponsesUpstreamTests(MockUpstreamFixture mock) : GatewayTe
         return next < 0 ? lines : lines[..next];
     }
 
-    /// <summary>The ledger's record of the request that got <paramref name="response"/> (recorded just after the answer: polled).</summary>
-    private async Task<UsageRecord> RecordOfAsync(HttpResponseMessage response)
-    {
-        var id = response.Headers.GetValues("x-request-id").Single();
-        for (var attempt = 0; ; attempt++)
-        {
-            if (Gateway.Recorded().FirstOrDefault(r => r.RequestId == id) is { } record) return record;
-            if (attempt == 100) throw new InvalidOperationException($"request {id} was never recorded");
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>The ledger's record of the request that got <paramref name="response"/>.</summary>
+    private Task<UsageRecord> RecordOfAsync(HttpResponseMessage response) => Gateway.RecordOfAsync(response.Headers.GetValues("x-request-id").Single());
 
     private static void AssertLedger(UsageRecord record, string provider, bool stream, long inputTokens, long outputTokens)
     {

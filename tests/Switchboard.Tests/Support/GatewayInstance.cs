@@ -31,6 +31,20 @@ public sealed class GatewayInstance : IAsyncDisposable
         _app.Services.GetRequiredService<Switchboard.Usage.RecentRequestLog>().Snapshot(limit);
 
     /// <summary>
+    /// The record of request <paramref name="requestId"/>: recorded just after its answer reached the client (and its
+    /// observers, such as the access log, just after that), so polled for up to two seconds.
+    /// </summary>
+    public async Task<Switchboard.Usage.UsageRecord> RecordOfAsync(string requestId)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (Recorded().FirstOrDefault(r => r.RequestId == requestId) is { } record) return record;
+            if (attempt == 100) throw new InvalidOperationException($"request {requestId} was never recorded");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>
     /// Starts a gateway. Without a <c>database:</c> in the YAML, each instance gets its own SQLite file in a temp
     /// directory (deleted on dispose), so tests never share state. <paramref name="dataDirectory"/> is where the
     /// ledger's spill file goes (default: beside the SQLite file, or a temp directory with PostgreSQL).

@@ -19,11 +19,17 @@ public sealed class UpstreamFailureLogTests(UnshapedKeyMockFixture mock) : IClas
         return $"up: {{ type: {type}, base_url: \"{root}{(type == "openai" ? "/v1" : "")}\", api_key: \"{ProviderKey}\"{extra} }}";
     }
 
-    private static string LineOf(GatewayInstance gateway, Answer answer)
+    /// <summary>
+    /// The failure line of a request. A stream cut after it started is logged once the relay has ended the client's
+    /// stream, which the client may have read to its end already: polled.
+    /// </summary>
+    private static async Task<string> LineOfAsync(GatewayInstance gateway, string requestId)
     {
-        var requestId = answer.Header("x-request-id");
         Assert.NotEmpty(requestId);
-        return Assert.Single(gateway.Logs.Lines, l => l.Contains($"Request {requestId}: provider up", StringComparison.Ordinal));
+        for (var attempt = 0; attempt < 100 && !gateway.Logs.Lines.Any(IsLineOf); attempt++) await Task.Delay(20);
+        return Assert.Single(gateway.Logs.Lines, IsLineOf);
+
+        bool IsLineOf(string line) => line.Contains($"Request {requestId}: provider up", StringComparison.Ordinal);
     }
 
     private static void AssertNoSecret(string line)
@@ -63,7 +69,7 @@ public sealed class UpstreamFailureLogTests(UnshapedKeyMockFixture mock) : IClas
 
         var answer = await SendAsync(http, "m", stream);
 
-        var line = LineOf(gateway, answer);
+        var line = await LineOfAsync(gateway, answer.Header("x-request-id"));
         Assert.StartsWith("Warning ", line, StringComparison.Ordinal);
         Assert.Contains($"provider up (model {model}) {expected}", line, StringComparison.Ordinal);
         if (upstream is null) Assert.DoesNotContain("(upstream: ", line, StringComparison.Ordinal);
@@ -86,7 +92,7 @@ public sealed class UpstreamFailureLogTests(UnshapedKeyMockFixture mock) : IClas
         var requestId = response.Headers.GetValues("x-request-id").Single();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var line = Assert.Single(gateway.Logs.Lines, l => l.Contains($"Request {requestId}: provider up", StringComparison.Ordinal));
+        var line = await LineOfAsync(gateway, requestId);
         Assert.Contains("failed with 400 invalid_request_error: Unrecognized request argument supplied: [redacted]", line, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, line, StringComparison.Ordinal);
     }

@@ -16,8 +16,14 @@ public sealed class AccessLogTests(MockUpstreamFixture mock) : IClassFixture<Moc
         "m: [{ provider: up, model: gpt-4o-mini }]\nbroken: [{ provider: down, model: gpt-4o }]",
         $"keys:\n  - {{ key: {TestConfigs.AliceKey}, name: alice }}\n{OneAttempt}\ntelemetry: {{ access_log: {(accessLog ? "true" : "false")} }}");
 
-    private static LogEntry AccessEntry(GatewayInstance gateway, string requestId) =>
-        Assert.Single(gateway.Logs.Entries, e => e.Category == AccessLog.Category && Equals(e.Fields["RequestId"], requestId));
+    /// <summary>The access line of a recorded request (written by the usage observers right after the record: polled).</summary>
+    private static async Task<LogEntry> AccessEntryAsync(GatewayInstance gateway, string requestId)
+    {
+        for (var attempt = 0; attempt < 100 && !gateway.Logs.Entries.Any(IsAccessLineOf); attempt++) await Task.Delay(20);
+        return Assert.Single(gateway.Logs.Entries, IsAccessLineOf);
+
+        bool IsAccessLineOf(LogEntry e) => e.Category == AccessLog.Category && Equals(e.Fields["RequestId"], requestId);
+    }
 
     [Fact]
     public async Task Every_finished_request_writes_one_line_whose_fields_are_its_ledger_record()
@@ -33,17 +39,17 @@ public sealed class AccessLogTests(MockUpstreamFixture mock) : IClassFixture<Moc
         foreach (var answer in new[] { ok, failed, unknown })
         {
             var id = answer.Header("x-request-id");
-            var record = gateway.Recorded().Single(r => r.RequestId == id);
-            var entry = AccessEntry(gateway, id);
+            var record = await gateway.RecordOfAsync(id);
+            var entry = await AccessEntryAsync(gateway, id);
             Assert.Equal(LogLevel.Information, entry.Level);
             AssertFieldsAre(record, entry);
             Assert.DoesNotContain(TestConfigs.AliceKey, entry.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("(null)", entry.Message, StringComparison.Ordinal);
         }
-        var okLine = AccessEntry(gateway, ok.Header("x-request-id")).Message;
+        var okLine = (await AccessEntryAsync(gateway, ok.Header("x-request-id"))).Message;
         Assert.StartsWith($"{ok.Header("x-request-id")} chat.completions key=alice model=m provider=up upstream_model=gpt-4o-mini status=200 error=- tokens_in=", okLine, StringComparison.Ordinal);
         Assert.Contains("attempts=1 stream=True", okLine, StringComparison.Ordinal);
-        var unknownLine = AccessEntry(gateway, unknown.Header("x-request-id")).Message;
+        var unknownLine = (await AccessEntryAsync(gateway, unknown.Header("x-request-id"))).Message;
         Assert.Contains("model=no-such-model provider=- upstream_model=- status=404 error=model_not_found tokens_in=0 tokens_out=0", unknownLine, StringComparison.Ordinal);
         Assert.Contains("ttft_ms=- attempts=0", unknownLine, StringComparison.Ordinal);
     }
@@ -83,7 +89,7 @@ public sealed class AccessLogTests(MockUpstreamFixture mock) : IClassFixture<Moc
         var ok = await SendAsync(http, "m", stream: false);
 
         Assert.Equal(HttpStatusCode.OK, ok.Status);
-        Assert.Contains(gateway.Recorded(), r => r.RequestId == ok.Header("x-request-id"));
+        await gateway.RecordOfAsync(ok.Header("x-request-id"));
         Assert.DoesNotContain(gateway.Logs.Entries, e => e.Category == AccessLog.Category);
         Assert.Null(gateway.Services.GetService(typeof(AccessLog)));
     }

@@ -253,6 +253,12 @@ public sealed class OtlpExportTests(MockUpstreamFixture mock) : IClassFixture<Mo
         var metrics = await collector.WaitForAsync(c => c.Metrics() is { Length: > 0 } m ? m : null, "an OTLP metrics export");
         Assert.Contains(metrics, m => m.Scope == "System.Runtime" && m.Name.StartsWith("dotnet.", StringComparison.Ordinal));
         Assert.All(metrics, m => Assert.Equal("gateway-eu-1", m.Service));
+        // The gateway's own instruments (the same ones /metrics shows) go out over OTLP as well.
+        var gatewayMetrics = await collector.WaitForAsync(
+            c => c.Metrics().Where(m => m.Scope == "Switchboard").Select(m => m.Name).ToHashSet() is var names
+                && names.Contains("gen_ai.client.token.usage") && names.Contains("switchboard.requests") ? names : null,
+            "the gateway's request metrics in an OTLP export");
+        Assert.Contains("gen_ai.client.operation.duration", gatewayMetrics);
         var span = await RequestSpanAsync(collector, response.Headers.GetValues("x-request-id").Single());
         Assert.Equal("gateway-eu-1", span.Service);
     }
