@@ -7,6 +7,7 @@ namespace Switchboard.Tests.Deployment;
 /// the .NET tool (<c>switchboard serve</c> from any directory) and the self-contained single file. Slow (a pack and a
 /// publish), so everything shares one <see cref="PackageBuild"/>.
 /// </summary>
+[Collection(PackagingCollection.Name)]
 public sealed class PackageTests(PackageBuild build, MockUpstreamFixture mock)
     : IClassFixture<PackageBuild>, IClassFixture<MockUpstreamFixture>
 {
@@ -112,4 +113,14 @@ public sealed class PackageTests(PackageBuild build, MockUpstreamFixture mock)
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout + await stderr);
     }
+}
+
+/// <summary>
+/// The package tests run alone, after the others: a pack and a single-file publish take both cores for a minute, which
+/// starved the browser tests running beside them (Chromium page loads past their 30 s timeout).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PackagingCollection
+{
+    public const string Name = "packaging";
 }

@@ -11,8 +11,10 @@ public static class ConsoleBrowsing
         var page = await context.NewPageAsync();
         await page.GotoAsync("/ui/sign-in");
         await page.FillAsync("#key", key);
-        await page.ClickAsync("form[action='/ui/auth/sign-in'] button[type=submit]");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // Waits for the navigation the click starts (the POST and its redirect), not for a load state the old page
+        // may still report.
+        await page.RunAndWaitForNavigationAsync(() => page.ClickAsync("form[action='/ui/auth/sign-in'] button[type=submit]"),
+            new PageRunAndWaitForNavigationOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         return page;
     }
 
