@@ -12,9 +12,12 @@ public static class ConsoleBrowsing
         await page.GotoAsync("/ui/sign-in");
         await page.FillAsync("#key", key);
         // Waits for the navigation the click starts (the POST and its redirect), not for a load state the old page
-        // may still report.
+        // may still report. Marked obsolete in favour of WaitForURL, which needs the target URL in advance: a
+        // refused sign-in lands on the sign-in page again.
+#pragma warning disable CS0612
         await page.RunAndWaitForNavigationAsync(() => page.ClickAsync("form[action='/ui/auth/sign-in'] button[type=submit]"),
             new PageRunAndWaitForNavigationOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+#pragma warning restore CS0612
         return page;
     }
 
