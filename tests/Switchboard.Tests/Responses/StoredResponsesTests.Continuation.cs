@@ -59,8 +59,7 @@ public sealed partial class StoredResponsesTests
         await using var gateway = await StartAsync();
         using var alice = gateway.Client(TestConfigs.AliceKey);
         var first = await CreatedIdAsync(alice, "Remember 42.");
-        var store = gateway.Services.GetRequiredService<ResponseStore>();
-        for (var i = 0; i < 200 && store.Pending > 0; i++) await Task.Delay(25);
+        await WrittenAsync(gateway, 1);
         // As if a provider with its own Responses API had answered it, and the config then changed.
         await ExecuteAsync(gateway, $"UPDATE responses SET native = 1 WHERE id = '{first}'");
 
@@ -88,8 +87,7 @@ public sealed partial class StoredResponsesTests
         using var alice = gateway.Client(TestConfigs.AliceKey);
         var first = (await CreateAsync(alice, """{"model":"n1","input":"Remember 42."}""")).GetProperty("id").GetString()!;
         Assert.Equal("/v1/responses", (await mock.LastRequestAsync()).GetProperty("path").GetString());
-        var store = gateway.Services.GetRequiredService<ResponseStore>();
-        for (var i = 0; i < 200 && store.Pending > 0; i++) await Task.Delay(25);
+        await WrittenAsync(gateway, 1);
 
         var body = $$"""{"model":"n2","previous_response_id":"{{first}}","input":"Which number?"}""";
         using var response = await alice.PostAsync("/v1/responses", Json(body));
@@ -126,9 +124,7 @@ public sealed partial class StoredResponsesTests
         await using var gateway = await StartAsync("responses: { retention: 2d }", clock);
         using var alice = gateway.Client(TestConfigs.AliceKey);
         var id = await CreatedIdAsync(alice, "short-lived");
-        var store = gateway.Services.GetRequiredService<ResponseStore>();
-        for (var i = 0; i < 200 && store.Pending > 0; i++) await Task.Delay(25);
-        Assert.Equal(1, store.Stored);
+        var store = await WrittenAsync(gateway, 1);
 
         clock.Advance(TimeSpan.FromDays(1));
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(alice, HttpMethod.Get, $"/v1/responses/{id}")).Status);
@@ -166,8 +162,7 @@ public sealed partial class StoredResponsesTests
         await using var gateway = await GatewayInstance.StartAsync(TestConfigs.WithKeys(mock.BaseUrl) + $"\ndatabase: \"{pg.Url}\"\n");
         using var alice = gateway.Client(TestConfigs.AliceKey);
         var before = await CreatedIdAsync(alice, "before");
-        var store = gateway.Services.GetRequiredService<ResponseStore>();
-        for (var i = 0; i < 200 && store.Pending > 0; i++) await Task.Delay(25);
+        await WrittenAsync(gateway, 1);
 
         await pg.StopServerAsync();
         var during = await CreateAsync(alice, """{"model":"chat","input":"during the outage"}""");
@@ -180,6 +175,19 @@ public sealed partial class StoredResponsesTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, continued.StatusCode);
         Assert.Equal("stored_responses_unavailable",
             JsonDocument.Parse(await continued.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="count"/> responses are in the database. The store is handed a response just after
+    /// its client has the answer, so "nothing pending" alone can be seen before the save.
+    /// </summary>
+    private static async Task<ResponseStore> WrittenAsync(GatewayInstance gateway, long count)
+    {
+        var store = gateway.Services.GetRequiredService<ResponseStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((store.Stored < count || store.Pending > 0) && DateTime.UtcNow < deadline) await Task.Delay(25);
+        Assert.Equal(count, store.Stored);
+        return store;
     }
 
     /// <summary>A chat message's text, whether its content is a string or text parts.</summary>
