@@ -6,17 +6,22 @@ namespace Switchboard.Storage.Responses;
 /// <summary>The store's two background loops: writing queued responses, pruning expired ones.</summary>
 public sealed partial class ResponseStore
 {
-    private async Task WriteLoopAsync(CancellationToken stop)
+    /// <summary>
+    /// The writer loop. It blocks its own thread on every wait and write (see <see cref="StartAsync"/>): SQLite's
+    /// "async" calls run synchronously, and PostgreSQL's are awaited here without taking a pool worker.
+    /// </summary>
+    private void WriteLoop(CancellationToken stop)
     {
+        Thread.CurrentThread.Name = "responses-writer";
         var batch = new List<StoredResponse>(WriteBatch);
         var healthy = true;
         var behind = false;
-        while (await _queue.Reader.WaitToReadAsync(stop).ConfigureAwait(false))
+        while (_queue.Reader.WaitToReadAsync(stop).AsTask().GetAwaiter().GetResult())
         {
             if (!behind && !_stopping && _queue.Reader.Count < WriteBatch)
             {
                 // Let responses gather (reads are served from memory meanwhile): one transaction per window, not per request.
-                await Task.WhenAny(Task.Delay(BatchWindow, stop), _stopRequested.Task).ConfigureAwait(false);
+                Task.WhenAny(Task.Delay(BatchWindow, stop), _stopRequested.Task).GetAwaiter().GetResult();
                 stop.ThrowIfCancellationRequested();
             }
             while (batch.Count < WriteBatch && _queue.Reader.TryRead(out var row))
@@ -32,7 +37,7 @@ public sealed partial class ResponseStore
             {
                 try
                 {
-                    await _repository.InsertAsync(batch, stop).ConfigureAwait(false);
+                    _repository.InsertAsync(batch, stop).GetAwaiter().GetResult();
                     Interlocked.Add(ref _stored, batch.Count);
                     if (!healthy) LogRecovered(_logger);
                     healthy = true;
@@ -49,7 +54,8 @@ public sealed partial class ResponseStore
                         LogDropped(_logger, batch.Count);
                         break;
                     }
-                    await Task.Delay(backoff, stop).ConfigureAwait(false);
+                    stop.WaitHandle.WaitOne(backoff);
+                    stop.ThrowIfCancellationRequested();
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                 }
             }
@@ -57,17 +63,17 @@ public sealed partial class ResponseStore
             {
                 if (_pending.TryRemove(new KeyValuePair<string, StoredResponse>(row.Id, row))) continue;
                 // Deleted while it was being written: delete the row just written too.
-                if (!_pending.ContainsKey(row.Id)) await DeleteWrittenAsync(row, stop).ConfigureAwait(false);
+                if (!_pending.ContainsKey(row.Id)) DeleteWritten(row, stop);
             }
             batch.Clear();
         }
     }
 
-    private async Task DeleteWrittenAsync(StoredResponse row, CancellationToken stop)
+    private void DeleteWritten(StoredResponse row, CancellationToken stop)
     {
         try
         {
-            await _repository.DeleteAsync(row.Id, row.Owner, DateTimeOffset.MinValue, stop).ConfigureAwait(false);
+            _repository.DeleteAsync(row.Id, row.Owner, DateTimeOffset.MinValue, stop).GetAwaiter().GetResult();
         }
         catch (Exception e) when (!stop.IsCancellationRequested)
         {

@@ -141,7 +141,10 @@ public sealed partial class ResponseStore : IResponseStore, IHostedService, IAsy
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _writer = Task.Run(() => WriteLoopAsync(_stop.Token), CancellationToken.None);
+        // A dedicated thread, as the ledger's writer has: a batch is milliseconds of synchronous SQLite work, and a pool
+        // worker held that long is a request thread taken away on a small machine (a latency spike for its requests).
+        var stop = _stop.Token;
+        _writer = Task.Factory.StartNew(() => WriteLoop(stop), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _pruner = Task.Run(() => PruneLoopAsync(_stop.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
