@@ -15,7 +15,7 @@
 # Other options: --rounds N, --nginx-workers N|auto (default auto), --streams N (memory), --no-build, --keep (keep the
 # temp dir with logs and raw samples), --paths LIST: the translation paths measured besides OpenAI chat -> openai
 # (always measured): comma-separated from openai-anthropic, openai-gemini, anthropic-anthropic, anthropic-openai,
-# anthropic-gemini, responses-responses, responses-openai, or all (default) or none. --no-floor: no .NET floor target. --quiet-tools: the bench client's and
+# anthropic-gemini, responses-responses, responses-openai, responses-stored, or all (default) or none. --no-floor: no .NET floor target. --quiet-tools: the bench client's and
 # upstream's idle thread-pool workers sleep at once instead of spinning first (see INSTRUMENT_ENV below).
 # SB_GATEWAY_ENV="NAME=value ..." passes environment variables to the gateway;
 # SB_GATEWAY_BIN=PATH runs another gateway build (e.g. a branch built elsewhere) instead of this tree's.
@@ -229,6 +229,8 @@ add_target sb-anthropic-openai "$GW_MESSAGES" "$GW_MESSAGES" anthropic bench-ope
 add_target sb-anthropic-gemini "$GW_MESSAGES" "$GW_MESSAGES" anthropic bench-gemini
 add_target sb-responses-responses "$GW_RESPONSES" "$GW_RESPONSES" responses bench-responses
 add_target sb-responses-openai "$GW_RESPONSES" "$GW_RESPONSES" responses bench-openai-t
+# The Responses rows send what Codex CLI sends (store: false); this one leaves store out, so every answer is stored.
+add_target sb-responses-stored "$GW_RESPONSES" "$GW_RESPONSES" responses-stored bench-responses
 # id|title|direct|nginx|gateway|direct (streams)|nginx (streams): the lines of paths.txt (Bench.Client PathSpec).
 ALL_PATHS=(
   "openai-anthropic|OpenAI chat → anthropic (translated)|direct-anthropic|nginx-anthropic|sb-openai-anthropic|direct-anthropic|nginx-anthropic"
@@ -238,6 +240,7 @@ ALL_PATHS=(
   "anthropic-gemini|Anthropic messages → gemini (translated)|direct-gemini|nginx-gemini|sb-anthropic-gemini|direct-gemini|nginx-gemini"
   "responses-responses|Responses → openai responses (passthrough)|direct-responses|nginx-responses|sb-responses-responses|direct-responses|nginx-responses"
   "responses-openai|Responses → openai chat (translated)|direct|nginx|sb-responses-openai|direct-openai-t|nginx-openai-t"
+  "responses-stored|Responses → openai responses (passthrough, stored)|direct-responses|nginx-responses|sb-responses-stored|direct-responses|nginx-responses"
 )
 PATHS=() PATH_TARGETS=() PATH_STREAM_TARGETS=()
 for spec in "${ALL_PATHS[@]}"; do
@@ -430,7 +433,7 @@ sanity_check() {
   local marker
   for t in "${PATH_TARGETS[@]}" "${PATH_STREAM_TARGETS[@]}"; do
     case "${T_DIALECT[$t]}" in
-      anthropic) marker='"type":"message"' ;; gemini) marker='"candidates"' ;; responses) marker='"object":"response"' ;;
+      anthropic) marker='"type":"message"' ;; gemini) marker='"candidates"' ;; responses|responses-stored) marker='"object":"response"' ;;
       *) marker='"chat.completion"' ;;
     esac
     auth_args "${T_DIALECT[$t]}" "$CLIENT_KEY"

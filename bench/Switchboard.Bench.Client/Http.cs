@@ -6,7 +6,12 @@ using System.Text;
 namespace Switchboard.Bench.Client;
 
 /// <summary>The API dialect a request is written in: its body, its key header, and how its stream ends.</summary>
-public enum Dialect { OpenAI, Anthropic, Gemini, Responses }
+/// <summary>
+/// The request shapes the client sends. <see cref="Responses"/> is the Responses API as Codex CLI calls it
+/// (<c>store: false</c>, stateless); <see cref="ResponsesStored"/> leaves <c>store</c> out, so the gateway keeps every
+/// answer as OpenAI's default does.
+/// </summary>
+public enum Dialect { OpenAI, Anthropic, Gemini, Responses, ResponsesStored }
 
 /// <summary>The one HTTP client setup every command shares, and the request bodies.</summary>
 public static class Http
@@ -26,14 +31,15 @@ public static class Http
         ConnectTimeout = TimeSpan.FromSeconds(10),
     }, disposeHandler: true);
 
-    /// <summary><c>--dialect openai|anthropic|gemini|responses</c> (default openai).</summary>
+    /// <summary><c>--dialect openai|anthropic|gemini|responses|responses-stored</c> (default openai).</summary>
     public static Dialect ParseDialect(string? text) => text switch
     {
         null or "openai" => Dialect.OpenAI,
         "anthropic" => Dialect.Anthropic,
         "gemini" => Dialect.Gemini,
         "responses" => Dialect.Responses,
-        _ => throw new ArgumentException($"--dialect must be openai, anthropic, gemini or responses, not '{text}'"),
+        "responses-stored" => Dialect.ResponsesStored,
+        _ => throw new ArgumentException($"--dialect must be openai, anthropic, gemini, responses or responses-stored, not '{text}'"),
     };
 
     /// <summary>The chat request every benchmark sends: small and ordinary, as most chat traffic is.</summary>
@@ -53,9 +59,9 @@ public static class Http
         Dialect.Gemini => "{\"systemInstruction\":{\"parts\":[{\"text\":\"You are a helpful assistant.\"}]},"
             + "\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Write one sentence about a switchboard operator.\"}]}],"
             + "\"generationConfig\":{\"temperature\":0.7,\"maxOutputTokens\":64}" + extra + "}",
-        Dialect.Responses => "{\"model\":\"" + model + "\",\"instructions\":\"You are a helpful assistant.\","
+        Dialect.Responses or Dialect.ResponsesStored => "{\"model\":\"" + model + "\",\"instructions\":\"You are a helpful assistant.\","
             + "\"input\":\"Write one sentence about a switchboard operator.\",\"temperature\":0.7,\"max_output_tokens\":64"
-            + (stream ? ",\"stream\":true" : "") + "}",
+            + (dialect == Dialect.Responses ? ",\"store\":false" : "") + (stream ? ",\"stream\":true" : "") + "}",
         _ => "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},"
             + "{\"role\":\"user\",\"content\":\"Write one sentence about a switchboard operator.\"}],"
             + "\"temperature\":0.7,\"max_tokens\":64" + (stream ? ",\"stream\":true" : "") + extra + "}",
@@ -83,7 +89,7 @@ public static class Http
 /// </summary>
 public sealed class ClientAuth(Dialect dialect, string? key)
 {
-    private readonly AuthenticationHeaderValue? _bearer = key is null || dialect is not (Dialect.OpenAI or Dialect.Responses) ? null : new("Bearer", key);
+    private readonly AuthenticationHeaderValue? _bearer = key is null || dialect is not (Dialect.OpenAI or Dialect.Responses or Dialect.ResponsesStored) ? null : new("Bearer", key);
 
     public void Apply(HttpRequestHeaders headers)
     {
