@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Errors;
 
@@ -58,10 +56,5 @@ public static class ClientAuthenticator
     public static bool IsMasterKey(HttpRequest request, IKeyAuthority authority) => IsMaster(ApiKeyExtractor.ExtractFromHeaders(request), authority);
 
     /// <summary>Constant-time check of a presented key against the master key (false when none is configured).</summary>
-    public static bool IsMaster(string? presented, IKeyAuthority authority)
-    {
-        var master = authority.MasterKey;
-        if (string.IsNullOrEmpty(master) || string.IsNullOrEmpty(presented)) return false;
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(master), Encoding.UTF8.GetBytes(presented));
-    }
+    public static bool IsMaster(string? presented, IKeyAuthority authority) => SecretComparison.Matches(presented, authority.MasterKey);
 }

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Primitives;
+using Switchboard.Auth;
 using Switchboard.Errors;
 
 namespace Switchboard.Hosting.Telemetry;
@@ -22,18 +21,11 @@ internal static class MetricsBearer
         return ErrorResponses.WriteOpenAIAsync(context.Response, Refused);
     }
 
-    /// <summary>
-    /// Compares SHA-256 digests in constant time: how long the check takes tells nothing about the token's bytes or
-    /// its length.
-    /// </summary>
+    /// <summary>The bearer token, compared in constant time (<see cref="SecretComparison"/>).</summary>
     private static bool Presents(StringValues header, string token)
     {
         const string scheme = "Bearer ";
         if (header.Count != 1 || header[0] is not { } value || !value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return false;
-        Span<byte> expected = stackalloc byte[SHA256.HashSizeInBytes];
-        Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(token), expected);
-        SHA256.HashData(Encoding.UTF8.GetBytes(value[scheme.Length..].Trim()), presented);
-        return CryptographicOperations.FixedTimeEquals(expected, presented);
+        return SecretComparison.Matches(value.AsSpan(scheme.Length).Trim(), token);
     }
 }
