@@ -35,6 +35,7 @@ public static class ConsoleServices
             .SetApplicationName("switchboard-console")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "console-keys")));
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<Forms.FormSubmissions>();
         return services;
     }
 

@@ -120,6 +120,35 @@ public sealed class KeysPageTests(ChromiumFixture chromium, MockUpstreamFixture 
     }
 
     [Fact]
+    public async Task The_same_new_key_form_sent_twice_creates_one_key_and_a_corrected_form_still_goes_through()
+    {
+        await using var session = await OpenAsync();
+        var (gateway, context, page) = (session.Gateway, session.Context, session.Page);
+        // A bad value first: nothing is created, and the re-rendered form can be corrected and sent.
+        await SubmitNewKeyAsync(page, "twice", budget: "-5");
+        await page.FillAsync("#f-budget_usd", "3");
+        // What a refresh of the answer (or a double click) sends: the same form twice, tokens and all.
+        var form = context.APIRequest.CreateFormData();
+        foreach (var input in await page.Locator("form.key-form input[type=hidden], form.key-form input[type=text]").AllAsync())
+        {
+            if (await input.GetAttributeAsync("name") is { } name) form.Set(name, await input.InputValueAsync());
+        }
+        form.Set("_handler", "create-key");
+
+        var first = await context.APIRequest.PostAsync("/ui/keys/new", new APIRequestContextOptions { Form = form });
+        var second = await context.APIRequest.PostAsync("/ui/keys/new", new APIRequestContextOptions { Form = form });
+
+        var firstPage = await first.TextAsync();
+        var secondPage = await second.TextAsync();
+        Assert.Contains("Key created", firstPage, StringComparison.Ordinal);
+        Assert.Equal(200, second.Status);
+        Assert.Contains("Key already created", secondPage, StringComparison.Ordinal);
+        var key = Assert.Single(await AdminKeysAsync(gateway), k => k.GetProperty("name").GetString() == "twice");
+        Assert.Contains($"/ui/keys/{key.GetProperty("id").GetString()}", secondPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"secret\"", secondPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_key_form_posted_without_the_antiforgery_token_is_refused()
     {
         await using var session = await OpenAsync();
