@@ -75,7 +75,7 @@ public sealed class TranslationDropsTests(MockUpstreamFixture mock) : GatewayTes
              "messages":[{"role":"user","content":"hi"}]}
             """));
         await OkAsync(response);
-        Assert.Equal("reasoning_effort,temperature", Header(response, Switchboard.Translation.RequestAdjustments.Header));
+        Assert.Equal("reasoning_effort,temperature", Header(response, "x-switchboard-adjusted"));
         var sent = await SentAsync();
         Assert.Equal(1500, sent.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
         Assert.False(sent.TryGetProperty("temperature", out _));
@@ -84,7 +84,7 @@ public sealed class TranslationDropsTests(MockUpstreamFixture mock) : GatewayTes
 
         var plain = await http.PostAsync("/v1/chat/completions", Json("""{"model":"claude","messages":[{"role":"user","content":"hi"}]}"""));
         await OkAsync(plain);
-        Assert.Null(Header(plain, Switchboard.Translation.RequestAdjustments.Header));
+        Assert.Null(Header(plain, "x-switchboard-adjusted"));
         Assert.Null((await Gateway.RecordOfAsync(Header(plain, "x-request-id")!)).Adjusted);
     }
 
@@ -97,7 +97,7 @@ public sealed class TranslationDropsTests(MockUpstreamFixture mock) : GatewayTes
             """));
         await OkAsync(response);
         Assert.False((await SentAsync()).TryGetProperty("reasoning_effort", out _));
-        Assert.Equal("thinking", Header(response, Switchboard.Translation.RequestAdjustments.Header));
+        Assert.Equal("thinking", Header(response, "x-switchboard-adjusted"));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class TranslationDropsTests(MockUpstreamFixture mock) : GatewayTes
             """)));
         var thinking = first["content"]!.AsArray().Where(b => (string)b!["type"]! == "thinking").ToList();
         Assert.NotEmpty(thinking);
-        Assert.All(thinking, b => Assert.StartsWith(Switchboard.Providers.Anthropic.GatewayThinking.Prefix, (string)b!["signature"]!));
+        Assert.All(thinking, b => Assert.StartsWith("switchboard.v1.", (string)b!["signature"]!));
 
         // The whole answer goes back as history, as Claude Code sends it, to Claude (which checks every signature) or Gemini.
         var history = new JsonArray(
@@ -141,7 +141,7 @@ public sealed class TranslationDropsTests(MockUpstreamFixture mock) : GatewayTes
             ["model"] = next, ["max_tokens"] = 2000, ["thinking"] = JsonNode.Parse("""{"type":"enabled","budget_tokens":1024}"""), ["messages"] = history,
         };
         await OkAsync(await http.PostAsync("/v1/messages", Json(second.ToJsonString())));
-        Assert.DoesNotContain(Switchboard.Providers.Anthropic.GatewayThinking.Prefix, (await SentAsync()).GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("switchboard.v1.", (await SentAsync()).GetRawText(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -157,7 +157,7 @@ public sealed class TranslationDropsTests(MockUpstreamFixture mock) : GatewayTes
         var chat = await openai.PostAsync("/v1/chat/completions", Json($$"""
             {"model":"{{model}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}
             """));
-        Assert.Equal(upstream, Header(chat, Switchboard.Pipeline.GatewayProxy.UpstreamModelHeader));
+        Assert.Equal(upstream, Header(chat, "x-switchboard-upstream-model"));
         var chatText = await chat.Content.ReadAsStringAsync();
         var chatModel = stream ? Sse.JsonChunks(chatText).First().GetProperty("model").GetString() : JsonDocument.Parse(chatText).RootElement.GetProperty("model").GetString();
         Assert.StartsWith(upstream, chatModel, StringComparison.Ordinal);
@@ -166,7 +166,7 @@ public sealed class TranslationDropsTests(MockUpstreamFixture mock) : GatewayTes
         var messages = await anthropic.PostAsync("/v1/messages", Json($$"""
             {"model":"{{model}}","max_tokens":50,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}
             """));
-        Assert.Equal(upstream, Header(messages, Switchboard.Pipeline.GatewayProxy.UpstreamModelHeader));
+        Assert.Equal(upstream, Header(messages, "x-switchboard-upstream-model"));
         var text = await messages.Content.ReadAsStringAsync();
         var messagesModel = stream
             ? Sse.JsonChunks(text).First().GetProperty("message").GetProperty("model").GetString()

@@ -295,7 +295,7 @@ public sealed class ResponsesTranslatedTests(MockUpstreamFixture mock) : Gateway
             case "gpt" or "azurechat":
                 // gpt-4o-mini has no reasoning and refuses reasoning_effort: left out, and the client is told.
                 Assert.False(upstream.TryGetProperty("reasoning_effort", out _));
-                Assert.Equal("reasoning", answer.Header(Switchboard.Translation.RequestAdjustments.Header));
+                Assert.Equal("reasoning", answer.Header("x-switchboard-adjusted"));
                 break;
             case "claude":
                 Assert.Equal("enabled", upstream.GetProperty("thinking").GetProperty("type").GetString());
