@@ -6,7 +6,6 @@ using Switchboard.Media;
 using Switchboard.Providers;
 using Switchboard.Routing;
 using Switchboard.Streaming;
-using Switchboard.Translation;
 using Switchboard.Translation.Canonical;
 using Switchboard.Usage;
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Switchboard.Providers;
 
 namespace Switchboard.Core.Tests.Providers.Anthropic;
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Switchboard.Providers;
 using Switchboard.Providers.Gemini;
 
 namespace Switchboard.Core.Tests.Providers.Anthropic;

@@ -1,4 +1,4 @@
-namespace Switchboard.Translation;
+namespace Switchboard.Providers;
 
 /// <summary>
 /// The request fields a writer adapted or left out because the upstream model cannot take them as sent (a thinking
@@ -29,9 +29,9 @@ public sealed class RequestAdjustments
     /// (Responses), <c>thinkingConfig</c> (Gemini), <c>reasoning_effort</c> (Chat Completions and requests built in code).</summary>
     public static string ReasoningField(string? sourceDialect) => sourceDialect switch
     {
-        Providers.Anthropic.AnthropicMessagesDialect.Name => "thinking",
-        Providers.OpenAI.Responses.ResponsesDialect.Name => "reasoning",
-        Providers.Gemini.GeminiDialect.Name => "thinkingConfig",
+        Anthropic.AnthropicMessagesDialect.Name => "thinking",
+        OpenAI.Responses.ResponsesDialect.Name => "reasoning",
+        Gemini.GeminiDialect.Name => "thinkingConfig",
         _ => "reasoning_effort",
     };
 }
