@@ -116,6 +116,9 @@ public sealed class AnthropicStrictnessTests(MockHostFixture fixture) : IClassFi
         { "{" + Model + "'temperature':1.5," + Hi + "}", 400, "invalid_request_error", "temperature: Input should be less than or equal to 1" },
         { "{" + Model + "'temperature':-1," + Hi + "}", 400, "invalid_request_error", "temperature: Input should be greater than or equal to 0" },
         { "{" + Model + "'top_p':2," + Hi + "}", 400, "invalid_request_error", "top_p: Input should be less than or equal to 1" },
+        { "{" + Model + "'temperature':0.2,'top_p':0.9," + Hi + "}", 400, "invalid_request_error", "`temperature` and `top_p` cannot both be specified for this model. Please use only one." },
+        { "{" + Model + "'messages':[{'role':'user','content':'hi'},{'role':'assistant','content':[{'type':'thinking','thinking':'hmm','signature':''},{'type':'text','text':'ok'}]},{'role':'user','content':'more'}]}",
+            400, "invalid_request_error", "messages.1.content.0: Invalid `signature` in `thinking` block" },
         { "{" + Model + "'top_k':-1," + Hi + "}", 400, "invalid_request_error", "top_k: Input should be greater than or equal to 0" },
         { "{" + Model + "'stream':'yes'," + Hi + "}", 400, "invalid_request_error", "stream: Input should be a valid boolean" },
         { "{" + Model + "'stop_sequences':'END'," + Hi + "}", 400, "invalid_request_error", "stop_sequences: Input should be a valid list" },
@@ -169,7 +172,8 @@ public sealed class AnthropicStrictnessTests(MockHostFixture fixture) : IClassFi
 
     public static TheoryData<string> AcceptedBodies() => new()
     {
-        "{" + Model + "'system':'be brief','metadata':{'user_id':'u1'},'stop_sequences':['END'],'temperature':0.2,'top_p':0.9,'top_k':5," + Hi + "}",
+        "{" + Model + "'system':'be brief','metadata':{'user_id':'u1'},'stop_sequences':['END'],'temperature':0.2,'top_k':5," + Hi + "}",
+        "{'model':'claude-3-5-haiku-latest','max_tokens':100,'temperature':0.2,'top_p':0.9," + Hi + "}",
         "{" + Model + "'system':[{'type':'text','text':'be brief','cache_control':{'type':'ephemeral','ttl':'1h'}}]," + Hi + "}",
         "{" + Model + "'service_tier':'auto','container':null,'context_management':{'edits':[]},'mcp_servers':[],'inference_geo':'us','output_config':{'effort':'low'}," + Hi + "}",
         "{" + Model + "'tools':[{'type':'web_search_20250305','name':'web_search','max_uses':3}]," + Hi + "}",

@@ -124,4 +124,18 @@ public sealed class LedgerQuarantineTests
         Assert.Equal(0.005m, (await q.TotalsAsync(new UsageFilter { ClientRequestId = "trace-same" })).CostUsd);
         Assert.Null((await q.RecentAsync(new UsageFilter(), 10)).Single(r => r.RequestId == rows[5].RequestId).ClientRequestId);
     }
+
+    [Theory, SqliteBackend, PostgresBackend]
+    public async Task The_adjusted_fields_are_stored_with_the_row(string backend)
+    {
+        await using var test = await TestDatabase.CreateAsync(backend);
+        await using var db = await test.OpenMigratedAsync();
+        var rows = new[] { LedgerTests.Row(0) with { Adjusted = "thinking,temperature" }, LedgerTests.Row(1) };
+
+        await new LedgerRepository(db).InsertAsync(rows);
+
+        var stored = await new UsageQueries(db).RecentAsync(new UsageFilter(), 10);
+        Assert.Equal("thinking,temperature", stored.Single(r => r.RequestId == rows[0].RequestId).Adjusted);
+        Assert.Null(stored.Single(r => r.RequestId == rows[1].RequestId).Adjusted);
+    }
 }

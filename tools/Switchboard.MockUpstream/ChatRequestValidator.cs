@@ -96,6 +96,11 @@ internal static partial class ChatRequestValidator
         {
             return azure ? AzureErrors.OperationNotSupported("chatCompletion", model) : OpenAIErrors.NotAChatModel();
         }
+        if (info.Kind == ModelKind.Chat && JsonShape.TryGetNonNull(root, "reasoning_effort", out _))
+        {
+            // As OpenAI answers for gpt-4o, gpt-4.1 ...: only reasoning models take it.
+            return OpenAIErrors.Invalid("Unsupported parameter: 'reasoning_effort' is not supported with this model.", "reasoning_effort", "unsupported_parameter");
+        }
         if (info.Kind != ModelKind.Reasoning)
         {
             return null;

@@ -19,5 +19,9 @@ public enum AttemptResult
 /// <summary>The result of one attempt, with whatever usage and timing it produced.</summary>
 public readonly record struct AttemptOutcome(AttemptResult Result, GatewayError? Error, TokenUsage Usage, bool UsageReported, long? FirstByteTimestamp)
 {
+    /// <summary>The request fields adapted or left out for this upstream, comma-separated (see
+    /// <see cref="Providers.RequestAdjustments"/>); null when none.</summary>
+    public string? Adjusted { get; init; }
+
     public static AttemptOutcome Failed(GatewayError error) => new(AttemptResult.FailedBeforeStart, error, default, false, null);
 }

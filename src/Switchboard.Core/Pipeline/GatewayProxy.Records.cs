@@ -46,6 +46,7 @@ public sealed partial class GatewayProxy
             UsageMissing = !outcome.UsageReported,
             Attempts = loop.Attempts,
             AttemptLog = loop.AttemptLog,
+            Adjusted = outcome.Adjusted,
             TimeToFirstTokenMs = outcome.FirstByteTimestamp is { } first ? Stopwatch.GetElapsedTime(request.StartedAt, first).TotalMilliseconds : null,
         };
     }

@@ -31,6 +31,9 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
     public const string AttemptsHeader = "x-switchboard-attempts";
     /// <summary>The provider (config name) that produced the answer.</summary>
     public const string ProviderHeader = "x-switchboard-provider";
+    /// <summary>The model id the gateway sent upstream for the client's model name (the answer's <c>model</c> is what the
+    /// upstream reported, as OpenAI itself answers a dated snapshot for an alias; the ledger keeps both).</summary>
+    public const string UpstreamModelHeader = "x-switchboard-upstream-model";
 
     /// <summary>The stop's drain deadline (none for hosts built without one).</summary>
     private CancellationToken Deadline => shutdown?.Deadline ?? default;
@@ -183,6 +186,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             // Set before every attempt: whichever attempt answers (or fails last) is what the client sees.
             context.Response.Headers[AttemptsHeader] = loop.Attempts.ToString(CultureInfo.InvariantCulture);
             context.Response.Headers[ProviderHeader] = deployment.Provider.Name;
+            context.Response.Headers[UpstreamModelHeader] = deployment.UpstreamModel;
             var attemptStarted = Stopwatch.GetTimestamp();
             deployment.Health.Enter();
             AttemptOutcome outcome;

@@ -31,6 +31,7 @@ public static class PassthroughAttempt
         upstreamBody.Clear();
         OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModelJson, upstreamBody, forceUsage: usageOnRequest);
         var folded = FoldSystemMessages(deployment, upstreamBody);
+        if (protocol.Wire == Wires.AnthropicMessages) folded = WithoutGatewayThinking(folded ?? upstreamBody, folded);
         var request = UpstreamExchange.CreateRequest(uri, folded ?? upstreamBody, head.Stream, deployment.Provider,
             usageOnRequest ? protocol.Authorize : AuthorizeForwarding(context, protocol));
         return UpstreamAttempt.RunAsync(context, deployment, request, head.Stream,
@@ -59,6 +60,23 @@ public static class PassthroughAttempt
         if (SystemMessageFolder.TryFold(body.Span, folded)) return folded;
         folded.Dispose();
         return null;
+    }
+
+    /// <summary>
+    /// The body without the thinking blocks the gateway made from another provider's reasoning (see
+    /// <see cref="GatewayThinking"/>), when it has any; otherwise <paramref name="owned"/>, after a byte scan only.
+    /// </summary>
+    private static PooledBuffer? WithoutGatewayThinking(PooledBuffer body, PooledBuffer? owned)
+    {
+        if (!GatewayThinking.MayContain(body.Span)) return owned;
+        var stripped = new PooledBuffer(body.Length);
+        if (!GatewayThinking.TryStrip(body.Span, stripped))
+        {
+            stripped.Dispose();
+            return owned;
+        }
+        owned?.Dispose();
+        return stripped;
     }
 
     /// <summary>The answer comes back as the upstream sent it; usage is read as the protocol's passthrough says.</summary>

@@ -44,7 +44,12 @@ public static class TranslatedAttempt
         // The client's own request (hosted tools included) is still what its answer echoes.
         var sent = HostedTools.ForWire(request, protocol.Wire, out var dropped);
         HostedTools.Report(context, dropped);
-        if (protocol.WriteChatBody(sent, deployment.UpstreamModel, upstreamBody) is { } unsupported)
+        var adjustments = new RequestAdjustments();
+        var unsupported = protocol.WriteChatBody(sent, deployment.UpstreamModel, upstreamBody, adjustments);
+        // Set (or, after an attempt that adjusted something, removed) before the answer starts.
+        if (adjustments.Joined is { } adjusted) context.Response.Headers[RequestAdjustments.Header] = adjusted;
+        else context.Response.Headers.Remove(RequestAdjustments.Header);
+        if (unsupported is not null)
         {
             // This upstream cannot express the request; another deployment in the plan may.
             return Task.FromResult(AttemptOutcome.Failed(new GatewayError(400, "invalid_request_error", "unsupported_by_provider",
@@ -54,11 +59,16 @@ public static class TranslatedAttempt
 
         var stream = request.IsStreaming;
         var message = UpstreamExchange.CreateRequest(protocol.ChatUri(deployment.UpstreamModel, stream), upstreamBody, stream, provider, protocol.Authorize);
-        return UpstreamAttempt.RunAsync(context, deployment, message, stream, new TranslatedAnswer(dialect, protocol, request), shutdown);
+        var attempt = UpstreamAttempt.RunAsync(context, deployment, message, stream, new TranslatedAnswer(dialect, protocol, request, deployment.UpstreamModel), shutdown);
+        return adjustments.Joined is { } noted ? WithAdjustedAsync(attempt, noted) : attempt;
     }
 
+    /// <summary>The attempt's outcome, carrying the adjusted fields to the ledger.</summary>
+    private static async Task<AttemptOutcome> WithAdjustedAsync(Task<AttemptOutcome> attempt, string adjusted) =>
+        await attempt with { Adjusted = adjusted };
+
     /// <summary>The upstream's answer, stream or error goes through the canonical model into the client's dialect.</summary>
-    private readonly struct TranslatedAnswer(IClientDialect dialect, IUpstreamProtocol protocol, ChatRequest request) : IAttemptAnswer
+    private readonly struct TranslatedAnswer(IClientDialect dialect, IUpstreamProtocol protocol, ChatRequest request, string upstreamModel) : IAttemptAnswer
     {
         public Task<AttemptOutcome> RelayStreamAsync(HttpContext context, HttpResponseMessage response, UpstreamProvider provider, AttemptClock clock) =>
             StreamRelay.RelayAsync(context, response, provider, dialect, clock,
@@ -74,7 +84,9 @@ public static class TranslatedAttempt
                 { Provider = provider.Name });
             }
             using var output = new PooledBuffer(json.Length + 256);
-            dialect.WriteResponse(answer.Value!, request, output);
+            // An upstream that names no model (Gemini without modelVersion): the id it was asked for, never "" or the alias.
+            var translated = answer.Value!.Model.Length > 0 ? answer.Value : answer.Value with { Model = upstreamModel };
+            dialect.WriteResponse(translated, request, output);
             var usage = answer.Value!.Usage;
             return await UpstreamAttempt.AnswerAsync(context, StatusCodes.Status200OK, "application/json", output.Memory,
                 usage is null ? null : UsageConversion.ToTokenUsage(usage));

@@ -52,6 +52,11 @@ public interface IUpstreamProtocol
     /// <summary>Writes the upstream body; returns an error when the upstream cannot express the request.</summary>
     ValidationError? WriteChatBody(ChatRequest request, string upstreamModel, IBufferWriter<byte> body);
 
+    /// <summary>Writes the upstream body as <see cref="WriteChatBody(ChatRequest, string, IBufferWriter{byte})"/>, noting
+    /// in <paramref name="adjustments"/> each field the upstream model cannot take as sent and that was adapted or left out.</summary>
+    ValidationError? WriteChatBody(ChatRequest request, string upstreamModel, IBufferWriter<byte> body, RequestAdjustments adjustments) =>
+        WriteChatBody(request, upstreamModel, body);
+
     ReadResult<ChatResponse> ReadChatResponse(ReadOnlySpan<byte> json, ChatRequest request);
 
     IUpstreamStreamReader CreateStreamReader(ChatRequest? request);

@@ -34,6 +34,9 @@ public sealed record UsageRecord
     public int Attempts { get; init; }
     /// <summary>Each attempt as <c>provider:status</c>, comma-separated in order (e.g. <c>a:429,b:200</c>).</summary>
     public string? AttemptLog { get; init; }
+    /// <summary>The request fields adapted or left out for the upstream that answered, comma-separated (the
+    /// <c>x-switchboard-adjusted</c> header); null when the request went as sent.</summary>
+    public string? Adjusted { get; init; }
     /// <summary>What the request cost in USD; null when the model has no known price (unpriced, never silently $0).</summary>
     public decimal? CostUsd { get; init; }
     /// <summary>True when tokens (and so cost) were estimated because the upstream reported no usage.</summary>

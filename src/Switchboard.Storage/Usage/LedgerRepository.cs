@@ -10,9 +10,9 @@ public sealed class LedgerRepository(SwitchboardDatabase database)
     internal const string Columns =
         "request_id, ts_ms, key_id, key_name, team, endpoint, model, provider, upstream_model, status, error_code, stream, " +
         "prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, usage_reported, usage_estimated, cost_nano_usd, " +
-        "attempts, attempt_log, latency_ms, ttft_ms, client_request_id";
+        "attempts, attempt_log, latency_ms, ttft_ms, client_request_id, adjusted";
 
-    internal const int ColumnCount = 24;
+    internal const int ColumnCount = 25;
 
     // The derived columns, defined once for both backends' inserts (SqliteLedgerInsert, PostgresLedgerInsert).
     internal static int UsageReported(UsageRecord r) => r.UsageMissing ? 0 : 1;
@@ -29,7 +29,7 @@ public sealed class LedgerRepository(SwitchboardDatabase database)
     {
         if (StoredText.IsStorable(r.RequestId) && Storable(r.ClientRequestId) && Storable(r.KeyId) && Storable(r.KeyName)
             && Storable(r.Team) && StoredText.IsStorable(r.Endpoint) && StoredText.IsStorable(r.Model) && Storable(r.Provider)
-            && Storable(r.UpstreamModel) && Storable(r.ErrorCode) && Storable(r.AttemptLog))
+            && Storable(r.UpstreamModel) && Storable(r.ErrorCode) && Storable(r.AttemptLog) && Storable(r.Adjusted))
         {
             return r;
         }
@@ -46,6 +46,7 @@ public sealed class LedgerRepository(SwitchboardDatabase database)
             UpstreamModel = StoredText.Clean(r.UpstreamModel),
             ErrorCode = StoredText.Clean(r.ErrorCode),
             AttemptLog = StoredText.Clean(r.AttemptLog),
+            Adjusted = StoredText.Clean(r.Adjusted),
         };
     }
 

@@ -7,8 +7,8 @@ namespace Switchboard.Storage.Usage;
 /// The PostgreSQL ledger insert: one statement per batch that takes each column as an array and unnests them,
 /// <c>INSERT … SELECT * FROM unnest($1::text[], …) ON CONFLICT (request_id) DO NOTHING</c>.
 /// <para>
-/// Why: the statement text and its 24 parameters are the same whatever the batch size, so it is prepared once per
-/// physical connection and each batch is one round trip with 24 typed arrays (no boxing, no per-row parameters; a
+/// Why: the statement text and its 25 parameters are the same whatever the batch size, so it is prepared once per
+/// physical connection and each batch is one round trip with 25 typed arrays (no boxing, no per-row parameters; a
 /// <c>VALUES</c> list with named parameters per row would be a new statement for every batch size). ON CONFLICT DO
 /// NOTHING also skips a request id repeated within one batch. Not binary COPY: it cannot skip duplicates by itself (it
 /// would need a staging table and a second statement).
@@ -27,7 +27,7 @@ internal static class PostgresLedgerInsert
         "$1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], " +
         "$10::integer[], $11::text[], $12::integer[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], " +
         "$17::integer[], $18::integer[], $19::bigint[], $20::integer[], $21::text[], $22::double precision[], " +
-        "$23::double precision[], $24::text[]) ON CONFLICT (request_id) DO NOTHING RETURNING " + RollupSql.Returned + "), " +
+        "$23::double precision[], $24::text[], $25::text[]) ON CONFLICT (request_id) DO NOTHING RETURNING " + RollupSql.Returned + "), " +
         "hourly AS (" + RollupSql.Upsert("usage_hourly", "hour", 3_600_000) + " RETURNING 1) " +
         RollupSql.Upsert("usage_daily", "day", 86_400_000);
 
@@ -58,6 +58,7 @@ internal static class PostgresLedgerInsert
         var latency = new double[count];
         var ttft = new double?[count];
         var clientRequestId = new string?[count];
+        var adjusted = new string?[count];
         for (var i = 0; i < count; i++)
         {
             var r = LedgerRepository.ForStorage(rows[start + i]);
@@ -85,6 +86,7 @@ internal static class PostgresLedgerInsert
             latency[i] = r.LatencyMs;
             ttft[i] = r.TimeToFirstTokenMs;
             clientRequestId[i] = r.ClientRequestId;
+            adjusted[i] = r.Adjusted;
         }
         await using var command = new NpgsqlCommand(Sql, connection, tx);
         var p = command.Parameters;
@@ -112,6 +114,7 @@ internal static class PostgresLedgerInsert
         p.Add(new NpgsqlParameter<double[]> { TypedValue = latency });
         p.Add(new NpgsqlParameter<double?[]> { TypedValue = ttft });
         p.Add(new NpgsqlParameter<string?[]> { TypedValue = clientRequestId });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = adjusted });
         await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

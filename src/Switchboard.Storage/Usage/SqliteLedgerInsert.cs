@@ -10,7 +10,7 @@ namespace Switchboard.Storage.Usage;
 /// executed once per row with the values bound by position through the native handle.
 /// <para>
 /// Why not <see cref="SqliteCommand"/>: it binds every parameter by name on every execution
-/// (<c>sqlite3_bind_parameter_index</c>, a linear scan of the statement's names), 24 scans of 24 names per row; by
+/// (<c>sqlite3_bind_parameter_index</c>, a linear scan of the statement's names), 25 scans of 25 names per row; by
 /// position each value is one native call. One row per execution rather than a multi-row <c>VALUES</c> list: SQLite
 /// runs a multi-row VALUES as a co-routine, and a statement sized to the batch would have to be prepared per batch.
 /// </para>
@@ -81,7 +81,7 @@ internal static class SqliteLedgerInsert
         if (rc != SqliteDone) SqliteException.ThrowExceptionForRC(rc, db);
     }
 
-    /// <summary>Binds one row's 24 values at parameters 1 … 24, in the order of <see cref="LedgerRepository.Columns"/>.</summary>
+    /// <summary>Binds one row's 25 values at parameters 1 … 25, in the order of <see cref="LedgerRepository.Columns"/>.</summary>
     private static void Bind(sqlite3_stmt s, UsageRecord r)
     {
         var p = 1;
@@ -108,7 +108,8 @@ internal static class SqliteLedgerInsert
         Text(s, p++, r.AttemptLog);
         raw.sqlite3_bind_double(s, p++, r.LatencyMs);
         if (r.TimeToFirstTokenMs is { } ttft) raw.sqlite3_bind_double(s, p++, ttft); else raw.sqlite3_bind_null(s, p++);
-        Text(s, p, r.ClientRequestId);
+        Text(s, p++, r.ClientRequestId);
+        Text(s, p, r.Adjusted);
     }
 
     private static void Text(sqlite3_stmt s, int index, string? value)

@@ -171,5 +171,6 @@ public sealed partial class UsageQueries
         LatencyMs = DbValues.Double(r, 21),
         TimeToFirstTokenMs = DbValues.NullableDouble(r, 22),
         ClientRequestId = DbValues.Text(r, 23),
+        Adjusted = DbValues.Text(r, 24),
     };
 }

@@ -147,6 +147,7 @@ public static class GatewayEndpoints
                 UsageEstimated = r.CostEstimated || r.UsageMissing,
                 AttemptLog = r.AttemptLog,
                 ClientRequestId = r.ClientRequestId,
+                Adjusted = r.Adjusted,
             });
         }
         await context.Response.WriteAsJsonAsync(new RequestLogPage(rows), GatewayJsonContext.Default.RequestLogPage);

@@ -43,6 +43,8 @@ public sealed record RequestLogEntry(
     [JsonPropertyName("attempt_log")] public string? AttemptLog { get; init; }
     /// <summary>The id the client sent in <c>x-request-id</c> / <c>x-client-request-id</c>, if any (<c>request_id</c> is the gateway's).</summary>
     [JsonPropertyName("client_request_id")] public string? ClientRequestId { get; init; }
+    /// <summary>The request fields adapted or left out for the upstream (the <c>x-switchboard-adjusted</c> header), if any.</summary>
+    [JsonPropertyName("adjusted")] public string? Adjusted { get; init; }
 }
 
 /// <summary><c>GET /admin/logs</c> envelope.</summary>

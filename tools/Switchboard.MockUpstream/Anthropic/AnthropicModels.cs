@@ -36,5 +36,9 @@ internal static class AnthropicModels
     public static bool HasMidConversationSystem(string model) =>
         model.StartsWith("claude-opus-4-8", StringComparison.Ordinal) || model.StartsWith(ModelCatalog.MockPrefix, StringComparison.Ordinal);
 
+    /// <summary>Whether the model refuses <c>temperature</c> together with <c>top_p</c> (Claude Opus 4.1 and every later model).</summary>
+    public static bool RefusesTemperatureWithTopP(string model) =>
+        !model.StartsWith("claude-3", StringComparison.Ordinal) && !model.StartsWith(ModelCatalog.MockPrefix, StringComparison.Ordinal);
+
     private static bool IsDate(ReadOnlySpan<char> s) => s.Length == 8 && !s.ContainsAnyExceptInRange('0', '9');
 }

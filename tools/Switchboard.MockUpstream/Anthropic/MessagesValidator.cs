@@ -109,6 +109,10 @@ internal static class MessagesValidator
         {
             return pe;
         }
+        if (req.Temperature is not null && JsonShape.TryGetNonNull(root, "top_p", out _) && AnthropicModels.RefusesTemperatureWithTopP(req.Model))
+        {
+            return AnthropicErrors.Invalid("`temperature` and `top_p` cannot both be specified for this model. Please use only one.");
+        }
         if (JsonShape.TryGetNonNull(root, "top_k", out var k) && Pyd.Integer(k, "top_k", 0, out _) is { } ke)
         {
             return ke;

@@ -136,7 +136,8 @@ internal static partial class AnthropicBlockReader
                 common.Read(ref reader, path);
             }
         }
-        return common.Apply(new ThinkingPart(thinking ?? throw Missing($"{path}.thinking"), signature));
+        // A signature the gateway made from another provider's reasoning goes back as that provider's own.
+        return common.Apply(new ThinkingPart(thinking ?? throw Missing($"{path}.thinking"), signature is null ? null : GatewayThinking.Unwrap(signature)));
     }
 
     private static RedactedThinkingPart ReadRedactedThinking(ref Utf8JsonReader reader, string path)

@@ -13,8 +13,8 @@ namespace Switchboard.Providers.Anthropic;
 /// <list type="bullet">
 /// <item>With the client's own tools present, <c>tool_choice</c> becomes <c>any</c> (call a tool, or answer
 /// through the JSON tool); a client's named choice is kept.</item>
-/// <item>Anthropic refuses forced tool use together with thinking, so when thinking is on the choice stays
-/// <c>auto</c> and a system instruction asks for the answer through the tool.</item>
+/// <item>Anthropic refuses forced tool use together with thinking, and without the forced choice the model may
+/// answer in plain text: JSON mode with thinking is refused (see <see cref="RequestPlan"/>).</item>
 /// <item>Text the model writes besides the tool call is passed on as text (with the forced choice there
 /// is none).</item>
 /// </list>
@@ -28,11 +28,10 @@ public static class AnthropicJsonMode
     public static bool IsUsedFor(ChatRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.ResponseFormat?.Kind is ResponseFormatKind.JsonObject or ResponseFormatKind.JsonSchema;
+        // An Anthropic client's own structured output (output_config.format) goes up as sent, not through the tool.
+        return request.ResponseFormat?.Kind is ResponseFormatKind.JsonObject or ResponseFormatKind.JsonSchema
+            && !AnthropicMessagesDialect.IsOwn(request.SourceDialect);
     }
-
-    internal static string Instruction(string toolName) =>
-        $"Give your final answer by calling the {toolName} tool: its input is the answer, as JSON.";
 
     internal static string Description(ResponseFormat format) =>
         format.JsonSchema?.Description

@@ -17,9 +17,8 @@ namespace Switchboard.Providers.Anthropic;
 /// </summary>
 internal static class AnthropicMessageWriter
 {
-    /// <summary>Writes <c>system</c>, if there are system or developer messages or an
-    /// <paramref name="instruction"/> to add.</summary>
-    public static void WriteSystem(Utf8JsonWriter writer, ImmutableArray<Message> messages, BlockContext context, string? instruction)
+    /// <summary>Writes <c>system</c>, if there are system or developer messages.</summary>
+    public static void WriteSystem(Utf8JsonWriter writer, ImmutableArray<Message> messages, BlockContext context)
     {
         var parts = new List<(ContentPart Part, int Message, int Index)>();
         var systemMessages = 0;
@@ -49,12 +48,12 @@ internal static class AnthropicMessageWriter
                 }
             }
         }
-        if (parts.Count == 0 && instruction is null && !(context.Own && systemMessages > 0))
+        if (parts.Count == 0 && !(context.Own && systemMessages > 0))
         {
             return;
         }
 
-        var single = parts.Count == 1 && instruction is null && systemMessages == 1 && IsPlain(parts[0].Part);
+        var single = parts.Count == 1 && systemMessages == 1 && IsPlain(parts[0].Part);
         var asString = context.Own ? form == ContentForm.Text && (single || parts.Count == 0) : single;
         if (asString)
         {
@@ -67,10 +66,6 @@ internal static class AnthropicMessageWriter
             context.MessageIndex = m;
             context.PartIndex = p;
             AnthropicContentWriter.WriteBlock(writer, part, context);
-        }
-        if (instruction is not null)
-        {
-            AnthropicContentWriter.WriteBlock(writer, new TextPart(instruction), context);
         }
         writer.WriteEndArray();
     }

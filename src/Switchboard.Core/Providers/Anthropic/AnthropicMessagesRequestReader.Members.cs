@@ -62,7 +62,18 @@ public static partial class AnthropicMessagesRequestReader
             ReadValue(ref reader);
             var config = JsonElement.ParseValue(ref reader);
             r.Effort = AnthropicToolsReader.ReadEffort(config);
+            if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty("format"u8, out var format))
+            {
+                r.ResponseFormat = AnthropicToolsReader.ReadOutputFormat(format, "output_config.format");
+            }
             r.Extensions.Add(new ExtensionField("output_config", config));
+        }
+        else if (reader.ValueTextEquals("output_format"u8))
+        {
+            ReadValue(ref reader);
+            var format = JsonElement.ParseValue(ref reader);
+            r.ResponseFormat ??= AnthropicToolsReader.ReadOutputFormat(format, "output_format");
+            r.Extensions.Add(new ExtensionField("output_format", format));
         }
         else if (reader.ValueTextEquals("temperature"u8))
         {

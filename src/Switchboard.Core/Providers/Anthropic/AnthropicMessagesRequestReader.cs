@@ -15,7 +15,8 @@ namespace Switchboard.Providers.Anthropic;
 /// blocks, as sent); each message keeps its role and its blocks in order (see
 /// <see cref="AnthropicBlockReader"/>: tool results stay in their user turn); server tools (a
 /// <c>type</c> other than <c>custom</c>) become <see cref="ProviderTool"/>s; <c>thinking</c> and
-/// <c>output_config.effort</c> become <see cref="ReasoningOptions"/>; <c>metadata.user_id</c> becomes
+/// <c>output_config.effort</c> become <see cref="ReasoningOptions"/>; <c>output_config.format</c> (structured
+/// output) becomes <see cref="ChatRequest.ResponseFormat"/>; <c>metadata.user_id</c> becomes
 /// <see cref="ChatRequest.User"/>; <c>tool_choice.disable_parallel_tool_use</c> becomes
 /// <see cref="ChatRequest.ParallelToolCalls"/>.</para>
 /// <para>Everything else (<c>context_management</c>, <c>output_config</c>, <c>service_tier</c>,
@@ -118,6 +119,7 @@ public static partial class AnthropicMessagesRequestReader
             StopSequences = r.StopSequences is null ? [] : [.. r.StopSequences],
             Stream = r.Stream,
             Reasoning = reasoning,
+            ResponseFormat = r.ResponseFormat,
             User = r.User,
             Extensions = [.. r.Extensions],
             SourceDialect = AnthropicMessagesDialect.Name,
@@ -141,6 +143,7 @@ public static partial class AnthropicMessagesRequestReader
         public bool? Stream;
         public ReasoningOptions? Reasoning;
         public string? Effort;
+        public ResponseFormat? ResponseFormat;
         public string? User;
         public readonly List<ExtensionField> Extensions = [];
     }

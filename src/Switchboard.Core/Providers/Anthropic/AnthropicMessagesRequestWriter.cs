@@ -24,9 +24,12 @@ namespace Switchboard.Providers.Anthropic;
 /// if that is under 1024. From Claude 4.6 on, <c>thinking: {type: adaptive}</c> with
 /// <c>output_config.effort</c> (low/medium/high, xhigh = max on Opus). Thinking is left off for effort
 /// <c>none</c>, explicit off, models without thinking, and forced tool choice (Anthropic refuses the pair);
-/// with thinking on, temperature (unless 1), top_p under 0.95 and top_k are dropped, as Anthropic requires.</item>
-/// <item>Sampling: temperature clamped into Anthropic's 0–1; from Opus 4.1 on, top_p is dropped when
-/// temperature is also set (those models refuse both).</item>
+/// with thinking on, temperature (unless 1), top_p under 0.95 and top_k are dropped, as Anthropic requires.
+/// Each such change is noted in the <see cref="RequestAdjustments"/>. JSON output (json_object or json_schema)
+/// together with thinking is refused: Anthropic takes no forced tool with thinking, and unforced, the answer may
+/// not be JSON.</item>
+/// <item>Sampling: temperature clamped into Anthropic's 0–1 (noted); from Opus 4.1 on, temperature with top_p is
+/// refused, as those models refuse it on the relayed path too.</item>
 /// <item>Tools: functions as <c>{name, description, input_schema}</c> (an empty object schema when none);
 /// other providers' built-in tools dropped. <c>tool_choice</c> auto/none/required/named →
 /// auto/none/any/tool; <c>parallel_tool_calls: false</c> → <c>disable_parallel_tool_use: true</c>.</item>
@@ -49,14 +52,16 @@ public static class AnthropicMessagesRequestWriter
     /// <param name="output">Destination of the UTF-8 JSON.</param>
     /// <param name="upstreamModel">Model id to send instead of <see cref="ChatRequest.Model"/>; null keeps it.</param>
     /// <param name="options">Writer choices; null = <see cref="AnthropicWriteOptions.Default"/>.</param>
-    public static ValidationError? Write(ChatRequest request, IBufferWriter<byte> output, string? upstreamModel = null, AnthropicWriteOptions? options = null)
+    /// <param name="adjustments">Notes the fields adapted or left out for the model; null: not noted.</param>
+    public static ValidationError? Write(ChatRequest request, IBufferWriter<byte> output, string? upstreamModel = null, AnthropicWriteOptions? options = null,
+        RequestAdjustments? adjustments = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
         using var writer = new Utf8JsonWriter(output, WireWriting.WriterOptions);
         try
         {
-            Write(request, writer, upstreamModel, options ?? AnthropicWriteOptions.Default);
+            Write(request, writer, upstreamModel, options ?? AnthropicWriteOptions.Default, adjustments);
             writer.Flush();
             return null;
         }
@@ -74,7 +79,7 @@ public static class AnthropicMessagesRequestWriter
         return error is null ? buffer.WrittenSpan.ToArray() : error;
     }
 
-    private static void Write(ChatRequest request, Utf8JsonWriter writer, string? upstreamModel, AnthropicWriteOptions options)
+    private static void Write(ChatRequest request, Utf8JsonWriter writer, string? upstreamModel, AnthropicWriteOptions options, RequestAdjustments? adjustments)
     {
         Refuse(request);
         var own = AnthropicMessagesDialect.IsOwn(request.SourceDialect);
@@ -82,7 +87,7 @@ public static class AnthropicMessagesRequestWriter
         var model = upstreamModel ?? request.Model;
         var plan = own
             ? RequestPlan.ForOwn(request)
-            : RequestPlan.ForForeign(request, AnthropicModelInfo.Parse(model), options, AnthropicToolsWriter.HasWritableTools(request));
+            : RequestPlan.ForForeign(request, AnthropicModelInfo.Parse(model), options, AnthropicToolsWriter.HasWritableTools(request), adjustments);
         var context = new BlockContext(own, writeExtensions);
 
         writer.WriteStartObject();
@@ -91,8 +96,7 @@ public static class AnthropicMessagesRequestWriter
         {
             writer.WriteNumber("max_tokens"u8, maxTokens);
         }
-        var instruction = plan.JsonTool is not null && plan.Thinking != ThinkingMode.None ? AnthropicJsonMode.Instruction(plan.JsonTool) : null;
-        AnthropicMessageWriter.WriteSystem(writer, request.Messages, context, instruction);
+        AnthropicMessageWriter.WriteSystem(writer, request.Messages, context);
         AnthropicMessageWriter.WriteMessages(writer, request.Messages, context);
         AnthropicToolsWriter.WriteTools(writer, request, plan, own, writeExtensions);
         AnthropicToolsWriter.WriteToolChoice(writer, request, plan, own);

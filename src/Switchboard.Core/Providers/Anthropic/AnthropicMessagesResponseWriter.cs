@@ -15,7 +15,7 @@ using Usage = Switchboard.Translation.Canonical.Usage;
 /// <c>stop_sequence</c>, <c>usage</c>. Only the first choice is written (Anthropic has no <c>n</c>).
 /// </summary>
 /// <remarks>
-/// Parts become blocks in order: thinking (with <c>signature</c>, <c>""</c> when the provider gave none),
+/// Parts become blocks in order: thinking (with a <see cref="GatewayThinking"/> signature around the provider's own),
 /// redacted thinking, text (a refusal as text), tool calls as <c>tool_use</c> with the arguments parsed into
 /// <c>input</c> (arguments that are not a JSON object, e.g. cut off by the token cap, go in as
 /// <c>{"_raw_arguments": "…"}</c> rather than being lost). Usage goes back to Anthropic's accounting:
@@ -150,7 +150,8 @@ public static class AnthropicMessagesResponseWriter
         writer.WriteStartObject();
         writer.WriteString("type"u8, "thinking"u8);
         writer.WriteString("thinking"u8, text);
-        writer.WriteString("signature"u8, signature ?? "");
+        // Another provider's reasoning: a signature a later turn can carry to any upstream (see GatewayThinking).
+        writer.WriteString("signature"u8, GatewayThinking.Wrap(signature));
         writer.WriteEndObject();
     }
 

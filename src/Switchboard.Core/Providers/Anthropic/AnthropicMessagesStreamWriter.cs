@@ -39,6 +39,8 @@ public sealed partial class AnthropicMessagesStreamWriter : IDisposable
     private int _openBlock = -1;
     private OpenKind _openKind;
     private string? _heldSignature;
+    /// <summary>Whether the open thinking block got its signature.</summary>
+    private bool _thinkingSigned;
     private FinishReason? _finish;
     private Usage? _usage;
 
@@ -164,7 +166,7 @@ public sealed partial class AnthropicMessagesStreamWriter : IDisposable
                 break;
             case SignatureDeltaEvent signature when _openKind == OpenKind.Thinking || _nextBlock == 0:
                 Open(OpenKind.Thinking, output);
-                WriteDelta("signature_delta"u8, "signature"u8, signature.Signature, _openBlock, output);
+                WriteSignature(signature.Signature, output);
                 CloseBlock(output);
                 break;
             case SignatureDeltaEvent signature:
@@ -219,6 +221,7 @@ public sealed partial class AnthropicMessagesStreamWriter : IDisposable
         CloseBlock(output);
         _openBlock = _nextBlock++;
         _openKind = kind;
+        _thinkingSigned = false;
         WriteBlockStart(kind, _openBlock, output);
     }
 
@@ -227,8 +230,16 @@ public sealed partial class AnthropicMessagesStreamWriter : IDisposable
         _openBlock = _nextBlock++;
         _openKind = OpenKind.Thinking;
         WriteBlockStart(OpenKind.Thinking, _openBlock, output);
-        WriteDelta("signature_delta"u8, "signature"u8, signature, _openBlock, output);
+        WriteSignature(signature, output);
         CloseBlock(output);
+    }
+
+    /// <summary>The open thinking block's signature: another provider's, wrapped so that a later turn can carry the block to
+    /// any upstream (see <see cref="GatewayThinking"/>); null: the block had none.</summary>
+    private void WriteSignature(string? signature, IBufferWriter<byte> output)
+    {
+        WriteDelta("signature_delta"u8, "signature"u8, GatewayThinking.Wrap(signature), _openBlock, output);
+        _thinkingSigned = true;
     }
 
     private void CloseBlock(IBufferWriter<byte> output)
@@ -236,6 +247,11 @@ public sealed partial class AnthropicMessagesStreamWriter : IDisposable
         if (_openKind == OpenKind.None)
         {
             return;
+        }
+        if (_openKind == OpenKind.Thinking && !_thinkingSigned)
+        {
+            // A thought summary with no signature (Gemini's): never left with the start's "".
+            WriteSignature(null, output);
         }
         WriteBlockStop(_openBlock, output);
         _openKind = OpenKind.None;

@@ -32,6 +32,9 @@ public sealed class AnthropicProtocol(ProviderConfig config) : IUpstreamProtocol
     public ValidationError? WriteChatBody(ChatRequest request, string upstreamModel, IBufferWriter<byte> body) =>
         AnthropicMessagesRequestWriter.Write(request, body, upstreamModel);
 
+    public ValidationError? WriteChatBody(ChatRequest request, string upstreamModel, IBufferWriter<byte> body, RequestAdjustments adjustments) =>
+        AnthropicMessagesRequestWriter.Write(request, body, upstreamModel, adjustments: adjustments);
+
     public ReadResult<ChatResponse> ReadChatResponse(ReadOnlySpan<byte> json, ChatRequest request) =>
         AnthropicMessagesResponseReader.Read(json, AnthropicReadOptions.ForRequest(request));
 

@@ -217,6 +217,36 @@ internal static class AnthropicToolsReader
         return value == "max" ? ReasoningEfforts.XHigh : value;
     }
 
+    /// <summary>
+    /// Structured output: <c>output_config.format</c> (or the beta's top-level <c>output_format</c>),
+    /// <c>{"type": "json_schema", "schema": {...}}</c>, as a <see cref="ResponseFormat"/> so that OpenAI and Gemini
+    /// upstreams get their own JSON mode; null when there is none. The Anthropic upstream gets the member as sent.
+    /// </summary>
+    public static ResponseFormat? ReadOutputFormat(JsonElement format, string path)
+    {
+        if (format.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (format.ValueKind != JsonValueKind.Object)
+        {
+            throw WrongType(path, "an object");
+        }
+        if (!format.TryGetProperty("type"u8, out var type) || !type.ValueEquals("json_schema"u8))
+        {
+            throw Fail($"{path}.type", "must be 'json_schema'");
+        }
+        if (!format.TryGetProperty("schema"u8, out var schema) || schema.ValueKind != JsonValueKind.Object)
+        {
+            throw format.TryGetProperty("schema"u8, out _) ? WrongType($"{path}.schema", "an object") : Missing($"{path}.schema");
+        }
+        // OpenAI requires a name; Anthropic's format has none.
+        return new ResponseFormat(ResponseFormatKind.JsonSchema, new JsonSchemaFormat(OutputFormatName) { Schema = schema });
+    }
+
+    /// <summary>The schema name an Anthropic client's structured output gets on the OpenAI wire.</summary>
+    public const string OutputFormatName = "output";
+
     public static CacheControl ReadCacheControl(JsonElement value)
     {
         var type = value.TryGetProperty("type"u8, out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "ephemeral";

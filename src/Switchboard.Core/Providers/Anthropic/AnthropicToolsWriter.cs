@@ -69,12 +69,8 @@ internal static class AnthropicToolsWriter
         var disableParallel = request.ParallelToolCalls == false ? true : (bool?)null;
         if (plan.JsonTool is { } jsonTool)
         {
-            if (plan.Thinking != ThinkingMode.None)
-            {
-                // Forced tool use and thinking do not go together: the system prompt asks for the tool instead.
-                WriteChoice(writer, ToolChoiceMode.Auto, null, disableParallel);
-            }
-            else if (!hasTools || choice?.Mode == ToolChoiceMode.None)
+            // JSON mode never goes with thinking (the plan refuses the pair): the answer tool is always forced.
+            if (!hasTools || choice?.Mode == ToolChoiceMode.None)
             {
                 WriteChoice(writer, ToolChoiceMode.Named, jsonTool, disableParallel);
             }

@@ -1,3 +1,5 @@
+using Switchboard.Translation;
+using Switchboard.Translation.Json;
 using Switchboard.Translation.Canonical;
 
 namespace Switchboard.Providers.Anthropic;
@@ -60,7 +62,8 @@ internal sealed class RequestPlan
     }
 
     /// <summary>A request from another dialect (or built in code): adapted to what the model accepts.</summary>
-    public static RequestPlan ForForeign(ChatRequest request, AnthropicModelInfo model, AnthropicWriteOptions options, bool hasClientTools)
+    public static RequestPlan ForForeign(ChatRequest request, AnthropicModelInfo model, AnthropicWriteOptions options, bool hasClientTools,
+        RequestAdjustments? adjustments = null)
     {
         var max = request.MaxOutputTokens ?? options.DefaultMaxTokens ?? model.MaxOutputTokens;
         var jsonTool = AnthropicJsonMode.IsUsedFor(request) ? options.JsonToolName : null;
@@ -69,8 +72,16 @@ internal sealed class RequestPlan
         var thinking = ThinkingMode.None;
         var budget = 0;
         string? effort = null;
+        var wanted = WantsThinking(request.Reasoning);
+        var reasoningField = RequestAdjustments.ReasoningField(request.SourceDialect);
+        if (wanted is not null && jsonTool is not null && !forcedByClient && (model.SupportsThinking || !model.IsKnown))
+        {
+            // Forced, the JSON tool cannot go with thinking; unforced, the model may answer in plain text.
+            throw WireReading.Fail(reasoningField, $"JSON output ({ResponseFormatName(request)}) cannot be combined with {reasoningField} on Anthropic models: " +
+                $"send one of the two, or use a model of another provider");
+        }
         // Anthropic refuses thinking with forced tool use, and on models without thinking.
-        if (WantsThinking(request.Reasoning) is { } reasoning && !forcedByClient && (model.SupportsThinking || !model.IsKnown))
+        if (wanted is { } reasoning && !forcedByClient && (model.SupportsThinking || !model.IsKnown))
         {
             if (model.UsesAdaptiveThinking)
             {
@@ -87,24 +98,32 @@ internal sealed class RequestPlan
                     // max_tokens counts the thinking and must exceed the budget: keep the client's cap (as
                     // OpenAI counts reasoning in it too) and give thinking three quarters of it.
                     budget = (int)(max * 3L / 4);
+                    // The client's budget (or its effort's) did not fit under max_tokens: shrunk, or thinking left off.
+                    adjustments?.Add(reasoningField);
                 }
                 thinking = budget >= MinBudget ? ThinkingMode.Budget : ThinkingMode.None;
             }
         }
+        else if (wanted is not null)
+        {
+            adjustments?.Add(reasoningField);
+        }
 
         var temperature = request.Temperature is { } t ? Math.Clamp(t, 0, 1) : (double?)null;
+        if (temperature != request.Temperature) adjustments?.Add("temperature");
         var topP = request.TopP;
         var topK = request.TopK;
         if (thinking != ThinkingMode.None)
         {
             // With thinking, Anthropic takes only temperature 1, top_p of at least 0.95, and no top_k.
-            temperature = temperature == 1 ? temperature : null;
-            topP = topP >= 0.95 ? topP : null;
-            topK = null;
+            temperature = Keep(temperature, temperature == 1, "temperature", adjustments);
+            topP = Keep(topP, topP >= 0.95, "top_p", adjustments);
+            topK = Keep(topK, false, "top_k", adjustments);
         }
         if (model.RejectsTemperatureWithTopP && temperature is not null && topP is not null)
         {
-            topP = null;
+            // The same rule as for a relayed Anthropic request, which the API itself refuses.
+            throw WireReading.Fail("top_p", $"Claude {model.Family} {model.Major}.{model.Minor} takes temperature or top_p, not both: send only one of them");
         }
 
         return new RequestPlan
@@ -119,6 +138,17 @@ internal sealed class RequestPlan
             JsonTool = jsonTool,
         };
     }
+
+    /// <summary><paramref name="value"/> when <paramref name="allowed"/>; otherwise null, and <paramref name="field"/> noted if it was set.</summary>
+    private static T? Keep<T>(T? value, bool allowed, string field, RequestAdjustments? adjustments) where T : struct
+    {
+        if (allowed || value is null) return value;
+        adjustments?.Add(field);
+        return null;
+    }
+
+    private static string ResponseFormatName(ChatRequest request) =>
+        request.ResponseFormat?.Kind == ResponseFormatKind.JsonSchema ? "json_schema" : "json_object";
 
     /// <summary>Anthropic's smallest thinking budget.</summary>
     public const int MinBudget = 1024;

@@ -18,20 +18,21 @@ public static class OpenAIChatRequestWriter
     /// <param name="request">The request.</param>
     /// <param name="output">Destination of the UTF-8 JSON.</param>
     /// <param name="upstreamModel">Model id to send instead of <see cref="ChatRequest.Model"/>; null keeps it.</param>
-    public static void Write(ChatRequest request, IBufferWriter<byte> output, string? upstreamModel = null)
+    /// <param name="adjustments">Notes the fields adapted or left out for the upstream model; null: not noted.</param>
+    public static void Write(ChatRequest request, IBufferWriter<byte> output, string? upstreamModel = null, RequestAdjustments? adjustments = null)
     {
         using var writer = new Utf8JsonWriter(output, WireWriting.WriterOptions);
-        Write(request, writer, upstreamModel);
+        Write(request, writer, upstreamModel, adjustments);
         writer.Flush();
     }
 
     /// <summary>Writes the body; returns what the request holds that Chat Completions cannot express (nothing
     /// useful is left in <paramref name="output"/> then), or null.</summary>
-    public static ValidationError? TryWrite(ChatRequest request, IBufferWriter<byte> output, string? upstreamModel = null)
+    public static ValidationError? TryWrite(ChatRequest request, IBufferWriter<byte> output, string? upstreamModel = null, RequestAdjustments? adjustments = null)
     {
         try
         {
-            Write(request, output, upstreamModel);
+            Write(request, output, upstreamModel, adjustments);
             return null;
         }
         catch (WireFormatException e)
@@ -49,7 +50,7 @@ public static class OpenAIChatRequestWriter
     }
 
     /// <summary>Writes the body with a caller-owned writer (not flushed).</summary>
-    public static void Write(ChatRequest request, Utf8JsonWriter writer, string? upstreamModel = null)
+    public static void Write(ChatRequest request, Utf8JsonWriter writer, string? upstreamModel = null, RequestAdjustments? adjustments = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(writer);
@@ -77,9 +78,10 @@ public static class OpenAIChatRequestWriter
         // OpenAI itself refuses top_k ("Unrecognized request argument"); only a client speaking OpenAI's dialect, which
         // chose an OpenAI-compatible server that takes it (vLLM, Ollama ...), gets it sent on. From Anthropic or Gemini
         // clients it is dropped.
-        if (request.TopK is { } topK && own)
+        if (request.TopK is { } topK)
         {
-            writer.WriteNumber("top_k"u8, topK);
+            if (own) writer.WriteNumber("top_k"u8, topK);
+            else adjustments?.Add("top_k");
         }
         WriteOptional(writer, "frequency_penalty"u8, request.FrequencyPenalty);
         WriteOptional(writer, "presence_penalty"u8, request.PresencePenalty);
@@ -98,7 +100,7 @@ public static class OpenAIChatRequestWriter
             writer.WriteBoolean("parallel_tool_calls"u8, parallel);
         }
         OpenAIChatToolsWriter.WriteResponseFormat(writer, request.ResponseFormat);
-        WriteReasoning(writer, request.Reasoning);
+        WriteReasoning(writer, request, upstreamModel ?? request.Model, own, adjustments);
         if (request.Logprobs is { } logprobs)
         {
             writer.WriteBoolean("logprobs"u8, logprobs);
@@ -163,11 +165,24 @@ public static class OpenAIChatRequestWriter
         writer.WriteEndArray();
     }
 
-    /// <summary>OpenAI takes an effort level only; a budget from another dialect becomes the nearest level.</summary>
-    private static void WriteReasoning(Utf8JsonWriter writer, ReasoningOptions? reasoning)
+    /// <summary>
+    /// OpenAI takes an effort level only; a budget from another dialect becomes the nearest level. OpenAI's
+    /// non-reasoning models refuse the parameter: from another dialect (where thinking is a hint the client sends to any
+    /// model, as Claude Code does) it is left out for them and noted; an OpenAI client's own choice goes as sent.
+    /// </summary>
+    private static void WriteReasoning(Utf8JsonWriter writer, ChatRequest request, string model, bool own, RequestAdjustments? adjustments)
     {
+        var reasoning = request.Reasoning;
         if (reasoning is null)
         {
+            return;
+        }
+        if (!own && OpenAIModelFamilies.RefusesReasoningEffort(model))
+        {
+            if (reasoning.Enabled != false && (reasoning.BudgetTokens > 0 || reasoning.Effort is { } asked && asked != ReasoningEfforts.None))
+            {
+                adjustments?.Add(RequestAdjustments.ReasoningField(request.SourceDialect));
+            }
             return;
         }
         var effort = reasoning.Effort;

@@ -25,11 +25,14 @@ public abstract class OpenAIWireProtocol : IUpstreamProtocol, IUpstreamTarget
 
     public Uri ChatUri(string upstreamModel, bool stream) => ChatCompletions(upstreamModel);
 
-    public ValidationError? WriteChatBody(ChatRequest request, string upstreamModel, IBufferWriter<byte> body)
+    public ValidationError? WriteChatBody(ChatRequest request, string upstreamModel, IBufferWriter<byte> body) =>
+        WriteChatBody(request, upstreamModel, body, new RequestAdjustments());
+
+    public ValidationError? WriteChatBody(ChatRequest request, string upstreamModel, IBufferWriter<byte> body, RequestAdjustments adjustments)
     {
         // Always ask for the usage chunk: the gateway must know what a stream cost; the client writer drops it if unasked.
         var upstream = request.IsStreaming ? request with { IncludeUsage = true } : request;
-        return OpenAIChatRequestWriter.TryWrite(upstream, body, upstreamModel);
+        return OpenAIChatRequestWriter.TryWrite(upstream, body, upstreamModel, adjustments);
     }
 
     public ReadResult<ChatResponse> ReadChatResponse(ReadOnlySpan<byte> json, ChatRequest request) => OpenAIChatResponseReader.Read(json);

@@ -100,7 +100,7 @@ public sealed class AnthropicRequestReaderFactsTests
     public void Claude_Code_turn_can_be_sent_to_an_OpenAI_upstream()
     {
         var request = Fixture("claude-code-agent-turn");
-        var body = Canon.Utf8(OpenAIChatRequestWriter.WriteToUtf8Bytes(request, "gpt-4o"));
+        var body = Canon.Utf8(OpenAIChatRequestWriter.WriteToUtf8Bytes(request, "o4-mini"));
         using var document = JsonDocument.Parse(body);
         var root = document.RootElement;
         var messages = root.GetProperty("messages").EnumerateArray().ToList();

@@ -132,7 +132,8 @@ public sealed class AnthropicRequestValidationTests
     [Fact]
     public void Custom_tool_calls_and_audio_are_refused()
     {
-        var custom = AnthropicMessagesRequestWriter.WriteToUtf8Bytes(Canon.Request(LocalFixtures.Bytes("requests/thinking-history.json")));
+        var custom = AnthropicMessagesRequestWriter.WriteToUtf8Bytes(
+            Canon.Request(LocalFixtures.Bytes("requests/thinking-history.json")) with { ResponseFormat = null });
         Assert.False(custom.IsSuccess);
         Assert.Equal("messages[2].content[4]", custom.Error!.Param);
         Assert.Contains("custom (free-text) tool call 'grep'", custom.Error.Message, StringComparison.Ordinal);

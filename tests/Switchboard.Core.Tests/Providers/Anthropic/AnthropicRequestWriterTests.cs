@@ -130,29 +130,44 @@ public sealed class AnthropicRequestWriterTests
     }
 
     [Theory]
-    [InlineData("claude-sonnet-4-20250514", true)]
     [InlineData("claude-3-5-haiku-latest", true)]
     [InlineData("claude-opus-4-1", false)]
     [InlineData("claude-haiku-4-5", false)]
-    public void Top_p_is_dropped_beside_temperature_for_models_that_refuse_both(string model, bool keepsTopP)
+    public void Temperature_with_top_p_is_refused_for_models_that_refuse_both(string model, bool takesBoth)
     {
-        var body = Body(Request(model, ""","temperature":0.7,"top_p":0.9"""));
-        Assert.Equal(0.7, body.GetProperty("temperature").GetDouble());
-        Assert.Equal(keepsTopP, body.TryGetProperty("top_p", out _));
+        // The same rule as the relayed path, where Anthropic itself refuses the pair: never a silent drop.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var error = AnthropicMessagesRequestWriter.Write(Canon.Request(Request(model, ""","temperature":0.7,"top_p":0.9""")), buffer);
+        Assert.Equal(takesBoth, error is null);
+        if (!takesBoth)
+        {
+            Assert.Equal("top_p", error!.Param);
+            Assert.Contains("temperature or top_p, not both", error.Message, StringComparison.Ordinal);
+        }
         Assert.Equal(0.9, Body(Request(model, ""","top_p":0.9""")).GetProperty("top_p").GetDouble());
     }
 
-    [Fact]
-    public void Json_mode_with_thinking_asks_for_the_tool_in_the_system_prompt_instead_of_forcing_it()
+    [Theory]
+    [InlineData("json_object", """{"type":"json_object"}""", "low")]
+    [InlineData("json_schema", """{"type":"json_schema","json_schema":{"name":"a","schema":{"type":"object"}}}""", "high")]
+    public void Json_mode_with_thinking_is_refused_naming_both(string format, string responseFormat, string effort)
     {
-        var body = Body(Request("claude-sonnet-4-5", ""","response_format":{"type":"json_object"},"reasoning_effort":"low" """,
-            """{"role":"system","content":"Be terse."},{"role":"user","content":"hi"}"""));
-        JsonSemantic.Equal("""{"type":"auto"}""", body.GetProperty("tool_choice").GetRawText());
-        var system = body.GetProperty("system");
-        Assert.Equal(2, system.GetArrayLength());
-        Assert.Contains("json_response", system[1].GetProperty("text").GetString(), StringComparison.Ordinal);
-        Assert.Equal("json_response", body.GetProperty("tools")[0].GetProperty("name").GetString());
+        // Forced, the answer tool cannot go with thinking; unforced, the model may answer in plain text, which a
+        // json_schema client would get as its answer. Refused, so another deployment or the client can choose.
+        var request = Canon.Request(Request("claude-sonnet-4-5", $$""","response_format":{{responseFormat}},"reasoning_effort":"{{effort}}" """));
+        var error = AnthropicMessagesRequestWriter.Write(request, new System.Buffers.ArrayBufferWriter<byte>());
+        Assert.NotNull(error);
+        Assert.Equal("reasoning_effort", error.Param);
+        Assert.Contains("cannot be combined with reasoning_effort", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"JSON output ({format})", error.Message, StringComparison.Ordinal);
+        // Without thinking (a model that has none) the answer tool is forced as before.
+        var haiku = Body(Request("claude-3-5-haiku-latest", ""","response_format":{"type":"json_object"},"reasoning_effort":"low" """));
+        JsonSemantic.Equal("""{"type":"tool","name":"json_response"}""", haiku.GetProperty("tool_choice").GetRawText());
+    }
 
+    [Fact]
+    public void Json_mode_forces_the_answer_tool()
+    {
         var named = Body(Request("claude-sonnet-4-5", Tools + ""","tool_choice":{"type":"function","function":{"name":"f"}},"response_format":{"type":"json_object"}"""));
         JsonSemantic.Equal("""{"type":"tool","name":"f"}""", named.GetProperty("tool_choice").GetRawText());
         var custom = Body(Request("claude-sonnet-4-5", ""","response_format":{"type":"json_object"}"""), new AnthropicWriteOptions { JsonToolName = "answer" });

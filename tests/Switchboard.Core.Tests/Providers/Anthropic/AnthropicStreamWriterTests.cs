@@ -60,9 +60,9 @@ public sealed class AnthropicStreamWriterTests
         // The first call's own (Gemini) signature rides in a thinking block just before its tool_use.
         Assert.Equal(["thinking", "text", "thinking", "tool_use", "tool_use"], blocks.Select(b => (string)b["type"]!));
         Assert.Equal("The user wants the weather in Oslo.", (string)blocks[0]["thinking"]!);
-        Assert.Equal("sig-abc", (string)blocks[0]["signature"]!);
+        Assert.Equal(GatewayThinking.Wrap("sig-abc"), (string)blocks[0]["signature"]!);
         Assert.Equal("Let me check.", (string)blocks[1]["text"]!);
-        Assert.Equal(("", "gsig-1"), ((string)blocks[2]["thinking"]!, (string)blocks[2]["signature"]!));
+        Assert.Equal(("", GatewayThinking.Wrap("gsig-1")), ((string)blocks[2]["thinking"]!, (string)blocks[2]["signature"]!));
         Assert.Equal(("call_x", "get_weather"), ((string)blocks[3]["id"]!, (string)blocks[3]["name"]!));
         JsonSemantic.Equal("""{"city":"Oslo"}""", message.InputOf(3)!);
         Assert.Equal(("call_y", "get_time"), ((string)blocks[4]["id"]!, (string)blocks[4]["name"]!));
@@ -177,9 +177,9 @@ public sealed class AnthropicStreamWriterTests
         var blocks = AnthropicAccumulation.Of(frames).Blocks.Select(b => b.ToJsonString()).ToList();
         Assert.Equal(
             [
-                """{"type":"thinking","thinking":"","signature":"gemini-sig"}""",
+                """{"type":"thinking","thinking":"","signature":"switchboard.v1.gemini-sig"}""",
                 """{"type":"text","text":"a"}""",
-                """{"type":"thinking","thinking":"hmm","signature":""}""",
+                """{"type":"thinking","thinking":"hmm","signature":"switchboard.v1."}""",
                 """{"type":"text","text":"b"}""",
                 """{"type":"redacted_thinking","data":"opaque"}""",
                 """{"type":"text","text":"no"}""",

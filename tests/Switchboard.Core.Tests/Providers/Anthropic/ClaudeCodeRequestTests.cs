@@ -37,7 +37,7 @@ public sealed class ClaudeCodeRequestTests
     [Fact]
     public void OpenAI_upstream_gets_the_system_message_in_place_and_no_deferred_tool()
     {
-        var body = JsonNode.Parse(OpenAIChatRequestWriter.WriteToUtf8Bytes(Read(), "gpt-4o"))!;
+        var body = JsonNode.Parse(OpenAIChatRequestWriter.WriteToUtf8Bytes(Read(), "o4-mini"))!;
         var roles = body["messages"]!.AsArray().Select(m => (string)m!["role"]!).ToList();
         Assert.Equal(["system", "user", "system", "assistant", "tool"], roles);
         Assert.Equal(["Read"], body["tools"]!.AsArray().Select(t => (string)t!["function"]!["name"]!));
@@ -65,7 +65,7 @@ public sealed class ClaudeCodeRequestTests
         var request = Read();
         var assistant = request.Messages[3];
         var called = assistant with { Parts = [.. assistant.Parts.Select(p => p is ToolCallPart c ? c with { Name = "DeferredToolPlaceholder" } : p)] };
-        var body = JsonNode.Parse(OpenAIChatRequestWriter.WriteToUtf8Bytes(request with { Messages = request.Messages.SetItem(3, called) }, "gpt-4o"))!;
+        var body = JsonNode.Parse(OpenAIChatRequestWriter.WriteToUtf8Bytes(request with { Messages = request.Messages.SetItem(3, called) }, "o4-mini"))!;
         Assert.Equal(["DeferredToolPlaceholder", "Read"], body["tools"]!.AsArray().Select(t => (string)t!["function"]!["name"]!));
     }
 

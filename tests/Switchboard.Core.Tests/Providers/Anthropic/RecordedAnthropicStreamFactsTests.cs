@@ -72,7 +72,7 @@ public sealed class RecordedAnthropicStreamFactsTests
         var anthropic = AnthropicAccumulation.Of(AnthropicSse.WriteAnthropic(batches));
         var thinking = anthropic.Blocks.First();
         Assert.Equal("thinking", thinking["type"]!.GetValue<string>());
-        Assert.Equal(signature, thinking["signature"]!.GetValue<string>());
+        Assert.Equal(GatewayThinking.Wrap(signature), thinking["signature"]!.GetValue<string>());
 
         var client = StreamTranscript.Of(AnthropicSse.WriteOpenAI(batches));
         Assert.Equal([signature], client.Choices[0].Signatures);
