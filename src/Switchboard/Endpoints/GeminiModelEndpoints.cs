@@ -21,10 +21,12 @@ public static class GeminiModelEndpoints
 
     /// <summary>
     /// A Google client on <c>GET /v1/models</c> (the current @google/genai SDK's default version), told from an OpenAI
-    /// one by its key header or its <c>x-goog-api-client</c>, gets this listing rather than OpenAI's.
+    /// one by its key header or its <c>x-goog-api-client</c>, or a GET on a Gemini method's path, is answered here
+    /// rather than in OpenAI's shape.
     /// </summary>
     public static bool IsGoogleClient(HttpRequest request) =>
-        request.Headers.ContainsKey("x-goog-api-client") || (request.Headers.ContainsKey("x-goog-api-key") && !request.Headers.ContainsKey("authorization"));
+        request.Headers.ContainsKey("x-goog-api-client") || (request.Headers.ContainsKey("x-goog-api-key") && !request.Headers.ContainsKey("authorization"))
+        || Dialects.ClientDialects.ForErrorsOn(request.Path.Value ?? "")?.Dialect is GeminiClientDialect;
 
     public static async Task ListAsync(HttpContext context, RuntimeHolder runtimes, TimeProvider time)
     {

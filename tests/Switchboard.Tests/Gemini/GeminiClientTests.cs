@@ -154,6 +154,21 @@ public sealed class GeminiClientTests(MockUpstreamFixture mock) : GatewayTestBas
     }
 
     [Fact]
+    public async Task A_GET_on_a_Gemini_method_or_from_a_Google_client_on_v1_models_is_answered_in_Googles_shape()
+    {
+        using var http = GeminiHttp();
+        var wrongMethod = await http.GetAsync("/v1/models/gpt:generateContent");
+        Assert.Equal(HttpStatusCode.NotFound, wrongMethod.StatusCode);
+        Assert.Equal("NOT_FOUND", JsonDocument.Parse(await wrongMethod.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("status").GetString());
+
+        // The current @google/genai SDK lists models under /v1; an OpenAI client there still gets OpenAI's list.
+        var google = JsonDocument.Parse(await http.GetStringAsync("/v1/models")).RootElement;
+        Assert.Contains(google.GetProperty("models").EnumerateArray(), m => m.GetProperty("name").GetString() == "models/gpt");
+        using var openai = Gateway.Client(TestConfigs.AliceKey);
+        Assert.Equal("list", JsonDocument.Parse(await openai.GetStringAsync("/v1/models")).RootElement.GetProperty("object").GetString());
+    }
+
+    [Fact]
     public async Task The_models_list_is_in_Googles_shape_and_count_tokens_answers_for_every_upstream()
     {
         using var http = GeminiHttp();
