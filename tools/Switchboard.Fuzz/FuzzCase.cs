@@ -5,6 +5,8 @@ public enum ErrorDialect
 {
     OpenAI,
     Anthropic,
+    /// <summary>Google's <c>{"error":{"code","message","status"}}</c>: paths under /v1beta/ and the Gemini methods.</summary>
+    Gemini,
 }
 
 /// <summary>
@@ -31,8 +33,9 @@ public sealed record FuzzCase(int Index, string Endpoint, string Mutation, strin
     public static ErrorDialect DialectOf(string path)
     {
         var pathOnly = path.Split('?')[0];
-        return !pathOnly.StartsWith("/admin", StringComparison.OrdinalIgnoreCase) && pathOnly.Contains("/messages", StringComparison.OrdinalIgnoreCase)
-            ? ErrorDialect.Anthropic
-            : ErrorDialect.OpenAI;
+        if (pathOnly.StartsWith("/admin", StringComparison.OrdinalIgnoreCase)) return ErrorDialect.OpenAI;
+        if (pathOnly.Contains("/messages", StringComparison.OrdinalIgnoreCase)) return ErrorDialect.Anthropic;
+        string[] gemini = ["/v1beta/", ":generateContent", ":streamGenerateContent", ":countTokens"];
+        return gemini.Any(marker => pathOnly.Contains(marker, StringComparison.OrdinalIgnoreCase)) ? ErrorDialect.Gemini : ErrorDialect.OpenAI;
     }
 }

@@ -35,7 +35,7 @@ public static class ResponseCheck
         return null;
     }
 
-    /// <summary>OpenAI: <c>{"error":{"message","type",...}}</c>; Anthropic: <c>{"type":"error","error":{"type","message"}}</c>.</summary>
+    /// <summary>OpenAI: <c>{"error":{"message","type",...}}</c>; Anthropic: <c>{"type":"error","error":{"type","message"}}</c>; Gemini: <c>{"error":{"code","message","status"}}</c>.</summary>
     public static string? ShapeProblem(ErrorDialect dialect, byte[] body)
     {
         if (body.Length == 0) return "empty body";
@@ -54,6 +54,12 @@ public static class ResponseCheck
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
             {
                 return "no \"error\" object";
+            }
+            if (dialect == ErrorDialect.Gemini)
+            {
+                return IsString(error, "message") && IsString(error, "status") && error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number
+                    ? null
+                    : "not Google's shape (error.code, error.message, error.status)";
             }
             if (!IsString(error, "message") || !IsString(error, "type")) return "error.message or error.type missing";
             var isAnthropic = root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "error";

@@ -8,7 +8,11 @@ namespace Switchboard.Dialects;
 /// One client-facing POST route of a dialect, mapped with and without <c>/v1</c>: a proxied operation
 /// (<see cref="Operation"/>), or an endpoint of its own (<see cref="Endpoint"/>, built once from the services).
 /// </summary>
-public sealed record ClientRoute(string Path, ProxyOperation? Operation = null, Func<IServiceProvider, RequestDelegate>? Endpoint = null);
+public sealed record ClientRoute(string Path, ProxyOperation? Operation = null, Func<IServiceProvider, RequestDelegate>? Endpoint = null)
+{
+    /// <summary>The prefixes the path is mapped under instead of <c>/v1</c> and none (Gemini: <c>/v1beta</c>, <c>/v1</c>); only with <see cref="Endpoint"/>.</summary>
+    public IReadOnlyList<string>? Prefixes { get; init; }
+}
 
 /// <summary>A header a client's SDK puts its key in; <see cref="Bearer"/>: the value may start with <c>Bearer </c>.</summary>
 public readonly record struct KeyHeader(string Name, bool Bearer = false);
@@ -29,6 +33,9 @@ public sealed record ClientDialectRegistration
     /// <c>/admin</c>) are written in this dialect, so its clients report the real problem; null: only by default.
     /// </summary>
     public string? ErrorPathMarker { get; init; }
+
+    /// <summary>More texts that, like <see cref="ErrorPathMarker"/>, mark a path as this dialect's.</summary>
+    public ImmutableArray<string> ErrorPathMarkers { get; init; } = [];
 
     /// <summary>Headers its SDKs send the key in, checked in this order after the dialects listed before this one.</summary>
     public ImmutableArray<KeyHeader> KeyHeaders { get; init; } = [];

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Switchboard.Providers.Anthropic;
+using Switchboard.Providers.Gemini;
 using Switchboard.Providers.OpenAI;
 using Switchboard.Providers.OpenAI.Responses;
 
@@ -18,6 +19,7 @@ public static class ClientDialects
         OpenAIChatDialectRegistration.Registration,
         AnthropicMessagesDialectRegistration.Registration,
         ResponsesDialectRegistration.Registration,
+        GeminiDialectRegistration.Registration,
     ];
 
     public static ClientDialectRegistration Default => All[0];
@@ -36,6 +38,10 @@ public static class ClientDialects
         foreach (var dialect in All)
         {
             if (dialect.ErrorPathMarker is { } marker && path.Contains(marker, StringComparison.OrdinalIgnoreCase)) return dialect;
+            foreach (var more in dialect.ErrorPathMarkers)
+            {
+                if (path.Contains(more, StringComparison.OrdinalIgnoreCase)) return dialect;
+            }
         }
         return Default;
     }

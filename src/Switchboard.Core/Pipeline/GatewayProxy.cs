@@ -64,7 +64,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
         }
         using (body)
         {
-            var (head, parseError) = OpenAIRequestHead.Parse(body.Span, operation.Kind);
+            var (head, parseError) = operation.ReadHead is { } readHead ? readHead(context, body.Span) : OpenAIRequestHead.Parse(body.Span, operation.Kind);
             if (parseError is not null)
             {
                 await FinishWithErrorAsync(context, operation, parseError, Record(requestId, operation, identity, "", startedAt));

@@ -29,7 +29,9 @@ public static class PassthroughAttempt
     {
         var usageOnRequest = protocol.Passthrough == PassthroughRelay.UsageOnRequest;
         upstreamBody.Clear();
-        OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModelJson, upstreamBody, forceUsage: usageOnRequest);
+        // A body without a model (Gemini's: the model is in the URL) goes up as it came.
+        if (head.ModelValue.End.Value == 0) upstreamBody.Write(clientBody.Span);
+        else OpenAIBodyRewriter.Rewrite(clientBody.Span, head, deployment.UpstreamModelJson, upstreamBody, forceUsage: usageOnRequest);
         var folded = FoldSystemMessages(deployment, upstreamBody);
         if (protocol.Wire == Wires.AnthropicMessages) folded = WithoutGatewayThinking(folded ?? upstreamBody, folded);
         var request = UpstreamExchange.CreateRequest(uri, folded ?? upstreamBody, head.Stream, deployment.Provider,

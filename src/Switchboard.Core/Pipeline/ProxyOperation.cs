@@ -9,6 +9,9 @@ namespace Switchboard.Pipeline;
 /// request goes on an OpenAI-wire upstream. Operations with <see cref="OpenAITarget"/> null are chat and can be
 /// translated to any upstream wire. Each dialect declares its operations (<see cref="ClientDialects"/>).
 /// </summary>
+/// <summary>Reads what the gateway must know of a request before routing from the request and its body.</summary>
+public delegate (OpenAIRequestHead Head, Errors.GatewayError? Error) RequestHeadReader(Microsoft.AspNetCore.Http.HttpContext context, ReadOnlySpan<byte> body);
+
 public sealed record ProxyOperation(
     string Name,
     OpenAIRequestHead.Kind Kind,
@@ -17,6 +20,12 @@ public sealed record ProxyOperation(
 {
     /// <summary>The operation's state across requests, built once from the services when its route is mapped; null: stateless.</summary>
     public Func<IServiceProvider, IOperationHook?>? Hook { get; init; }
+
+    /// <summary>
+    /// Reads the request head for a dialect whose model is not in the body (Gemini: in the URL); null: the body's,
+    /// by <see cref="OpenAIRequestHead.Parse"/>.
+    /// </summary>
+    public RequestHeadReader? ReadHead { get; init; }
 
     /// <summary>Chat can be answered by any wire through the canonical model; the others only by OpenAI-wire upstreams.</summary>
     public bool IsChat => OpenAITarget is null;

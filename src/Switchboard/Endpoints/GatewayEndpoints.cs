@@ -27,6 +27,7 @@ public static class GatewayEndpoints
             {
                 foreach (var route in dialect.Routes)
                 {
+                    if (route.Prefixes is not null) continue;
                     if (route.Operation is not { } operation)
                     {
                         app.MapPost(prefix + route.Path, route.Endpoint!(app.Services));
@@ -40,6 +41,14 @@ public static class GatewayEndpoints
             app.MapGet(prefix + "/models/{**id}", GetModel);
         }
 
+        foreach (var dialect in ClientDialects.All)
+        {
+            foreach (var route in dialect.Routes)
+            {
+                foreach (var prefix in route.Prefixes ?? []) app.MapPost(prefix + route.Path, route.Endpoint!(app.Services));
+            }
+        }
+        app.MapGeminiModelEndpoints();
         app.MapStoredResponseEndpoints();
         app.MapGet("/health/live", () => TypedResults.Json(new HealthStatus("ok"), GatewayJsonContext.Default.HealthStatus));
         app.MapGet("/health/ready", Ready);
@@ -53,6 +62,11 @@ public static class GatewayEndpoints
 
     private static async Task ListModels(HttpContext context, RuntimeHolder runtimes, TimeProvider time)
     {
+        if (GeminiModelEndpoints.IsGoogleClient(context.Request))
+        {
+            await GeminiModelEndpoints.ListAsync(context, runtimes, time);
+            return;
+        }
         var runtime = runtimes.Current;
         var (identity, error) = await ClientAuthenticator.AuthenticateAsync(context.Request, runtime, time, context.RequestAborted);
         if (identity is null)
@@ -70,6 +84,11 @@ public static class GatewayEndpoints
 
     private static async Task GetModel(HttpContext context, string id, RuntimeHolder runtimes, TimeProvider time)
     {
+        if (GeminiModelEndpoints.IsGoogleClient(context.Request))
+        {
+            await GeminiModelEndpoints.GetAsync(context, runtimes, time);
+            return;
+        }
         var runtime = runtimes.Current;
         var (identity, error) = await ClientAuthenticator.AuthenticateAsync(context.Request, runtime, time, context.RequestAborted);
         if (identity is null)

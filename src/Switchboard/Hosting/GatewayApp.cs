@@ -78,6 +78,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<ShutdownDrain>();
         builder.Services.AddSingleton<GatewayProxy>();
         builder.Services.AddSingleton<CountTokensHandler>();
+        builder.Services.AddSingleton<Switchboard.Providers.Gemini.GeminiCountTokensHandler>();
         builder.Services.AddGatewayMetrics(options.Config.Telemetry);
         builder.Services.AddGatewayTracing(options.Config.Telemetry, builder.Configuration);
         AccessLog.AddTo(builder.Services, options.Config.Telemetry);

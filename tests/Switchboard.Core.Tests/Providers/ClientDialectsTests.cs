@@ -11,7 +11,7 @@ public sealed class ClientDialectsTests
     {
         var paths = ClientDialects.Routes.Select(r => r.Route.Path).ToList();
 
-        Assert.Equal(["/messages/count_tokens", "/chat/completions", "/completions", "/embeddings", "/responses", "/messages"], paths);
+        Assert.Equal(["/models/{model}:streamGenerateContent", "/models/{model}:generateContent", "/models/{model}:countTokens", "/messages/count_tokens", "/chat/completions", "/completions", "/embeddings", "/responses", "/messages"], paths);
         foreach (var (route, dialect) in ClientDialects.Routes)
         {
             // Exactly one of a proxied operation and an endpoint of its own.
@@ -28,6 +28,11 @@ public sealed class ClientDialectsTests
     [InlineData("/v1/responses", "openai")]
     [InlineData("/nowhere", "openai")]
     [InlineData("/admin/messages", null)]
+    [InlineData("/v1beta/models/x:embedContent", "gemini")]
+    [InlineData("/v1/models/a/b:generateContent", "gemini")]
+    [InlineData("/v1/models/x:streamGenerateContent", "gemini")]
+    [InlineData("/v1/models/x:countTokens", "gemini")]
+    [InlineData("/v1/models", "openai")]
     public void Errors_outside_handlers_take_the_shape_of_the_dialect_that_claims_the_path(string path, string? expected)
     {
         var dialect = ClientDialects.ForErrorsOn(path)?.Dialect;
@@ -35,6 +40,7 @@ public sealed class ClientDialectsTests
         Assert.Same(expected switch
         {
             "anthropic" => AnthropicClientDialect.Instance,
+            "gemini" => (Switchboard.Dialects.IClientDialect)Switchboard.Providers.Gemini.GeminiClientDialect.Generate,
             "openai" => (Switchboard.Dialects.IClientDialect)OpenAIChatClientDialect.Instance,
             _ => null,
         }, dialect);

@@ -171,28 +171,7 @@ public static partial class ResponsesRequestReader
         {
             return mode == "required" ? ToolChoice.Required : ToolChoice.Auto;
         }
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + (names.Count * 48));
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type"u8, "allowed_tools"u8);
-            writer.WriteStartObject("allowed_tools"u8);
-            writer.WriteString("mode"u8, mode);
-            writer.WriteStartArray("tools"u8);
-            foreach (var name in names)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("type"u8, "function"u8);
-                writer.WriteStartObject("function"u8);
-                writer.WriteString("name"u8, name);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-        return new ToolChoice(ToolChoiceMode.Other, Raw: JsonElement.Parse(buffer.WrittenSpan));
+        return AllowedTools.Choice(names, mode);
     }
 
     /// <summary><c>text.format</c> becomes the response format; a <c>text</c> with more than a format (e.g.
