@@ -18,6 +18,9 @@ public sealed record ProxyOperation(
     /// <summary>The operation's state across requests, built once from the services when its route is mapped; null: stateless.</summary>
     public Func<IServiceProvider, IOperationHook?>? Hook { get; init; }
 
+    /// <summary>How its attempts run when its answers are not chat's (images); null: the chat relay.</summary>
+    public IOperationAttempts? Attempts { get; init; }
+
     /// <summary>Chat can be answered by any wire through the canonical model; the others only by OpenAI-wire upstreams.</summary>
     public bool IsChat => OpenAITarget is null;
 }
