@@ -24,7 +24,17 @@ public static class OpenAIImageRequestReader
     /// carried to the other API, so it is refused by name rather than dropped.</param>
     public static ReadResult<ImageGenerationRequest> Read(ReadOnlySpan<byte> json, bool refuseUnknown)
     {
-        using var doc = JsonDocument.Parse(json.ToArray());
+        JsonDocument doc;
+        try
+        {
+            // The depth the request head accepted (OpenAIRequestHead): a deeply nested unknown member is the client's 400, not a crash.
+            doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException ex)
+        {
+            return new ValidationError(null, $"The request body is not valid JSON: {ex.Message}", ValidationError.InvalidJson);
+        }
+        using var owned = doc;
         var root = doc.RootElement;
         string? prompt = null, size = null, quality = null, responseFormat = null, outputFormat = null, background = null, style = null, moderation = null, user = null;
         int n = 1;
