@@ -2,10 +2,10 @@ using System.ClientModel;
 using OpenAI.Images;
 using Switchboard.Usage;
 
+namespace Switchboard.Tests.EndToEnd;
+
 // gpt-image's sizes, qualities and usage are the SDK's evaluation APIs (OPENAI001): they are what is tested here.
 #pragma warning disable OPENAI001
-
-namespace Switchboard.Tests.EndToEnd;
 
 /// <summary>
 /// <c>POST /v1/images/generations</c> through the OpenAI .NET SDK's ImageClient: relayed to OpenAI and Azure, translated
@@ -166,24 +166,17 @@ public sealed class ImagesTests(MockUpstreamFixture mock) : GatewayTestBase(mock
         Assert.Equal(param, error.GetProperty("param").GetString());
     }
 
-    [Fact]
-    public async Task A_gemini_model_that_makes_no_image_is_a_content_policy_400()
+    /// <summary>A Gemini model that declines (its NO_IMAGE answer), and a model on a provider that cannot generate images.</summary>
+    [Theory]
+    [InlineData("nano-banana", "[no-image] anything", "content_policy_violation", "NO_IMAGE")]
+    [InlineData("claude-image", "a cat", "unsupported_operation", "anthropic")]
+    public async Task Refusals_are_openai_shaped_400s_that_say_why(string model, string prompt, string code, string why)
     {
-        var ex = await Assert.ThrowsAsync<ClientResultException>(() => Images("nano-banana").GenerateImageAsync("[no-image] anything"));
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => Images(model).GenerateImageAsync(prompt));
 
         Assert.Equal(400, ex.Status);
-        Assert.Contains("NO_IMAGE", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("content_policy_violation", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_model_on_anthropic_cannot_generate_images_and_says_so_in_openai_shape()
-    {
-        var ex = await Assert.ThrowsAsync<ClientResultException>(() => Images("claude-image").GenerateImageAsync("a cat"));
-
-        Assert.Equal(400, ex.Status);
-        Assert.Contains("unsupported_operation", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("anthropic", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(code, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(why, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
