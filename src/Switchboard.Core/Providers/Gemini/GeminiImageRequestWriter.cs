@@ -19,7 +19,7 @@ public static class GeminiImageRequestWriter
     private static readonly string[] GeminiRatios = ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"];
     private static readonly string[] ImagenRatios = ["1:1", "3:4", "4:3", "9:16", "16:9"];
     private const int MaxImagenImages = 4;
-    private const string Unsupported = "unsupported_parameter";
+    private const string Unsupported = "unsupported_by_provider";
 
     /// <summary>True for Imagen models (<c>imagen-4.0-generate-001</c>), which generate through <c>:predict</c>.</summary>
     public static bool IsImagen(string upstreamModel) =>

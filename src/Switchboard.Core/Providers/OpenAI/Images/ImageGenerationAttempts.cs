@@ -20,8 +20,8 @@ public sealed class ImageGenerationAttempts : IOperationAttempts
 {
     public static ImageGenerationAttempts Instance { get; } = new();
 
-    /// <summary>What a translated image request may not carry, refused by name (the client would not get what it asked for).</summary>
-    public const string UnsupportedCode = "unsupported_parameter";
+    /// <summary>The code of a field the upstream cannot express (as for chat), refused by name: the client would not get what it asked for.</summary>
+    public const string UnsupportedCode = "unsupported_by_provider";
 
     public bool Translates(IUpstreamProtocol protocol) => protocol is IUpstreamImageGenerator;
 
