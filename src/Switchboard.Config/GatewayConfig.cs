@@ -204,6 +204,10 @@ public sealed record DeploymentConfig
     public decimal? OutputPerMTok { get; init; }
     /// <summary>USD per million cached input tokens; null = built-in list, else the input price.</summary>
     public decimal? CachedInputPerMTok { get; init; }
+    /// <summary>USD per million image input tokens (gpt-image <c>input_tokens_details.image_tokens</c>); null = the input price.</summary>
+    public decimal? ImageInputPerMTok { get; init; }
+    /// <summary>USD per generated image by <c>SIZE/QUALITY</c>, <c>SIZE</c>, <c>*/QUALITY</c> or <c>default</c> (config <c>image_prices</c>); null = none.</summary>
+    public IReadOnlyDictionary<string, decimal>? ImagePrices { get; init; }
     /// <summary>Relative weight for weighted balancing (default 1).</summary>
     public int Weight { get; init; } = 1;
     /// <summary>Order for the priority strategy (lower first); null = list position.</summary>

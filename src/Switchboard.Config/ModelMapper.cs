@@ -8,7 +8,8 @@ namespace Switchboard.Config;
 internal static class ModelMapper
 {
     private static readonly string[] DeploymentKeys =
-        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "weight", "priority", "timeouts", "system_messages", "api"];
+        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "weight", "priority", "timeouts", "system_messages", "api",
+         "image_prices", "image_input_per_mtok"];
 
     /// <summary>Keys of the mapping form of a model (<c>smart: { strategy: ..., deployments: [...] }</c>).</summary>
     private static readonly string[] ModelKeys = ["strategy", "deployments", "timeouts", "hidden"];
@@ -177,6 +178,8 @@ internal static class ModelMapper
         var input = reader.NonNegativeDecimal(fields.Get("input_per_mtok"), fields.PathOf("input_per_mtok"));
         var output = reader.NonNegativeDecimal(fields.Get("output_per_mtok"), fields.PathOf("output_per_mtok"));
         var cached = reader.NonNegativeDecimal(fields.Get("cached_input_per_mtok"), fields.PathOf("cached_input_per_mtok"));
+        var imageInput = reader.NonNegativeDecimal(fields.Get("image_input_per_mtok"), fields.PathOf("image_input_per_mtok"));
+        var imagePrices = ReadImagePrices(fields.Get("image_prices"), fields.PathOf("image_prices"), reader);
         var weight = reader.Int(fields.Get("weight"), fields.PathOf("weight"));
         var priority = reader.Int(fields.Get("priority"), fields.PathOf("priority"), min: 0);
         var timeouts = RoutingMapper.ReadTimeouts(fields.Get("timeouts"), fields.PathOf("timeouts"), reader, allowConnect: false);
@@ -207,6 +210,8 @@ internal static class ModelMapper
             InputPerMTok = input,
             OutputPerMTok = output,
             CachedInputPerMTok = cached,
+            ImageInputPerMTok = imageInput,
+            ImagePrices = imagePrices,
             Weight = weight ?? 1,
             Priority = priority,
             Timeouts = timeouts,
@@ -214,6 +219,27 @@ internal static class ModelMapper
             Api = api,
             Line = checked((int)node.Start.Line),
         };
+    }
+
+    /// <summary>
+    /// <c>image_prices</c>: USD per image by <c>SIZE/QUALITY</c>, <c>SIZE</c>, <c>*/QUALITY</c> or <c>default</c>
+    /// (e.g. <c>1024x1024/hd: 0.08</c>); the most specific key that matches an image prices it.
+    /// </summary>
+    private static FrozenDictionary<string, decimal>? ReadImagePrices(YamlNode? node, string path, YamlNodeReader reader)
+    {
+        if (node is null || reader.Entries(node, path) is not { } entries) return null;
+        var prices = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in entries)
+        {
+            var key = entry.Key.Trim();
+            if (key.Length == 0 || key.Any(char.IsWhiteSpace) || key.Count(c => c == '/') > 1 || key.StartsWith('/') || key.EndsWith('/'))
+            {
+                reader.Error(entry.KeyNode, entry.Path, $"bad image price key '{entry.Key}' (expected SIZE, SIZE/QUALITY, */QUALITY or default, e.g. 1024x1024/hd)");
+                continue;
+            }
+            if (reader.NonNegativeDecimal(entry.Value, entry.Path) is { } price) prices[key] = price;
+        }
+        return prices.Count == 0 ? null : prices.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
     private static bool IsValidModelName(string name) =>

@@ -82,7 +82,20 @@ public sealed class ModelTests
         Assert.Equal((0.15m, 0.6m, 0m), (deployment.InputPerMTok, deployment.OutputPerMTok, deployment.CachedInputPerMTok));
     }
 
+    [Fact]
+    public void Image_prices_are_keyed_by_size_and_quality()
+    {
+        var deployment = LoadDeployment("{ provider: openai, model: dall-e-3, image_prices: { 1024x1024/hd: 0.08, 1792x1024: 0.12, '*/standard': 0.04, default: 0.05 }, image_input_per_mtok: 10 }");
+
+        Assert.Equal(0.08m, deployment.ImagePrices!["1024x1024/HD"]);
+        Assert.Equal((0.12m, 0.04m, 0.05m), (deployment.ImagePrices["1792x1024"], deployment.ImagePrices["*/standard"], deployment.ImagePrices["default"]));
+        Assert.Equal(10m, deployment.ImageInputPerMTok);
+    }
+
     [Theory]
+    [InlineData("image_prices: { 1024x1024/hd/x: 1 }", "image_prices.1024x1024/hd/x", "bad image price key '1024x1024/hd/x' (expected SIZE, SIZE/QUALITY, */QUALITY or default, e.g. 1024x1024/hd)")]
+    [InlineData("image_prices: { default: -1 }", "image_prices.default", "must not be negative, got '-1'")]
+    [InlineData("image_prices: 0.04", "image_prices", "expected a mapping, got a string")]
     [InlineData("input_per_mtok: -1", "input_per_mtok", "must not be negative, got '-1'")]
     [InlineData("output_per_mtok: abc", "output_per_mtok", "expected a number, got 'abc'")]
     [InlineData("cached_input_per_mtok: 1,5", "cached_input_per_mtok", "expected a number, got '1,5'")]

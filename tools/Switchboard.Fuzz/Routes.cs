@@ -32,6 +32,8 @@ public sealed record Route(string Method, string Path, Caller Caller, string? Te
             (r, t) => [Q(t.ChatModel(r)), Q("say hi"), "8"]),
         new("POST", "/v1/embeddings", Caller.Client, """{"model":§0,"input":§1}""",
             (r, t) => [Q(t.EmbeddingModel(r)), r.Next(2) == 0 ? Q("hello") : """["a","b"]"""]),
+        new("POST", "/v1/images/generations", Caller.Client, """{"model":§0,"prompt":§1,"n":§2,"size":§3}""",
+            (r, t) => [Q(t.ChatModel(r)), Q("a lighthouse"), "1", Q("1024x1024")]),
         new("POST", "/v1/messages", Caller.Client,
             """{"model":§0,"max_tokens":§1,"system":§2,"messages":[{"role":§3,"content":§4}],"stream":§5}""",
             (r, t) => [Q(t.ChatModel(r)), "32", Q("be brief"), Q("user"), r.Next(2) == 0 ? Q("hello") : """[{"type":"text","text":"hello"}]""",

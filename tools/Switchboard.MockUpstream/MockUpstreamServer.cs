@@ -8,7 +8,7 @@ namespace Switchboard.MockUpstream;
 
 /// <summary>
 /// A strict, deterministic stand-in for the OpenAI (and Azure OpenAI) API for end-to-end tests and benchmarks:
-/// chat completions (plain and streamed), embeddings, models, per-request fault injection ("knobs") and a
+/// chat completions (plain and streamed), embeddings, image generations, models, per-request fault injection ("knobs") and a
 /// small control API (<c>/_mock/requests</c>, <c>/_mock/stats</c>, <c>/_mock/reset</c>).
 /// </summary>
 public static class MockUpstreamServer
@@ -25,6 +25,8 @@ public static class MockUpstreamServer
         AnthropicCountTokens,
         GeminiGenerate,
         GeminiStream,
+        GeminiPredict,
+        Images,
     }
 
     // Versioned: an Azure path that needs ?api-version= (its v1 API, /openai/v1/..., does not).
@@ -33,7 +35,7 @@ public static class MockUpstreamServer
         public Dialect Dialect => Kind switch
         {
             RouteKind.AnthropicMessages or RouteKind.AnthropicCountTokens => Dialect.Anthropic,
-            RouteKind.GeminiGenerate or RouteKind.GeminiStream => Dialect.Gemini,
+            RouteKind.GeminiGenerate or RouteKind.GeminiStream or RouteKind.GeminiPredict => Dialect.Gemini,
             _ => Dialect.OpenAI,
         };
     }
@@ -124,7 +126,7 @@ public static class MockUpstreamServer
         };
         if (error is null && (knobs.Status is not null || knobs.FailFirst is not null || knobs.Error is not null))
         {
-            string? model = route.Azure || route.Kind is RouteKind.RetrieveModel or RouteKind.GeminiGenerate or RouteKind.GeminiStream
+            string? model = route.Azure || route.Kind is RouteKind.RetrieveModel or RouteKind.GeminiGenerate or RouteKind.GeminiStream or RouteKind.GeminiPredict
                 ? route.Argument
                 : RequestBody.PeekModel(body);
             error = knobs.InjectedError(state, model, route.Dialect);
@@ -160,6 +162,8 @@ public static class MockUpstreamServer
             RouteKind.AnthropicCountTokens => Anthropic.MessagesEndpoint.HandleAsync(api, countTokens: true),
             RouteKind.GeminiGenerate => Gemini.GenerateContentEndpoint.HandleAsync(api, route.Argument!, stream: false),
             RouteKind.GeminiStream => Gemini.GenerateContentEndpoint.HandleAsync(api, route.Argument!, stream: true),
+            RouteKind.GeminiPredict => Gemini.GeminiImageEndpoint.PredictAsync(api, route.Argument!),
+            RouteKind.Images => Images.ImagesEndpoint.HandleAsync(api),
             _ => ModelsEndpoint.RetrieveAsync(ctx, route.Argument!),
         });
     }
@@ -180,6 +184,8 @@ public static class MockUpstreamServer
                 return new(RouteKind.Responses, true, Versioned: false); // Azure's v1 API: no api-version
             case "/v1/embeddings" when post:
                 return new(RouteKind.Embeddings);
+            case "/v1/images/generations" when post:
+                return new(RouteKind.Images);
             case "/v1/models" when get:
                 return new(RouteKind.ListModels);
             case "/v1/messages" when post:
@@ -201,6 +207,8 @@ public static class MockUpstreamServer
                         return new(RouteKind.GeminiGenerate, false, rest[..colon]);
                     case "streamGenerateContent":
                         return new(RouteKind.GeminiStream, false, rest[..colon]);
+                    case "predict":
+                        return new(RouteKind.GeminiPredict, false, rest[..colon]);
                 }
             }
         }
@@ -222,6 +230,8 @@ public static class MockUpstreamServer
                         return new(RouteKind.Chat, true, deployment);
                     case "/embeddings":
                         return new(RouteKind.Embeddings, true, deployment);
+                    case "/images/generations":
+                        return new(RouteKind.Images, true, deployment);
                 }
             }
         }

@@ -142,6 +142,15 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
     internal UsageRecord Price(UsageRecord final, RoutedDeployment? servedBy, in PromptTokens prompt, OutputCounter? output)
     {
         var usage = final.Usage;
+        if (usage.Images is { } images)
+        {
+            // Images are counted, never estimated: priced per image, or by the tokens the upstream reported.
+            return final with
+            {
+                CostUsd = servedBy is null ? null : ImagePricing.Cost(servedBy.Config, images, usage, pricing.For(servedBy), !final.UsageMissing),
+                CostEstimated = false,
+            };
+        }
         var estimated = false;
         if (final.UsageMissing && (final.Status == 200 || final.TimeToFirstTokenMs is not null))
         {

@@ -19,6 +19,7 @@ public static class AttemptDispatch
         ChatRequest? canonical, OpenAIRequestHead head, PooledBuffer body, PooledBuffer upstreamBody, Config.MediaSettings media, CancellationToken deadline)
     {
         var provider = deployment.Provider;
+        if (operation.Attempts is { } attempts) return attempts.RunAsync(context, deployment, protocol, passthrough, head, body, upstreamBody, deadline);
         if (!passthrough) return TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, media, deadline);
         var uri = operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream);
         return PassthroughAttempt.RunAsync(context, operation.Dialect, uri, deployment, protocol, head, body, upstreamBody, deadline);

@@ -158,13 +158,13 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
                 continue;
             }
             var passthrough = protocol is not null && protocol.Wire == operation.Dialect.Wire;
-            if (protocol is null || (!passthrough && !operation.IsChat))
+            if (protocol is null || (!passthrough && !operation.IsChat && operation.Attempts?.Translates(protocol) != true))
             {
                 loop.Skip(deployment);
                 loop.LastError ??= CannotServe(operation, head.Model, deployment);
                 continue;
             }
-            if (!passthrough && canonical is null)
+            if (!passthrough && canonical is null && operation.IsChat)
             {
                 // Translation needs the whole request understood; read it once, the first time a deployment needs it.
                 var read = operation.Dialect.ReadRequest(body.Span);

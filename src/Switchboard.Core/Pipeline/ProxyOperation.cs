@@ -27,6 +27,9 @@ public sealed record ProxyOperation(
     /// </summary>
     public RequestHeadReader? ReadHead { get; init; }
 
+    /// <summary>How its attempts run when its answers are not chat's (images); null: the chat relay.</summary>
+    public IOperationAttempts? Attempts { get; init; }
+
     /// <summary>Chat can be answered by any wire through the canonical model; the others only by OpenAI-wire upstreams.</summary>
     public bool IsChat => OpenAITarget is null;
 }

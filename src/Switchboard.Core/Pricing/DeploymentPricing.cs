@@ -53,8 +53,9 @@ public sealed class DeploymentPricing(PriceList list)
                     maxInput = Math.Max(maxInput, price.MaxInputRate);
                     maxOutput = Math.Max(maxOutput, price.OutputPerMTok);
                 }
-                else
+                else if (!ImagePricing.HasImagePrices(deployment.Config))
                 {
+                    // A deployment priced only per image is priced (its images are billed when they are known).
                     unpriced ??= $"{deployment.Provider.Name}/{deployment.UpstreamModel}";
                 }
             }

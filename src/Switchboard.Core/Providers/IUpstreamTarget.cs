@@ -11,6 +11,8 @@ public interface IUpstreamTarget
     Uri ChatCompletions(string upstreamModel);
     Uri Completions(string upstreamModel);
     Uri Embeddings(string upstreamModel);
+    /// <summary>Its Images API: <c>POST …/images/generations</c>.</summary>
+    Uri ImageGenerations(string upstreamModel);
     /// <summary>Its Responses API (<c>POST …/responses</c>); the body's <c>model</c> names the model (Azure: the deployment).</summary>
     Uri Responses { get; }
     /// <summary>Adds the provider's own credentials (never the client's).</summary>

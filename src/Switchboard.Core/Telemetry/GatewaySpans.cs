@@ -167,6 +167,7 @@ public static class GatewaySpans
     {
         OpenAIRequestHead.Kind.Embeddings => "embeddings",
         OpenAIRequestHead.Kind.Completions => "text_completion",
+        OpenAIRequestHead.Kind.Images => "image_generation",
         _ => "chat",
     };
 

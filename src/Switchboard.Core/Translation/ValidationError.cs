@@ -12,6 +12,8 @@ public sealed record ValidationError(string? Param, string Message, string? Code
     public const string InvalidType = "invalid_type";
     public const string MissingRequiredParameter = "missing_required_parameter";
     public const string InvalidJson = "invalid_json";
+    /// <summary>An upstream answer that refused under its content policy (an image model that made no image).</summary>
+    public const string ContentPolicy = "content_policy_violation";
 
     /// <summary>"param: message", the text for the error body's <c>message</c>.</summary>
     public override string ToString() => Param is null ? Message : $"{Param}: {Message}";

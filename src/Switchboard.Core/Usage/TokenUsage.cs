@@ -12,6 +12,9 @@ public readonly record struct TokenUsage(
     /// <see cref="PromptTokens"/>, priced at the cache-write rate where the provider has one.</summary>
     public long CacheWritePromptTokens { get; init; }
 
+    /// <summary>Images an image operation produced, with the size and quality they are priced by; null for every other operation.</summary>
+    public ImageUsage? Images { get; init; }
+
     /// <summary>True when the upstream reported anything at all.</summary>
     public bool IsReported => PromptTokens > 0 || CompletionTokens > 0 || TotalTokens > 0;
 }

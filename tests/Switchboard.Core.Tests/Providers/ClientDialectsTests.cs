@@ -11,7 +11,7 @@ public sealed class ClientDialectsTests
     {
         var paths = ClientDialects.Routes.Select(r => r.Route.Path).ToList();
 
-        Assert.Equal(["/models/{model}:streamGenerateContent", "/models/{model}:generateContent", "/models/{model}:countTokens", "/messages/count_tokens", "/chat/completions", "/completions", "/embeddings", "/responses", "/messages"], paths);
+        Assert.Equal(["/models/{model}:streamGenerateContent", "/models/{model}:generateContent", "/models/{model}:countTokens", "/messages/count_tokens", "/images/generations", "/chat/completions", "/completions", "/embeddings", "/responses", "/messages"], paths);
         foreach (var (route, dialect) in ClientDialects.Routes)
         {
             // Exactly one of a proxied operation and an endpoint of its own.

@@ -12,6 +12,11 @@ internal static class GenerateContentEndpoint
 {
     public static async Task HandleAsync(ApiRequest api, string model, bool stream)
     {
+        if (!stream && GeminiImageEndpoint.IsImageModel(model))
+        {
+            await GeminiImageEndpoint.GenerateAsync(api, model);
+            return;
+        }
         var ctx = api.Http;
         var error = ParseBody(api.Body, out var doc);
         if (error is not null)

@@ -135,7 +135,7 @@ internal static class ProtoSchema
             .Add(new("candidateCount", PKind.Int32)).Add(new("maxOutputTokens", PKind.Int32)).Add(new("temperature", PKind.Float))
             .Add(new("topP", PKind.Float)).Add(new("topK", PKind.Int32)).Add(new("seed", PKind.Int32)).Add(new("presencePenalty", PKind.Float))
             .Add(new("frequencyPenalty", PKind.Float)).Add(new("responseLogprobs", PKind.Bool)).Add(new("logprobs", PKind.Int32))
-            .Add(new("enableEnhancedCivicAnswers", PKind.Bool)).Add(new("speechConfig", PKind.Value)).Add(new("imageConfig", PKind.Value))
+            .Add(new("enableEnhancedCivicAnswers", PKind.Bool)).Add(new("speechConfig", PKind.Value)).Add(new("imageConfig", PKind.Message, Message: new PMessage("ImageConfig").Add(new("aspectRatio", PKind.String)).Add(new("imageSize", PKind.String))))
             .Add(new("thinkingConfig", PKind.Message, Message: thinking))
             .Add(new("mediaResolution", PKind.Enum, Enum: new(Ns + "GenerationConfig.MediaResolution",
                 ["MEDIA_RESOLUTION_UNSPECIFIED", "MEDIA_RESOLUTION_LOW", "MEDIA_RESOLUTION_MEDIUM", "MEDIA_RESOLUTION_HIGH"])));

@@ -23,6 +23,7 @@ public sealed class AzureOpenAITarget(ProviderConfig config) : OpenAIWireProtoco
     public override Uri ChatCompletions(string upstreamModel) => Build(upstreamModel, "chat/completions");
     public override Uri Completions(string upstreamModel) => Build(upstreamModel, "completions");
     public override Uri Embeddings(string upstreamModel) => Build(upstreamModel, "embeddings");
+    public override Uri ImageGenerations(string upstreamModel) => Build(upstreamModel, "images/generations");
     public override Uri Responses => _responses;
 
     public override void Authorize(HttpRequestHeaders headers)

@@ -11,7 +11,7 @@ namespace Switchboard.Providers.Gemini;
 /// Google Gemini <c>generateContent</c> / <c>streamGenerateContent?alt=sse</c>: the key travels in
 /// <c>x-goog-api-key</c> (never in the query string, where URLs end up in logs); the model goes in the URL.
 /// </summary>
-public sealed class GeminiProtocol(ProviderConfig config) : IUpstreamProtocol
+public sealed class GeminiProtocol(ProviderConfig config) : IUpstreamProtocol, IUpstreamImageGenerator
 {
     public string Wire => Wires.Gemini;
 
@@ -30,6 +30,21 @@ public sealed class GeminiProtocol(ProviderConfig config) : IUpstreamProtocol
     public IUpstreamStreamReader CreateStreamReader(ChatRequest? request) => new StreamReader();
 
     public UpstreamErrorInfo? ReadError(ReadOnlySpan<byte> body) => GeminiErrorReader.Read(body);
+
+    /// <summary>Imagen: <c>models/{model}:predict</c>; Gemini's image models: <c>generateContent</c>.</summary>
+    public Uri ImageGenerationUri(string upstreamModel)
+    {
+        var generate = ChatUri(upstreamModel, stream: false);
+        return GeminiImageRequestWriter.IsImagen(upstreamModel)
+            ? new Uri(generate.AbsoluteUri[..^":generateContent".Length] + ":predict")
+            : generate;
+    }
+
+    public ValidationError? WriteImageGeneration(ImageGenerationRequest request, string upstreamModel, IBufferWriter<byte> body) =>
+        GeminiImageRequestWriter.Write(request, upstreamModel, body);
+
+    public ReadResult<ImageGenerationResult> ReadImageGeneration(ReadOnlySpan<byte> json, string upstreamModel) =>
+        GeminiImageResponseReader.Read(json, upstreamModel);
 
     private sealed class StreamReader : IUpstreamStreamReader
     {

@@ -1,14 +1,17 @@
 using Switchboard.Dialects;
 using Switchboard.Pipeline;
+using Switchboard.Providers.OpenAI.Images;
 
 namespace Switchboard.Providers.OpenAI;
 
-/// <summary>The OpenAI client dialect: chat completions, plus the OpenAI-only legacy completions and embeddings.</summary>
+/// <summary>The OpenAI client dialect: chat completions, plus the OpenAI-only legacy completions, embeddings and images.</summary>
 public static class OpenAIChatDialectRegistration
 {
     public static readonly ProxyOperation ChatCompletions = new("chat.completions", OpenAIRequestHead.Kind.Chat, OpenAIChatClientDialect.Instance, null);
     public static readonly ProxyOperation Completions = new("completions", OpenAIRequestHead.Kind.Completions, OpenAIChatClientDialect.Instance, (t, m) => t.Completions(m));
     public static readonly ProxyOperation Embeddings = new("embeddings", OpenAIRequestHead.Kind.Embeddings, OpenAIChatClientDialect.Instance, (t, m) => t.Embeddings(m));
+    public static readonly ProxyOperation ImageGenerations = new("images.generations", OpenAIRequestHead.Kind.Images, OpenAIChatClientDialect.Instance,
+        (t, m) => t.ImageGenerations(m)) { Attempts = ImageGenerationAttempts.Instance };
 
     public static ClientDialectRegistration Registration { get; } = new()
     {
@@ -18,6 +21,7 @@ public static class OpenAIChatDialectRegistration
             new ClientRoute("/chat/completions", ChatCompletions),
             new ClientRoute("/completions", Completions),
             new ClientRoute("/embeddings", Embeddings),
+            new ClientRoute("/images/generations", ImageGenerations),
         ],
         // Authorization: Bearer (OpenAI SDKs); api-key (Azure OpenAI SDKs); x-goog-api-key (Google's SDKs, accepted on
         // every route until a Gemini dialect of its own claims it).

@@ -25,8 +25,8 @@ public readonly record struct OpenAIRequestHead
     /// <summary><c>max_tokens</c> or <c>max_completion_tokens</c> (Responses: <c>max_output_tokens</c>), when given.</summary>
     public int? MaxTokens { get; init; }
 
-    /// <summary>Which top-level member must be present for the endpoint (Responses: none; its reader checks <c>input</c>).</summary>
-    public enum Kind { Chat, Embeddings, Completions, Responses }
+    /// <summary>Which top-level member must be present for the endpoint (Responses: none, its reader checks <c>input</c>; Images: <c>prompt</c>).</summary>
+    public enum Kind { Chat, Embeddings, Completions, Responses, Images }
 
     /// <summary>
     /// Parses and validates the body. Malformed JSON, a non-object root, a missing or non-string <c>model</c>,

@@ -9,7 +9,7 @@ namespace Switchboard.Providers.OpenAI;
 /// </summary>
 public sealed class OpenAITarget : OpenAIWireProtocol
 {
-    private readonly Uri _chat, _completions, _embeddings, _responses;
+    private readonly Uri _chat, _completions, _embeddings, _imageGenerations, _responses;
     private readonly AuthenticationHeaderValue? _authorization;
 
     public OpenAITarget(ProviderConfig config)
@@ -18,6 +18,7 @@ public sealed class OpenAITarget : OpenAIWireProtocol
         _chat = new Uri(root + "/chat/completions");
         _completions = new Uri(root + "/completions");
         _embeddings = new Uri(root + "/embeddings");
+        _imageGenerations = new Uri(root + "/images/generations");
         _responses = new Uri(root + "/responses");
         _authorization = string.IsNullOrEmpty(config.ApiKey) ? null : new AuthenticationHeaderValue("Bearer", config.ApiKey);
     }
@@ -25,6 +26,7 @@ public sealed class OpenAITarget : OpenAIWireProtocol
     public override Uri ChatCompletions(string upstreamModel) => _chat;
     public override Uri Completions(string upstreamModel) => _completions;
     public override Uri Embeddings(string upstreamModel) => _embeddings;
+    public override Uri ImageGenerations(string upstreamModel) => _imageGenerations;
     public override Uri Responses => _responses;
 
     public override void Authorize(HttpRequestHeaders headers)

@@ -20,6 +20,7 @@ public abstract class OpenAIWireProtocol : IUpstreamProtocol, IUpstreamTarget
     public abstract Uri ChatCompletions(string upstreamModel);
     public abstract Uri Completions(string upstreamModel);
     public abstract Uri Embeddings(string upstreamModel);
+    public abstract Uri ImageGenerations(string upstreamModel);
     public abstract Uri Responses { get; }
     public abstract void Authorize(HttpRequestHeaders headers);
 

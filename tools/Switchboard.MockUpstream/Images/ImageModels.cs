@@ -1,0 +1,34 @@
+namespace Switchboard.MockUpstream.Images;
+
+/// <summary>What one OpenAI image model accepts, as the API documents it (CreateImageRequest).</summary>
+internal sealed record ImageModel(string Id, string[] Sizes, string[] Qualities, int MaxN, int MaxPrompt, bool GptImage, string DefaultSize, string DefaultQuality);
+
+/// <summary>The OpenAI image models the mock serves; anything else is model_not_found.</summary>
+internal static class ImageModels
+{
+    private static readonly string[] GptSizes = ["auto", "1024x1024", "1536x1024", "1024x1536"];
+    private static readonly string[] GptQualities = ["auto", "low", "medium", "high"];
+
+    private static readonly ImageModel[] Known =
+    [
+        new("dall-e-2", ["256x256", "512x512", "1024x1024"], ["standard"], 10, 1000, false, "1024x1024", "standard"),
+        new("dall-e-3", ["1024x1024", "1792x1024", "1024x1792"], ["standard", "hd"], 1, 4000, false, "1024x1024", "standard"),
+        new("gpt-image-1", GptSizes, GptQualities, 10, 32000, true, "1024x1024", "medium"),
+        new("gpt-image-1-mini", GptSizes, GptQualities, 10, 32000, true, "1024x1024", "medium"),
+    ];
+
+    /// <summary>The model, or null. mock-* ids behave as gpt-image-1 so tests can invent deployments.</summary>
+    public static ImageModel? Find(string id)
+    {
+        foreach (var m in Known)
+        {
+            if (m.Id == id) return m;
+        }
+        return id.StartsWith(ModelCatalog.MockPrefix, StringComparison.Ordinal) && id.Length > ModelCatalog.MockPrefix.Length
+            ? Known[2] with { Id = id }
+            : null;
+    }
+
+    /// <summary>A valid 1×1 PNG: every generated image (the tests check the bytes decode, not what they show).</summary>
+    public const string PixelPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+}
