@@ -91,6 +91,12 @@ public sealed record ServerSettings
 
     /// <summary>Largest request body accepted, in bytes (<c>server.max_body_size</c>); larger ones get 413.</summary>
     public long MaxBodySize { get; init; } = DefaultMaxBodySize;
+
+    /// <summary>The default of <see cref="MaxUploadSize"/>: 100 MiB (uploads are spooled to disk, not held in memory).</summary>
+    public const long DefaultMaxUploadSize = 100L * 1024 * 1024;
+
+    /// <summary>Largest multipart upload accepted (audio transcriptions, image edits), in bytes (<c>server.max_upload_size</c>); larger ones get 413.</summary>
+    public long MaxUploadSize { get; init; } = DefaultMaxUploadSize;
 }
 
 /// <summary>How admission reserves a request's output against <c>tpm</c> and budgets (docs/limits.md).</summary>
