@@ -210,6 +210,10 @@ public sealed record DeploymentConfig
     public decimal? OutputPerMTok { get; init; }
     /// <summary>USD per million cached input tokens; null = built-in list, else the input price.</summary>
     public decimal? CachedInputPerMTok { get; init; }
+    /// <summary>Speech: USD per million input characters; null = built-in list (tts-1, tts-1-hd).</summary>
+    public decimal? InputPerMChar { get; init; }
+    /// <summary>Transcription and translation: USD per second of audio; null = built-in list (whisper-1).</summary>
+    public decimal? PerSecond { get; init; }
     /// <summary>Relative weight for weighted balancing (default 1).</summary>
     public int Weight { get; init; } = 1;
     /// <summary>Order for the priority strategy (lower first); null = list position.</summary>

@@ -8,7 +8,7 @@ namespace Switchboard.Config;
 internal static class ModelMapper
 {
     private static readonly string[] DeploymentKeys =
-        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "weight", "priority", "timeouts", "system_messages", "api"];
+        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "input_per_mchar", "per_second", "weight", "priority", "timeouts", "system_messages", "api"];
 
     /// <summary>Keys of the mapping form of a model (<c>smart: { strategy: ..., deployments: [...] }</c>).</summary>
     private static readonly string[] ModelKeys = ["strategy", "deployments", "timeouts", "hidden"];
@@ -177,6 +177,8 @@ internal static class ModelMapper
         var input = reader.NonNegativeDecimal(fields.Get("input_per_mtok"), fields.PathOf("input_per_mtok"));
         var output = reader.NonNegativeDecimal(fields.Get("output_per_mtok"), fields.PathOf("output_per_mtok"));
         var cached = reader.NonNegativeDecimal(fields.Get("cached_input_per_mtok"), fields.PathOf("cached_input_per_mtok"));
+        var perMChar = reader.NonNegativeDecimal(fields.Get("input_per_mchar"), fields.PathOf("input_per_mchar"));
+        var perSecond = reader.NonNegativeDecimal(fields.Get("per_second"), fields.PathOf("per_second"));
         var weight = reader.Int(fields.Get("weight"), fields.PathOf("weight"));
         var priority = reader.Int(fields.Get("priority"), fields.PathOf("priority"), min: 0);
         var timeouts = RoutingMapper.ReadTimeouts(fields.Get("timeouts"), fields.PathOf("timeouts"), reader, allowConnect: false);
@@ -207,6 +209,8 @@ internal static class ModelMapper
             InputPerMTok = input,
             OutputPerMTok = output,
             CachedInputPerMTok = cached,
+            InputPerMChar = perMChar,
+            PerSecond = perSecond,
             Weight = weight ?? 1,
             Priority = priority,
             Timeouts = timeouts,

@@ -25,6 +25,10 @@ public static class MockUpstreamServer
         AnthropicCountTokens,
         GeminiGenerate,
         GeminiStream,
+        Speech,
+        Transcriptions,
+        Translations,
+        Moderations,
     }
 
     // Versioned: an Azure path that needs ?api-version= (its v1 API, /openai/v1/..., does not).
@@ -155,6 +159,10 @@ public static class MockUpstreamServer
             RouteKind.Chat => ChatCompletionsEndpoint.HandleAsync(api),
             RouteKind.Responses => Responses.ResponsesEndpoint.HandleAsync(api),
             RouteKind.Embeddings => EmbeddingsEndpoint.HandleAsync(api),
+            RouteKind.Speech => Audio.SpeechEndpoint.HandleAsync(api),
+            RouteKind.Transcriptions => Audio.TranscriptionEndpoint.HandleAsync(api, translate: false),
+            RouteKind.Translations => Audio.TranscriptionEndpoint.HandleAsync(api, translate: true),
+            RouteKind.Moderations => Audio.ModerationsEndpoint.HandleAsync(api),
             RouteKind.ListModels => ModelsEndpoint.ListAsync(ctx),
             RouteKind.AnthropicMessages => Anthropic.MessagesEndpoint.HandleAsync(api, countTokens: false),
             RouteKind.AnthropicCountTokens => Anthropic.MessagesEndpoint.HandleAsync(api, countTokens: true),
@@ -180,6 +188,14 @@ public static class MockUpstreamServer
                 return new(RouteKind.Responses, true, Versioned: false); // Azure's v1 API: no api-version
             case "/v1/embeddings" when post:
                 return new(RouteKind.Embeddings);
+            case "/v1/audio/speech" when post:
+                return new(RouteKind.Speech);
+            case "/v1/audio/transcriptions" when post:
+                return new(RouteKind.Transcriptions);
+            case "/v1/audio/translations" when post:
+                return new(RouteKind.Translations);
+            case "/v1/moderations" when post:
+                return new(RouteKind.Moderations);
             case "/v1/models" when get:
                 return new(RouteKind.ListModels);
             case "/v1/messages" when post:
@@ -222,6 +238,13 @@ public static class MockUpstreamServer
                         return new(RouteKind.Chat, true, deployment);
                     case "/embeddings":
                         return new(RouteKind.Embeddings, true, deployment);
+                    // Azure has no moderations API: /moderations is a 404 there, as on the real service.
+                    case "/audio/speech":
+                        return new(RouteKind.Speech, true, deployment);
+                    case "/audio/transcriptions":
+                        return new(RouteKind.Transcriptions, true, deployment);
+                    case "/audio/translations":
+                        return new(RouteKind.Translations, true, deployment);
                 }
             }
         }
@@ -238,6 +261,11 @@ public static class MockUpstreamServer
         }
         if (path == "/_mock/stats" && HttpMethods.IsGet(method))
         {
+            return HttpHelpers.WriteJsonAsync(ctx, 200, state, static (w, s) => s.WriteStats(w));
+        }
+        if (path.StartsWith("/_mock/release/", StringComparison.Ordinal) && HttpMethods.IsPost(method))
+        {
+            state.Release(path["/_mock/release/".Length..]);
             return HttpHelpers.WriteJsonAsync(ctx, 200, state, static (w, s) => s.WriteStats(w));
         }
         if (path == "/_mock/reset" && HttpMethods.IsPost(method))

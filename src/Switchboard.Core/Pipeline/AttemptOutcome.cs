@@ -19,5 +19,8 @@ public enum AttemptResult
 /// <summary>The result of one attempt, with whatever usage and timing it produced.</summary>
 public readonly record struct AttemptOutcome(AttemptResult Result, GatewayError? Error, TokenUsage Usage, bool UsageReported, long? FirstByteTimestamp)
 {
+    /// <summary>What the answer is billed by besides tokens (audio operations); default: tokens only.</summary>
+    public MeteredUnits Units { get; init; }
+
     public static AttemptOutcome Failed(GatewayError error) => new(AttemptResult.FailedBeforeStart, error, default, false, null);
 }

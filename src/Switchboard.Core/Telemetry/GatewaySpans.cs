@@ -167,6 +167,9 @@ public static class GatewaySpans
     {
         OpenAIRequestHead.Kind.Embeddings => "embeddings",
         OpenAIRequestHead.Kind.Completions => "text_completion",
+        OpenAIRequestHead.Kind.Speech => "speech",
+        OpenAIRequestHead.Kind.Moderations => "moderation",
+        OpenAIRequestHead.Kind.Upload => "upload",
         _ => "chat",
     };
 

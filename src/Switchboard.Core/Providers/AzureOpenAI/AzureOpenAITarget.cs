@@ -24,6 +24,7 @@ public sealed class AzureOpenAITarget(ProviderConfig config) : OpenAIWireProtoco
     public override Uri Completions(string upstreamModel) => Build(upstreamModel, "completions");
     public override Uri Embeddings(string upstreamModel) => Build(upstreamModel, "embeddings");
     public override Uri Responses => _responses;
+    public override Uri Operation(string upstreamModel, string operation) => Build(upstreamModel, operation);
 
     public override void Authorize(HttpRequestHeaders headers)
     {

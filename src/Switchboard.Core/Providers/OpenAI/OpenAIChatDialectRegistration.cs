@@ -1,9 +1,13 @@
 using Switchboard.Dialects;
 using Switchboard.Pipeline;
+using Switchboard.Providers.OpenAI.Audio;
 
 namespace Switchboard.Providers.OpenAI;
 
-/// <summary>The OpenAI client dialect: chat completions, plus the OpenAI-only legacy completions and embeddings.</summary>
+/// <summary>
+/// The OpenAI client dialect: chat completions, plus the OpenAI-only legacy completions, embeddings, audio and
+/// moderations.
+/// </summary>
 public static class OpenAIChatDialectRegistration
 {
     public static readonly ProxyOperation ChatCompletions = new("chat.completions", OpenAIRequestHead.Kind.Chat, OpenAIChatClientDialect.Instance, null);
@@ -18,6 +22,10 @@ public static class OpenAIChatDialectRegistration
             new ClientRoute("/chat/completions", ChatCompletions),
             new ClientRoute("/completions", Completions),
             new ClientRoute("/embeddings", Embeddings),
+            new ClientRoute("/audio/speech", OpenAIAudioOperations.Speech),
+            new ClientRoute("/audio/transcriptions", OpenAIAudioOperations.Transcriptions),
+            new ClientRoute("/audio/translations", OpenAIAudioOperations.Translations),
+            new ClientRoute("/moderations", OpenAIAudioOperations.Moderations),
         ],
         // Authorization: Bearer (OpenAI SDKs); api-key (Azure OpenAI SDKs); x-goog-api-key (Google's SDKs, accepted on
         // every route until a Gemini dialect of its own claims it).
