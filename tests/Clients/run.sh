@@ -75,7 +75,7 @@ mock="http://127.0.0.1:$mock_port"
 # limited (always 429 with Retry-After: 3), embed (embeddings); cc-anthropic, cc-openai, cc-gemini (Claude Code's
 # models, one per upstream type); cx-native (an openai provider that speaks the Responses API: passed through),
 # cx-chat (an openai provider without it: translated to chat), cx-anthropic, cx-gemini, cx-azure (Codex's and the
-# Responses tests' models, one per upstream type).
+# Responses tests' models, one per upstream type); tts, whisper, moderation (audio and moderations).
 cat > "$work/switchboard.yaml" <<EOF
 master_key: $master_key
 database: $work/switchboard.db   # never the checkout's ./data
@@ -117,6 +117,12 @@ models:
     - { provider: gemini, model: gemini-2.5-flash }
   cx-azure:
     - { provider: azure, model: gpt-4.1-mini }
+  tts:
+    - { provider: mock, model: tts-1 }
+  whisper:
+    - { provider: mock, model: whisper-1 }
+  moderation:
+    - { provider: mock, model: omni-moderation-latest }
 keys:
   - { key: $alice_key, name: alice }
   - { key: $bob_key, name: bob, models: [chat, cut, broken, limited, embed] }
