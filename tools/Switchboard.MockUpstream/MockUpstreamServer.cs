@@ -172,6 +172,15 @@ public static class MockUpstreamServer
         });
     }
 
+    /// <summary>The audio and moderation operations, by their path under the API root (OpenAI: <c>/v1</c>; Azure: the deployment).</summary>
+    private static readonly Dictionary<string, RouteKind> AudioRoutes = new(StringComparer.Ordinal)
+    {
+        ["/audio/speech"] = RouteKind.Speech,
+        ["/audio/transcriptions"] = RouteKind.Transcriptions,
+        ["/audio/translations"] = RouteKind.Translations,
+        ["/moderations"] = RouteKind.Moderations,
+    };
+
     private static Route Match(string method, string path)
     {
         bool post = HttpMethods.IsPost(method);
@@ -188,20 +197,16 @@ public static class MockUpstreamServer
                 return new(RouteKind.Responses, true, Versioned: false); // Azure's v1 API: no api-version
             case "/v1/embeddings" when post:
                 return new(RouteKind.Embeddings);
-            case "/v1/audio/speech" when post:
-                return new(RouteKind.Speech);
-            case "/v1/audio/transcriptions" when post:
-                return new(RouteKind.Transcriptions);
-            case "/v1/audio/translations" when post:
-                return new(RouteKind.Translations);
-            case "/v1/moderations" when post:
-                return new(RouteKind.Moderations);
             case "/v1/models" when get:
                 return new(RouteKind.ListModels);
             case "/v1/messages" when post:
                 return new(RouteKind.AnthropicMessages);
             case "/v1/messages/count_tokens" when post:
                 return new(RouteKind.AnthropicCountTokens);
+        }
+        if (post && path.StartsWith("/v1/", StringComparison.Ordinal) && AudioRoutes.TryGetValue(path[3..], out var audio))
+        {
+            return new(audio);
         }
         const string geminiPrefix = "/v1beta/models/";
         if (post && path.StartsWith(geminiPrefix, StringComparison.Ordinal))
@@ -238,13 +243,11 @@ public static class MockUpstreamServer
                         return new(RouteKind.Chat, true, deployment);
                     case "/embeddings":
                         return new(RouteKind.Embeddings, true, deployment);
-                    // Azure has no moderations API: /moderations is a 404 there, as on the real service.
-                    case "/audio/speech":
-                        return new(RouteKind.Speech, true, deployment);
-                    case "/audio/transcriptions":
-                        return new(RouteKind.Transcriptions, true, deployment);
-                    case "/audio/translations":
-                        return new(RouteKind.Translations, true, deployment);
+                }
+                // Azure has no moderations API: /moderations is a 404 there, as on the real service.
+                if (AudioRoutes.TryGetValue(path[slash..], out var azureAudio) && azureAudio != RouteKind.Moderations)
+                {
+                    return new(azureAudio, true, deployment);
                 }
             }
         }

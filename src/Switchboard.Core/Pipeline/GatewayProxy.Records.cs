@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Switchboard.Auth;
 using Switchboard.Errors;
 using Switchboard.Http;
-using Switchboard.Http.Multipart;
-using Switchboard.Limits;
 using Switchboard.Providers.OpenAI;
 using Switchboard.Routing;
 using Switchboard.Usage;
@@ -67,13 +65,13 @@ public sealed partial class GatewayProxy
 
     /// <summary>The facts of one request that its ledger record is built from.</summary>
     private readonly record struct RouteRequest(HttpContext Context, ProxyOperation Operation, ClientIdentity Identity, string RequestId, long StartedAt,
-        string? PinnedProvider = null, MultipartForm? Form = null);
+        string? PinnedProvider = null, Http.Multipart.MultipartForm? Form = null);
 
     /// <summary>
     /// Settles and records a request whose routing threw: the ticket must be settled whatever happens, or its parallel
     /// slot and budget reservation leak forever.
     /// </summary>
-    private void SettleCrash(HttpContext context, Admission admission, UsageRecord record, Exception exception)
+    private void SettleCrash(HttpContext context, Limits.Admission admission, UsageRecord record, Exception exception)
     {
         var gone = context.RequestAborted.IsCancellationRequested;
         usageSink.Record(admission.Settle(record with

@@ -79,7 +79,7 @@ public struct ForwardAndScanUsage(UpstreamProvider provider, bool clientWantsUsa
     public readonly void Dispose() { }
 
     /// <summary>An OpenAI mid-stream error (<c>{"error": {...}}</c>) as the attempt's failure, its message scrubbed.</summary>
-    internal static GatewayError ReportedError(ReadOnlySpan<byte> data, UpstreamProvider provider)
+    private static GatewayError ReportedError(ReadOnlySpan<byte> data, UpstreamProvider provider)
     {
         var info = OpenAIErrorBody.Read(data);
         var message = info?.Message ?? System.Text.Encoding.UTF8.GetString(data.Length > 1000 ? data[..1000] : data);

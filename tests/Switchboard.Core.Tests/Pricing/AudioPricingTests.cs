@@ -1,8 +1,5 @@
-using Switchboard.Auth;
 using Switchboard.Config;
 using Switchboard.Limits;
-using Switchboard.Pricing;
-using Switchboard.Routing;
 using Switchboard.Usage;
 
 namespace Switchboard.Core.Tests.Pricing;
@@ -13,26 +10,29 @@ namespace Switchboard.Core.Tests.Pricing;
 /// </summary>
 public sealed class AudioPricingTests : IDisposable
 {
+    private static ModelConfig Model(string name, DeploymentConfig deployment) => new() { Name = name, Deployments = [deployment] };
+
     private readonly GatewayRuntime _runtime = new(new GatewayConfig
     {
-        Providers = [new ProviderConfig { Name = "p", Type = "openai", BaseUrl = new Uri("http://127.0.0.1:9") }],
         Models =
         [
-            new ModelConfig { Name = "whisper", Deployments = [new DeploymentConfig { Provider = "p", Model = "whisper-1" }] },
-            new ModelConfig { Name = "tts", Deployments = [new DeploymentConfig { Provider = "p", Model = "tts-1" }] },
-            new ModelConfig { Name = "cheap-tts", Deployments = [new DeploymentConfig { Provider = "p", Model = "tts-1", InputPerMChar = 1m }] },
-            new ModelConfig { Name = "mini-tts", Deployments = [new DeploymentConfig { Provider = "p", Model = "gpt-4o-mini-tts", InputPerMTok = 0.6m, OutputPerMTok = 12m, InputPerMChar = 2m }] },
-            new ModelConfig { Name = "unpriced-audio", Deployments = [new DeploymentConfig { Provider = "p", Model = "my-local-whisper" }] },
-            new ModelConfig { Name = "moderation", Deployments = [new DeploymentConfig { Provider = "p", Model = "omni-moderation-latest" }] },
+            Model("whisper", new() { Provider = "p", Model = "whisper-1" }),
+            Model("tts", new() { Provider = "p", Model = "tts-1" }),
+            Model("cheap-tts", new() { Provider = "p", Model = "tts-1", InputPerMChar = 1m }),
+            Model("mini-tts", new() { Provider = "p", Model = "gpt-4o-mini-tts", InputPerMTok = 0.6m, OutputPerMTok = 12m, InputPerMChar = 2m }),
+            Model("unpriced-audio", new() { Provider = "p", Model = "my-local-whisper" }),
+            Model("moderation", new() { Provider = "p", Model = "omni-moderation-latest" }),
         ],
+        Providers = [new ProviderConfig { Name = "p", Type = "openai", BaseUrl = new Uri("http://127.0.0.1:9") }],
     });
+
 
     public void Dispose() => _runtime.Dispose();
 
     private LimitAdmissionControl Control() =>
-        new(new RuntimeHolder(_runtime), new DeploymentPricing(PriceList.BuiltIn), TimeProvider.System, new NoRecordedSpend());
+        new(new RuntimeHolder(_runtime), new global::Switchboard.Pricing.DeploymentPricing(global::Switchboard.Pricing.PriceList.BuiltIn), TimeProvider.System, new NoRecordedSpend());
 
-    private static ClientIdentity Budgeted() => new()
+    private static Auth.ClientIdentity Budgeted() => new()
     {
         Name = "k", KeyId = "k", Limits = new LimitSettings(null, null, null, BudgetUsd: 1m, BudgetPeriod.Lifetime),
     };

@@ -11,7 +11,8 @@ public sealed class ClientDialectsTests
     {
         var paths = ClientDialects.Routes.Select(r => r.Route.Path).ToList();
 
-        Assert.Equal(["/messages/count_tokens", "/chat/completions", "/completions", "/embeddings", "/responses", "/messages"], paths);
+        Assert.Equal(["/messages/count_tokens", "/audio/transcriptions", "/audio/translations", "/chat/completions", "/audio/speech", "/completions",
+            "/moderations", "/embeddings", "/responses", "/messages"], paths);
         foreach (var (route, dialect) in ClientDialects.Routes)
         {
             // Exactly one of a proxied operation and an endpoint of its own.

@@ -1,17 +1,26 @@
-using System.ClientModel;
-using OpenAI.Moderations;
-
 namespace Switchboard.Tests.EndToEnd.Audio;
 
 /// <summary><c>POST /v1/moderations</c> through the gateway: relayed to the OpenAI upstream, free unless priced.</summary>
 public sealed class ModerationTests(MockUpstreamFixture mock) : AudioTestBase(mock)
 {
+    private const string Violent = "I will kill the process";
+
+    [Fact]
+    public async Task Moderation_without_input_is_a_400()
+    {
+        using var http = Gateway.Client(TestConfigs.AliceKey);
+        var response = await http.PostAsync("/v1/moderations", Json("""{"model":"moderation"}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("input", (await ErrorOf(response)).GetProperty("param").GetString());
+    }
+
     [Fact]
     public async Task The_dotnet_sdk_classifies_text_and_the_ledger_records_it_free()
     {
-        var client = new ModerationClient("moderation", new ApiKeyCredential(TestConfigs.AliceKey), SdkOptions());
+        var client = new OpenAI.Moderations.ModerationClient("moderation", new System.ClientModel.ApiKeyCredential(TestConfigs.AliceKey), SdkOptions());
 
-        var flagged = await client.ClassifyTextAsync("I will kill the process");
+        var flagged = await client.ClassifyTextAsync(Violent);
         var clean = await client.ClassifyTextAsync("What a lovely day");
 
         Assert.True(flagged.Value.Flagged);
@@ -23,15 +32,5 @@ public sealed class ModerationTests(MockUpstreamFixture mock) : AudioTestBase(mo
         var record = await Gateway.RecordOfAsync(id!);
         Assert.Equal(("moderations", "moderation", 200), (record.Endpoint, record.Model, record.Status));
         Assert.Equal(0m, record.CostUsd);
-    }
-
-    [Fact]
-    public async Task Moderation_without_input_is_a_400()
-    {
-        using var http = Gateway.Client(TestConfigs.AliceKey);
-        var response = await http.PostAsync("/v1/moderations", Json("""{"model":"moderation"}"""));
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("input", (await ErrorOf(response)).GetProperty("param").GetString());
     }
 }

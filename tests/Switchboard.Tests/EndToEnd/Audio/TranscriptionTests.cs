@@ -125,23 +125,16 @@ public sealed class TranscriptionTests(MockUpstreamFixture mock) : AudioTestBase
         Assert.Contains("truncated", (await ErrorOf(response)).GetProperty("message").GetString());
     }
 
-    [Fact]
-    public async Task A_model_without_an_openai_wire_deployment_cannot_transcribe()
+    /// <summary>A model with only an Anthropic deployment cannot transcribe; bob's key may use only <c>chat</c>.</summary>
+    [Theory]
+    [InlineData(TestConfigs.AliceKey, "claude-audio", HttpStatusCode.BadRequest, "unsupported_operation")]
+    [InlineData(TestConfigs.BobKey, "whisper", HttpStatusCode.NotFound, "model_not_found")]
+    public async Task Model_access_and_capability_are_checked_as_for_chat(string key, string model, HttpStatusCode status, string code)
     {
-        using var http = Gateway.Client(TestConfigs.AliceKey);
-        var response = await http.PostAsync("/v1/audio/transcriptions", Form("claude-audio", AudioFile(1000)));
+        using var http = Gateway.Client(key);
+        var response = await http.PostAsync("/v1/audio/transcriptions", Form(model, AudioFile(1000)));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("unsupported_operation", (await ErrorOf(response)).GetProperty("code").GetString());
-    }
-
-    [Fact]
-    public async Task A_key_may_transcribe_only_with_its_models()
-    {
-        using var http = Gateway.Client(TestConfigs.BobKey);
-        var response = await http.PostAsync("/v1/audio/transcriptions", Form("whisper", AudioFile(1000)));
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("model_not_found", (await ErrorOf(response)).GetProperty("code").GetString());
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(code, (await ErrorOf(response)).GetProperty("code").GetString());
     }
 }
