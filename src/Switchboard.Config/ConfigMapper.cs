@@ -16,7 +16,7 @@ internal static class ConfigMapper
         .. RoutingMapper.TopLevelKeys,
     ];
 
-    private static readonly string[] ServerKeys = ["host", "port", "shutdown_timeout", "max_body_size"];
+    private static readonly string[] ServerKeys = ["host", "port", "shutdown_timeout", "max_body_size", "max_upload_size"];
     private static readonly string[] KeyDefaultsKeys = ["max_parallel"];
 
     /// <summary>The largest max_body_size: 1 GiB (one request body lives in one array, which must stay well under 2 GiB).</summary>
@@ -86,10 +86,12 @@ internal static class ConfigMapper
         var port = reader.Int(fields.Get("port"), fields.PathOf("port"), min: 1, max: 65535);
         var shutdown = reader.Duration(fields.Get("shutdown_timeout"), fields.PathOf("shutdown_timeout"));
         var maxBodySize = ReadSize(fields.Get("max_body_size"), fields.PathOf("max_body_size"), reader);
+        var maxUploadSize = ReadSize(fields.Get("max_upload_size"), fields.PathOf("max_upload_size"), reader);
         return new ServerSettings
         {
             Host = host ?? defaults.Host, Port = port ?? defaults.Port, ShutdownTimeout = shutdown ?? defaults.ShutdownTimeout,
             MaxBodySize = maxBodySize ?? defaults.MaxBodySize,
+            MaxUploadSize = maxUploadSize ?? defaults.MaxUploadSize,
         };
     }
 

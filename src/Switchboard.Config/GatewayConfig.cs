@@ -91,6 +91,12 @@ public sealed record ServerSettings
 
     /// <summary>Largest request body accepted, in bytes (<c>server.max_body_size</c>); larger ones get 413.</summary>
     public long MaxBodySize { get; init; } = DefaultMaxBodySize;
+
+    /// <summary>The default of <see cref="MaxUploadSize"/>: 100 MiB (uploads are spooled to disk, not held in memory).</summary>
+    public const long DefaultMaxUploadSize = 100L * 1024 * 1024;
+
+    /// <summary>Largest multipart upload accepted (audio transcriptions, image edits), in bytes (<c>server.max_upload_size</c>); larger ones get 413.</summary>
+    public long MaxUploadSize { get; init; } = DefaultMaxUploadSize;
 }
 
 /// <summary>How admission reserves a request's output against <c>tpm</c> and budgets (docs/limits.md).</summary>
@@ -208,6 +214,10 @@ public sealed record DeploymentConfig
     public decimal? ImageInputPerMTok { get; init; }
     /// <summary>USD per generated image by <c>SIZE/QUALITY</c>, <c>SIZE</c>, <c>*/QUALITY</c> or <c>default</c> (config <c>image_prices</c>); null = none.</summary>
     public IReadOnlyDictionary<string, decimal>? ImagePrices { get; init; }
+    /// <summary>Speech: USD per million input characters; null = built-in list (tts-1, tts-1-hd).</summary>
+    public decimal? InputPerMChar { get; init; }
+    /// <summary>Transcription and translation: USD per second of audio; null = built-in list (whisper-1).</summary>
+    public decimal? PerSecond { get; init; }
     /// <summary>Relative weight for weighted balancing (default 1).</summary>
     public int Weight { get; init; } = 1;
     /// <summary>Order for the priority strategy (lower first); null = list position.</summary>

@@ -8,7 +8,7 @@ namespace Switchboard.Config;
 internal static class ModelMapper
 {
     private static readonly string[] DeploymentKeys =
-        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "weight", "priority", "timeouts", "system_messages", "api",
+        ["provider", "model", "input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "input_per_mchar", "per_second", "weight", "priority", "timeouts", "system_messages", "api",
          "image_prices", "image_input_per_mtok"];
 
     /// <summary>Keys of the mapping form of a model (<c>smart: { strategy: ..., deployments: [...] }</c>).</summary>
@@ -180,6 +180,8 @@ internal static class ModelMapper
         var cached = reader.NonNegativeDecimal(fields.Get("cached_input_per_mtok"), fields.PathOf("cached_input_per_mtok"));
         var imageInput = reader.NonNegativeDecimal(fields.Get("image_input_per_mtok"), fields.PathOf("image_input_per_mtok"));
         var imagePrices = ReadImagePrices(fields.Get("image_prices"), fields.PathOf("image_prices"), reader);
+        var perMChar = reader.NonNegativeDecimal(fields.Get("input_per_mchar"), fields.PathOf("input_per_mchar"));
+        var perSecond = reader.NonNegativeDecimal(fields.Get("per_second"), fields.PathOf("per_second"));
         var weight = reader.Int(fields.Get("weight"), fields.PathOf("weight"));
         var priority = reader.Int(fields.Get("priority"), fields.PathOf("priority"), min: 0);
         var timeouts = RoutingMapper.ReadTimeouts(fields.Get("timeouts"), fields.PathOf("timeouts"), reader, allowConnect: false);
@@ -212,6 +214,8 @@ internal static class ModelMapper
             CachedInputPerMTok = cached,
             ImageInputPerMTok = imageInput,
             ImagePrices = imagePrices,
+            InputPerMChar = perMChar,
+            PerSecond = perSecond,
             Weight = weight ?? 1,
             Priority = priority,
             Timeouts = timeouts,

@@ -92,6 +92,14 @@ public sealed class ModelTests
         Assert.Equal(10m, deployment.ImageInputPerMTok);
     }
 
+    [Fact]
+    public void Audio_prices_are_per_million_characters_and_per_second()
+    {
+        var deployment = LoadDeployment("{ provider: openai, model: tts-1, input_per_mchar: 15, per_second: 0.0001 }");
+
+        Assert.Equal((15m, 0.0001m), (deployment.InputPerMChar, deployment.PerSecond));
+    }
+
     [Theory]
     [InlineData("image_prices: { 1024x1024/hd/x: 1 }", "image_prices.1024x1024/hd/x", "bad image price key '1024x1024/hd/x' (expected SIZE, SIZE/QUALITY, */QUALITY or default, e.g. 1024x1024/hd)")]
     [InlineData("image_prices: { default: -1 }", "image_prices.default", "must not be negative, got '-1'")]
@@ -100,6 +108,8 @@ public sealed class ModelTests
     [InlineData("output_per_mtok: abc", "output_per_mtok", "expected a number, got 'abc'")]
     [InlineData("cached_input_per_mtok: 1,5", "cached_input_per_mtok", "expected a number, got '1,5'")]
     [InlineData("input_per_mtok: [1]", "input_per_mtok", "expected a number, got a list")]
+    [InlineData("per_second: -0.1", "per_second", "must not be negative, got '-0.1'")]
+    [InlineData("input_per_mchar: lots", "input_per_mchar", "expected a number, got 'lots'")]
     [InlineData("weight: 0", "weight", "must be a positive whole number, got '0'")]
     [InlineData("weight: -2", "weight", "must be a positive whole number, got '-2'")]
     [InlineData("weight: 1.5", "weight", "expected a whole number, got '1.5'")]

@@ -109,6 +109,17 @@ public sealed class TopLevelTests
     }
 
     [Fact]
+    public void Server_max_upload_size_is_a_size_of_its_own_defaulting_to_100MB()
+    {
+        Assert.Equal(100L * 1024 * 1024, TestConfig.LoadOk("server: { port: 1 }\n").Server.MaxUploadSize);
+        var config = TestConfig.LoadOk("server: { max_upload_size: 25MB }\n");
+        Assert.Equal(25L * 1024 * 1024, config.Server.MaxUploadSize);
+        Assert.Equal(64L * 1024 * 1024, config.Server.MaxBodySize);
+        var error = TestConfig.SingleError("server:\n  max_upload_size: lots\n");
+        TestConfig.AssertError(error, 2, "server.max_upload_size", "must be a size from 1 byte to 1GB, such as 64MB or 1048576, got 'lots'");
+    }
+
+    [Fact]
     public void Key_defaults_set_max_parallel_for_keys_without_their_own()
     {
         Assert.Equal(4, TestConfig.LoadOk("key_defaults: { max_parallel: 4 }\n").KeyDefaults.MaxParallel);

@@ -47,9 +47,9 @@ public sealed class UnknownAndDuplicateKeyTests
             """);
 
         Assert.Equal(3, result.Errors.Length);
-        TestConfig.HasError(result, 1, "server.prot", "unknown key 'prot' (allowed: host, port, shutdown_timeout, max_body_size)");
+        TestConfig.HasError(result, 1, "server.prot", "unknown key 'prot' (allowed: host, port, shutdown_timeout, max_body_size, max_upload_size)");
         TestConfig.HasError(result, 6, "models.gpt-4o[0].wieght",
-            "unknown key 'wieght' (allowed: provider, model, input_per_mtok, output_per_mtok, cached_input_per_mtok, weight, priority, timeouts, system_messages, api, image_prices, image_input_per_mtok)");
+            "unknown key 'wieght' (allowed: provider, model, input_per_mtok, output_per_mtok, cached_input_per_mtok, input_per_mchar, per_second, weight, priority, timeouts, system_messages, api, image_prices, image_input_per_mtok)");
         TestConfig.HasError(result, 8, "keys[0].rmp",
             "unknown key 'rmp' (allowed: key, name, models, rpm, tpm, max_parallel, budget_usd, budget_period, expires_at, team)");
     }

@@ -197,7 +197,7 @@ public sealed class ValidConfigTests
         {
             var error = Assert.Single(ConfigLoader.LoadFile(path, TestConfig.ProviderTypes).Errors);
 
-            Assert.Equal($"{path}:2:3: server.prot: unknown key 'prot' (allowed: host, port, shutdown_timeout, max_body_size)", error.ToString());
+            Assert.Equal($"{path}:2:3: server.prot: unknown key 'prot' (allowed: host, port, shutdown_timeout, max_body_size, max_upload_size)", error.ToString());
         }
         finally
         {

@@ -34,6 +34,13 @@ public sealed record Route(string Method, string Path, Caller Caller, string? Te
             (r, t) => [Q(t.EmbeddingModel(r)), r.Next(2) == 0 ? Q("hello") : """["a","b"]"""]),
         new("POST", "/v1/images/generations", Caller.Client, """{"model":§0,"prompt":§1,"n":§2,"size":§3}""",
             (r, t) => [Q(t.ChatModel(r)), Q("a lighthouse"), "1", Q("1024x1024")]),
+        new("POST", "/v1/audio/speech", Caller.Client, """{"model":§0,"input":§1,"voice":§2,"stream_format":§3}""",
+            (r, t) => [Q(t.ChatModel(r)), Q("hello"), Q("alloy"), r.Next(4) == 0 ? Q("sse") : Q("audio")]),
+        new("POST", "/v1/moderations", Caller.Client, """{"model":§0,"input":§1}""",
+            (r, t) => [Q(t.ChatModel(r)), r.Next(2) == 0 ? Q("hello") : """["a","b"]"""]),
+        // Multipart routes: a JSON body is refused (415) before anything else; hostile values must not make it a 500.
+        new("POST", "/v1/audio/transcriptions", Caller.Client, """{"model":§0,"file":§1}""", (r, t) => [Q(t.ChatModel(r)), Q("audio.mp3")]),
+        new("POST", "/v1/audio/translations", Caller.Client, """{"model":§0,"file":§1}""", (r, t) => [Q(t.ChatModel(r)), Q("audio.mp3")]),
         new("POST", "/v1/messages", Caller.Client,
             """{"model":§0,"max_tokens":§1,"system":§2,"messages":[{"role":§3,"content":§4}],"stream":§5}""",
             (r, t) => [Q(t.ChatModel(r)), "32", Q("be brief"), Q("user"), r.Next(2) == 0 ? Q("hello") : """[{"type":"text","text":"hello"}]""",

@@ -16,7 +16,7 @@ internal sealed class Knobs
     [
         "status", "retry_after", "fail_first", "latency_ms", "chunk_delay_ms",
         "truncate_after", "reset_after", "garbage_after", "fixture", "words", "error",
-        "error_after", "echo_key", "garbage", "invalid_body",
+        "error_after", "echo_key", "garbage", "invalid_body", "hold",
     ];
 
     private static readonly string[] ErrorKinds = ["context_length", "content_policy"];
@@ -58,6 +58,8 @@ internal sealed class Knobs
     public string Garbage { get; private set; } = "open";
     /// <summary>A non-streamed answer that is a 200 but not valid JSON of the dialect: truncated, html, array or empty.</summary>
     public string? InvalidBody { get; private set; }
+    /// <summary>Audio answers: after the first chunk, wait until <c>POST /_mock/release/{gate}</c> (a streaming test's gate).</summary>
+    public string? Hold { get; private set; }
 
     /// <summary>Splits <c>/_knobs/{spec}/rest</c>; returns false when the path carries no knob prefix.</summary>
     public static bool TrySplitPath(string path, out string spec, out string rest)
@@ -148,6 +150,15 @@ internal sealed class Knobs
                 return $"Mock upstream: knob {name} needs one of {string.Join(", ", kinds)}, got '{value}'.";
             }
             if (name == "garbage") Garbage = value; else InvalidBody = value;
+            return null;
+        }
+        if (name == "hold")
+        {
+            if (value.Length == 0 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return $"Mock upstream: knob hold needs a gate name (letters, digits, - and _), got '{value}'.";
+            }
+            Hold = value;
             return null;
         }
         if (name == "retry_after")

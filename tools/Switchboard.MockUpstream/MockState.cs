@@ -22,6 +22,13 @@ internal sealed class MockState(MockUpstreamOptions options, string? fixturesDir
 
     public RequestLog Log { get; } = new();
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new(StringComparer.Ordinal);
+
+    /// <summary>The gate <c>hold=name</c> waits on; opened once by <see cref="Release"/>.</summary>
+    public Task Gate(string name) => _gates.GetOrAdd(name, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    public void Release(string name) => _gates.GetOrAdd(name, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
     public void OnRequest() => Interlocked.Increment(ref _requests);
     public void OnStreamStarted() => Interlocked.Increment(ref _streamsStarted);
     public void OnStreamCompleted() => Interlocked.Increment(ref _streamsCompleted);

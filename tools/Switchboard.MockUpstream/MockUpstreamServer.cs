@@ -27,6 +27,10 @@ public static class MockUpstreamServer
         GeminiStream,
         GeminiPredict,
         Images,
+        Speech,
+        Transcriptions,
+        Translations,
+        Moderations,
     }
 
     // Versioned: an Azure path that needs ?api-version= (its v1 API, /openai/v1/..., does not).
@@ -157,6 +161,10 @@ public static class MockUpstreamServer
             RouteKind.Chat => ChatCompletionsEndpoint.HandleAsync(api),
             RouteKind.Responses => Responses.ResponsesEndpoint.HandleAsync(api),
             RouteKind.Embeddings => EmbeddingsEndpoint.HandleAsync(api),
+            RouteKind.Speech => Audio.SpeechEndpoint.HandleAsync(api),
+            RouteKind.Transcriptions => Audio.TranscriptionEndpoint.HandleAsync(api, translate: false),
+            RouteKind.Translations => Audio.TranscriptionEndpoint.HandleAsync(api, translate: true),
+            RouteKind.Moderations => Audio.ModerationsEndpoint.HandleAsync(api),
             RouteKind.ListModels => ModelsEndpoint.ListAsync(ctx),
             RouteKind.AnthropicMessages => Anthropic.MessagesEndpoint.HandleAsync(api, countTokens: false),
             RouteKind.AnthropicCountTokens => Anthropic.MessagesEndpoint.HandleAsync(api, countTokens: true),
@@ -167,6 +175,15 @@ public static class MockUpstreamServer
             _ => ModelsEndpoint.RetrieveAsync(ctx, route.Argument!),
         });
     }
+
+    /// <summary>The audio and moderation operations, by their path under the API root (OpenAI: <c>/v1</c>; Azure: the deployment).</summary>
+    private static readonly Dictionary<string, RouteKind> AudioRoutes = new(StringComparer.Ordinal)
+    {
+        ["/audio/speech"] = RouteKind.Speech,
+        ["/audio/transcriptions"] = RouteKind.Transcriptions,
+        ["/audio/translations"] = RouteKind.Translations,
+        ["/moderations"] = RouteKind.Moderations,
+    };
 
     private static Route Match(string method, string path)
     {
@@ -192,6 +209,10 @@ public static class MockUpstreamServer
                 return new(RouteKind.AnthropicMessages);
             case "/v1/messages/count_tokens" when post:
                 return new(RouteKind.AnthropicCountTokens);
+        }
+        if (post && path.StartsWith("/v1/", StringComparison.Ordinal) && AudioRoutes.TryGetValue(path[3..], out var audio))
+        {
+            return new(audio);
         }
         const string geminiPrefix = "/v1beta/models/";
         if (post && path.StartsWith(geminiPrefix, StringComparison.Ordinal))
@@ -233,6 +254,11 @@ public static class MockUpstreamServer
                     case "/images/generations":
                         return new(RouteKind.Images, true, deployment);
                 }
+                // Azure has no moderations API: /moderations is a 404 there, as on the real service.
+                if (AudioRoutes.TryGetValue(path[slash..], out var azureAudio) && azureAudio != RouteKind.Moderations)
+                {
+                    return new(azureAudio, true, deployment);
+                }
             }
         }
         return new(RouteKind.NotFound);
@@ -248,6 +274,11 @@ public static class MockUpstreamServer
         }
         if (path == "/_mock/stats" && HttpMethods.IsGet(method))
         {
+            return HttpHelpers.WriteJsonAsync(ctx, 200, state, static (w, s) => s.WriteStats(w));
+        }
+        if (path.StartsWith("/_mock/release/", StringComparison.Ordinal) && HttpMethods.IsPost(method))
+        {
+            state.Release(path["/_mock/release/".Length..]);
             return HttpHelpers.WriteJsonAsync(ctx, 200, state, static (w, s) => s.WriteStats(w));
         }
         if (path == "/_mock/reset" && HttpMethods.IsPost(method))

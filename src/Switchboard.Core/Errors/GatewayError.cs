@@ -56,9 +56,10 @@ public sealed record GatewayError(
     public static GatewayError MethodNotAllowed(string message) =>
         new(405, "invalid_request_error", "method_not_allowed", message, ErrorDisposition.ClientFault);
 
-    public static GatewayError PayloadTooLarge(long limit) =>
+    /// <summary>A body over the gateway's limit; <paramref name="setting"/> names the config key that sets it.</summary>
+    public static GatewayError PayloadTooLarge(long limit, string setting = "server.max_body_size") =>
         new(413, "invalid_request_error", "request_too_large",
-            $"The request body is larger than the gateway's limit of {limit} bytes (server.max_body_size).", ErrorDisposition.ClientFault);
+            $"The request body is larger than the gateway's limit of {limit} bytes ({setting}).", ErrorDisposition.ClientFault);
 
     public static GatewayError UnsupportedMediaType(string message) =>
         new(415, "invalid_request_error", "unsupported_media_type", message, ErrorDisposition.ClientFault);

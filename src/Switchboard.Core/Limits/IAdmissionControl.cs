@@ -12,7 +12,11 @@ namespace Switchboard.Limits;
 /// <param name="Model">The public model, with every deployment that might serve it (for worst-case pricing).</param>
 /// <param name="Prompt">The prompt's tokens, counted when admission or billing needs them; settled later with reported usage.</param>
 /// <param name="MaxOutputTokens">The client's output cap, if it sent one.</param>
-public readonly record struct AdmissionRequest(ClientIdentity Identity, RoutedModel Model, PromptTokens Prompt, long? MaxOutputTokens);
+public readonly record struct AdmissionRequest(ClientIdentity Identity, RoutedModel Model, PromptTokens Prompt, long? MaxOutputTokens)
+{
+    /// <summary>How the operation is priced: what makes a deployment "priced" for a budgeted key.</summary>
+    public MeteringKind Metering { get; init; }
+}
 
 /// <summary>
 /// A request's prompt tokens: a known count, or the raw body and the tokenizer to count it with, on demand. Counting

@@ -54,7 +54,10 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
         if (budgeted)
         {
             var modelPricing = pricing.For(request.Model, runtimes.Current);
-            if (modelPricing.UnpricedDeployment is { } unpriced)
+            var unpricedDeployment = request.Metering == MeteringKind.Tokens
+                ? modelPricing.UnpricedDeployment
+                : AudioPricing.Unpriced(request.Model, request.Metering, pricing);
+            if (unpricedDeployment is { } unpriced)
             {
                 return keyLimits?.BudgetUsd is not null
                     ? Refused.With(LimitErrors.Unpriced(request.Model.Name, unpriced, LimitScope.Key, identity.Name))
@@ -163,7 +166,9 @@ public sealed class LimitAdmissionControl(RuntimeHolder runtimes, DeploymentPric
         return final with
         {
             Usage = usage,
-            CostUsd = price?.Cost(usage),
+            CostUsd = final.Units.Kind == MeteringKind.Tokens || servedBy is null
+                ? price?.Cost(usage)
+                : AudioPricing.Cost(final.Units, usage, servedBy.Config, price),
             CostEstimated = estimated,
         };
     }

@@ -40,7 +40,8 @@ internal static class LimitErrors
         LimitMetrics.RefusedUnpriced(scope);
         return new(403, "invalid_request_error", "model_not_priced",
             $"The model `{model}` can be served by `{deployment}`, which has no known price, and {(scope == LimitScope.Key ? "key" : "team")} `{subject}` has a budget: " +
-            "a request there could not be charged. Set input_per_mtok and output_per_mtok on that deployment (0 for a free local model).",
+            "a request there could not be charged. Set input_per_mtok and output_per_mtok on that deployment (0 for a free local model; " +
+            "audio models: input_per_mchar or per_second).",
             ErrorDisposition.ClientFault, "model");
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Switchboard.Http;
+using Switchboard.Http.Multipart;
 using Switchboard.Providers;
 using Switchboard.Providers.OpenAI;
 using Switchboard.Routing;
@@ -16,10 +17,12 @@ public static class AttemptDispatch
     /// (<see cref="RoutedDeployment.ProtocolFor"/>).
     /// </summary>
     public static Task<AttemptOutcome> RunAsync(HttpContext context, ProxyOperation operation, RoutedDeployment deployment, IUpstreamProtocol protocol, bool passthrough,
-        ChatRequest? canonical, OpenAIRequestHead head, PooledBuffer body, PooledBuffer upstreamBody, Config.MediaSettings media, CancellationToken deadline)
+        ChatRequest? canonical, OpenAIRequestHead head, PooledBuffer body, PooledBuffer upstreamBody, Config.MediaSettings media, CancellationToken deadline,
+        MultipartForm? form = null)
     {
         var provider = deployment.Provider;
         if (operation.Attempts is { } attempts) return attempts.RunAsync(context, deployment, protocol, passthrough, head, body, upstreamBody, deadline);
+        if (operation.MediaAnswer) return MediaAttempt.RunAsync(context, operation, deployment, protocol, head, body, upstreamBody, form, deadline);
         if (!passthrough) return TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, media, deadline);
         var uri = operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream);
         return PassthroughAttempt.RunAsync(context, operation.Dialect, uri, deployment, protocol, head, body, upstreamBody, deadline);

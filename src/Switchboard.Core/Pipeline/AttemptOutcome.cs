@@ -22,6 +22,8 @@ public readonly record struct AttemptOutcome(AttemptResult Result, GatewayError?
     /// <summary>The request fields adapted or left out for this upstream, comma-separated (see
     /// <see cref="Providers.RequestAdjustments"/>); null when none.</summary>
     public string? Adjusted { get; init; }
+    /// <summary>What the answer is billed by besides tokens (audio operations); default: tokens only.</summary>
+    public MeteredUnits Units { get; init; }
 
     public static AttemptOutcome Failed(GatewayError error) => new(AttemptResult.FailedBeforeStart, error, default, false, null);
 }

@@ -43,6 +43,7 @@ public sealed partial class GatewayProxy
             UpstreamModel = deployment.UpstreamModel,
             Stream = head.Stream,
             Usage = outcome.Usage,
+            Units = outcome.Units,
             UsageMissing = !outcome.UsageReported,
             Attempts = loop.Attempts,
             AttemptLog = loop.AttemptLog,
@@ -65,7 +66,24 @@ public sealed partial class GatewayProxy
 
     /// <summary>The facts of one request that its ledger record is built from.</summary>
     private readonly record struct RouteRequest(HttpContext Context, ProxyOperation Operation, ClientIdentity Identity, string RequestId, long StartedAt,
-        string? PinnedProvider = null);
+        string? PinnedProvider = null, Http.Multipart.MultipartForm? Form = null);
+
+    /// <summary>
+    /// Settles and records a request whose routing threw: the ticket must be settled whatever happens, or its parallel
+    /// slot and budget reservation leak forever.
+    /// </summary>
+    private void SettleCrash(HttpContext context, Limits.Admission admission, UsageRecord record, Exception exception)
+    {
+        var gone = context.RequestAborted.IsCancellationRequested;
+        usageSink.Record(admission.Settle(record with
+        {
+            Status = gone ? 499 : 500,
+            ErrorCode = gone ? "client_closed_request" : "internal_error",
+            UsageMissing = true,
+            ClientRequestId = RequestIds.ClientId(context),
+        }, null));
+        if (!gone) LogRouteFailure(logger, record.RequestId, exception);
+    }
 
     private static UsageRecord Failed(UsageRecord record, GatewayError error) => record with { Status = error.Status, ErrorCode = error.Code ?? error.Type };
 

@@ -55,6 +55,11 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             await FinishWithErrorAsync(context, operation, authError!, Record(requestId, operation, null, "", startedAt));
             return;
         }
+        if (operation.Kind == OpenAIRequestHead.Kind.Upload)
+        {
+            await HandleUploadAsync(context, operation, runtime, identity, requestId, startedAt);
+            return;
+        }
 
         var (body, readError) = await RequestBodyReader.ReadJsonAsync(context.Request, context.RequestAborted, runtime.Config.Server.MaxBodySize);
         if (body is null)
@@ -99,7 +104,10 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             var requestBody = replaced ?? body;
             GatewaySpans.DescribeRequest(span, operation, head, requestBody.Span, runtime.Config.Telemetry.TraceContent);
             var admission = await admissionControl.AdmitAsync(
-                new AdmissionRequest(identity, model, new PromptTokens(requestBody.Memory, model.Deployments[0].UpstreamModel), head.MaxTokens), context.RequestAborted);
+                new AdmissionRequest(identity, model, new PromptTokens(requestBody.Memory, model.Deployments[0].UpstreamModel), head.MaxTokens)
+                {
+                    Metering = operation.Metering,
+                }, context.RequestAborted);
             // By index: a foreach over the interface would box the list's enumerator on every request.
             var limitHeaders = admission.Headers;
             for (var i = 0; i < limitHeaders.Count; i++) context.Response.Headers[limitHeaders[i].Key] = limitHeaders[i].Value;
@@ -119,16 +127,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             catch (Exception ex)
             {
                 // The ticket must be settled whatever happens, or its parallel slot and budget reservation leak forever.
-                var gone = context.RequestAborted.IsCancellationRequested;
-                usageSink.Record(admission.Settle(Record(requestId, operation, identity, head.Model, startedAt) with
-                {
-                    Stream = head.Stream,
-                    Status = gone ? 499 : 500,
-                    ErrorCode = gone ? "client_closed_request" : "internal_error",
-                    UsageMissing = true,
-                    ClientRequestId = RequestIds.ClientId(context),
-                }, null));
-                if (!gone) LogRouteFailure(logger, requestId, ex);
+                SettleCrash(context, admission, Record(requestId, operation, identity, head.Model, startedAt) with { Stream = head.Stream }, ex);
                 throw;
             }
             hook?.Complete(context, preparation, final, servedBy);
@@ -192,7 +191,8 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             AttemptOutcome outcome;
             try
             {
-                outcome = await AttemptDispatch.RunAsync(context, operation, deployment, protocol, passthrough, canonical, head, body, upstreamBody, runtime.Config.Media, Deadline);
+                outcome = await AttemptDispatch.RunAsync(context, operation, deployment, protocol, passthrough, canonical, head, body, upstreamBody,
+                    runtime.Config.Media, Deadline, request.Form);
             }
             finally
             {

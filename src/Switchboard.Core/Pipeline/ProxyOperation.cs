@@ -29,6 +29,17 @@ public sealed record ProxyOperation(
 
     /// <summary>How its attempts run when its answers are not chat's (images); null: the chat relay.</summary>
     public IOperationAttempts? Attempts { get; init; }
+    /// <summary>How its answers are priced (audio by characters or seconds, moderations free unless priced).</summary>
+    public Usage.MeteringKind Metering { get; init; }
+
+    /// <summary>
+    /// Its answers are relayed as the upstream sends them, whatever their type (audio bytes, text, subtitles, JSON,
+    /// events: <see cref="MediaAttempt"/>) rather than checked as a chat-like JSON answer.
+    /// </summary>
+    public bool MediaAnswer { get; init; }
+
+    /// <summary>Multipart operations (<see cref="OpenAIRequestHead.Kind.Upload"/>): the parts required besides <c>model</c>.</summary>
+    public string[] RequiredParts { get; init; } = [];
 
     /// <summary>Chat can be answered by any wire through the canonical model; the others only by OpenAI-wire upstreams.</summary>
     public bool IsChat => OpenAITarget is null;

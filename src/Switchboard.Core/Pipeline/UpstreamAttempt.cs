@@ -30,9 +30,11 @@ public static class UpstreamAttempt
     /// <summary>
     /// Sends <paramref name="request"/> (disposed at the end, with <paramref name="ownedBody"/>, a body buffer made for
     /// this attempt alone) under the deployment's timeouts and relays what comes back as <paramref name="answer"/> says.
+    /// <paramref name="media"/>: an answer that is neither JSON nor events (audio, text, subtitles) is relayed as it
+    /// arrives (<see cref="MediaRelay"/>).
     /// </summary>
     public static async Task<AttemptOutcome> RunAsync<TAnswer>(HttpContext context, RoutedDeployment deployment, HttpRequestMessage request,
-        bool stream, TAnswer answer, CancellationToken shutdown, PooledBuffer? ownedBody = null)
+        bool stream, TAnswer answer, CancellationToken shutdown, PooledBuffer? ownedBody = null, bool media = false)
         where TAnswer : struct, IAttemptAnswer
     {
         using var owned = ownedBody;
@@ -54,6 +56,10 @@ public static class UpstreamAttempt
                 if (stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
                 {
                     return await answer.RelayStreamAsync(context, response, provider, clock);
+                }
+                if (media && response.Content.Headers.ContentType?.MediaType is not "application/json")
+                {
+                    return await MediaRelay.RelayAsync(context, response, provider, clock);
                 }
                 using var json = await UpstreamExchange.ReadBoundedAsync(response, MaxResponseBytes, clock.Token);
                 return await answer.RelayJsonAsync(context, response, json, provider);

@@ -17,9 +17,17 @@ public static class UpstreamExchange
     /// <summary>A POST of <paramref name="body"/> with the provider's credentials and extra headers.</summary>
     public static HttpRequestMessage CreateRequest(Uri uri, PooledBuffer body, bool stream, UpstreamProvider provider, Action<HttpRequestHeaders> authorize)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(body.Memory) };
-        request.Content.Headers.ContentType = JsonContentType;
-        request.Headers.Accept.Add(stream ? AcceptEventStream : AcceptJson);
+        var content = new ReadOnlyMemoryContent(body.Memory);
+        content.Headers.ContentType = JsonContentType;
+        return CreateRequest(uri, content, stream ? AcceptEventStream : AcceptJson, provider, authorize);
+    }
+
+    /// <summary>A POST of <paramref name="content"/> (any body: JSON, multipart) accepting <paramref name="accept"/>.</summary>
+    public static HttpRequestMessage CreateRequest(Uri uri, HttpContent content, MediaTypeWithQualityHeaderValue accept, UpstreamProvider provider,
+        Action<HttpRequestHeaders> authorize)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        request.Headers.Accept.Add(accept);
         authorize(request.Headers);
         foreach (var (name, value) in provider.Config.Headers) request.Headers.TryAddWithoutValidation(name, value);
         GatewaySpans.InjectContext(request.Headers);

@@ -168,6 +168,9 @@ public static class GatewaySpans
         OpenAIRequestHead.Kind.Embeddings => "embeddings",
         OpenAIRequestHead.Kind.Completions => "text_completion",
         OpenAIRequestHead.Kind.Images => "image_generation",
+        OpenAIRequestHead.Kind.Speech => "speech",
+        OpenAIRequestHead.Kind.Moderations => "moderation",
+        OpenAIRequestHead.Kind.Upload => "upload",
         _ => "chat",
     };
 

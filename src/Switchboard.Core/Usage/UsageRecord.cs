@@ -41,6 +41,8 @@ public sealed record UsageRecord
     public decimal? CostUsd { get; init; }
     /// <summary>True when tokens (and so cost) were estimated because the upstream reported no usage.</summary>
     public bool CostEstimated { get; init; }
+    /// <summary>What the request is billed by besides tokens (audio seconds and characters); for pricing, not a ledger column.</summary>
+    public MeteredUnits Units { get; init; }
 }
 
 /// <summary>Where finished requests go. Implementations must not block the request path.</summary>

@@ -11,7 +11,9 @@ public sealed class ClientDialectsTests
     {
         var paths = ClientDialects.Routes.Select(r => r.Route.Path).ToList();
 
-        Assert.Equal(["/models/{model}:streamGenerateContent", "/models/{model}:generateContent", "/models/{model}:countTokens", "/messages/count_tokens", "/images/generations", "/chat/completions", "/completions", "/embeddings", "/responses", "/messages"], paths);
+        Assert.Equal(["/models/{model}:streamGenerateContent", "/models/{model}:generateContent", "/models/{model}:countTokens", "/messages/count_tokens",
+            "/audio/transcriptions", "/images/generations", "/audio/translations", "/chat/completions", "/audio/speech", "/completions",
+            "/moderations", "/embeddings", "/responses", "/messages"], paths);
         foreach (var (route, dialect) in ClientDialects.Routes)
         {
             // Exactly one of a proxied operation and an endpoint of its own.

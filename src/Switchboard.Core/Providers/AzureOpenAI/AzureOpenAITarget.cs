@@ -25,6 +25,7 @@ public sealed class AzureOpenAITarget(ProviderConfig config) : OpenAIWireProtoco
     public override Uri Embeddings(string upstreamModel) => Build(upstreamModel, "embeddings");
     public override Uri ImageGenerations(string upstreamModel) => Build(upstreamModel, "images/generations");
     public override Uri Responses => _responses;
+    public override Uri Operation(string upstreamModel, string operation) => Build(upstreamModel, operation);
 
     public override void Authorize(HttpRequestHeaders headers)
     {

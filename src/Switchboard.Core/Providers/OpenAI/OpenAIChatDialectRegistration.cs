@@ -1,10 +1,14 @@
 using Switchboard.Dialects;
 using Switchboard.Pipeline;
+using Switchboard.Providers.OpenAI.Audio;
 using Switchboard.Providers.OpenAI.Images;
 
 namespace Switchboard.Providers.OpenAI;
 
-/// <summary>The OpenAI client dialect: chat completions, plus the OpenAI-only legacy completions, embeddings and images.</summary>
+/// <summary>
+/// The OpenAI client dialect: chat completions, plus the OpenAI-only legacy completions, embeddings, images, audio and
+/// moderations.
+/// </summary>
 public static class OpenAIChatDialectRegistration
 {
     public static readonly ProxyOperation ChatCompletions = new("chat.completions", OpenAIRequestHead.Kind.Chat, OpenAIChatClientDialect.Instance, null);
@@ -22,6 +26,10 @@ public static class OpenAIChatDialectRegistration
             new ClientRoute("/completions", Completions),
             new ClientRoute("/embeddings", Embeddings),
             new ClientRoute("/images/generations", ImageGenerations),
+            new ClientRoute("/audio/speech", OpenAIAudioOperations.Speech),
+            new ClientRoute("/audio/transcriptions", OpenAIAudioOperations.Transcriptions),
+            new ClientRoute("/audio/translations", OpenAIAudioOperations.Translations),
+            new ClientRoute("/moderations", OpenAIAudioOperations.Moderations),
         ],
         // Authorization: Bearer (OpenAI SDKs); api-key (Azure OpenAI SDKs); x-goog-api-key (Google's SDKs, accepted on
         // every route until a Gemini dialect of its own claims it).

@@ -26,7 +26,9 @@ public readonly record struct OpenAIRequestHead
     public int? MaxTokens { get; init; }
 
     /// <summary>Which top-level member must be present for the endpoint (Responses: none, its reader checks <c>input</c>; Images: <c>prompt</c>).</summary>
-    public enum Kind { Chat, Embeddings, Completions, Responses, Images }
+    /// <remarks><see cref="Kind.Speech"/> and <see cref="Kind.Moderations"/> require <c>input</c>; <see cref="Kind.Upload"/>
+    /// bodies are multipart, never parsed here (<see cref="Http.Multipart.MultipartFormReader"/>).</remarks>
+    public enum Kind { Chat, Embeddings, Completions, Responses, Images, Speech, Moderations, Upload }
 
     /// <summary>
     /// Parses and validates the body. Malformed JSON, a non-object root, a missing or non-string <c>model</c>,
@@ -48,7 +50,7 @@ public readonly record struct OpenAIRequestHead
             Range? streamOptionsRange = null;
             bool stream = false, includeUsage = false, sawRequiredArray = false, hasProperties = false;
             int? maxTokens = null;
-            var requiredField = kind switch { Kind.Chat => "messages"u8, Kind.Embeddings => "input"u8, _ => "prompt"u8 };
+            var requiredField = kind switch { Kind.Chat => "messages"u8, Kind.Completions => "prompt"u8, _ => "input"u8 };
             var checksRequired = kind != Kind.Responses;
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

@@ -11,10 +11,12 @@ public sealed class OpenAITarget : OpenAIWireProtocol
 {
     private readonly Uri _chat, _completions, _embeddings, _imageGenerations, _responses;
     private readonly AuthenticationHeaderValue? _authorization;
+    private readonly string _root;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _operations = new(StringComparer.Ordinal);
 
     public OpenAITarget(ProviderConfig config)
     {
-        var root = config.BaseUrl.AbsoluteUri.TrimEnd('/');
+        var root = _root = config.BaseUrl.AbsoluteUri.TrimEnd('/');
         _chat = new Uri(root + "/chat/completions");
         _completions = new Uri(root + "/completions");
         _embeddings = new Uri(root + "/embeddings");
@@ -28,6 +30,10 @@ public sealed class OpenAITarget : OpenAIWireProtocol
     public override Uri Embeddings(string upstreamModel) => _embeddings;
     public override Uri ImageGenerations(string upstreamModel) => _imageGenerations;
     public override Uri Responses => _responses;
+
+    // Built once per operation: a handful of fixed paths per provider.
+    public override Uri Operation(string upstreamModel, string operation) =>
+        _operations.GetOrAdd(operation, static (path, root) => new Uri(root + "/" + path), _root);
 
     public override void Authorize(HttpRequestHeaders headers)
     {

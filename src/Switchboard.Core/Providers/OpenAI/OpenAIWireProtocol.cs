@@ -21,6 +21,7 @@ public abstract class OpenAIWireProtocol : IUpstreamProtocol, IUpstreamTarget
     public abstract Uri Completions(string upstreamModel);
     public abstract Uri Embeddings(string upstreamModel);
     public abstract Uri ImageGenerations(string upstreamModel);
+    public abstract Uri Operation(string upstreamModel, string operation);
     public abstract Uri Responses { get; }
     public abstract void Authorize(HttpRequestHeaders headers);
 
