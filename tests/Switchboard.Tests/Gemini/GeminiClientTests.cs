@@ -15,7 +15,9 @@ public sealed class GeminiClientTests(MockUpstreamFixture mock) : GatewayTestBas
 
     protected override string ExtraModels => ModelPerUpstream + "\n" + """
           codex: [{ provider: mock, model: gpt-4o-mini, api: responses }]
-          failover: [{ provider: down, model: gpt-4o-mini }, { provider: mock, model: gpt-4o-mini }]
+          failover:
+            strategy: priority
+            deployments: [{ provider: down, model: gpt-4o-mini }, { provider: mock, model: gpt-4o-mini }]
         """;
 
     protected override string ExtraTopLevel => "telemetry: { access_log: true }";
