@@ -118,9 +118,11 @@ public sealed class LimitsTests(MockUpstreamFixture mock) : IClassFixture<MockUp
         // A Go duration; a refusal in the window's first millisecond resets a whole minute from now: "1m0s".
         Assert.Matches(@"^(1m0s|\d+(\.\d+)?s)$", Header(refused[0], "x-ratelimit-reset-requests"));
 
-        // Successful answers carry the headers too, counting down.
+        // Successful answers carry the headers too, counting down: exactly on one process's counters; with PostgreSQL a
+        // request's "remaining" is read from the lease it was admitted from, so two may read the same figure.
         var remaining = responses.Where(r => r.IsSuccessStatusCode).Select(r => int.Parse(Header(r, "x-ratelimit-remaining-requests"))).Order().ToArray();
-        Assert.Equal(Enumerable.Range(0, 10), remaining);
+        if (backend == "Sqlite") Assert.Equal(Enumerable.Range(0, 10), remaining);
+        else Assert.All(remaining, left => Assert.InRange(left, 0, 9));
     }
 
     [Theory, SqliteBackend, PostgresBackend]
