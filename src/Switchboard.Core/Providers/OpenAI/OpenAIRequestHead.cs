@@ -50,7 +50,7 @@ public readonly record struct OpenAIRequestHead
             Range? streamOptionsRange = null;
             bool stream = false, includeUsage = false, sawRequiredArray = false, hasProperties = false;
             int? maxTokens = null;
-            var requiredField = kind switch { Kind.Chat => "messages"u8, Kind.Completions => "prompt"u8, _ => "input"u8 };
+            var requiredField = kind switch { Kind.Chat => "messages"u8, Kind.Completions or Kind.Images => "prompt"u8, _ => "input"u8 };
             var checksRequired = kind != Kind.Responses;
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
