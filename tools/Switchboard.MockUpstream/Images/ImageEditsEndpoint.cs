@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Net.Http.Headers;
 
 namespace Switchboard.MockUpstream.Images;
 
@@ -22,50 +19,26 @@ internal static class ImageEditsEndpoint
 
     public static async Task HandleAsync(ApiRequest api)
     {
-        var request = api.Http.Request;
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
+        var (parts, formError) = await MultipartBody.ReadAsync(api, Fields);
+        if (parts is null)
         {
-            await HttpHelpers.WriteErrorAsync(api.Http, OpenAIErrors.Invalid("Invalid Content-Type header: this endpoint expects multipart/form-data with a boundary."));
+            await HttpHelpers.WriteErrorAsync(api.Http, formError!);
             return;
         }
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         int images = 0;
-        try
+        foreach (var part in parts)
         {
-            var reader = new MultipartReader(boundary, new MemoryStream(api.Body));
-            while (await reader.ReadNextSectionAsync() is { } section)
+            if (part.Name is "image" or "image[]" or "mask")
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || HeaderUtilities.RemoveQuotes(disposition.Name).Value is not { Length: > 0 } name)
+                if (part.FileName is null || part.Bytes.Length == 0)
                 {
-                    await HttpHelpers.WriteErrorAsync(api.Http, OpenAIErrors.Invalid("Each part of the form needs a Content-Disposition header with a name."));
+                    await HttpHelpers.WriteErrorAsync(api.Http, OpenAIErrors.Invalid($"'{part.Name}' must be a non-empty image file upload.", part.Name, "invalid_value"));
                     return;
                 }
-                if (!Fields.Contains(name))
-                {
-                    await HttpHelpers.WriteErrorAsync(api.Http, OpenAIErrors.Unrecognized(name));
-                    return;
-                }
-                using var bytes = new MemoryStream();
-                await section.Body.CopyToAsync(bytes);
-                var isFile = HeaderUtilities.RemoveQuotes(disposition.FileName).Value is not null;
-                if (name is "image" or "image[]" or "mask")
-                {
-                    if (!isFile || bytes.Length == 0)
-                    {
-                        await HttpHelpers.WriteErrorAsync(api.Http, OpenAIErrors.Invalid($"'{name}' must be a non-empty image file upload.", name, "invalid_value"));
-                        return;
-                    }
-                    if (name != "mask") images++;
-                }
-                else fields[name] = Encoding.UTF8.GetString(bytes.ToArray());
+                if (part.Name != "mask") images++;
             }
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException)
-        {
-            await HttpHelpers.WriteErrorAsync(api.Http, OpenAIErrors.Invalid("Could not parse multipart form: " + ex.Message));
-            return;
+            else fields[part.Name] = part.Text;
         }
         if (Validate(api, fields, images, out var job) is { } error)
         {
