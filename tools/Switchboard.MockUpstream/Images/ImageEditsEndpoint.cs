@@ -86,16 +86,7 @@ internal static class ImageEditsEndpoint
     private static void Write(Utf8JsonWriter w, EditJob job)
     {
         w.WriteStartObject();
-        w.WriteNumber("created", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        w.WriteStartArray("data");
-        for (var i = 0; i < job.N; i++)
-        {
-            w.WriteStartObject();
-            if (job.Url) w.WriteString("url", $"https://images.mock.invalid/edit-{i}.png");
-            else w.WriteString("b64_json", ImageModels.PixelPng);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        ImageModels.WriteCreatedAndData(w, job.N, job.Url, revisedPrompt: null);
         if (job.Model.GptImage)
         {
             w.WriteString("quality", job.Quality);
