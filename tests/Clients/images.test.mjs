@@ -1,8 +1,10 @@
-// The official OpenAI Node SDK's Images API (images.generate) through the gateway: an OpenAI model relayed, a
-// Gemini image model translated, and the ledger row and cost of each as /admin/logs shows it.
+// The official OpenAI Node SDK's Images API (images.generate, images.edit) through the gateway: an OpenAI model
+// relayed, a Gemini image model translated, an uploaded image edited, and the ledger row and cost of each as
+// /admin/logs shows it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatewayUrl, masterKey, upstreamRequests } from './env.mjs';
+import { toFile } from 'openai';
+import { gatewayUrl, masterKey, mockUrl, upstreamRequests } from './env.mjs';
 import { client, thrown } from './openai-shared.mjs';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47];
@@ -54,5 +56,30 @@ describe('openai-node images', () => {
     const err = await thrown(() => client().images.generate({ model: 'img-gemini', prompt: 'x', response_format: 'url' }));
     assert.equal(err.status, 400);
     assert.equal(err.param, 'response_format');
+  });
+
+  test('images.edit uploads a file: relayed as multipart with the upstream model, priced per image by size and quality', async () => {
+    const since = Date.now();
+    const image = await toFile(Buffer.from([...PNG, ...Buffer.alloc(2000, 5)]), 'room.png', { type: 'image/png' });
+    const reply = await client().images.edit({ model: 'img-edit', image, prompt: 'paint the walls blue', size: '1536x1024', quality: 'low' });
+    assert.equal(reply.data.length, 1);
+    assert.deepEqual([...Buffer.from(reply.data[0].b64_json, 'base64').subarray(0, 4)], PNG);
+    assert.ok(reply.usage.input_tokens_details.image_tokens > 0);
+    // The mock's log, read raw: a multipart body is no JSON (upstreamRequests parses bodies).
+    const sent = (await (await fetch(`${mockUrl}/_mock/requests`)).json())
+      .findLast((r) => Date.parse(r.received_at) >= since && r.path === '/v1/images/edits');
+    assert.match(sent.body, /name="?model"?\r\n\r\ngpt-image-1\r\n/);
+    assert.match(sent.body, /filename="?room.png"?/);
+    const row = await ledgerRow('img-edit', since);
+    assert.equal(row.endpoint, 'images.edits');
+    assert.equal(row.status, 200);
+    assert.equal(row.cost_usd, 0.016);
+  });
+
+  test('images.edit without a prompt is a 400 naming it', async () => {
+    const image = await toFile(Buffer.from(PNG), 'a.png', { type: 'image/png' });
+    const err = await thrown(() => client().images.edit({ model: 'img-edit', image }));
+    assert.equal(err.status, 400);
+    assert.equal(err.param, 'prompt');
   });
 });

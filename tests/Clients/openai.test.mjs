@@ -183,7 +183,7 @@ describe('openai-node', () => {
     for await (const m of client(aliceKey).models.list()) alice.push(m.id);
     assert.deepEqual(alice, [
       'chat', 'other', 'cut', 'broken', 'limited', 'embed', 'cc-anthropic', 'cc-openai', 'cc-gemini',
-      'cx-native', 'cx-chat', 'cx-anthropic', 'cx-gemini', 'cx-azure', 'img-dalle', 'img-gemini',
+      'cx-native', 'cx-chat', 'cx-anthropic', 'cx-gemini', 'cx-azure', 'img-dalle', 'img-gemini', 'img-edit', 'tts', 'whisper', 'moderation',
     ]);
 
     const bob = [];

@@ -76,7 +76,7 @@ mock="http://127.0.0.1:$mock_port"
 # models, one per upstream type); cx-native (an openai provider that speaks the Responses API: passed through),
 # cx-chat (an openai provider without it: translated to chat), cx-anthropic, cx-gemini, cx-azure (Codex's and the
 # Responses tests' models, one per upstream type); img-dalle (dall-e-3, priced per image), img-gemini (a Gemini image
-# model behind the OpenAI Images API, priced by tokens); tts, whisper, moderation (audio and moderations).
+# model behind the OpenAI Images API, priced by tokens), img-edit (gpt-image-1 edits, priced per image); tts, whisper, moderation (audio and moderations).
 cat > "$work/switchboard.yaml" <<EOF
 master_key: $master_key
 database: $work/switchboard.db   # never the checkout's ./data
@@ -122,6 +122,8 @@ models:
     - { provider: mock, model: dall-e-3, image_prices: { 1024x1024/hd: 0.08, default: 0.04 } }
   img-gemini:
     - { provider: gemini, model: gemini-2.5-flash-image, input_per_mtok: 0.3, output_per_mtok: 30 }
+  img-edit:
+    - { provider: mock, model: gpt-image-1, image_prices: { 1536x1024/low: 0.016, default: 0.05 } }
   tts:
     - { provider: mock, model: tts-1 }
   whisper:

@@ -41,6 +41,7 @@ public sealed record Route(string Method, string Path, Caller Caller, string? Te
         // Multipart routes: a JSON body is refused (415) before anything else; hostile values must not make it a 500.
         new("POST", "/v1/audio/transcriptions", Caller.Client, """{"model":§0,"file":§1}""", (r, t) => [Q(t.ChatModel(r)), Q("audio.mp3")]),
         new("POST", "/v1/audio/translations", Caller.Client, """{"model":§0,"file":§1}""", (r, t) => [Q(t.ChatModel(r)), Q("audio.mp3")]),
+        new("POST", "/v1/images/edits", Caller.Client, """{"model":§0,"image":§1,"prompt":§2}""", (r, t) => [Q(t.ChatModel(r)), Q("image.png"), Q("a hat")]),
         new("POST", "/v1/messages", Caller.Client,
             """{"model":§0,"max_tokens":§1,"system":§2,"messages":[{"role":§3,"content":§4}],"stream":§5}""",
             (r, t) => [Q(t.ChatModel(r)), "32", Q("be brief"), Q("user"), r.Next(2) == 0 ? Q("hello") : """[{"type":"text","text":"hello"}]""",

@@ -16,6 +16,7 @@ public static class MockUpstreamServer
     private enum RouteKind
     {
         NotFound,
+        ImageEdits,
         Chat,
         Responses,
         Embeddings,
@@ -172,6 +173,7 @@ public static class MockUpstreamServer
             RouteKind.GeminiStream => Gemini.GenerateContentEndpoint.HandleAsync(api, route.Argument!, stream: true),
             RouteKind.GeminiPredict => Gemini.GeminiImageEndpoint.PredictAsync(api, route.Argument!),
             RouteKind.Images => Images.ImagesEndpoint.HandleAsync(api),
+            RouteKind.ImageEdits => Images.ImageEditsEndpoint.HandleAsync(api),
             _ => ModelsEndpoint.RetrieveAsync(ctx, route.Argument!),
         });
     }
@@ -203,6 +205,8 @@ public static class MockUpstreamServer
                 return new(RouteKind.Embeddings);
             case "/v1/images/generations" when post:
                 return new(RouteKind.Images);
+            case "/v1/images/edits" when post:
+                return new(RouteKind.ImageEdits);
             case "/v1/models" when get:
                 return new(RouteKind.ListModels);
             case "/v1/messages" when post:
@@ -253,6 +257,8 @@ public static class MockUpstreamServer
                         return new(RouteKind.Embeddings, true, deployment);
                     case "/images/generations":
                         return new(RouteKind.Images, true, deployment);
+                    case "/images/edits":
+                        return new(RouteKind.ImageEdits, true, deployment);
                 }
                 // Azure has no moderations API: /moderations is a 404 there, as on the real service.
                 if (AudioRoutes.TryGetValue(path[slash..], out var azureAudio) && azureAudio != RouteKind.Moderations)

@@ -3,6 +3,7 @@ using Switchboard.Http;
 using Switchboard.Http.Multipart;
 using Switchboard.Providers;
 using Switchboard.Providers.OpenAI;
+using Switchboard.Providers.OpenAI.Images;
 using Switchboard.Routing;
 using Switchboard.Translation.Canonical;
 
@@ -22,6 +23,7 @@ public static class AttemptDispatch
     {
         var provider = deployment.Provider;
         if (operation.Attempts is { } attempts) return attempts.RunAsync(context, deployment, protocol, passthrough, head, body, upstreamBody, deadline);
+        if (operation.ImageAnswer) return ImageEditAttempt.RunAsync(context, deployment, head, form!, deadline);
         if (operation.MediaAnswer) return MediaAttempt.RunAsync(context, operation, deployment, protocol, head, body, upstreamBody, form, deadline);
         if (!passthrough) return TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, media, deadline);
         var uri = operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream);

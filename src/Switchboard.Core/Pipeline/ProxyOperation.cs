@@ -38,6 +38,12 @@ public sealed record ProxyOperation(
     /// </summary>
     public bool MediaAnswer { get; init; }
 
+    /// <summary>
+    /// A multipart operation answered with an OpenAI Images answer (image edits): relayed by
+    /// <see cref="Providers.OpenAI.Images.ImageEditAttempt"/>, metered per image like generations.
+    /// </summary>
+    public bool ImageAnswer { get; init; }
+
     /// <summary>Multipart operations (<see cref="OpenAIRequestHead.Kind.Upload"/>): the parts required besides <c>model</c>.</summary>
     public string[] RequiredParts { get; init; } = [];
 

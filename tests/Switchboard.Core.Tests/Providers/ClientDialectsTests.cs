@@ -12,7 +12,7 @@ public sealed class ClientDialectsTests
         var paths = ClientDialects.Routes.Select(r => r.Route.Path).ToList();
 
         Assert.Equal(["/models/{model}:streamGenerateContent", "/models/{model}:generateContent", "/models/{model}:countTokens", "/messages/count_tokens",
-            "/audio/transcriptions", "/images/generations", "/audio/translations", "/chat/completions", "/audio/speech", "/completions",
+            "/audio/transcriptions", "/images/generations", "/audio/translations", "/chat/completions", "/images/edits", "/audio/speech", "/completions",
             "/moderations", "/embeddings", "/responses", "/messages"], paths);
         foreach (var (route, dialect) in ClientDialects.Routes)
         {

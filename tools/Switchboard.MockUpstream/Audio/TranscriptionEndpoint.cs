@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Net.Http.Headers;
 
 namespace Switchboard.MockUpstream.Audio;
 
@@ -44,41 +41,20 @@ internal static class TranscriptionEndpoint
 
     private static async Task<(Job?, ApiError?)> ReadAsync(ApiRequest api, bool translate)
     {
-        var request = api.Http.Request;
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
-        {
-            return (null, OpenAIErrors.Invalid("Invalid Content-Type header: this endpoint expects multipart/form-data with a boundary."));
-        }
+        var (parts, formError) = await MultipartBody.ReadAsync(api, translate ? TranslationFields : TranscriptionFields);
+        if (parts is null) return (null, formError);
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         string? fileName = null;
         long fileBytes = 0;
-        try
+        foreach (var part in parts)
         {
-            var reader = new MultipartReader(boundary, new MemoryStream(api.Body));
-            while (await reader.ReadNextSectionAsync() is { } section)
+            if (part.Name == "file")
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || HeaderUtilities.RemoveQuotes(disposition.Name).Value is not { Length: > 0 } name)
-                {
-                    return (null, OpenAIErrors.Invalid("Each part of the form needs a Content-Disposition header with a name."));
-                }
-                var allowed = translate ? TranslationFields : TranscriptionFields;
-                if (!allowed.Contains(name)) return (null, OpenAIErrors.Unrecognized(name));
-                using var bytes = new MemoryStream();
-                await section.Body.CopyToAsync(bytes);
-                if (name == "file")
-                {
-                    fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                    if (fileName is null) return (null, OpenAIErrors.Invalid("'file' must be a file upload, not a text field.", "file"));
-                    fileBytes = bytes.Length;
-                }
-                else fields[name] = Encoding.UTF8.GetString(bytes.ToArray());
+                fileName = part.FileName;
+                if (fileName is null) return (null, OpenAIErrors.Invalid("'file' must be a file upload, not a text field.", "file"));
+                fileBytes = part.Bytes.Length;
             }
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException)
-        {
-            return (null, OpenAIErrors.Invalid("Could not parse multipart form: " + ex.Message));
+            else fields[part.Name] = part.Text;
         }
         if (fileName is null) return (null, OpenAIErrors.MissingRequired("file"));
         var model = api.AzureDeployment ?? (fields.TryGetValue("model", out var m) ? m : null);

@@ -31,4 +31,20 @@ internal static class ImageModels
 
     /// <summary>A valid 1×1 PNG: every generated image (the tests check the bytes decode, not what they show).</summary>
     public const string PixelPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+    /// <summary>An Images answer's <c>created</c> and <c>data</c>: <paramref name="n"/> pixels as links or base64, each with the revised prompt if given.</summary>
+    public static void WriteCreatedAndData(System.Text.Json.Utf8JsonWriter w, int n, bool url, string? revisedPrompt)
+    {
+        w.WriteNumber("created", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        w.WriteStartArray("data");
+        for (var i = 0; i < n; i++)
+        {
+            w.WriteStartObject();
+            if (url) w.WriteString("url", $"https://images.mock.invalid/{i}.png");
+            else w.WriteString("b64_json", PixelPng);
+            if (revisedPrompt is not null) w.WriteString("revised_prompt", revisedPrompt);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
 }

@@ -117,17 +117,7 @@ internal static class ImagesEndpoint
     private static void Write(Utf8JsonWriter w, ImageJob job)
     {
         w.WriteStartObject();
-        w.WriteNumber("created", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        w.WriteStartArray("data");
-        for (int i = 0; i < job.N; i++)
-        {
-            w.WriteStartObject();
-            if (job.Url) w.WriteString("url", $"https://images.mock.invalid/{i}.png");
-            else w.WriteString("b64_json", ImageModels.PixelPng);
-            if (job.Model.Id == "dall-e-3") w.WriteString("revised_prompt", job.Prompt);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        ImageModels.WriteCreatedAndData(w, job.N, job.Url, job.Model.Id == "dall-e-3" ? job.Prompt : null);
         if (job.Model.GptImage)
         {
             w.WriteString("background", "opaque");

@@ -57,8 +57,9 @@ public sealed class MultipartForm : IDisposable
     }
 
     /// <summary>
-    /// Null when every named field (text or file) is present and not empty; otherwise the 400 the OpenAI API gives
-    /// for the first one missing.
+    /// Null when every named field (text or file) is present and not empty (<c>name[]</c>, the array form OpenAI's
+    /// SDKs send for several files, counts as <c>name</c>); otherwise the 400 the OpenAI API gives for the first one
+    /// missing.
     /// </summary>
     public GatewayError? Require(params ReadOnlySpan<string> names)
     {
@@ -67,7 +68,7 @@ public sealed class MultipartForm : IDisposable
             var present = false;
             foreach (var part in _parts)
             {
-                if (part.Name == name && (part.IsFile || !string.IsNullOrEmpty(part.Value))) present = true;
+                if (IsNamed(part, name) && (part.IsFile || !string.IsNullOrEmpty(part.Value))) present = true;
             }
             if (!present)
             {
@@ -78,6 +79,9 @@ public sealed class MultipartForm : IDisposable
         }
         return null;
     }
+
+    private static bool IsNamed(MultipartPart part, string name) =>
+        part.Name == name || (part.Name.Length == name.Length + 2 && part.Name.StartsWith(name, StringComparison.Ordinal) && part.Name.EndsWith("[]", StringComparison.Ordinal));
 
     /// <summary>
     /// A new streamed <c>multipart/form-data</c> body of every part in order (a fresh boundary; files read from their

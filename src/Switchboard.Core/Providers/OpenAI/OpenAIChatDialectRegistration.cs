@@ -16,6 +16,9 @@ public static class OpenAIChatDialectRegistration
     public static readonly ProxyOperation Embeddings = new("embeddings", OpenAIRequestHead.Kind.Embeddings, OpenAIChatClientDialect.Instance, (t, m) => t.Embeddings(m));
     public static readonly ProxyOperation ImageGenerations = new("images.generations", OpenAIRequestHead.Kind.Images, OpenAIChatClientDialect.Instance,
         (t, m) => t.ImageGenerations(m)) { Attempts = ImageGenerationAttempts.Instance };
+    /// <summary><c>POST /v1/images/edits</c>: a multipart upload (<c>image</c> or <c>image[]</c>, <c>prompt</c>, optional <c>mask</c>), OpenAI-wire only.</summary>
+    public static readonly ProxyOperation ImageEdits = new("images.edits", OpenAIRequestHead.Kind.Upload, OpenAIChatClientDialect.Instance,
+        (t, m) => t.Operation(m, "images/edits")) { ImageAnswer = true, RequiredParts = ["image", "prompt"] };
 
     public static ClientDialectRegistration Registration { get; } = new()
     {
@@ -26,6 +29,7 @@ public static class OpenAIChatDialectRegistration
             new ClientRoute("/completions", Completions),
             new ClientRoute("/embeddings", Embeddings),
             new ClientRoute("/images/generations", ImageGenerations),
+            new ClientRoute("/images/edits", ImageEdits),
             new ClientRoute("/audio/speech", OpenAIAudioOperations.Speech),
             new ClientRoute("/audio/transcriptions", OpenAIAudioOperations.Transcriptions),
             new ClientRoute("/audio/translations", OpenAIAudioOperations.Translations),

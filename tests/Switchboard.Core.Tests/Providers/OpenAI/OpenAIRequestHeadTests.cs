@@ -54,4 +54,11 @@ public sealed class OpenAIRequestHeadTests
         Assert.Null(Parse("""{"model":"m","input":"x"}""", OpenAIRequestHead.Kind.Embeddings).Error);
         Assert.Contains("'prompt'", Parse("""{"model":"m"}""", OpenAIRequestHead.Kind.Completions).Error!.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Image_generations_require_a_prompt_not_an_input()
+    {
+        Assert.Null(Parse("""{"model":"m","prompt":"a lighthouse"}""", OpenAIRequestHead.Kind.Images).Error);
+        Assert.Contains("'prompt'", Parse("""{"model":"m","input":"x"}""", OpenAIRequestHead.Kind.Images).Error!.Message, StringComparison.Ordinal);
+    }
 }

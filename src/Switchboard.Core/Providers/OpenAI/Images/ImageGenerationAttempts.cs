@@ -72,8 +72,8 @@ public sealed class ImageGenerationAttempts : IOperationAttempts
         return await UpstreamAttempt.RunAsync(context, deployment, message, false, new TranslatedAnswer(generator, request, deployment.UpstreamModel), deadline);
     }
 
-    /// <summary>An OpenAI Images answer relayed as it came; its images and usage read on the way.</summary>
-    private readonly struct RelayedAnswer(ImageGenerationRequest request) : IAttemptAnswer
+    /// <summary>An OpenAI Images answer (generations or edits) relayed as it came; its images and usage read on the way.</summary>
+    internal readonly struct RelayedAnswer(ImageGenerationRequest request) : IAttemptAnswer
     {
         public async Task<AttemptOutcome> RelayStreamAsync(HttpContext context, HttpResponseMessage response, UpstreamProvider provider, AttemptClock clock)
         {
