@@ -107,7 +107,7 @@ public sealed class ProcessReplicaTests(MockUpstreamFixture mock) : IClassFixtur
     }
 
     [Theory, PostgresBackend]
-    public async Task A_key_revoked_on_one_process_is_refused_by_another_within_a_second(string backend)
+    public async Task A_key_revoked_on_one_process_is_refused_by_another_within_a_few_polls(string backend)
     {
         await StartAsync(backend, replicas: 2);
         using var admin = _gateways[0].Client(TestConfigs.MasterKey);
@@ -117,12 +117,14 @@ public sealed class ProcessReplicaTests(MockUpstreamFixture mock) : IClassFixtur
         var secret = created.RootElement.GetProperty("key").GetString()!;
         using var other = _gateways[1].Client(secret);
 
+        // One poll is 250 ms plus a reload of every key (docs/storage.md); 2 s leaves room for a loaded test machine and
+        // still fails a poll that stopped or slowed to seconds.
         var accepted = await PollAsync(other, HttpStatusCode.OK);
-        Assert.True(accepted < TimeSpan.FromSeconds(1), $"a new key reached the other process after {accepted.TotalMilliseconds:0} ms");
+        Assert.True(accepted < TimeSpan.FromSeconds(2), $"a new key reached the other process after {accepted.TotalMilliseconds:0} ms");
         Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/admin/keys/{id}")).StatusCode);
         var refused = await PollAsync(other, HttpStatusCode.Unauthorized);
         Console.WriteLine($"revocation reached the other process after {refused.TotalMilliseconds:0} ms");
-        Assert.True(refused < TimeSpan.FromSeconds(1), $"revocation took {refused.TotalMilliseconds:0} ms");
+        Assert.True(refused < TimeSpan.FromSeconds(2), $"revocation took {refused.TotalMilliseconds:0} ms");
 
         // Neither process wrote the secret (nor the master or provider key) anywhere in its logs.
         foreach (var gateway in _gateways)
