@@ -101,7 +101,7 @@ public sealed class TranslationDropsTests(MockUpstreamFixture mock) : GatewayTes
     }
 
     [Fact]
-    public async Task Temperature_with_top_p_on_Claude_is_refused_relayed_and_translated()
+    public async Task Temperature_with_top_p_on_Claude_is_refused_to_an_Anthropic_client_and_adapted_for_others()
     {
         using var anthropic = AnthropicHttp();
         var relayed = await anthropic.PostAsync("/v1/messages", Json("""
@@ -114,8 +114,12 @@ public sealed class TranslationDropsTests(MockUpstreamFixture mock) : GatewayTes
         var translated = await openai.PostAsync("/v1/chat/completions", Json("""
             {"model":"claude","temperature":0.5,"top_p":0.9,"messages":[{"role":"user","content":"hi"}]}
             """));
-        Assert.Equal(HttpStatusCode.BadRequest, translated.StatusCode);
-        Assert.Equal("top_p", (string)JsonNode.Parse(await translated.Content.ReadAsStringAsync())!["error"]!["param"]!);
+        // Another API's client (OpenAI's and Google's take both): temperature kept, top_p left out and named.
+        Assert.Equal(HttpStatusCode.OK, translated.StatusCode);
+        Assert.Equal("top_p", Header(translated, "x-switchboard-adjusted"));
+        var upstream = JsonNode.Parse((await Mock.LastRequestAsync()).GetProperty("body").GetString()!)!;
+        Assert.Equal(0.5, (double)upstream["temperature"]!);
+        Assert.Null(upstream["top_p"]);
     }
 
     [Theory]

@@ -122,8 +122,15 @@ internal sealed class RequestPlan
         }
         if (model.RejectsTemperatureWithTopP && temperature is not null && topP is not null)
         {
-            // The same rule as for a relayed Anthropic request, which the API itself refuses.
-            throw WireReading.Fail("top_p", $"Claude {model.Family} {model.Major}.{model.Minor} takes temperature or top_p, not both: send only one of them");
+            // An Anthropic client gets the same refusal as a relayed request (the API itself refuses the pair). Clients
+            // of other APIs, which take both (Gemini CLI sends temperature and topP on every request), keep temperature;
+            // top_p is left out and named.
+            if (request.SourceDialect == AnthropicMessagesDialect.Name)
+            {
+                throw WireReading.Fail("top_p", $"Claude {model.Family} {model.Major}.{model.Minor} takes temperature or top_p, not both: send only one of them");
+            }
+            topP = null;
+            adjustments?.Add("top_p");
         }
 
         return new RequestPlan

@@ -92,7 +92,7 @@ internal static class GeminiGenerationConfigReader
     }
 
     private static double Number(JsonElement value, string path) =>
-        value.ValueKind == JsonValueKind.Number ? value.GetDouble() : throw WrongType(path, "a number");
+        value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && double.IsFinite(d) ? d : throw WrongType(path, "a number"); // 1e400: no double
 
     private static int Integer(JsonElement value, string path) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : throw WrongType(path, "an integer");

@@ -144,6 +144,8 @@ public sealed class GeminiRequestReaderTests
     [Theory]
     [InlineData("""[]""", "request body")]
     [InlineData("""{"contents":{}}""", "contents")]
+    // Fuzz seed 1 case 5893 (a 500 before): a number no double holds.
+    [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"temperature":1e400}}""", "generationConfig.temperature")]
     [InlineData("""{}""", "contents")]
     [InlineData("""{"contents":[{"role":"bot","parts":[{"text":"x"}]}]}""", "contents[0].role")]
     [InlineData("""{"contents":[{"role":"model","parts":[{"functionCall":{"args":{}}}]}]}""", "contents[0].parts[0].functionCall.name")]
