@@ -29,8 +29,9 @@ public static class ClientAuthenticator
     {
         var open = authority.IsOpenMode;
         if (string.IsNullOrEmpty(secret)) return new(open ? (ClientIdentity.Anonymous, null) : (null, NoKey));
-        if (IsMaster(secret, authority)) return new((MasterIdentity, null));
+        // A virtual key first: the cache lookup is a dictionary hit, while the master-key check hashes the secret.
         if (authority.Keys.TryFind(secret, out var identity)) return new(Unexpired(identity, time));
+        if (IsMaster(secret, authority)) return new((MasterIdentity, null));
         if (authority.Keys.IsRevoked(secret)) return new((null, Revoked));
         if (open) return new((ClientIdentity.Anonymous, null));
         return LookUpUncachedAsync(secret, authority, time, cancellationToken);

@@ -41,20 +41,8 @@ public static class RequestIds
         return IsAcceptable(incoming) ? incoming : null;
     }
 
-    /// <summary>
-    /// "req_" and 32 hex digits, built in one allocation: 12 digits of the Unix time in milliseconds, then 80 random bits
-    /// (ids need to be unique, not secret). Time first so that ids made one after another sort together: the usage
-    /// ledger's unique index on request_id then grows at its right edge instead of taking each new id at a random page
-    /// (with random ids every row would dirty, and write to the WAL, a different index page).
-    /// </summary>
-    public static string NewId() => string.Create(Prefix.Length + 32, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), static (span, ms) =>
-    {
-        Prefix.CopyTo(span);
-        Span<byte> bytes = stackalloc byte[16];
-        for (var i = 5; i >= 0; i--, ms >>= 8) bytes[i] = (byte)ms;
-        Random.Shared.NextBytes(bytes[6..]);
-        Convert.TryToHexStringLower(bytes, span[Prefix.Length..], out _);
-    });
+    /// <summary>"req_" and 32 hex digits, time first (see <see cref="WireIds.TimeOrdered"/>).</summary>
+    public static string NewId() => WireIds.TimeOrdered(Prefix);
 
     /// <summary>The id <see cref="Assign"/> gave this request.</summary>
     public static string Get(HttpContext context) => context.TraceIdentifier;

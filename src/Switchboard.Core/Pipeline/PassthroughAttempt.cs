@@ -84,8 +84,6 @@ public static class PassthroughAttempt
     /// <summary>The answer comes back as the upstream sent it; usage is read as the protocol's passthrough says.</summary>
     private readonly struct PassthroughAnswer(IClientDialect dialect, IUpstreamProtocol protocol, bool clientWantsUsage) : IAttemptAnswer
     {
-        private static readonly ChatRequest NoRequest = new() { Model = "" };
-
         public Task<AttemptOutcome> RelayStreamAsync(HttpContext context, HttpResponseMessage response, UpstreamProvider provider, AttemptClock clock) =>
             protocol.Passthrough == PassthroughRelay.UsageOnRequest
                 ? StreamRelay.RelayAsync(context, response, provider, dialect, clock, new ForwardAndScanUsage(provider, clientWantsUsage))
@@ -104,13 +102,9 @@ public static class PassthroughAttempt
 
         private TokenUsage? ReadUsage(ReadOnlySpan<byte> json)
         {
-            if (protocol.Passthrough == PassthroughRelay.UsageOnRequest)
-            {
-                var read = OpenAIUsageReader.Read(json);
-                return read.HasUsage ? read.Usage : null;
-            }
-            var usage = protocol.ReadChatResponse(json, NoRequest).Value?.Usage;
-            return usage is null ? null : UsageConversion.ToTokenUsage(usage);
+            if (protocol.Passthrough != PassthroughRelay.UsageOnRequest) return protocol.ReadPassthroughUsage(json);
+            var read = OpenAIUsageReader.Read(json);
+            return read.HasUsage ? read.Usage : null;
         }
     }
 }

@@ -59,6 +59,16 @@ public interface IUpstreamProtocol
 
     ReadResult<ChatResponse> ReadChatResponse(ReadOnlySpan<byte> json, ChatRequest request);
 
+    /// <summary>
+    /// The usage of a whole answer relayed untranslated (<see cref="PassthroughRelay.Observed"/>); null when it has none.
+    /// By default the answer is read whole; a wire whose usage a byte scan can find overrides this.
+    /// </summary>
+    Usage.TokenUsage? ReadPassthroughUsage(ReadOnlySpan<byte> json) =>
+        ReadChatResponse(json, NoRequest).Value?.Usage is { } usage ? Usage.UsageConversion.ToTokenUsage(usage) : null;
+
+    /// <summary>The request passed to <see cref="ReadChatResponse"/> when only the answer's usage is wanted.</summary>
+    protected static readonly ChatRequest NoRequest = new() { Model = "" };
+
     IUpstreamStreamReader CreateStreamReader(ChatRequest? request);
 
     /// <summary>What an error body says, in the provider's own shape; null when it cannot be read.</summary>

@@ -7,6 +7,7 @@ namespace Switchboard.Providers.Anthropic;
 
 // The canonical Usage, not the Switchboard.Usage namespace of the ledger records.
 using Usage = Switchboard.Translation.Canonical.Usage;
+using Switchboard.Http;
 
 /// <summary>
 /// Writes a <see cref="ChatResponse"/> as an Anthropic <c>message</c> body, so an OpenAI or Gemini answer
@@ -105,7 +106,7 @@ public static class AnthropicMessagesResponseWriter
 
     /// <summary>Anthropic ids start with <c>msg_</c>; other providers' ids get the prefix.</summary>
     internal static string MessageId(string? id) =>
-        string.IsNullOrEmpty(id) ? $"msg_{Guid.NewGuid():N}"
+        string.IsNullOrEmpty(id) ? WireIds.Random("msg_", 32)
         : id.StartsWith("msg_", StringComparison.Ordinal) ? id
         : $"msg_{id}";
 
@@ -171,7 +172,7 @@ public static class AnthropicMessagesResponseWriter
     {
         writer.WriteStartObject();
         writer.WriteString("type"u8, "tool_use"u8);
-        writer.WriteString("id"u8, call.Id ?? $"toolu_{Guid.NewGuid():N}");
+        writer.WriteString("id"u8, call.Id ?? WireIds.Random("toolu_", 32));
         writer.WriteString("name"u8, call.Name);
         writer.WritePropertyName("input"u8);
         var bytes = string.IsNullOrWhiteSpace(call.Arguments) ? null : System.Text.Encoding.UTF8.GetBytes(call.Arguments);

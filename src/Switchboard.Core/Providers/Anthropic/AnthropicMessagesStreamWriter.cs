@@ -8,6 +8,7 @@ namespace Switchboard.Providers.Anthropic;
 
 // The canonical Usage, not the Switchboard.Usage namespace of the ledger records.
 using Usage = Switchboard.Translation.Canonical.Usage;
+using Switchboard.Http;
 
 /// <summary>
 /// Writes canonical stream events as Messages API server-sent events (<c>event: NAME\ndata: {...}\n\n</c>),
@@ -194,7 +195,7 @@ public sealed partial class AnthropicMessagesStreamWriter : IDisposable
                 _tools.Add((call.ToolIndex, _nextBlock));
                 _openBlock = _nextBlock++;
                 _openKind = OpenKind.Tool;
-                WriteToolStart(_openBlock, call.Id ?? $"toolu_{Guid.NewGuid():N}"[..30], call.Name, output);
+                WriteToolStart(_openBlock, call.Id ?? WireIds.Random("toolu_", 24), call.Name, output);
                 break;
             case ToolCallArgumentsDeltaEvent { Fragment.Length: > 0 } arguments when BlockOfTool(arguments.ToolIndex) is var block && block >= 0:
                 WriteDelta("input_json_delta"u8, "partial_json"u8, arguments.Fragment, block, output);

@@ -5,6 +5,7 @@ namespace Switchboard.Providers.Gemini;
 
 // The canonical Usage, not the Switchboard.Usage namespace of the ledger records.
 using Usage = Switchboard.Translation.Canonical.Usage;
+using Switchboard.Http;
 
 /// <summary>
 /// What one <c>GenerateContentResponse</c> (a whole response, or one stream chunk) said, read by
@@ -84,5 +85,5 @@ internal readonly record struct GeminiPart
     public string? FileUri { get; init; }
 
     /// <summary>A fresh tool call id for calls Gemini sent without one: <c>call_</c> + 24 hex digits.</summary>
-    public static string NewCallId() => "call_" + Guid.NewGuid().ToString("N")[..24];
+    public static string NewCallId() => WireIds.Random("call_", 24);
 }

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
+using Switchboard.Http;
 
 namespace Switchboard.Providers.Gemini;
 
@@ -72,7 +73,7 @@ public static class GeminiResponseReader
     }
 
     /// <summary>An id for responses that came without <c>responseId</c>.</summary>
-    internal static string NewResponseId() => "gemini-" + Guid.NewGuid().ToString("N");
+    internal static string NewResponseId() => WireIds.Random("gemini-", 32);
 
     private static ImmutableArray<ContentPart> ToParts(List<GeminiPart> parts)
     {

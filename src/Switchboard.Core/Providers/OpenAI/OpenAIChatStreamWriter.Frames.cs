@@ -7,6 +7,7 @@ namespace Switchboard.Providers.OpenAI;
 
 // The canonical Usage, not the Switchboard.Usage namespace of the ledger records.
 using Usage = Switchboard.Translation.Canonical.Usage;
+using Switchboard.Http;
 
 /// <summary>The JSON of the frames: chunk, usage and error frames in OpenAI's member order.</summary>
 public sealed partial class OpenAIChatStreamWriter
@@ -179,7 +180,7 @@ public sealed partial class OpenAIChatStreamWriter
         if (_id is null)
         {
             // No start event (the upstream failed before saying who it is): make up what OpenAI would send.
-            _id = $"chatcmpl-{Guid.NewGuid():N}";
+            _id = WireIds.Random("chatcmpl-", 32);
             _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             _model = "";
         }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
+using Switchboard.Http;
 
 namespace Switchboard.Providers.OpenAI;
 
@@ -129,7 +130,7 @@ public sealed partial class OpenAIChatStreamWriter : IDisposable
                 _frame.HasTool = true;
                 _frame.ToolIndex = state.MapTool(start.ToolIndex);
                 _frame.ToolIsStart = true;
-                _frame.ToolId = start.Id ?? $"call_{Guid.NewGuid():N}"[..29];
+                _frame.ToolId = start.Id ?? WireIds.Random("call_", 24);
                 _frame.ToolName = start.Name;
                 _frame.ToolSignature = start.Signature;
                 _frame.ToolArguments = "";

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Switchboard.Http;
 
 namespace Switchboard.Providers.OpenAI.Responses;
 
@@ -40,11 +41,10 @@ internal sealed class ResponsesClientItem(string type, string id)
     public bool Done { get; set; }
 
     /// <remarks>
-    /// Time-ordered (a version 7 UUID: milliseconds first), as OpenAI's own ids are: a stored response is then appended
-    /// at the end of the table's id index instead of landing on a random page of it, which on a large store costs a
-    /// page write per response.
+    /// Time-ordered (milliseconds first), as OpenAI's own ids are: a stored response is then appended at the end of the
+    /// table's id index instead of landing on a random page of it, which on a large store costs a page write per response.
     /// </remarks>
-    public static string NewId(string prefix) => $"{prefix}_{Guid.CreateVersion7():N}";
+    public static string NewId(string prefix) => WireIds.TimeOrdered(prefix + "_");
 
     /// <summary>Writes the item object (<c>status</c> completed, or in_progress while it is still open).</summary>
     public void Write(Utf8JsonWriter writer)
