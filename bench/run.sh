@@ -15,8 +15,10 @@
 # Other options: --rounds N, --nginx-workers N|auto (default auto), --streams N (memory), --no-build, --keep (keep the
 # temp dir with logs and raw samples), --paths LIST: the translation paths measured besides OpenAI chat -> openai
 # (always measured): comma-separated from openai-anthropic, openai-gemini, anthropic-anthropic, anthropic-openai,
-# anthropic-gemini, responses-responses, responses-openai, responses-stored, or all (default) or none. --no-floor: no .NET floor target. --quiet-tools: the bench client's and
-# upstream's idle thread-pool workers sleep at once instead of spinning first (see INSTRUMENT_ENV below).
+# anthropic-gemini, responses-responses, responses-openai, responses-stored, or all (default) or none.
+# --long-paths: those paths measured as long as the OpenAI passthrough (its durations and stream count; for a run of a
+# few paths). --no-floor: no .NET floor target. --quiet-tools: the bench client's and upstream's idle thread-pool
+# workers sleep at once instead of spinning first (see INSTRUMENT_ENV below).
 # SB_GATEWAY_ENV="NAME=value ..." passes environment variables to the gateway;
 # SB_GATEWAY_BIN=PATH runs another gateway build (e.g. a branch built elsewhere) instead of this tree's.
 # Modes can be combined (e.g. --memory --soak 200000); the latency/throughput suite runs when no mode flag is given.
@@ -30,7 +32,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # --- options -----------------------------------------------------------------------------------------------------
 QUICK=0 SUITE=1 MEMORY=0 SOAK=0 SOAK_N=1000000 PROFILE=0 PROFILE_SECONDS=20 SERVE=0 SERVE_SECONDS=600 ROUNDS="" NGINX_WORKERS=auto
-HOLD_STREAMS=5000 BUILD=1 KEEP=0 PATHS_OPT=all QUIET_TOOLS=0 FLOOR=1
+HOLD_STREAMS=5000 BUILD=1 KEEP=0 PATHS_OPT=all QUIET_TOOLS=0 FLOOR=1 LONG_PATHS=0
 is_number() { [[ "${1:-}" =~ ^[0-9]+$ ]]; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
     --quiet-tools) QUIET_TOOLS=1 ;;
     --no-floor) FLOOR=0 ;;
     --paths) PATHS_OPT=$2; shift ;;
+    --long-paths) LONG_PATHS=1 ;;
     -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -61,6 +64,11 @@ else
   # Each translation path gets shorter runs than the OpenAI passthrough (five more paths; the full run takes ~17 min).
   PATH_LAT_WARMUP=0.5s PATH_LAT_DURATION=3s PATH_WRK_DURATION=3s PATH_WARM_DURATION=2s PATH_STREAMS=120 PATH_STREAM_WARMUP=3
   HOLD_CHUNKS=30 PAUSE=30 PAUSE_BETWEEN=10 MEM_ROUNDS=3
+fi
+# --long-paths: the paths measured as long as the OpenAI passthrough (for a run of a few paths whose tails matter).
+if [ "$LONG_PATHS" = 1 ]; then
+  PATH_LAT_WARMUP=$LAT_WARMUP PATH_LAT_DURATION=$LAT_DURATION PATH_WRK_DURATION=$WRK_DURATION PATH_WARM_DURATION=$WARM_DURATION
+  PATH_STREAMS=$STREAMS PATH_STREAM_WARMUP=$STREAM_WARMUP
 fi
 # Short streams, many of them: the first-token rows get one sample per stream, and a p99 of 300 samples (the third
 # largest) moved by milliseconds from run to run; 5 chunks instead of 20 give 3x the streams in less time, and as

@@ -6,6 +6,7 @@ using Switchboard.Auth;
 using Switchboard.Errors;
 using Switchboard.Http;
 using Switchboard.Limits;
+using Switchboard.Providers;
 using Switchboard.Providers.OpenAI;
 using Switchboard.Routing;
 using Switchboard.Telemetry;
@@ -186,6 +187,7 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
             context.Response.Headers[AttemptsHeader] = loop.Attempts.ToString(CultureInfo.InvariantCulture);
             context.Response.Headers[ProviderHeader] = deployment.Provider.Name;
             context.Response.Headers[UpstreamModelHeader] = deployment.UpstreamModel;
+            if (loop.Attempts > 1) ForgetEarlierAttemptNotes(context.Response.Headers);
             var attemptStarted = Stopwatch.GetTimestamp();
             deployment.Health.Enter();
             AttemptOutcome outcome;
@@ -217,6 +219,16 @@ public sealed partial class GatewayProxy(RuntimeHolder runtimes, IAdmissionContr
         var error = loop.LastError ?? GatewayError.Internal("No deployment could serve the request.");
         await operation.Dialect.WriteErrorAsync(context.Response, error);
         return (Failed(Unanswered(request, loop, head), error), loop.LastDeployment);
+    }
+
+    /// <summary>
+    /// What an earlier attempt noted for its own upstream (fields adapted, hosted tools left out) is not this attempt's:
+    /// removed before a retry or failover, so a relayed answer after a translated attempt carries none of it.
+    /// </summary>
+    private static void ForgetEarlierAttemptNotes(IHeaderDictionary headers)
+    {
+        headers.Remove(RequestAdjustments.Header);
+        headers.Remove(HostedTools.Header);
     }
 
     /// <summary>Waits before retrying a deployment; false when the client went away meanwhile.</summary>

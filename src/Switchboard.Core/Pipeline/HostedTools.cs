@@ -39,10 +39,9 @@ public static class HostedTools
             : request with { Tools = kept };
     }
 
-    /// <summary>Sets (or, for an attempt that dropped nothing after one that did, removes) the header.</summary>
+    /// <summary>Sets the header when this attempt left tools out (an earlier attempt's is removed by the route loop).</summary>
     public static void Report(HttpContext context, string? dropped)
     {
-        if (dropped is null) context.Response.Headers.Remove(Header);
-        else context.Response.Headers[Header] = dropped;
+        if (dropped is not null) context.Response.Headers[Header] = dropped;
     }
 }

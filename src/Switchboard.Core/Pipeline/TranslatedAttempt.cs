@@ -46,9 +46,8 @@ public static class TranslatedAttempt
         HostedTools.Report(context, dropped);
         var adjustments = new RequestAdjustments();
         var unsupported = protocol.WriteChatBody(sent, deployment.UpstreamModel, upstreamBody, adjustments);
-        // Set (or, after an attempt that adjusted something, removed) before the answer starts.
+        // Set before the answer starts (an earlier attempt's list was removed by the route loop).
         if (adjustments.Joined is { } adjusted) context.Response.Headers[RequestAdjustments.Header] = adjusted;
-        else context.Response.Headers.Remove(RequestAdjustments.Header);
         if (unsupported is not null)
         {
             // This upstream cannot express the request; another deployment in the plan may.
@@ -72,7 +71,7 @@ public static class TranslatedAttempt
     {
         public Task<AttemptOutcome> RelayStreamAsync(HttpContext context, HttpResponseMessage response, UpstreamProvider provider, AttemptClock clock) =>
             StreamRelay.RelayAsync(context, response, provider, dialect, clock,
-                new TranslateEvents(provider, protocol.CreateStreamReader(request), dialect.CreateStreamWriter(request)));
+                new TranslateEvents(provider, protocol.CreateStreamReader(request), dialect.CreateStreamWriter(request), upstreamModel));
 
         public async ValueTask<AttemptOutcome> RelayJsonAsync(HttpContext context, HttpResponseMessage response, PooledBuffer json, UpstreamProvider provider)
         {

@@ -11,10 +11,11 @@ namespace Switchboard.Streaming;
 /// <summary>
 /// A stream between different wire formats: each upstream event is read into canonical events and written as the
 /// client's frames, sent at once. Upstream error events are not forwarded: the relay ends with an error frame in the
-/// client's dialect instead. Owns (and disposes) the client's stream writer.
+/// client's dialect instead. An upstream that names no model in its stream is reported as the model id it was asked
+/// for (<paramref name="upstreamModel"/>), never "" or the client's alias. Owns (and disposes) the client's stream writer.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Disposed by Dispose (IStreamStrategy is IDisposable); the rule misses it on this struct.")]
-public struct TranslateEvents(UpstreamProvider provider, IUpstreamStreamReader reader, IClientStreamWriter writer) : IStreamStrategy
+public struct TranslateEvents(UpstreamProvider provider, IUpstreamStreamReader reader, IClientStreamWriter writer, string upstreamModel) : IStreamStrategy
 {
     private readonly List<StreamEvent> _events = new(8);
     private readonly PooledBuffer _frames = new(1024);
@@ -33,6 +34,7 @@ public struct TranslateEvents(UpstreamProvider provider, IUpstreamStreamReader r
             progress.Failure = StreamFailures.Garbled(provider, invalid?.ToString());
             return EventVerdict.Skip;
         }
+        NameTheModel(_events);
         progress.Take(_events, provider);
         if (progress.Failure is not null)
         {
@@ -72,6 +74,15 @@ public struct TranslateEvents(UpstreamProvider provider, IUpstreamStreamReader r
     {
         writer.Dispose();
         _frames.Dispose();
+    }
+
+    /// <summary>A start that names no model gets the id the upstream was asked for.</summary>
+    private readonly void NameTheModel(List<StreamEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i] is StreamStartEvent { Model.Length: 0 } start) events[i] = start with { Model = upstreamModel };
+        }
     }
 
     /// <summary>The client frames of the events just read, in <see cref="_frames"/>; Skip when there are none.</summary>

@@ -6,6 +6,7 @@ using Switchboard.Pipeline;
 using Switchboard.Providers;
 using Switchboard.Providers.Anthropic;
 using Switchboard.Providers.OpenAI;
+using Switchboard.Providers.OpenAI.Responses;
 using Switchboard.Streaming;
 using Switchboard.Translation.Canonical;
 
@@ -182,7 +183,7 @@ public sealed class StreamRelayTests : IDisposable
     {
         var request = new ChatRequest { Model = "m", Stream = true };
         var (outcome, client, _) = await RelayAsync(Hello + Finish + UsageChunk + Done, _openAI, AnthropicClientDialect.Instance,
-            new TranslateEvents(_openAI, _openAI.Protocol!.CreateStreamReader(request), AnthropicClientDialect.Instance.CreateStreamWriter(request)));
+            new TranslateEvents(_openAI, _openAI.Protocol!.CreateStreamReader(request), AnthropicClientDialect.Instance.CreateStreamWriter(request), "gpt-4o-mini"));
 
         Assert.Equal(AttemptResult.Completed, outcome.Result);
         Assert.StartsWith("event: message_start\n", client);
@@ -192,12 +193,30 @@ public sealed class StreamRelayTests : IDisposable
         Assert.Equal((7, 3), (outcome.Usage.PromptTokens, outcome.Usage.CompletionTokens));
     }
 
+    [Theory]
+    [InlineData("anthropic")]
+    [InlineData("responses")]
+    public async Task Translated_stream_from_an_upstream_naming_no_model_names_the_model_it_was_asked_for(string client)
+    {
+        // Hello and Finish carry no "model" (as some OpenAI-compatible servers send): the client sees the upstream id
+        // the gateway asked for, not "" and not the alias "m" the client asked for.
+        var request = new ChatRequest { Model = "m", Stream = true };
+        IClientDialect dialect = client == "anthropic" ? AnthropicClientDialect.Instance : ResponsesClientDialect.Instance;
+        var (outcome, output, _) = await RelayAsync(Hello + Finish + UsageChunk + Done, _openAI, dialect,
+            new TranslateEvents(_openAI, _openAI.Protocol!.CreateStreamReader(request), dialect.CreateStreamWriter(request), "gpt-4o-mini"));
+
+        Assert.Equal(AttemptResult.Completed, outcome.Result);
+        Assert.Contains("\"model\":\"gpt-4o-mini\"", output);
+        Assert.DoesNotContain("\"model\":\"\"", output);
+        Assert.DoesNotContain("\"model\":\"m\"", output);
+    }
+
     [Fact]
     public async Task Translated_stream_cut_after_the_start_ends_with_the_client_dialects_error_frame()
     {
         var request = new ChatRequest { Model = "m", Stream = true };
         var (outcome, client, _) = await RelayAsync(Hello, _openAI, AnthropicClientDialect.Instance,
-            new TranslateEvents(_openAI, _openAI.Protocol!.CreateStreamReader(request), AnthropicClientDialect.Instance.CreateStreamWriter(request)));
+            new TranslateEvents(_openAI, _openAI.Protocol!.CreateStreamReader(request), AnthropicClientDialect.Instance.CreateStreamWriter(request), "gpt-4o-mini"));
 
         Assert.Equal(AttemptResult.FailedAfterStart, outcome.Result);
         Assert.Contains("event: error\ndata: ", client);

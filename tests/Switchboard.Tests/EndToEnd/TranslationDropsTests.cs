@@ -11,8 +11,17 @@ namespace Switchboard.Tests.EndToEnd;
 /// </summary>
 public sealed class TranslationDropsTests(MockUpstreamFixture mock) : GatewayTestBase(mock)
 {
-    protected override string ExtraProviders => AnthropicAndGeminiProviders;
-    protected override string ExtraModels => ModelPerUpstream;
+    protected override string ExtraProviders => AnthropicAndGeminiProviders + "\n" + $$"""
+          claude503: { type: anthropic, base_url: "{{Mock.BaseUrl}}/_knobs/status=503", api_key: "{{MockUpstreamFixture.ProviderKey}}" }
+        """;
+
+    protected override string ExtraModels => ModelPerUpstream + "\n" + """
+          claude-then-gpt:
+            strategy: priority
+            deployments:
+              - { provider: claude503, model: claude-sonnet-4-5 }
+              - { provider: mock, model: o4-mini }
+        """;
 
     private const string CitySchema = """
         {"type":"object","properties":{"city":{"type":"string"},"country":{"type":"string"}},"required":["city","country"],"additionalProperties":false}
@@ -86,6 +95,40 @@ public sealed class TranslationDropsTests(MockUpstreamFixture mock) : GatewayTes
         await OkAsync(plain);
         Assert.Null(Header(plain, "x-switchboard-adjusted"));
         Assert.Null((await Gateway.RecordOfAsync(Header(plain, "x-request-id")!)).Adjusted);
+    }
+
+    [Fact]
+    public async Task After_failover_the_header_names_only_what_the_answering_upstream_was_sent_differently()
+    {
+        // The Claude attempt shrinks the thinking budget under max_completion_tokens (noted), then fails (503); the
+        // OpenAI deployment gets the request as sent, so the answer must not carry the failed attempt's list.
+        using var http = Gateway.Client(TestConfigs.AliceKey);
+        var response = await http.PostAsync("/v1/chat/completions", Json("""
+            {"model":"claude-then-gpt","reasoning_effort":"high","max_completion_tokens":2000,"messages":[{"role":"user","content":"hi"}]}
+            """));
+        await OkAsync(response);
+        Assert.Equal("2", Header(response, "x-switchboard-attempts"));
+        Assert.Equal("mock", Header(response, "x-switchboard-provider"));
+        Assert.Null(Header(response, "x-switchboard-adjusted"));
+        Assert.Null((await Gateway.RecordOfAsync(Header(response, "x-request-id")!)).Adjusted);
+    }
+
+    [Fact]
+    public async Task A_tool_turn_without_its_thinking_block_reaches_Claude_with_thinking_off_and_named()
+    {
+        // The strict mock refuses, as Anthropic does, thinking on with a final assistant turn that does not start with
+        // a thinking block; an OpenAI client has no way to send one back.
+        using var http = Gateway.Client(TestConfigs.AliceKey);
+        var response = await http.PostAsync("/v1/chat/completions", Json("""
+            {"model":"claude","reasoning_effort":"high",
+             "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}],
+             "messages":[{"role":"user","content":"Weather in Paris?"},
+               {"role":"assistant","content":null,"tool_calls":[{"id":"toolu_01","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},
+               {"role":"tool","tool_call_id":"toolu_01","content":"sunny"}]}
+            """));
+        await OkAsync(response);
+        Assert.Equal("reasoning_effort", Header(response, "x-switchboard-adjusted"));
+        Assert.False((await SentAsync()).TryGetProperty("thinking", out _));
     }
 
     [Fact]

@@ -228,6 +228,30 @@ public sealed class ResponsesTranslatedTests(MockUpstreamFixture mock) : Gateway
         Assert.Contains("Ada is in London", second.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>Regression: an MCP tool's namespace and name joined passed the 64 characters OpenAI takes in a function
+    /// name, and the upstream refused the request (a 400 for every Codex turn).</summary>
+    [Theory, MemberData(nameof(UpstreamsAndStreaming))]
+    public async Task Namespace_tools_too_long_to_join_get_a_short_name_upstream_and_come_back_whole(string model, bool stream)
+    {
+        const string space = "mcp__github_enterprise_server";
+        const string name = "list_review_comments_for_a_pull_request_in_a_repository";
+        const string tools = $$$"""[{"type":"namespace","name":"{{{space}}}","description":"GitHub","tools":[{"type":"function","name":"{{{name}}}","parameters":{"type":"object","properties":{"number":{"type":"integer"}},"required":["number"]}}]}]""";
+        var first = await PostAsync($$$"""{"model":"{{{model}}}","input":"review PR 7","tools":{{{tools}}},"stream":{{{Stream(stream)}}}}""");
+
+        Assert.True(first.Status == 200, first.Body);
+        var call = first.Item("function_call");
+        Assert.Equal(space, call.GetProperty("namespace").GetString());
+        Assert.Equal(name, call.GetProperty("name").GetString());
+        Assert.DoesNotContain(space + "__" + name, await UpstreamBodyAsync(), StringComparison.Ordinal);
+
+        var second = await PostAsync($$$"""
+            {"model":"{{{model}}}","input":[{"role":"user","content":"review PR 7"},{{{call.GetRawText()}}},
+              {"type":"function_call_output","call_id":"{{{call.GetProperty("call_id").GetString()}}}","output":"3 comments"}],"tools":{{{tools}}},"stream":{{{Stream(stream)}}}}
+            """);
+        Assert.True(second.Status == 200, second.Body);
+        Assert.Contains("3 comments", second.Text, StringComparison.Ordinal);
+    }
+
     [Theory, MemberData(nameof(UpstreamsAndStreaming))]
     public async Task Hosted_tools_are_dropped_for_an_upstream_that_cannot_run_them_and_named_in_a_header(string model, bool stream)
     {

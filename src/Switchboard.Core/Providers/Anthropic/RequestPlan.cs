@@ -80,8 +80,9 @@ internal sealed class RequestPlan
             throw WireReading.Fail(reasoningField, $"JSON output ({ResponseFormatName(request)}) cannot be combined with {reasoningField} on Anthropic models: " +
                 $"send one of the two, or use a model of another provider");
         }
-        // Anthropic refuses thinking with forced tool use, and on models without thinking.
-        if (wanted is { } reasoning && !forcedByClient && (model.SupportsThinking || !model.IsKnown))
+        // Anthropic refuses thinking with forced tool use, on models without thinking, and in a tool turn whose
+        // assistant message does not start with its thinking block (clients of other APIs rarely send it back).
+        if (wanted is { } reasoning && !forcedByClient && (model.SupportsThinking || !model.IsKnown) && !ToolTurnLacksThinking(request))
         {
             if (model.UsesAdaptiveThinking)
             {
@@ -145,6 +146,28 @@ internal sealed class RequestPlan
             JsonTool = jsonTool,
         };
     }
+
+    /// <summary>
+    /// Whether the conversation ends with tool results whose assistant message starts with something other than a
+    /// thinking block Anthropic can take back: with thinking on, the API refuses such a request ("a final assistant
+    /// message must start with a thinking block"), so thinking is left off for this turn instead.
+    /// </summary>
+    private static bool ToolTurnLacksThinking(ChatRequest request)
+    {
+        var messages = request.Messages;
+        var i = messages.Length - 1;
+        var endsWithResults = false;
+        for (; i >= 0 && IsToolResults(messages[i]); i--) endsWithResults = true;
+        if (!endsWithResults || i < 0 || messages[i].Role != ChatRole.Assistant) return false;
+        foreach (var part in messages[i].Parts)
+        {
+            if (AnthropicContentWriter.IsWritable(part, own: false)) return part is not (ThinkingPart or RedactedThinkingPart);
+        }
+        return true;
+    }
+
+    private static bool IsToolResults(Message message) =>
+        message.Role == ChatRole.Tool || (message.Role == ChatRole.User && message.Parts.Length > 0 && message.Parts.All(p => p is ToolResultPart));
 
     /// <summary><paramref name="value"/> when <paramref name="allowed"/>; otherwise null, and <paramref name="field"/> noted if it was set.</summary>
     private static T? Keep<T>(T? value, bool allowed, string field, RequestAdjustments? adjustments) where T : struct

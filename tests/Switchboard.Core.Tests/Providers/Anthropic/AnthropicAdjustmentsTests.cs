@@ -41,6 +41,31 @@ public sealed class AnthropicAdjustmentsTests
         Assert.Equal("reasoning_effort", adjusted);
     }
 
+    /// <summary>Regression: a tool turn from a client that does not send thinking back (Gemini CLI drops thought parts,
+    /// OpenAI chat has no place for them) with reasoning on was a 400 from Anthropic ("a final assistant message must
+    /// start with a thinking block").</summary>
+    [Fact]
+    public void Thinking_is_left_off_for_a_tool_turn_whose_assistant_message_has_no_thinking_block()
+    {
+        const string history = ""","messages":[{"role":"user","content":"weather?"},""" +
+            """{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]},""" +
+            """{"role":"tool","tool_call_id":"call_1","content":"sunny"}]""";
+        var request = Canon.Request($$"""{"model":"claude-sonnet-4-5","reasoning_effort":"high"{{Tools}}{{history}}}""");
+        var adjustments = new RequestAdjustments();
+        var buffer = new ArrayBufferWriter<byte>();
+        Assert.Null(AnthropicMessagesRequestWriter.Write(request, buffer, adjustments: adjustments));
+
+        var body = JsonDocument.Parse(buffer.WrittenMemory).RootElement;
+        Assert.False(body.TryGetProperty("thinking", out _));
+        Assert.Equal("reasoning_effort", adjustments.Joined);
+        Assert.Equal("tool_use", body.GetProperty("messages")[1].GetProperty("content")[0].GetProperty("type").GetString());
+
+        // The next turn, which starts over from the user, thinks again.
+        var (next, nextAdjusted) = Write("claude-sonnet-4-5", ""","reasoning_effort":"high" """, Tools);
+        Assert.True(next.TryGetProperty("thinking", out _));
+        Assert.Null(nextAdjusted);
+    }
+
     [Fact]
     public void Sampling_dropped_beside_thinking_is_noted_field_by_field()
     {
