@@ -31,13 +31,20 @@ public sealed class ThinkingRoundTripTests(MockUpstreamFixture mock) : GatewayTe
         var second = await ChatAsync(model, messages, tools);
 
         Assert.Contains("found it", second["choices"]![0]!["message"]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        if (model == "claude-thinking")
+        {
+            // The turn went with thinking on, its assistant message opening with the thinking block it came with.
+            var sent = JsonDocument.Parse((await Mock.LastRequestAsync()).GetProperty("body").GetString()!).RootElement;
+            Assert.True(sent.TryGetProperty("thinking", out _));
+            Assert.Equal("thinking", sent.GetProperty("messages")[1].GetProperty("content")[0].GetProperty("type").GetString());
+        }
     }
 
     [Fact]
-    public async Task Dropping_the_signature_is_refused_by_the_upstream_and_reported_to_the_client()
+    public async Task Without_the_thinking_block_the_tool_turn_goes_with_thinking_off_and_says_so()
     {
-        // The negative control: the same conversation without the thinking the gateway returned must fail, or the
-        // test above would prove nothing.
+        // The negative control: the same conversation without the thinking the gateway returned cannot go with
+        // thinking on (Anthropic refuses it, as the strict mock does); it goes with thinking off and the client is told.
         var tools = JsonNode.Parse("""[{"type":"function","function":{"name":"lookup","parameters":{"type":"object","properties":{"q":{"type":"string"}},"required":["q"]}}}]""");
         var messages = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "look it up" });
         var first = await ChatAsync("claude-thinking", messages, tools);
@@ -47,8 +54,10 @@ public sealed class ThinkingRoundTripTests(MockUpstreamFixture mock) : GatewayTe
 
         using var http = Gateway.Client(TestConfigs.AliceKey);
         var response = await http.PostAsync("/v1/chat/completions", Json(Body("claude-thinking", messages, tools).ToJsonString()));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("thinking", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal("reasoning_effort", string.Join(",", response.Headers.GetValues("x-switchboard-adjusted")));
+        var sent = JsonDocument.Parse((await Mock.LastRequestAsync()).GetProperty("body").GetString()!).RootElement;
+        Assert.False(sent.TryGetProperty("thinking", out _));
     }
 
     private static JsonObject Body(string model, JsonArray messages, JsonNode? tools) => new()
