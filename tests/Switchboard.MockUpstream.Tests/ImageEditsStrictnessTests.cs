@@ -33,12 +33,27 @@ public sealed class ImageEditsStrictnessTests(MockHostFixture fixture) : IClassF
     [InlineData("size", "model=dall-e-2", "image@a.png", "prompt=x", "size=1536x1024")]
     [InlineData("image", "model=dall-e-2", "image[]@a.png", "image[]@b.png", "prompt=x")]
     [InlineData("model", "model=dall-e-3", "image@a.png", "prompt=x")]
+    [InlineData("stream", "model=dall-e-2", "image@a.png", "prompt=x", "stream=true")]
+    [InlineData("partial_images", "model=gpt-image-1", "image@a.png", "prompt=x", "stream=true", "partial_images=4")]
     public async Task What_the_api_refuses_is_a_400_naming_the_field(string param, params string[] parts)
     {
         using var response = await PostAsync(Form(parts));
 
         Assert.Equal(400, (int)response.StatusCode);
         Assert.Equal(param, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task A_streamed_gpt_image_edit_sends_its_partial_images_then_one_completed_event_with_usage()
+    {
+        using var response = await PostAsync(Form("model=gpt-image-1", "image@a.png", "prompt=x", "stream=true", "partial_images=1", "n=2"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = body.Split('\n').Where(l => l.StartsWith("event: ", StringComparison.Ordinal)).Select(l => l[7..]);
+        Assert.Equal(["image_edit.partial_image", "image_edit.completed", "image_edit.partial_image", "image_edit.completed"], events);
+        var data = body.Split('\n').Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => JsonDocument.Parse(l[6..]).RootElement).ToList();
+        Assert.All(data, d => Assert.Equal(d.GetProperty("type").GetString()!.EndsWith("completed", StringComparison.Ordinal), d.TryGetProperty("usage", out _)));
     }
 
     [Fact]

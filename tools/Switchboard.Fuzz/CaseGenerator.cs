@@ -49,7 +49,7 @@ public sealed class CaseGenerator(FuzzTargets targets, int seed)
         byte[]? body = route.HasBody ? Render(route.Template!, slots!) : null;
         var headers = new List<string>();
         var auth = Auth(route.Caller, random);
-        var contentType = "application/json";
+        var contentType = route.ContentType ?? "application/json";
         var chunked = false;
         var halfClose = false;
         var protocol = false;

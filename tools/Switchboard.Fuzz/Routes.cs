@@ -14,7 +14,26 @@ public enum Caller
 /// </summary>
 public sealed record Route(string Method, string Path, Caller Caller, string? Template = null, Func<Random, FuzzTargets, string[]>? Slots = null)
 {
-    public string Label => $"{Method} {Path}";
+    public string Label => $"{Method} {Path}" + (ContentType is null ? "" : " (multipart)");
+
+    /// <summary>The body's content type; null: <c>application/json</c>.</summary>
+    public string? ContentType { get; init; }
+
+    private const string Boundary = "fuzz-boundary-7d1";
+
+    /// <summary>A multipart form whose parts are text fields, or files when a file name is given; values may hold slots.</summary>
+    private static Route Multipart(string path, Func<Random, FuzzTargets, string[]> slots, params (string Name, string? FileName, string Value)[] parts)
+    {
+        var body = new System.Text.StringBuilder();
+        foreach (var (name, fileName, value) in parts)
+        {
+            body.Append("--").Append(Boundary).Append("\r\nContent-Disposition: form-data; name=\"").Append(name).Append('"');
+            if (fileName is not null) body.Append("; filename=\"").Append(fileName).Append("\"\r\nContent-Type: application/octet-stream");
+            body.Append("\r\n\r\n").Append(value).Append("\r\n");
+        }
+        body.Append("--").Append(Boundary).Append("--\r\n");
+        return new Route("POST", path, Caller.Client, body.ToString(), slots) { ContentType = "multipart/form-data; boundary=" + Boundary };
+    }
 
     public bool HasBody => Template is not null;
 
@@ -42,6 +61,13 @@ public sealed record Route(string Method, string Path, Caller Caller, string? Te
         new("POST", "/v1/audio/transcriptions", Caller.Client, """{"model":§0,"file":§1}""", (r, t) => [Q(t.ChatModel(r)), Q("audio.mp3")]),
         new("POST", "/v1/audio/translations", Caller.Client, """{"model":§0,"file":§1}""", (r, t) => [Q(t.ChatModel(r)), Q("audio.mp3")]),
         new("POST", "/v1/images/edits", Caller.Client, """{"model":§0,"image":§1,"prompt":§2}""", (r, t) => [Q(t.ChatModel(r)), Q("image.png"), Q("a hat")]),
+        // The same routes with multipart forms, as clients send them: hostile values land in fields and files.
+        Multipart("/v1/audio/transcriptions", (r, t) => [t.ChatModel(r), "ID3 not really audio", r.Next(2) == 0 ? "json" : "verbose_json", r.Next(4) == 0 ? "true" : "false"],
+            ("model", null, "§0"), ("file", "speech.mp3", "§1"), ("response_format", null, "§2"), ("stream", null, "§3")),
+        Multipart("/v1/audio/translations", (r, t) => [t.ChatModel(r), "RIFF not really audio"],
+            ("model", null, "§0"), ("file", "speech.wav", "§1")),
+        Multipart("/v1/images/edits", (r, t) => [t.ChatModel(r), "PNG not really an image", "a hat", "1", "PNG mask"],
+            ("model", null, "§0"), ("image[]", "a.png", "§1"), ("prompt", null, "§2"), ("n", null, "§3"), ("mask", "m.png", "§4")),
         new("POST", "/v1/messages", Caller.Client,
             """{"model":§0,"max_tokens":§1,"system":§2,"messages":[{"role":§3,"content":§4}],"stream":§5}""",
             (r, t) => [Q(t.ChatModel(r)), "32", Q("be brief"), Q("user"), r.Next(2) == 0 ? Q("hello") : """[{"type":"text","text":"hello"}]""",

@@ -22,9 +22,7 @@ public static class AttemptDispatch
         MultipartForm? form = null)
     {
         var provider = deployment.Provider;
-        if (operation.Attempts is { } attempts) return attempts.RunAsync(context, deployment, protocol, passthrough, head, body, upstreamBody, deadline);
-        if (operation.ImageAnswer) return ImageEditAttempt.RunAsync(context, deployment, head, form!, deadline);
-        if (operation.MediaAnswer) return MediaAttempt.RunAsync(context, operation, deployment, protocol, head, body, upstreamBody, form, deadline);
+        if (operation.Attempts is { } attempts) return attempts.RunAsync(context, operation, deployment, protocol, passthrough, head, body, upstreamBody, form, deadline);
         if (!passthrough) return TranslatedAttempt.RunAsync(context, operation.Dialect, deployment, protocol, canonical!, upstreamBody, media, deadline);
         var uri = operation.OpenAITarget is { } target ? target(provider.Target!, deployment.UpstreamModel) : protocol.ChatUri(deployment.UpstreamModel, head.Stream);
         return PassthroughAttempt.RunAsync(context, operation.Dialect, uri, deployment, protocol, head, body, upstreamBody, deadline);

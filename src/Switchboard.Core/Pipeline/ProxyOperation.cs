@@ -27,22 +27,10 @@ public sealed record ProxyOperation(
     /// </summary>
     public RequestHeadReader? ReadHead { get; init; }
 
-    /// <summary>How its attempts run when its answers are not chat's (images); null: the chat relay.</summary>
+    /// <summary>How its attempts run when its answers are not chat's (images, audio, moderations); null: the chat relay.</summary>
     public IOperationAttempts? Attempts { get; init; }
     /// <summary>How its answers are priced (audio by characters or seconds, moderations free unless priced).</summary>
     public Usage.MeteringKind Metering { get; init; }
-
-    /// <summary>
-    /// Its answers are relayed as the upstream sends them, whatever their type (audio bytes, text, subtitles, JSON,
-    /// events: <see cref="MediaAttempt"/>) rather than checked as a chat-like JSON answer.
-    /// </summary>
-    public bool MediaAnswer { get; init; }
-
-    /// <summary>
-    /// A multipart operation answered with an OpenAI Images answer (image edits): relayed by
-    /// <see cref="Providers.OpenAI.Images.ImageEditAttempt"/>, metered per image like generations.
-    /// </summary>
-    public bool ImageAnswer { get; init; }
 
     /// <summary>Multipart operations (<see cref="OpenAIRequestHead.Kind.Upload"/>): the parts required besides <c>model</c>.</summary>
     public string[] RequiredParts { get; init; } = [];

@@ -84,6 +84,36 @@ public sealed class ImageEditsTests(MockUpstreamFixture mock) : GatewayTestBase(
         Assert.Equal(((record.Usage.PromptTokens - imageTokens) * 5m + imageTokens * 10m + record.Usage.CompletionTokens * 40m) / 1_000_000m, record.CostUsd);
     }
 
+    /// <summary>Regression: a streamed edit ends with <c>image_edit.completed</c>, which the gateway did not count as
+    /// a finished image (it knew only generations' events), so the relay took the complete stream for a cut one.</summary>
+    [Fact]
+    public async Task A_streamed_gpt_image_edit_is_relayed_event_by_event_and_priced_by_its_tokens()
+    {
+        using var http = Gateway.Client(TestConfigs.AliceKey);
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Png().ToArray());
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(file, "image", "a.png");
+        form.Add(new StringContent("add a hat"), "prompt");
+        form.Add(new StringContent("gpt-image"), "model");
+        form.Add(new StringContent("true"), "stream");
+        form.Add(new StringContent("2"), "partial_images");
+
+        var response = await http.PostAsync("/v1/images/edits", form);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = body.Split('\n').Where(l => l.StartsWith("event: ", StringComparison.Ordinal)).Select(l => l[7..]).ToList();
+        Assert.Equal(["image_edit.partial_image", "image_edit.partial_image", "image_edit.completed"], events);
+        var completed = JsonDocument.Parse(body.Split('\n').Last(l => l.StartsWith("data: ", StringComparison.Ordinal))[6..]).RootElement;
+        var usage = completed.GetProperty("usage");
+        var record = await Gateway.RecordOfAsync(response.Headers.GetValues("x-request-id").Single());
+        Assert.Equal(("images.edits", 200, true), (record.Endpoint, record.Status, record.Stream));
+        Assert.Equal((usage.GetProperty("input_tokens").GetInt64(), usage.GetProperty("output_tokens").GetInt64()), (record.Usage.PromptTokens, record.Usage.CompletionTokens));
+        Assert.True(record.CostUsd > 0);
+    }
+
     [Fact]
     public async Task Azure_edits_go_to_the_deployments_edits_path_at_the_price_of_their_size_and_quality()
     {

@@ -7,7 +7,9 @@ namespace Switchboard.MockUpstream.Images;
 /// <c>POST /v1/images/edits</c> (and Azure's): a multipart form checked as strictly as the API (known fields only,
 /// <c>image</c> (or <c>image[]</c>, several for gpt-image) and <c>prompt</c> required, sizes and qualities per model,
 /// dall-e-2 one image only), answered as generations are: one pixel per image, gpt-image's <c>usage</c> counting
-/// every uploaded image as input tokens.
+/// every uploaded image as input tokens. gpt-image edits stream as the API streams them (<c>stream=true</c>):
+/// <c>partial_images</c> <c>image_edit.partial_image</c> events, then one <c>image_edit.completed</c> per image with
+/// its usage.
 /// </summary>
 internal static class ImageEditsEndpoint
 {
@@ -46,10 +48,15 @@ internal static class ImageEditsEndpoint
             return;
         }
         HttpHelpers.AddOpenAIHeaders(api.Http);
-        await HttpHelpers.WriteJsonAsync(api.Http, 200, job!, Write);
+        if (job!.Stream) await StreamAsync(api, job);
+        else await HttpHelpers.WriteJsonAsync(api.Http, 200, job, Write);
     }
 
-    private sealed record EditJob(ImageModel Model, int N, string Size, string Quality, int Images, int PromptLength, bool Url);
+    private sealed record EditJob(ImageModel Model, int N, string Size, string Quality, int Images, int PromptLength, bool Url)
+    {
+        public bool Stream { get; init; }
+        public int PartialImages { get; init; }
+    }
 
     private static ApiError? Validate(ApiRequest api, Dictionary<string, string> fields, int images, out EditJob? job)
     {
@@ -72,15 +79,44 @@ internal static class ImageEditsEndpoint
         if (Array.IndexOf(model.Sizes, size) < 0) return OpenAIErrors.InvalidValue("size", size, model.Sizes);
         var quality = fields.GetValueOrDefault("quality", model.DefaultQuality);
         if (Array.IndexOf(model.Qualities, quality) < 0) return OpenAIErrors.InvalidValue("quality", quality, model.Qualities);
-        if (fields.ContainsKey("stream") || fields.ContainsKey("partial_images"))
+        var stream = false;
+        var partialImages = 0;
+        foreach (var name in (string[])["stream", "partial_images"])
         {
-            // The mock answers edits whole; a streamed edit is not modelled, so it is refused rather than faked.
-            return OpenAIErrors.Invalid("The mock does not stream image edits.", "stream", "unsupported_value");
+            if (fields.ContainsKey(name) && !model.GptImage) return OpenAIErrors.Invalid($"Unknown parameter: '{name}'.", name, "unknown_parameter");
+        }
+        if (fields.TryGetValue("stream", out var streamText))
+        {
+            if (streamText is not ("true" or "false")) return OpenAIErrors.Invalid($"Invalid 'stream': expected a boolean, got '{streamText}'.", "stream", "invalid_type");
+            stream = streamText == "true";
+        }
+        if (fields.TryGetValue("partial_images", out var partialText)
+            && (!int.TryParse(partialText, NumberStyles.None, CultureInfo.InvariantCulture, out partialImages) || partialImages > 3))
+        {
+            return OpenAIErrors.Invalid($"Invalid 'partial_images': expected an integer between 0 and 3, got '{partialText}'.", "partial_images", "invalid_value");
         }
         if (model.GptImage && fields.ContainsKey("response_format")) return OpenAIErrors.Invalid("Unknown parameter: 'response_format'.", "response_format", "unknown_parameter");
         job = new EditJob(model, n, size == "auto" ? model.DefaultSize : size, quality == "auto" ? model.DefaultQuality : quality, images, prompt.Length,
-            fields.GetValueOrDefault("response_format") == "url");
+            fields.GetValueOrDefault("response_format") == "url") { Stream = stream, PartialImages = partialImages };
         return null;
+    }
+
+    private static Task StreamAsync(ApiRequest api, EditJob job) =>
+        ImageModels.StreamAsync(api, "image_edit", job.N, job.PartialImages, (w, type, partial) => WriteEvent(w, job, type, partial));
+
+    private static void WriteEvent(Utf8JsonWriter w, EditJob job, string type, int? partial)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", type);
+        w.WriteString("b64_json", ImageModels.PixelPng);
+        w.WriteNumber("created_at", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        w.WriteString("size", job.Size);
+        w.WriteString("quality", job.Quality);
+        w.WriteString("background", "opaque");
+        w.WriteString("output_format", "png");
+        if (partial is { } index) w.WriteNumber("partial_image_index", index);
+        else WriteUsage(w, job, images: 1);
+        w.WriteEndObject();
     }
 
     private static void Write(Utf8JsonWriter w, EditJob job)
@@ -91,19 +127,25 @@ internal static class ImageEditsEndpoint
         {
             w.WriteString("quality", job.Quality);
             w.WriteString("size", job.Size);
-            var text = Math.Max(1, job.PromptLength / 4);
-            var image = job.Images * TokensPerInputImage;
-            const int output = 272;
-            w.WriteStartObject("usage");
-            w.WriteNumber("input_tokens", text + image);
-            w.WriteStartObject("input_tokens_details");
-            w.WriteNumber("text_tokens", text);
-            w.WriteNumber("image_tokens", image);
-            w.WriteEndObject();
-            w.WriteNumber("output_tokens", output * job.N);
-            w.WriteNumber("total_tokens", text + image + output * job.N);
-            w.WriteEndObject();
+            WriteUsage(w, job, job.N);
         }
+        w.WriteEndObject();
+    }
+
+    /// <summary>gpt-image's usage for <paramref name="images"/> output images: the prompt and every uploaded image in.</summary>
+    private static void WriteUsage(Utf8JsonWriter w, EditJob job, int images)
+    {
+        var text = Math.Max(1, job.PromptLength / 4);
+        var image = job.Images * TokensPerInputImage;
+        const int output = 272;
+        w.WriteStartObject("usage");
+        w.WriteNumber("input_tokens", text + image);
+        w.WriteStartObject("input_tokens_details");
+        w.WriteNumber("text_tokens", text);
+        w.WriteNumber("image_tokens", image);
+        w.WriteEndObject();
+        w.WriteNumber("output_tokens", output * images);
+        w.WriteNumber("total_tokens", text + image + output * images);
         w.WriteEndObject();
     }
 }

@@ -47,4 +47,33 @@ internal static class ImageModels
         }
         w.WriteEndArray();
     }
+
+    /// <summary>
+    /// Streams <paramref name="n"/> images as gpt-image does: <paramref name="partialImages"/>
+    /// <c>{kind}.partial_image</c> events, then one <c>{kind}.completed</c> per image (<paramref name="write"/> gets
+    /// the event's type and its partial index, null for the completed one).
+    /// </summary>
+    public static async Task StreamAsync(ApiRequest api, string kind, int n, int partialImages, Action<System.Text.Json.Utf8JsonWriter, string, int?> write)
+    {
+        var partialType = kind + ".partial_image";
+        var completedType = kind + ".completed";
+        using var sse = SseStream.Create(api.Http, api.Knobs, api.State);
+        await StreamGuard.RunAsync(sse, async () =>
+        {
+            await sse.SendHeadersAsync();
+            for (int image = 0; image < n; image++)
+            {
+                for (int partial = 0; partial < partialImages; partial++)
+                {
+                    if (!await sse.BeforeEventAsync()) return;
+                    write(sse.BeginEvent(System.Text.Encoding.UTF8.GetBytes(partialType)), partialType, partial);
+                    if (!await sse.EndDataAsync()) return;
+                }
+                if (!await sse.BeforeEventAsync()) return;
+                write(sse.BeginEvent(System.Text.Encoding.UTF8.GetBytes(completedType)), completedType, null);
+                if (!await sse.EndDataAsync()) return;
+            }
+            sse.Finish();
+        });
+    }
 }

@@ -143,29 +143,8 @@ internal static class ImagesEndpoint
         w.WriteEndObject();
     }
 
-    private static async Task StreamAsync(ApiRequest api, ImageJob job)
-    {
-        using var sse = SseStream.Create(api.Http, api.Knobs, api.State);
-        await StreamGuard.RunAsync(sse, async () =>
-        {
-            await sse.SendHeadersAsync();
-            for (int image = 0; image < job.N; image++)
-            {
-                for (int partial = 0; partial < job.PartialImages; partial++)
-                {
-                    if (!await sse.BeforeEventAsync()) return;
-                    var w = sse.BeginEvent("image_generation.partial_image"u8);
-                    WriteEvent(w, job, "image_generation.partial_image", partial, usage: false);
-                    if (!await sse.EndDataAsync()) return;
-                }
-                if (!await sse.BeforeEventAsync()) return;
-                var c = sse.BeginEvent("image_generation.completed"u8);
-                WriteEvent(c, job, "image_generation.completed", null, usage: true);
-                if (!await sse.EndDataAsync()) return;
-            }
-            sse.Finish();
-        });
-    }
+    private static Task StreamAsync(ApiRequest api, ImageJob job) =>
+        ImageModels.StreamAsync(api, "image_generation", job.N, job.PartialImages, (w, type, partial) => WriteEvent(w, job, type, partial, usage: partial is null));
 
     private static void WriteEvent(Utf8JsonWriter w, ImageJob job, string type, int? partial, bool usage)
     {

@@ -18,7 +18,7 @@ public static class OpenAIChatDialectRegistration
         (t, m) => t.ImageGenerations(m)) { Attempts = ImageGenerationAttempts.Instance };
     /// <summary><c>POST /v1/images/edits</c>: a multipart upload (<c>image</c> or <c>image[]</c>, <c>prompt</c>, optional <c>mask</c>), OpenAI-wire only.</summary>
     public static readonly ProxyOperation ImageEdits = new("images.edits", OpenAIRequestHead.Kind.Upload, OpenAIChatClientDialect.Instance,
-        (t, m) => t.Operation(m, "images/edits")) { ImageAnswer = true, RequiredParts = ["image", "prompt"] };
+        (t, m) => t.Operation(m, "images/edits")) { Attempts = ImageEditAttempts.Instance, RequiredParts = ["image", "prompt"] };
 
     public static ClientDialectRegistration Registration { get; } = new()
     {

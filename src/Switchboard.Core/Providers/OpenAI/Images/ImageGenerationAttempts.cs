@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Switchboard.Errors;
 using Switchboard.Http;
+using Switchboard.Http.Multipart;
 using Switchboard.Pipeline;
 using Switchboard.Routing;
 using Switchboard.Streaming;
@@ -25,8 +26,8 @@ public sealed class ImageGenerationAttempts : IOperationAttempts
 
     public bool Translates(IUpstreamProtocol protocol) => protocol is IUpstreamImageGenerator;
 
-    public Task<AttemptOutcome> RunAsync(HttpContext context, RoutedDeployment deployment, IUpstreamProtocol protocol, bool passthrough,
-        OpenAIRequestHead head, PooledBuffer body, PooledBuffer upstreamBody, CancellationToken deadline)
+    public Task<AttemptOutcome> RunAsync(HttpContext context, ProxyOperation operation, RoutedDeployment deployment, IUpstreamProtocol protocol,
+        bool passthrough, OpenAIRequestHead head, PooledBuffer body, PooledBuffer upstreamBody, MultipartForm? form, CancellationToken deadline)
     {
         var read = OpenAIImageRequestReader.Read(body.Span, refuseUnknown: !passthrough);
         if (!read.IsSuccess) return Task.FromResult(AttemptOutcome.Failed(GatewayError.InvalidRequest(read.Error.Message, read.Error.Param, read.Error.Code)));

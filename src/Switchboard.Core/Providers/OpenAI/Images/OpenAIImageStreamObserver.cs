@@ -6,8 +6,9 @@ namespace Switchboard.Providers.OpenAI.Images;
 
 /// <summary>
 /// Watches a relayed gpt-image stream (<c>image_generation.partial_image</c> events, then one
-/// <c>image_generation.completed</c> per image, each with its <c>usage</c>) for what the ledger needs: the images
-/// finished, their summed usage, and an <c>error</c> event. The events themselves go to the client untouched.
+/// <c>image_generation.completed</c> per image, each with its <c>usage</c>; an edit's are <c>image_edit.*</c>) for what
+/// the ledger needs: the images finished, their summed usage, and an <c>error</c> event. The events themselves go to
+/// the client untouched.
 /// </summary>
 public sealed class OpenAIImageStreamObserver(int expectedImages) : IUpstreamStreamReader
 {
@@ -59,7 +60,7 @@ public sealed class OpenAIImageStreamObserver(int expectedImages) : IUpstreamStr
             events.Add(new StreamErrorEvent(message ?? "The upstream image stream failed."));
             return true;
         }
-        if (type != "image_generation.completed") return true;
+        if (type is not ("image_generation.completed" or "image_edit.completed")) return true;
         Completed++;
         Size ??= size;
         Quality ??= quality;

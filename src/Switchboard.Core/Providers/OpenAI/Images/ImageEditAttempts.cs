@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
+using Switchboard.Http;
 using Switchboard.Http.Multipart;
 using Switchboard.Pipeline;
 using Switchboard.Routing;
@@ -14,13 +15,23 @@ namespace Switchboard.Providers.OpenAI.Images;
 /// metered as generations are: the images that came back at the form's <c>size</c> and <c>quality</c> (or what the
 /// answer reports), and the tokens gpt-image reports.
 /// </summary>
-public static class ImageEditAttempt
+public sealed class ImageEditAttempts : IOperationAttempts
 {
+    public static ImageEditAttempts Instance { get; } = new();
+
     private static readonly MediaTypeWithQualityHeaderValue AcceptAny = new("*/*");
 
-    public static Task<AttemptOutcome> RunAsync(HttpContext context, RoutedDeployment deployment, OpenAIRequestHead head, MultipartForm form,
-        CancellationToken deadline)
+    private ImageEditAttempts()
     {
+    }
+
+    /// <summary>Edits go to OpenAI-wire upstreams only.</summary>
+    public bool Translates(IUpstreamProtocol protocol) => false;
+
+    public Task<AttemptOutcome> RunAsync(HttpContext context, ProxyOperation operation, RoutedDeployment deployment, IUpstreamProtocol protocol,
+        bool passthrough, OpenAIRequestHead head, PooledBuffer body, PooledBuffer upstreamBody, MultipartForm? form, CancellationToken deadline)
+    {
+        ArgumentNullException.ThrowIfNull(form);
         var provider = deployment.Provider;
         // Only what metering needs is read from the form; the upstream judges the values (it knows each model's sizes).
         var metered = new ImageGenerationRequest

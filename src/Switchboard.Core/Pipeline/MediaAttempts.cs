@@ -14,18 +14,26 @@ using Switchboard.Usage;
 namespace Switchboard.Pipeline;
 
 /// <summary>
-/// One attempt of an operation whose answer is relayed as the upstream sends it (<see cref="ProxyOperation.MediaAnswer"/>:
-/// speech, transcriptions, translations, moderations) on an OpenAI-wire upstream: the client's JSON with only
+/// The attempts of an operation whose answer is relayed as the upstream sends it (speech, transcriptions,
+/// translations, moderations), on OpenAI-wire upstreams only: the client's JSON with only
 /// <c>model</c> spliced, or its multipart form with <c>model</c> replaced, goes to the operation's URL; the answer comes
 /// back as audio or text bytes relayed as they arrive (<see cref="MediaRelay"/>), as events
 /// (<see cref="ForwardAudioEvents"/>), or as JSON whose usage (tokens, seconds) is read.
 /// </summary>
-public static class MediaAttempt
+public sealed class MediaAttempts : IOperationAttempts
 {
+    public static MediaAttempts Instance { get; } = new();
+
     private static readonly MediaTypeWithQualityHeaderValue AcceptAny = new("*/*");
 
-    public static async Task<AttemptOutcome> RunAsync(HttpContext context, ProxyOperation operation, RoutedDeployment deployment, IUpstreamProtocol protocol,
-        OpenAIRequestHead head, PooledBuffer body, PooledBuffer upstreamBody, MultipartForm? form, CancellationToken shutdown)
+    private MediaAttempts()
+    {
+    }
+
+    public bool Translates(IUpstreamProtocol protocol) => false;
+
+    public async Task<AttemptOutcome> RunAsync(HttpContext context, ProxyOperation operation, RoutedDeployment deployment, IUpstreamProtocol protocol,
+        bool passthrough, OpenAIRequestHead head, PooledBuffer body, PooledBuffer upstreamBody, MultipartForm? form, CancellationToken deadline)
     {
         var provider = deployment.Provider;
         var uri = operation.OpenAITarget!(provider.Target!, deployment.UpstreamModel);
@@ -42,7 +50,7 @@ public static class MediaAttempt
             content.Headers.ContentType = UpstreamExchange.JsonContentType;
         }
         var request = UpstreamExchange.CreateRequest(uri, content, AcceptAny, provider, protocol.Authorize);
-        var outcome = await UpstreamAttempt.RunAsync(context, deployment, request, stream: true, new Answer(operation.Dialect), shutdown, media: true);
+        var outcome = await UpstreamAttempt.RunAsync(context, deployment, request, stream: true, new Answer(operation.Dialect), deadline, media: true);
         // Characters are billed once the client got the answer (or part of it), whatever the upstream reported.
         var characters = operation.Kind == OpenAIRequestHead.Kind.Speech && outcome.FirstByteTimestamp is not null ? InputCharacters(body.Span) : 0;
         var units = outcome.Units with { Kind = operation.Metering, Characters = characters };
