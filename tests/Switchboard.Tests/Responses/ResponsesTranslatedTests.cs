@@ -293,6 +293,17 @@ public sealed class ResponsesTranslatedTests(MockUpstreamFixture mock) : Gateway
         Assert.True(hostedChoice.Status == 200, hostedChoice.Body);
         Assert.Equal("web_search", hostedChoice.Response.GetProperty("tool_choice").GetProperty("type").GetString());
 
+        // Regression: allowed_tools naming only hosted tools became auto / required over the functions the client had
+        // not allowed.
+        var hostedAllowed = await PostAsync($$$"""
+            {"model":"{{{model}}}","input":"weather?","tools":[{{{Weather}}},{"type":"web_search"}],
+             "tool_choice":{"type":"allowed_tools","mode":"required","tools":[{"type":"web_search"}]}}
+            """);
+        Assert.True(hostedAllowed.Status == 200, hostedAllowed.Body);
+        Assert.Equal("Echo: weather?", hostedAllowed.Text);
+        Assert.DoesNotContain(hostedAllowed.Response.GetProperty("output").EnumerateArray(), item => item.GetProperty("type").GetString() == "function_call");
+        Assert.Equal("allowed_tools", hostedAllowed.Response.GetProperty("tool_choice").GetProperty("type").GetString());
+
         var allowed = await PostAsync($$$"""
             {"model":"{{{model}}}","input":"weather?","tools":[{{{Weather}}},{{{Clock}}}],
              "tool_choice":{{{AllowedWeather}}}}

@@ -169,7 +169,9 @@ public static partial class ResponsesRequestReader
         }
         if (names.Count == 0)
         {
-            return mode == "required" ? ToolChoice.Required : ToolChoice.Auto;
+            // Only hosted tools allowed, which no translated upstream runs (they are dropped and named): the model may
+            // call none of the functions, which the client did not allow.
+            return ToolChoice.None;
         }
         return AllowedTools.Choice(names, mode);
     }

@@ -149,7 +149,7 @@ public class ResponsesRequestReaderTests
     [InlineData("\"required\"", ToolChoiceMode.Required)]
     [InlineData("{\"type\":\"custom\",\"name\":\"apply_patch\"}", ToolChoiceMode.Named)]
     [InlineData("{\"type\":\"allowed_tools\",\"mode\":\"auto\",\"tools\":[{\"type\":\"function\",\"name\":\"add\"}]}", ToolChoiceMode.Other)]
-    [InlineData("{\"type\":\"allowed_tools\",\"mode\":\"required\",\"tools\":[{\"type\":\"web_search\"}]}", ToolChoiceMode.Required)]
+    [InlineData("{\"type\":\"allowed_tools\",\"mode\":\"required\",\"tools\":[{\"type\":\"web_search\"}]}", ToolChoiceMode.None)]
     [InlineData("{\"type\":\"web_search\"}", ToolChoiceMode.Auto)]
     public void Tool_choice_forms(string choice, ToolChoiceMode mode) =>
         Assert.Equal(mode, Read($$"""{"model":"m","input":"x","tool_choice":{{choice}}}""").ToolChoice!.Mode);
