@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Dialects;
@@ -24,8 +23,6 @@ public sealed class MediaAttempts : IOperationAttempts
 {
     public static MediaAttempts Instance { get; } = new();
 
-    private static readonly MediaTypeWithQualityHeaderValue AcceptAny = new("*/*");
-
     private MediaAttempts()
     {
     }
@@ -49,7 +46,7 @@ public sealed class MediaAttempts : IOperationAttempts
             content = new ReadOnlyMemoryContent(upstreamBody.Memory);
             content.Headers.ContentType = UpstreamExchange.JsonContentType;
         }
-        var request = UpstreamExchange.CreateRequest(uri, content, AcceptAny, provider, protocol.Authorize);
+        var request = UpstreamExchange.CreateRequest(uri, content, UpstreamExchange.AcceptAny, provider, protocol.Authorize);
         var outcome = await UpstreamAttempt.RunAsync(context, deployment, request, stream: true, new Answer(operation.Dialect), deadline, media: true);
         // Characters are billed once the client got the answer (or part of it), whatever the upstream reported.
         var characters = operation.Kind == OpenAIRequestHead.Kind.Speech && outcome.FirstByteTimestamp is not null ? InputCharacters(body.Span) : 0;

@@ -8,7 +8,6 @@ using Switchboard.Providers.OpenAI;
 using Switchboard.Routing;
 using Switchboard.Streaming;
 using Switchboard.Translation.Canonical;
-using Switchboard.Usage;
 
 namespace Switchboard.Pipeline;
 
@@ -97,14 +96,7 @@ public static class PassthroughAttempt
         {
             if (UpstreamExchange.CheckAnswer(json.Span, provider) is { } invalid) return ValueTask.FromResult(AttemptOutcome.Failed(invalid));
             return UpstreamAttempt.AnswerAsync(context, (int)response.StatusCode,
-                response.Content.Headers.ContentType?.ToString() ?? "application/json", json.Memory, ReadUsage(json.Span));
-        }
-
-        private TokenUsage? ReadUsage(ReadOnlySpan<byte> json)
-        {
-            if (protocol.Passthrough != PassthroughRelay.UsageOnRequest) return protocol.ReadPassthroughUsage(json);
-            var read = OpenAIUsageReader.Read(json);
-            return read.HasUsage ? read.Usage : null;
+                response.Content.Headers.ContentType?.ToString() ?? "application/json", json.Memory, protocol.ReadPassthroughUsage(json.Span));
         }
     }
 }

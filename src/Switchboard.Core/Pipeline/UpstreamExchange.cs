@@ -11,6 +11,9 @@ namespace Switchboard.Pipeline;
 public static class UpstreamExchange
 {
     public static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+
+    /// <summary>The <c>Accept</c> of an operation whose answer may be of any type (audio, text, images, events).</summary>
+    public static readonly MediaTypeWithQualityHeaderValue AcceptAny = new("*/*");
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
 

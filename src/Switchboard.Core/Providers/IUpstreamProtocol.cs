@@ -60,7 +60,7 @@ public interface IUpstreamProtocol
     ReadResult<ChatResponse> ReadChatResponse(ReadOnlySpan<byte> json, ChatRequest request);
 
     /// <summary>
-    /// The usage of a whole answer relayed untranslated (<see cref="PassthroughRelay.Observed"/>); null when it has none.
+    /// The usage of a whole answer relayed untranslated; null when it has none.
     /// By default the answer is read whole; a wire whose usage a byte scan can find overrides this.
     /// </summary>
     Usage.TokenUsage? ReadPassthroughUsage(ReadOnlySpan<byte> json) =>

@@ -102,22 +102,7 @@ internal static class ImageEditsEndpoint
     }
 
     private static Task StreamAsync(ApiRequest api, EditJob job) =>
-        ImageModels.StreamAsync(api, "image_edit", job.N, job.PartialImages, (w, type, partial) => WriteEvent(w, job, type, partial));
-
-    private static void WriteEvent(Utf8JsonWriter w, EditJob job, string type, int? partial)
-    {
-        w.WriteStartObject();
-        w.WriteString("type", type);
-        w.WriteString("b64_json", ImageModels.PixelPng);
-        w.WriteNumber("created_at", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        w.WriteString("size", job.Size);
-        w.WriteString("quality", job.Quality);
-        w.WriteString("background", "opaque");
-        w.WriteString("output_format", "png");
-        if (partial is { } index) w.WriteNumber("partial_image_index", index);
-        else WriteUsage(w, job, images: 1);
-        w.WriteEndObject();
-    }
+        ImageModels.StreamAsync(api, "image_edit", job.N, job.PartialImages, job.Size, job.Quality, "png", w => WriteUsage(w, job, images: 1));
 
     private static void Write(Utf8JsonWriter w, EditJob job)
     {

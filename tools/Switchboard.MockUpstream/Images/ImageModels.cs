@@ -50,11 +50,27 @@ internal static class ImageModels
 
     /// <summary>
     /// Streams <paramref name="n"/> images as gpt-image does: <paramref name="partialImages"/>
-    /// <c>{kind}.partial_image</c> events, then one <c>{kind}.completed</c> per image (<paramref name="write"/> gets
-    /// the event's type and its partial index, null for the completed one).
+    /// <c>{kind}.partial_image</c> events, then one <c>{kind}.completed</c> per image with its usage
+    /// (<paramref name="writeUsage"/>); each event names the image's size, quality and format.
     /// </summary>
-    public static async Task StreamAsync(ApiRequest api, string kind, int n, int partialImages, Action<System.Text.Json.Utf8JsonWriter, string, int?> write)
+    public static async Task StreamAsync(ApiRequest api, string kind, int n, int partialImages, string size, string quality, string? outputFormat,
+        Action<System.Text.Json.Utf8JsonWriter> writeUsage)
     {
+        void Write(System.Text.Json.Utf8JsonWriter w, string type, int? partial)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", type);
+            w.WriteString("b64_json", PixelPng);
+            w.WriteNumber("created_at", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            w.WriteString("size", size);
+            w.WriteString("quality", quality);
+            w.WriteString("background", "opaque");
+            w.WriteString("output_format", outputFormat);
+            if (partial is { } index) w.WriteNumber("partial_image_index", index);
+            else writeUsage(w);
+            w.WriteEndObject();
+        }
+
         var partialType = kind + ".partial_image";
         var completedType = kind + ".completed";
         using var sse = SseStream.Create(api.Http, api.Knobs, api.State);
@@ -66,11 +82,11 @@ internal static class ImageModels
                 for (int partial = 0; partial < partialImages; partial++)
                 {
                     if (!await sse.BeforeEventAsync()) return;
-                    write(sse.BeginEvent(System.Text.Encoding.UTF8.GetBytes(partialType)), partialType, partial);
+                    Write(sse.BeginEvent(System.Text.Encoding.UTF8.GetBytes(partialType)), partialType, partial);
                     if (!await sse.EndDataAsync()) return;
                 }
                 if (!await sse.BeforeEventAsync()) return;
-                write(sse.BeginEvent(System.Text.Encoding.UTF8.GetBytes(completedType)), completedType, null);
+                Write(sse.BeginEvent(System.Text.Encoding.UTF8.GetBytes(completedType)), completedType, null);
                 if (!await sse.EndDataAsync()) return;
             }
             sse.Finish();

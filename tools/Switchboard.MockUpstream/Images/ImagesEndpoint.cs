@@ -144,20 +144,5 @@ internal static class ImagesEndpoint
     }
 
     private static Task StreamAsync(ApiRequest api, ImageJob job) =>
-        ImageModels.StreamAsync(api, "image_generation", job.N, job.PartialImages, (w, type, partial) => WriteEvent(w, job, type, partial, usage: partial is null));
-
-    private static void WriteEvent(Utf8JsonWriter w, ImageJob job, string type, int? partial, bool usage)
-    {
-        w.WriteStartObject();
-        w.WriteString("type", type);
-        w.WriteString("b64_json", ImageModels.PixelPng);
-        w.WriteNumber("created_at", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        w.WriteString("size", job.Size);
-        w.WriteString("quality", job.Quality);
-        w.WriteString("background", "opaque");
-        w.WriteString("output_format", job.OutputFormat);
-        if (partial is { } index) w.WriteNumber("partial_image_index", index);
-        if (usage) WriteUsage(w, job, 1);
-        w.WriteEndObject();
-    }
+        ImageModels.StreamAsync(api, "image_generation", job.N, job.PartialImages, job.Size, job.Quality, job.OutputFormat, w => WriteUsage(w, job, 1));
 }

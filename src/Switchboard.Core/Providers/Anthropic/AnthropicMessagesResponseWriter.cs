@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Switchboard.Http;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
 
@@ -7,7 +8,6 @@ namespace Switchboard.Providers.Anthropic;
 
 // The canonical Usage, not the Switchboard.Usage namespace of the ledger records.
 using Usage = Switchboard.Translation.Canonical.Usage;
-using Switchboard.Http;
 
 /// <summary>
 /// Writes a <see cref="ChatResponse"/> as an Anthropic <c>message</c> body, so an OpenAI or Gemini answer

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Switchboard.Http;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
 
@@ -8,7 +9,6 @@ namespace Switchboard.Providers.Anthropic;
 
 // The canonical Usage, not the Switchboard.Usage namespace of the ledger records.
 using Usage = Switchboard.Translation.Canonical.Usage;
-using Switchboard.Http;
 
 /// <summary>
 /// Writes canonical stream events as Messages API server-sent events (<c>event: NAME\ndata: {...}\n\n</c>),

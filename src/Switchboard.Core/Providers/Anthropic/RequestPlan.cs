@@ -156,8 +156,8 @@ internal sealed class RequestPlan
     {
         var messages = request.Messages;
         var i = messages.Length - 1;
-        var endsWithResults = false;
-        for (; i >= 0 && IsToolResults(messages[i]); i--) endsWithResults = true;
+        while (i >= 0 && IsToolResults(messages[i])) i--;
+        var endsWithResults = i < messages.Length - 1;
         if (!endsWithResults || i < 0 || messages[i].Role != ChatRole.Assistant) return false;
         foreach (var part in messages[i].Parts)
         {

@@ -1,11 +1,11 @@
 using System.Text.Json;
+using Switchboard.Http;
 using Switchboard.Translation.Canonical;
 
 namespace Switchboard.Providers.Gemini;
 
 // The canonical Usage, not the Switchboard.Usage namespace of the ledger records.
 using Usage = Switchboard.Translation.Canonical.Usage;
-using Switchboard.Http;
 
 /// <summary>
 /// What one <c>GenerateContentResponse</c> (a whole response, or one stream chunk) said, read by

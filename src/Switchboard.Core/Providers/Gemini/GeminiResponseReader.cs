@@ -1,9 +1,9 @@
+using Switchboard.Http;
 using Switchboard.Translation;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
-using Switchboard.Http;
 
 namespace Switchboard.Providers.Gemini;
 

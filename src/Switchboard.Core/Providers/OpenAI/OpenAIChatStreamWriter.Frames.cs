@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Switchboard.Http;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
 
@@ -7,7 +8,6 @@ namespace Switchboard.Providers.OpenAI;
 
 // The canonical Usage, not the Switchboard.Usage namespace of the ledger records.
 using Usage = Switchboard.Translation.Canonical.Usage;
-using Switchboard.Http;
 
 /// <summary>The JSON of the frames: chunk, usage and error frames in OpenAI's member order.</summary>
 public sealed partial class OpenAIChatStreamWriter

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Switchboard.Http;
 using Switchboard.Translation.Canonical;
 using Switchboard.Translation.Json;
-using Switchboard.Http;
 
 namespace Switchboard.Providers.OpenAI;
 

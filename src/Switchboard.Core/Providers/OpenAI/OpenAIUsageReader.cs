@@ -54,6 +54,9 @@ public static class OpenAIUsageReader
         }
     }
 
+    /// <summary>The top-level usage of a response (Chat Completions or Responses: both member spellings are known); null when it has none.</summary>
+    public static TokenUsage? UsageOf(ReadOnlySpan<byte> json) => Read(json) is { HasUsage: true } read ? read.Usage : null;
+
     /// <summary>Reads a usage object; the reader is on its StartObject and ends on its EndObject.</summary>
     public static TokenUsage ReadUsageObject(ref Utf8JsonReader reader)
     {

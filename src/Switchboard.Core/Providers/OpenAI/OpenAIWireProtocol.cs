@@ -39,6 +39,9 @@ public abstract class OpenAIWireProtocol : IUpstreamProtocol, IUpstreamTarget
 
     public ReadResult<ChatResponse> ReadChatResponse(ReadOnlySpan<byte> json, ChatRequest request) => OpenAIChatResponseReader.Read(json);
 
+    /// <summary>The top-level <c>usage</c> found by a byte scan.</summary>
+    public Usage.TokenUsage? ReadPassthroughUsage(ReadOnlySpan<byte> json) => OpenAIUsageReader.UsageOf(json);
+
     public IUpstreamStreamReader CreateStreamReader(ChatRequest? request) => new StreamReader();
 
     public UpstreamErrorInfo? ReadError(ReadOnlySpan<byte> body) => OpenAIErrorBody.Read(body);

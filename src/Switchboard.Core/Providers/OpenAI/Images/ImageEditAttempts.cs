@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Http;
 using Switchboard.Http.Multipart;
@@ -18,8 +17,6 @@ namespace Switchboard.Providers.OpenAI.Images;
 public sealed class ImageEditAttempts : IOperationAttempts
 {
     public static ImageEditAttempts Instance { get; } = new();
-
-    private static readonly MediaTypeWithQualityHeaderValue AcceptAny = new("*/*");
 
     private ImageEditAttempts()
     {
@@ -43,7 +40,7 @@ public sealed class ImageEditAttempts : IOperationAttempts
             Stream = head.Stream,
         };
         var uri = provider.Target!.Operation(deployment.UpstreamModel, "images/edits");
-        var message = UpstreamExchange.CreateRequest(uri, form.CreateContent("model", deployment.UpstreamModel), AcceptAny, provider, provider.Protocol!.Authorize);
+        var message = UpstreamExchange.CreateRequest(uri, form.CreateContent("model", deployment.UpstreamModel), UpstreamExchange.AcceptAny, provider, provider.Protocol!.Authorize);
         return UpstreamAttempt.RunAsync(context, deployment, message, head.Stream, new ImageGenerationAttempts.RelayedAnswer(metered), deadline);
     }
 }

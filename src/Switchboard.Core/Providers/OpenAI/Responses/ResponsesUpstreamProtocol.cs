@@ -28,8 +28,7 @@ public sealed class ResponsesUpstreamProtocol(IUpstreamTarget target) : IUpstrea
     public ReadResult<ChatResponse> ReadChatResponse(ReadOnlySpan<byte> json, ChatRequest request) => ResponsesResponseReader.Read(json);
 
     /// <summary>The top-level <c>usage</c> found by a byte scan: its members are named as the usage reader knows them.</summary>
-    public Usage.TokenUsage? ReadPassthroughUsage(ReadOnlySpan<byte> json) =>
-        OpenAIUsageReader.Read(json) is { HasUsage: true } read ? read.Usage : null;
+    public Usage.TokenUsage? ReadPassthroughUsage(ReadOnlySpan<byte> json) => OpenAIUsageReader.UsageOf(json);
 
     public IUpstreamStreamReader CreateStreamReader(ChatRequest? request) => new ResponsesStreamReader();
 
