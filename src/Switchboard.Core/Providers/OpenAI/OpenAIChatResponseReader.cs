@@ -60,13 +60,13 @@ public static class OpenAIChatResponseReader
                 var toolNames = new Dictionary<string, string>(StringComparer.Ordinal);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    choices.Add(ReadChoice(ref reader, $"choices[{choices.Count}]", toolNames));
+                    choices.Add(ReadChoice(ref reader, choices.Count, toolNames));
                 }
             }
             else if (reader.ValueTextEquals("usage"u8))
             {
                 ReadValue(ref reader);
-                usage = reader.TokenType == JsonTokenType.Null ? null : OpenAIChatUsage.Read(ref reader, "usage");
+                usage = reader.TokenType == JsonTokenType.Null ? null : OpenAIChatUsage.Read(ref reader);
             }
             else
             {
@@ -89,8 +89,11 @@ public static class OpenAIChatResponseReader
         };
     }
 
-    private static ChatChoice ReadChoice(ref Utf8JsonReader reader, string path, Dictionary<string, string> toolNames)
+    private static ChatChoice ReadChoice(ref Utf8JsonReader reader, int position, Dictionary<string, string> toolNames)
     {
+        // Nearly every answer has one choice: its paths (used in errors) are constants rather than formatted per read.
+        var path = position == 0 ? "choices[0]" : $"choices[{position}]";
+        var messagePath = position == 0 ? "choices[0].message" : Join(path, "message");
         ExpectObject(ref reader, path, "");
         int? index = null;
         Message? message = null;
@@ -106,7 +109,7 @@ public static class OpenAIChatResponseReader
             else if (reader.ValueTextEquals("message"u8))
             {
                 ReadValue(ref reader);
-                message = OpenAIChatMessageReader.Read(ref reader, Join(path, "message"), toolNames, isResponse: true);
+                message = OpenAIChatMessageReader.Read(ref reader, messagePath, toolNames, isResponse: true);
             }
             else if (reader.ValueTextEquals("finish_reason"u8))
             {
@@ -124,7 +127,7 @@ public static class OpenAIChatResponseReader
                 SkipValue(ref reader);
             }
         }
-        return new ChatChoice(index ?? 0, message ?? throw Missing(Join(path, "message")))
+        return new ChatChoice(index ?? 0, message ?? throw Missing(messagePath))
         {
             FinishReason = finish,
             Logprobs = logprobs,

@@ -85,7 +85,7 @@ public sealed partial class OpenAIChatStreamReader
             else if (reader.ValueTextEquals("usage"u8))
             {
                 ReadValue(ref reader);
-                usage = reader.TokenType == JsonTokenType.Null ? null : OpenAIChatUsage.Read(ref reader, "usage");
+                usage = reader.TokenType == JsonTokenType.Null ? null : OpenAIChatUsage.Read(ref reader);
             }
             else if (reader.ValueTextEquals("error"u8))
             {

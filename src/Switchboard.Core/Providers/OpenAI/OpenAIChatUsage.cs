@@ -10,8 +10,14 @@ using Usage = Switchboard.Translation.Canonical.Usage;
 /// <summary>Reads and writes the <c>usage</c> object of responses and stream chunks.</summary>
 internal static class OpenAIChatUsage
 {
-    public static Usage Read(ref Utf8JsonReader reader, string path)
+    // The object is always a body's or a chunk's top-level usage: its members' paths are constants, not joined per read.
+    private const string Path = "usage";
+    private const string PromptDetailsPath = "usage.prompt_tokens_details";
+    private const string CompletionDetailsPath = "usage.completion_tokens_details";
+
+    public static Usage Read(ref Utf8JsonReader reader)
     {
+        const string path = Path;
         ExpectObject(ref reader, path, "");
         var counts = default(Counts);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -26,12 +32,12 @@ internal static class OpenAIChatUsage
             if (reader.ValueTextEquals("prompt_tokens_details"u8))
             {
                 ReadValue(ref reader);
-                counts.ReadDetails(ref reader, Join(path, "prompt_tokens_details"), completion: false);
+                counts.ReadDetails(ref reader, PromptDetailsPath, completion: false);
             }
             else if (reader.ValueTextEquals("completion_tokens_details"u8))
             {
                 ReadValue(ref reader);
-                counts.ReadDetails(ref reader, Join(path, "completion_tokens_details"), completion: true);
+                counts.ReadDetails(ref reader, CompletionDetailsPath, completion: true);
             }
             else
             {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Switchboard.Http;
 
@@ -17,10 +16,10 @@ internal sealed class ResponsesClientItem(string type, string id)
     public string Id { get; } = id;
 
     /// <summary>Message content parts in order (<c>output_text</c> or <c>refusal</c>).</summary>
-    public List<(bool Refusal, StringBuilder Text)> Parts { get; } = [];
+    public List<(bool Refusal, ResponsesItemText Text)> Parts { get; } = [];
 
     /// <summary>Reasoning summary texts.</summary>
-    public List<StringBuilder> Summary { get; } = [];
+    public List<ResponsesItemText> Summary { get; } = [];
 
     /// <summary>Reasoning <c>encrypted_content</c>.</summary>
     public string? EncryptedContent { get; set; }
@@ -33,7 +32,7 @@ internal sealed class ResponsesClientItem(string type, string id)
     public string? Namespace { get; init; }
 
     /// <summary>Function arguments (JSON text) or custom tool input (free text).</summary>
-    public StringBuilder Arguments { get; } = new();
+    public ResponsesItemText Arguments { get; } = new();
 
     /// <summary>A hosted item (web_search_call, ...) as the upstream sent it.</summary>
     public JsonElement? Raw { get; init; }

@@ -178,11 +178,11 @@ public static partial class ResponsesRequestReader
 
     /// <summary><c>text.format</c> becomes the response format; a <c>text</c> with more than a format (e.g.
     /// <c>verbosity</c>) is also kept whole, raw, as the extension <c>text</c> for a Responses upstream.</summary>
-    private static ChatRequest ReadText(JsonElement value, ChatRequest request, List<ExtensionField> extensions)
+    private static ResponseFormat? ReadText(JsonElement value, List<ExtensionField> extensions)
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
-            return request;
+            return null;
         }
         ExpectObject(value, "text");
         ResponseFormat? format = null;
@@ -202,7 +202,7 @@ public static partial class ResponsesRequestReader
         {
             extensions.Add(new ExtensionField("text", value.Clone()));
         }
-        return request with { ResponseFormat = format };
+        return format;
     }
 
     private static ResponseFormat? ReadFormat(JsonElement format)

@@ -68,11 +68,20 @@ public static partial class ResponsesRequestReader
 
     private static ChatRequest ReadRequest(JsonElement body)
     {
+        // Members are gathered into locals and the record built once: a `with` per member copied the whole request.
         string? model = null;
         string? instructions = null;
         JsonElement? input = null;
         var extensions = new List<ExtensionField>();
-        var request = new ChatRequest { Model = "", SourceDialect = ResponsesDialect.Name };
+        ImmutableArray<ToolDefinition> tools = [];
+        ToolChoice? toolChoice = null;
+        bool? parallelToolCalls = null, stream = null;
+        ResponseFormat? format = null;
+        ReasoningOptions? reasoning = null;
+        int? maxOutputTokens = null, topLogprobs = null;
+        double? temperature = null, topP = null;
+        string? user = null;
+        ImmutableDictionary<string, string>? metadata = null;
         foreach (var member in body.EnumerateObject())
         {
             var value = member.Value;
@@ -81,18 +90,18 @@ public static partial class ResponsesRequestReader
                 case "model": model = OptString(value, "model"); break;
                 case "input": input = value; break;
                 case "instructions": instructions = OptString(value, "instructions"); break;
-                case "tools": request = request with { Tools = ReadTools(value) }; break;
-                case "tool_choice": request = request with { ToolChoice = ReadToolChoice(value, extensions) }; break;
-                case "parallel_tool_calls": request = request with { ParallelToolCalls = OptBool(value, "parallel_tool_calls") }; break;
-                case "text": request = ReadText(value, request, extensions); break;
-                case "reasoning": request = request with { Reasoning = ReadReasoning(value) }; break;
-                case "max_output_tokens": request = request with { MaxOutputTokens = OptInt(value, "max_output_tokens", 1) }; break;
-                case "temperature": request = request with { Temperature = OptDouble(value, "temperature", 0, 2) }; break;
-                case "top_p": request = request with { TopP = OptDouble(value, "top_p", 0, 1) }; break;
-                case "top_logprobs": request = request with { TopLogprobs = OptInt(value, "top_logprobs", 0, 20) }; break;
-                case "stream": request = request with { Stream = OptBool(value, "stream") }; break;
-                case "user": request = request with { User = OptString(value, "user") }; break;
-                case "metadata": request = request with { Metadata = ReadMetadata(value) }; break;
+                case "tools": tools = ReadTools(value); break;
+                case "tool_choice": toolChoice = ReadToolChoice(value, extensions); break;
+                case "parallel_tool_calls": parallelToolCalls = OptBool(value, "parallel_tool_calls"); break;
+                case "text": format = ReadText(value, extensions); break;
+                case "reasoning": reasoning = ReadReasoning(value); break;
+                case "max_output_tokens": maxOutputTokens = OptInt(value, "max_output_tokens", 1); break;
+                case "temperature": temperature = OptDouble(value, "temperature", 0, 2); break;
+                case "top_p": topP = OptDouble(value, "top_p", 0, 1); break;
+                case "top_logprobs": topLogprobs = OptInt(value, "top_logprobs", 0, 20); break;
+                case "stream": stream = OptBool(value, "stream"); break;
+                case "user": user = OptString(value, "user"); break;
+                case "metadata": metadata = ReadMetadata(value); break;
                 default:
                     if (!PassThroughMembers.Contains(member.Name))
                     {
@@ -106,23 +115,44 @@ public static partial class ResponsesRequestReader
         {
             throw model is null ? Missing("model") : Fail("model", "must be a non-empty string");
         }
+        var request = new ChatRequest
+        {
+            Model = model,
+            SourceDialect = ResponsesDialect.Name,
+            Tools = tools,
+            ToolChoice = toolChoice,
+            ParallelToolCalls = parallelToolCalls,
+            ResponseFormat = format,
+            Reasoning = reasoning,
+            MaxOutputTokens = maxOutputTokens,
+            Temperature = temperature,
+            TopP = topP,
+            TopLogprobs = topLogprobs,
+            Stream = stream,
+            User = user,
+            Metadata = metadata,
+            Extensions = [.. extensions],
+            Hints = string.IsNullOrEmpty(instructions) ? DialectHints.None : InstructionsHints,
+        };
 
         var messages = ImmutableArray.CreateBuilder<Message>();
         if (!string.IsNullOrEmpty(instructions))
         {
             messages.Add(Message.FromText(ChatRole.System, instructions));
-            request = request with { Hints = request.Hints with { SystemAsInstructions = true } };
         }
         if (input is { } items && items.ValueKind != JsonValueKind.Null)
         {
+            // The calls in the input need the request's tools (which are custom).
             ReadInput(items, request, messages);
         }
         else if (!HasAny(extensions, "previous_response_id", "prompt", "conversation"))
         {
             throw Missing("input");
         }
-        return request with { Model = model, Messages = messages.ToImmutable(), Extensions = [.. extensions] };
+        return request with { Messages = messages.ToImmutable() };
     }
+
+    private static readonly DialectHints InstructionsHints = new() { SystemAsInstructions = true };
 
     private static bool HasAny(List<ExtensionField> fields, params string[] names)
     {

@@ -47,7 +47,7 @@ public static partial class ResponsesResponseWriter
         }
         writer.WriteEndArray();
         writer.WriteBoolean("parallel_tool_calls"u8, request.ParallelToolCalls ?? true);
-        WriteExtensionOrNull(writer, request, "previous_response_id");
+        WriteExtensionOrNull(writer, request, "previous_response_id"u8, "previous_response_id");
         writer.WriteStartObject("reasoning"u8);
         WriteStringOrNull(writer, "effort"u8, request.Reasoning?.Effort);
         WriteStringOrNull(writer, "summary"u8, request.Reasoning?.Summary);
@@ -66,7 +66,7 @@ public static partial class ResponsesResponseWriter
         WriteToolChoice(writer, request);
         WriteTools(writer, request);
         writer.WriteNumber("top_p"u8, request.TopP ?? 1);
-        WriteExtensionOrNull(writer, request, "truncation");
+        WriteExtensionOrNull(writer, request, "truncation"u8, "truncation");
         // No usage yet (a stream's first events): left out, as the schema has no null for it.
         if (head.Usage is { } usage)
         {
@@ -212,9 +212,9 @@ public static partial class ResponsesResponseWriter
         writer.WriteEndArray();
     }
 
-    private static void WriteExtensionOrNull(Utf8JsonWriter writer, ChatRequest request, string name)
+    private static void WriteExtensionOrNull(Utf8JsonWriter writer, ChatRequest request, ReadOnlySpan<byte> utf8Name, string name)
     {
-        writer.WritePropertyName(name);
+        writer.WritePropertyName(utf8Name);
         if (ResponsesDialect.Owns(request.SourceDialect) && ExtensionField.Find(request.Extensions, name) is { } field)
         {
             field.Value.WriteTo(writer);

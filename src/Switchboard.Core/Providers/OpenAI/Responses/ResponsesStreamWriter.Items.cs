@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Switchboard.Translation.Canonical;
 
@@ -34,7 +33,7 @@ public sealed partial class ResponsesStreamWriter
         }
         if (!_partOpen)
         {
-            item.Parts.Add((refusal, new StringBuilder()));
+            item.Parts.Add((refusal, new ResponsesItemText()));
             _partOpen = true;
             WriteEvent(output, ResponsesEventTypes.ContentPartAdded, refusal, (w, refusal, self) =>
             {
@@ -66,7 +65,7 @@ public sealed partial class ResponsesStreamWriter
         var item = _open!;
         if (!_partOpen)
         {
-            item.Summary.Add(new StringBuilder());
+            item.Summary.Add(new ResponsesItemText());
             _partOpen = true;
             WriteEvent(output, ResponsesEventTypes.ReasoningSummaryPartAdded, 0, static (w, _, self) =>
             {
@@ -174,7 +173,7 @@ public sealed partial class ResponsesStreamWriter
                 if (_unwrapCustom)
                 {
                     var input = ResponsesClientCustomTools.InputOf(item.Arguments.ToString());
-                    item.Arguments.Clear().Append(input);
+                    item.Arguments.Set(input);
                     if (input.Length > 0)
                     {
                         WriteArgumentsDelta(input, output);

@@ -40,6 +40,8 @@ public class ResponsesStreamWriterTests
         var completed = events[^1].GetProperty("response");
         Assert.StartsWith("resp_", completed.GetProperty("id").GetString());
         Assert.Equal(events[0].GetProperty("response").GetProperty("id").GetString(), completed.GetProperty("id").GetString());
+        // The deltas joined, in the part's done event and again in the completed response.
+        Assert.Equal("Hello", events[6].GetProperty("text").GetString());
         Assert.Equal("Hello", completed.GetProperty("output")[0].GetProperty("content")[0].GetProperty("text").GetString());
         Assert.Equal(4, completed.GetProperty("usage").GetProperty("input_tokens_details").GetProperty("cached_tokens").GetInt32());
         Assert.Equal(12, completed.GetProperty("usage").GetProperty("total_tokens").GetInt32());
