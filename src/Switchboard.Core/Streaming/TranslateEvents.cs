@@ -56,6 +56,7 @@ public struct TranslateEvents(UpstreamProvider provider, IUpstreamStreamReader r
     {
         _events.Clear();
         reader.Complete(_events);
+        NameTheModel(_events);
         progress.Take(_events, provider);
         return progress.Failure is null ? Frame() : EventVerdict.Skip;
     }

@@ -26,12 +26,29 @@ public static class StoredResponseEndpoints
         }
     }
 
-    private static Task GetAsync(HttpContext context, string id, RuntimeHolder runtimes, IResponseStore store, TimeProvider time) =>
-        WithResponseAsync(context, id, runtimes, store, time, async response =>
+    /// <remarks>
+    /// <c>?stream=true</c> replays a background response's events on OpenAI; the gateway runs no background responses,
+    /// so it answers as OpenAI does for any other response: 400 on <c>stream</c>, never the JSON a stream reader cannot read.
+    /// </remarks>
+    private static Task GetAsync(HttpContext context, string id, RuntimeHolder runtimes, IResponseStore store, TimeProvider time)
+    {
+        var stream = context.Request.Query["stream"].ToString();
+        if (stream is not ("" or "true" or "false"))
         {
+            return ErrorResponses.WriteOpenAIAsync(context.Response,
+                GatewayError.InvalidRequest("Invalid 'stream': expected a boolean ('true' or 'false').", "stream"));
+        }
+        return WithResponseAsync(context, id, runtimes, store, time, async response =>
+        {
+            if (stream == "true")
+            {
+                await ErrorResponses.WriteOpenAIAsync(context.Response, StoredResponseErrors.NotStreamable);
+                return;
+            }
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(response.ResponseJson, context.RequestAborted);
         });
+    }
 
     private static async Task DeleteAsync(HttpContext context, string id, RuntimeHolder runtimes, IResponseStore store, TimeProvider time)
     {

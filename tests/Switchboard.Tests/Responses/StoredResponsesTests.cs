@@ -115,6 +115,25 @@ public sealed partial class StoredResponsesTests(MockUpstreamFixture mock) : ICl
     }
 
     [Fact]
+    public async Task Retrieving_as_a_stream_is_refused_as_openai_refuses_a_response_not_run_in_the_background()
+    {
+        await using var gateway = await StartAsync();
+        using var alice = gateway.Client(TestConfigs.AliceKey);
+        var id = await CreatedIdAsync(alice, "stream me again");
+
+        var (status, refused) = await SendAsync(alice, HttpMethod.Get, $"/v1/responses/{id}?stream=true");
+        var (badStatus, bad) = await SendAsync(alice, HttpMethod.Get, $"/v1/responses/{id}?stream=yes");
+        var (plainStatus, plain) = await SendAsync(alice, HttpMethod.Get, $"/v1/responses/{id}?stream=false");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("stream", refused.GetProperty("error").GetProperty("param").GetString());
+        Assert.Contains("background=true", refused.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.BadRequest, "stream"), (badStatus, bad.GetProperty("error").GetProperty("param").GetString()));
+        Assert.Equal((HttpStatusCode.OK, id), (plainStatus, plain.GetProperty("id").GetString()));
+        AssertNotFound(await SendAsync(alice, HttpMethod.Get, "/v1/responses/resp_unknown?stream=true"), "resp_unknown");
+    }
+
+    [Fact]
     public async Task A_deleted_response_is_gone_everywhere()
     {
         await using var gateway = await StartAsync();

@@ -13,6 +13,10 @@ public static class StoredResponseErrors
     /// <summary>A response id that is unknown, expired, deleted or another key's (GET, DELETE, input_items).</summary>
     public static GatewayError NotFound(string id) => GatewayError.NotFound($"Response with id '{id}' not found.");
 
+    /// <summary><c>GET /responses/{id}?stream=true</c>: only background responses can be streamed again, in OpenAI's words.</summary>
+    public static readonly GatewayError NotStreamable = GatewayError.InvalidRequest(
+        "This response cannot be streamed because it was not created with background=true.", "stream");
+
     /// <summary>The database cannot be read: the request cannot be continued or answered now.</summary>
     public static readonly GatewayError Unavailable = new(StatusCodes.Status503ServiceUnavailable, "server_error", "stored_responses_unavailable",
         "Stored responses cannot be read right now (the gateway's database is unreachable); try again shortly.", ErrorDisposition.Gateway);
