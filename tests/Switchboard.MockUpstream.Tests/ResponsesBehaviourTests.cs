@@ -33,6 +33,15 @@ public sealed class ResponsesBehaviourTests(MockHostFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_background_request_is_answered_at_once_queued_without_output_or_usage()
+    {
+        var r = await _mock.PostJsonAsync(Path, J("{'model':'gpt-4o','input':'hello there','background':true}"));
+        Assert.Equal(("queued", true), (r.GetProperty("status").GetString(), r.GetProperty("background").GetBoolean()));
+        Assert.Empty(r.GetProperty("output").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, r.GetProperty("usage").ValueKind);
+    }
+
+    [Fact]
     public async Task Message_items_echo_the_last_user_text()
     {
         var r = await _mock.PostJsonAsync(Path, J("{'model':'mock-x','instructions':'be brief','input':[{'role':'developer','content':'rules'},{'type':'message','role':'user','content':[{'type':'input_text','text':'first'},{'type':'input_text','text':'second'}]}]}"));

@@ -63,6 +63,27 @@ public sealed class ResponsesUpstreamTests(MockUpstreamFixture mock) : GatewayTe
         Assert.Equal((record.Usage.PromptTokens * 1m + record.Usage.CompletionTokens * 2m) / 1_000_000m, record.CostUsd);
     }
 
+    [Fact]
+    public async Task A_background_request_runs_in_the_foreground_so_its_tokens_are_counted_and_its_answer_kept_complete()
+    {
+        using var http = Gateway.Client(TestConfigs.AliceKey);
+
+        var response = await PostAsync(http, "/v1/responses", """{"model":"native","background":true,"input":"Hello there"}""");
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var upstream = JsonDocument.Parse((await Mock.LastRequestAsync()).GetProperty("body").GetString()!).RootElement;
+
+        // Relayed as sent, the upstream would have answered "queued" with no usage: nothing to bill, a stored copy
+        // that never completes.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(upstream.TryGetProperty("background", out _));
+        Assert.Equal("Hello there", upstream.GetProperty("input").GetString());
+        Assert.Equal("completed", answer.GetProperty("status").GetString());
+        var usage = answer.GetProperty("usage");
+        AssertLedger(await RecordOfAsync(response), "native", stream: false, usage.GetProperty("input_tokens").GetInt64(), usage.GetProperty("output_tokens").GetInt64());
+        var fetched = await http.GetAsync($"/v1/responses/{answer.GetProperty("id").GetString()}");
+        Assert.Equal("completed", JsonDocument.Parse(await fetched.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+    }
+
     [SharedFixtureFact]
     public async Task A_recorded_responses_stream_reaches_the_client_event_for_event_with_usage_from_response_completed()
     {

@@ -20,7 +20,8 @@ internal static class ResponsesEndpoint
         HttpHelpers.AddOpenAIHeaders(api.Http);
         if (!request.Stream)
         {
-            await HttpHelpers.WriteJsonAsync(api.Http, 200, answer, static (w, a) => ResponsesWriter.WriteResponse(w, a, final: true));
+            // In the background the API answers at once with the queued response, to be polled for the rest.
+            await HttpHelpers.WriteJsonAsync(api.Http, 200, answer, static (w, a) => ResponsesWriter.WriteResponse(w, a, final: !a.Request.Background));
             return;
         }
         using var sse = SseStream.Create(api.Http, api.Knobs, api.State, SseFraming.Responses);

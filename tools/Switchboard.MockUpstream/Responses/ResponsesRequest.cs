@@ -18,6 +18,9 @@ internal sealed class ResponsesRequest
 
     public string? PreviousResponseId { get; set; }
 
+    /// <summary><c>background: true</c>: a non-streamed answer is the queued response, as the API answers at once.</summary>
+    public bool Background { get; set; }
+
     /// <summary>The instructions as sent (echoed in the response object).</summary>
     public JsonElement? Instructions { get; set; }
 

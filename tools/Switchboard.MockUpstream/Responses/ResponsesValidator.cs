@@ -119,6 +119,7 @@ internal static class ResponsesValidator
         req.Chat.MaxTokens = JsonShape.TryGetNonNull(root, "max_output_tokens", out var mt) ? mt.GetInt32() : null;
         req.Store = !(JsonShape.TryGet(root, "store", out var so) && so.ValueKind == JsonValueKind.False);
         req.PreviousResponseId = JsonShape.GetString(root, "previous_response_id");
+        req.Background = JsonShape.TryGet(root, "background", out var bg) && bg.ValueKind == JsonValueKind.True;
         req.Temperature = JsonShape.TryGetNonNull(root, "temperature", out var t) ? t.GetDouble() : 1;
         req.TopP = JsonShape.TryGetNonNull(root, "top_p", out var p) ? p.GetDouble() : 1;
         req.Instructions = JsonShape.TryGetNonNull(root, "instructions", out var i) ? i : null;

@@ -33,7 +33,8 @@ internal sealed class ResponsesAnswer(ResponsesRequest request, ChatResult resul
 /// <summary>Writes the Responses API's response object and output items, field for field as the API sends them.</summary>
 internal static class ResponsesWriter
 {
-    /// <summary>The response object; <paramref name="final"/> false writes the in-progress shape (no output, no usage).</summary>
+    /// <summary>The response object; <paramref name="final"/> false writes the in-progress shape (no output, no usage),
+    /// queued for a background request.</summary>
     public static void WriteResponse(Utf8JsonWriter w, ResponsesAnswer a, bool final)
     {
         var req = a.Request;
@@ -41,8 +42,8 @@ internal static class ResponsesWriter
         w.WriteString("id"u8, a.Id);
         w.WriteString("object"u8, "response");
         w.WriteNumber("created_at"u8, a.CreatedAt);
-        w.WriteString("status"u8, final ? a.Status : "in_progress");
-        w.WriteBoolean("background"u8, false);
+        w.WriteString("status"u8, final ? a.Status : req.Background && !req.Stream ? "queued" : "in_progress");
+        w.WriteBoolean("background"u8, req.Background);
         w.WriteNull("error"u8);
         if (final && a.Incomplete)
         {

@@ -16,6 +16,7 @@ namespace Switchboard.Providers.OpenAI.Responses.Stored;
 /// rebuilt into the request for whichever upstream answers (<see cref="ConversationRebuilder"/>). When it is to be
 /// stored (<c>store</c>, default <c>responses.store</c>), what the client is sent is teed (<see cref="ResponseCapture"/>);
 /// after a successful request the final response object is saved with the request's input items, off the request path.
+/// A <c>background: true</c> request runs in the foreground (<see cref="ForegroundRequest"/>).
 /// </summary>
 public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHolder runtimes, TimeProvider time, ILogger<StoredResponsesHook> logger)
     : IOperationHook
@@ -56,6 +57,12 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
                 if (!cancel.IsCancellationRequested) LogLookupFailed(logger, ex.GetType().Name, ex.Message);
                 return new OperationPreparation(StoredResponseErrors.Unavailable);
             }
+        }
+        if (fields.Background)
+        {
+            var foreground = ForegroundRequest.Of(rebuilt is null ? body.Span : rebuilt.Span);
+            rebuilt?.Dispose();
+            rebuilt = foreground;
         }
         if (!(fields.Store ?? settings.Store)) return new OperationPreparation(Body: rebuilt, PinnedProvider: pinned);
         var capture = ResponseCapture.Install(context, MaxStoredBytes);
