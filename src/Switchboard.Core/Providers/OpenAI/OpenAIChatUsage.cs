@@ -17,15 +17,14 @@ internal static class OpenAIChatUsage
 
     public static Usage Read(ref Utf8JsonReader reader)
     {
-        const string path = Path;
-        ExpectObject(ref reader, path, "");
+        ExpectObject(ref reader, Path, "");
         var counts = default(Counts);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (TryReadCount(ref reader, "prompt_tokens"u8, path, ref counts.Prompt)
-                || TryReadCount(ref reader, "completion_tokens"u8, path, ref counts.Completion)
-                || TryReadCount(ref reader, "total_tokens"u8, path, ref counts.Total)
-                || TryReadCount(ref reader, "prompt_cache_hit_tokens"u8, path, ref counts.DeepSeekCacheHits))
+            if (TryReadCount(ref reader, "prompt_tokens"u8, Path, ref counts.Prompt)
+                || TryReadCount(ref reader, "completion_tokens"u8, Path, ref counts.Completion)
+                || TryReadCount(ref reader, "total_tokens"u8, Path, ref counts.Total)
+                || TryReadCount(ref reader, "prompt_cache_hit_tokens"u8, Path, ref counts.DeepSeekCacheHits))
             {
                 continue;
             }

@@ -14,13 +14,12 @@ public static class ResponsesClientCustomTools
         """{"type":"object","properties":{"input":{"type":"string","description":"The tool input, as free text."}},"required":["input"],"additionalProperties":false}""");
 
     /// <summary>Whether <paramref name="name"/> is a custom tool of <paramref name="request"/>.</summary>
-    public static bool IsCustom(ChatRequest? request, string name)
+    public static bool IsCustom(ChatRequest? request, string name) => request is not null && IsCustom(request.Tools, name);
+
+    /// <summary>Whether <paramref name="name"/> is a custom tool among <paramref name="tools"/>.</summary>
+    public static bool IsCustom(System.Collections.Immutable.ImmutableArray<ToolDefinition> tools, string name)
     {
-        if (request is null)
-        {
-            return false;
-        }
-        foreach (var tool in request.Tools)
+        foreach (var tool in tools)
         {
             if (tool is FunctionTool { Kind: ToolCallKind.Custom } function && function.Name == name)
             {

@@ -10,8 +10,8 @@ namespace Switchboard.Providers.OpenAI.Responses;
 /// <summary><c>input</c>: a string, or items (messages, function calls and their outputs, reasoning, hosted items).</summary>
 public static partial class ResponsesRequestReader
 {
-    // The request read so far: its tools say which calls are to custom tools.
-    private static void ReadInput(JsonElement input, ChatRequest request, ImmutableArray<Message>.Builder messages)
+    // The request's tools say which calls are to custom tools.
+    private static void ReadInput(JsonElement input, ImmutableArray<ToolDefinition> tools, ImmutableArray<Message>.Builder messages)
     {
         if (input.ValueKind == JsonValueKind.String)
         {
@@ -37,7 +37,7 @@ public static partial class ResponsesRequestReader
                     break;
                 case ResponsesItemTypes.FunctionCall:
                 case ResponsesItemTypes.CustomToolCall:
-                    var call = ReadCall(item, path, type == ResponsesItemTypes.CustomToolCall, request);
+                    var call = ReadCall(item, path, type == ResponsesItemTypes.CustomToolCall, tools);
                     toolNames[call.Id!] = call.Name;
                     AddAssistantPart(messages, call);
                     break;
@@ -164,7 +164,7 @@ public static partial class ResponsesRequestReader
 
     /// <summary>A function or custom tool call. A call to a custom tool this request declares is the call of the
     /// function that tool is offered as (arguments <c>{"input": "..."}</c>), as the upstream saw it when it made it.</summary>
-    private static ToolCallPart ReadCall(JsonElement item, string path, bool custom, ChatRequest request)
+    private static ToolCallPart ReadCall(JsonElement item, string path, bool custom, ImmutableArray<ToolDefinition> tools)
     {
         var callId = RequiredMemberString(item, path, "call_id");
         var name = RequiredMemberString(item, path, "name");
@@ -173,7 +173,7 @@ public static partial class ResponsesRequestReader
             name = ResponsesNamespaces.Join(space, name);
         }
         var arguments = custom ? RequiredMemberString(item, path, "input") : RequiredMemberString(item, path, "arguments");
-        var asFunction = custom && ResponsesClientCustomTools.IsCustom(request, name);
+        var asFunction = custom && ResponsesClientCustomTools.IsCustom(tools, name);
         return new ToolCallPart(callId, name, asFunction ? ResponsesClientCustomTools.ArgumentsOf(arguments) : arguments)
         {
             Kind = custom && !asFunction ? ToolCallKind.Custom : ToolCallKind.Function,

@@ -115,10 +115,24 @@ public static partial class ResponsesRequestReader
         {
             throw model is null ? Missing("model") : Fail("model", "must be a non-empty string");
         }
-        var request = new ChatRequest
+        var messages = ImmutableArray.CreateBuilder<Message>();
+        if (!string.IsNullOrEmpty(instructions))
+        {
+            messages.Add(Message.FromText(ChatRole.System, instructions));
+        }
+        if (input is { } items && items.ValueKind != JsonValueKind.Null)
+        {
+            ReadInput(items, tools, messages);
+        }
+        else if (!HasAny(extensions, "previous_response_id", "prompt", "conversation"))
+        {
+            throw Missing("input");
+        }
+        return new ChatRequest
         {
             Model = model,
             SourceDialect = ResponsesDialect.Name,
+            Messages = messages.ToImmutable(),
             Tools = tools,
             ToolChoice = toolChoice,
             ParallelToolCalls = parallelToolCalls,
@@ -134,22 +148,6 @@ public static partial class ResponsesRequestReader
             Extensions = [.. extensions],
             Hints = string.IsNullOrEmpty(instructions) ? DialectHints.None : InstructionsHints,
         };
-
-        var messages = ImmutableArray.CreateBuilder<Message>();
-        if (!string.IsNullOrEmpty(instructions))
-        {
-            messages.Add(Message.FromText(ChatRole.System, instructions));
-        }
-        if (input is { } items && items.ValueKind != JsonValueKind.Null)
-        {
-            // The calls in the input need the request's tools (which are custom).
-            ReadInput(items, request, messages);
-        }
-        else if (!HasAny(extensions, "previous_response_id", "prompt", "conversation"))
-        {
-            throw Missing("input");
-        }
-        return request with { Messages = messages.ToImmutable() };
     }
 
     private static readonly DialectHints InstructionsHints = new() { SystemAsInstructions = true };

@@ -16,7 +16,9 @@ internal static class ConversationRebuilder
     /// <param name="body">The request (a JSON object).</param>
     /// <param name="chain">The stored turns it continues, newest first (<see cref="IResponseStore.FindChainAsync"/>).</param>
     /// <param name="keepPreviousId">Keep <c>previous_response_id</c> (for the answer's echo): no upstream would receive it.</param>
-    public static PooledBuffer Rebuild(ReadOnlyMemory<byte> body, IReadOnlyList<StoredResponse> chain, bool keepPreviousId = false)
+    /// <param name="inForeground">Leave <c>background</c> out (<see cref="ForegroundRequest"/>), in the same pass.</param>
+    public static PooledBuffer Rebuild(ReadOnlyMemory<byte> body, IReadOnlyList<StoredResponse> chain, bool keepPreviousId = false,
+        bool inForeground = false)
     {
         using var request = JsonDocument.Parse(body);
         var size = body.Length;
@@ -30,6 +32,7 @@ internal static class ConversationRebuilder
             foreach (var member in request.RootElement.EnumerateObject())
             {
                 if (member.NameEquals("input"u8)) input = member.Value;
+                else if (inForeground && member.NameEquals("background"u8)) continue;
                 else if (keepPreviousId || !member.NameEquals("previous_response_id"u8)) member.WriteTo(json);
             }
             json.WritePropertyName("input"u8);

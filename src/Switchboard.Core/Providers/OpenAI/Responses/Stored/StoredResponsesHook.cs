@@ -49,7 +49,7 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
                     var chain = await store.FindChainAsync(previousId, owner, now, cancel);
                     // Deleted between the two reads.
                     if (chain.Count == 0) return new OperationPreparation(StoredResponseErrors.PreviousNotFound(previousId));
-                    rebuilt = ConversationRebuilder.Rebuild(body.Memory, chain, keepPreviousId: !MayReachResponsesApi(model));
+                    rebuilt = ConversationRebuilder.Rebuild(body.Memory, chain, keepPreviousId: !MayReachResponsesApi(model), inForeground: fields.Background);
                 }
             }
             catch (Exception ex)
@@ -58,12 +58,8 @@ public sealed partial class StoredResponsesHook(IResponseStore store, RuntimeHol
                 return new OperationPreparation(StoredResponseErrors.Unavailable);
             }
         }
-        if (fields.Background)
-        {
-            var foreground = ForegroundRequest.Of(rebuilt is null ? body.Span : rebuilt.Span);
-            rebuilt?.Dispose();
-            rebuilt = foreground;
-        }
+        // A rebuilt request left background out already.
+        if (fields.Background && rebuilt is null) rebuilt = ForegroundRequest.Of(body.Span);
         if (!(fields.Store ?? settings.Store)) return new OperationPreparation(Body: rebuilt, PinnedProvider: pinned);
         var capture = ResponseCapture.Install(context, MaxStoredBytes);
         var pending = capture is null ? null : new PendingResponse(owner, fields.PreviousResponseId,

@@ -58,4 +58,17 @@ public sealed class ConversationRebuilderTests
             """{"model":"x","input":[{"role":"user","content":"Hi"},{"type":"message","role":"assistant","content":[{"type":"output_text","text":"Hello"}]}]}""",
             Encoding.UTF8.GetString(rebuilt.Span));
     }
+
+    [Fact]
+    public void A_background_request_is_rebuilt_without_background_and_any_other_without_it_is_left_as_sent()
+    {
+        var chain = new[] { Turn("resp_1", null, """[{"role":"user","content":"Hi"}]""", "[]") };
+        var body = """{"model":"x","previous_response_id":"resp_1","background":true,"input":"More"}"""u8.ToArray();
+
+        using var foreground = ConversationRebuilder.Rebuild(body, chain, inForeground: true);
+        using var asSent = ConversationRebuilder.Rebuild(body, chain);
+
+        Assert.False(JsonDocument.Parse(foreground.Memory).RootElement.TryGetProperty("background", out _));
+        Assert.True(JsonDocument.Parse(asSent.Memory).RootElement.GetProperty("background").GetBoolean());
+    }
 }
